@@ -1,0 +1,206 @@
+/* px-application.c: the application object. Owns the settings, the app-wide
+ * actions (preferences, help, about, quit) and their keyboard shortcuts, and
+ * keeps Pixmerge single-instance. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "px-application.h"
+#include "px-preferences-window.h"
+#include "px-window.h"
+
+struct _PxApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (PxApplication, px_application, ADW_TYPE_APPLICATION)
+
+PxApplication *
+px_application_new (const char        *application_id,
+                    GApplicationFlags  flags)
+{
+  g_return_val_if_fail (application_id != NULL, NULL);
+
+  return g_object_new (PX_TYPE_APPLICATION,
+                       "application-id", application_id,
+                       "flags", flags,
+                       "resource-base-path", APP_PATH,
+                       NULL);
+}
+
+GSettings *
+px_application_get_settings (PxApplication *self)
+{
+  g_return_val_if_fail (PX_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+static void
+px_application_activate (GApplication *app)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (px_window_new (PX_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static int
+px_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", "Pixmerge", PACKAGE_VERSION);
+      return 0;
+    }
+
+  return -1;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (app));
+
+  /* Closing (not destroying) lets each window save its state and, later,
+   * ask before it stops running work. The application exits with its last
+   * window. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  PxApplication *self = PX_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  PxPreferencesWindow *prefs;
+
+  prefs = px_preferences_window_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_show_uri (parent, "help:pixmerge", GDK_CURRENT_TIME);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  static const char *developers[] = { "The Pixmerge developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "application-name", "Pixmerge",
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The Pixmerge developers"),
+                        "developers", developers,
+                        "comments", _("Mail merge for AI images: one prompt with tokens, many personalised images."),
+                        "website", "https://github.com/pixmerge/pixmerge",
+                        "issue-url", "https://github.com/pixmerge/pixmerge/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: replace with your names, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = quit_action },
+  { .name = "preferences", .activate = preferences_action },
+  { .name = "help", .activate = help_action },
+  { .name = "about", .activate = about_action },
+};
+
+static void
+set_accels (GtkApplication *app,
+            const char     *action,
+            const char     *accel)
+{
+  const char *accels[] = { accel, NULL };
+
+  gtk_application_set_accels_for_action (app, action, accels);
+}
+
+static void
+px_application_startup (GApplication *app)
+{
+  PxApplication *self = PX_APPLICATION (app);
+  GtkApplication *gtk_app = GTK_APPLICATION (app);
+
+  G_APPLICATION_CLASS (px_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APP_ID);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+
+  set_accels (gtk_app, "app.quit", "<Control>q");
+  set_accels (gtk_app, "app.preferences", "<Control>comma");
+  set_accels (gtk_app, "app.help", "F1");
+  set_accels (gtk_app, "window.close", "<Control>w");
+  set_accels (gtk_app, "win.show-page::generate", "<Alt>1");
+  set_accels (gtk_app, "win.show-page::gallery", "<Alt>2");
+  set_accels (gtk_app, "win.show-page::batch", "<Alt>3");
+  set_accels (gtk_app, "win.show-page::compare", "<Alt>4");
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+px_application_dispose (GObject *object)
+{
+  PxApplication *self = PX_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (px_application_parent_class)->dispose (object);
+}
+
+static void
+px_application_class_init (PxApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = px_application_dispose;
+
+  app_class->activate = px_application_activate;
+  app_class->startup = px_application_startup;
+  app_class->handle_local_options = px_application_handle_local_options;
+}
+
+static void
+px_application_init (PxApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}

@@ -1,0 +1,16 @@
+/* px-application.h: the Pixmerge application object. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define PX_TYPE_APPLICATION (px_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (PxApplication, px_application, PX, APPLICATION, AdwApplication)
+
+PxApplication *px_application_new          (const char        *application_id,
+                                            GApplicationFlags  flags);
+GSettings     *px_application_get_settings (PxApplication     *self);
+
+G_END_DECLS

@@ -1,0 +1,228 @@
+/* px-window.c: the main window: a sidebar that leads to the Generate,
+ * Gallery, Batch and Compare pages, the primary menu, and the window state
+ * (size, maximized, last page) kept in GSettings. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "px-batch-page.h"
+#include "px-compare-page.h"
+#include "px-gallery-page.h"
+#include "px-generate-page.h"
+#include "px-window.h"
+
+struct _PxWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+
+  AdwLeaflet           *leaflet;
+  GtkListBox           *sidebar;
+  GtkWidget            *content_box;
+  GtkStack             *stack;
+  AdwWindowTitle       *page_title;
+  AdwToastOverlay      *toast_overlay;
+};
+
+G_DEFINE_FINAL_TYPE (PxWindow, px_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* In sidebar order; also the nicks of the last-page settings enum. */
+static const char * const page_names[] = { "generate", "gallery", "batch", "compare", NULL };
+
+const char * const *
+px_window_get_page_names (void)
+{
+  return page_names;
+}
+
+PxWindow *
+px_window_new (PxApplication *application)
+{
+  g_return_val_if_fail (PX_IS_APPLICATION (application), NULL);
+
+  return g_object_new (PX_TYPE_WINDOW, "application", application, NULL);
+}
+
+static GtkListBoxRow *
+find_sidebar_row (PxWindow   *self,
+                  const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX_ROW (child) && g_strcmp0 (gtk_widget_get_name (child), name) == 0)
+        return GTK_LIST_BOX_ROW (child);
+    }
+
+  return NULL;
+}
+
+gboolean
+px_window_set_page (PxWindow   *self,
+                    const char *name)
+{
+  GtkListBoxRow *row;
+  GtkStackPage *page;
+
+  g_return_val_if_fail (PX_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (!g_strv_contains (page_names, name))
+    return FALSE;
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+  page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
+  adw_window_title_set_title (self->page_title, gtk_stack_page_get_title (page));
+
+  row = find_sidebar_row (self, name);
+  if (gtk_list_box_get_selected_row (self->sidebar) != row)
+    gtk_list_box_select_row (self->sidebar, row);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->content_box);
+
+  return TRUE;
+}
+
+const char *
+px_window_get_page (PxWindow *self)
+{
+  g_return_val_if_fail (PX_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+px_window_add_toast (PxWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (PX_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_sidebar_row_activated (PxWindow      *self,
+                          GtkListBoxRow *row,
+                          GtkListBox    *list)
+{
+  px_window_set_page (self, gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+static void
+on_back_clicked (PxWindow  *self,
+                 GtkButton *button)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  px_window_set_page (PX_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+save_window_state (PxWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  /* The default size is the unmaximized size, which is what a restore needs. */
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_string (self->settings, "last-page", px_window_get_page (self));
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+px_window_close_request (GtkWindow *window)
+{
+  save_window_state (PX_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (px_window_parent_class)->close_request (window);
+}
+
+static void
+restore_window_state (PxWindow *self)
+{
+  g_autofree char *page = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  page = g_settings_get_string (self->settings, "last-page");
+  px_window_set_page (self, page);
+}
+
+static void
+px_window_constructed (GObject *object)
+{
+  PxWindow *self = PX_WINDOW (object);
+
+  G_OBJECT_CLASS (px_window_parent_class)->constructed (object);
+
+  /* "application" is not a construct property, so it is not set yet here;
+   * a GSettings of our own shares the application's backend. */
+  self->settings = g_settings_new (APP_ID);
+  restore_window_state (self);
+}
+
+static void
+px_window_dispose (GObject *object)
+{
+  PxWindow *self = PX_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PX_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (px_window_parent_class)->dispose (object);
+}
+
+static void
+px_window_class_init (PxWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = px_window_constructed;
+  object_class->dispose = px_window_dispose;
+  window_class->close_request = px_window_close_request;
+
+  g_type_ensure (PX_TYPE_GENERATE_PAGE);
+  g_type_ensure (PX_TYPE_GALLERY_PAGE);
+  g_type_ensure (PX_TYPE_BATCH_PAGE);
+  g_type_ensure (PX_TYPE_COMPARE_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, page_title);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+}
+
+static void
+px_window_init (PxWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Translations: every po file compiles, po/POTFILES.in names exactly the files
+# with translatable strings, and xgettext can extract them all.
+set -eu
+top=$1
+cd "$top"
+fail=0
+
+for lang in $(grep -v '^#' po/LINGUAS); do
+  msgfmt --check -o /dev/null "po/$lang.po" || { echo "po/$lang.po does not compile"; fail=1; }
+done
+
+listed=$(grep -v '^#' po/POTFILES.in | sed '/^$/d' | sort)
+for f in $listed; do
+  [ -f "$f" ] || { echo "po/POTFILES.in lists $f, which does not exist"; fail=1; }
+done
+
+found=$( { grep -lE '\b(N?_|C_|NC_|g_dngettext|ngettext)\s*\(' src/*.c src/core/*.c 2>/dev/null || true
+           grep -l 'translatable="yes"' ui/*.ui 2>/dev/null || true
+           ls data/*.desktop.in data/*.metainfo.xml.in data/*.gschema.xml; } | sort -u)
+for f in $found; do
+  echo "$listed" | grep -qx "$f" || { echo "$f has translatable strings but is not in po/POTFILES.in"; fail=1; }
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if ! xgettext --from-code=UTF-8 --add-comments=Translators --keyword=_ --keyword=N_ \
+      --keyword=C_:1c,2 --keyword=NC_:1c,2 -f po/POTFILES.in -o "$tmp/pixmerge.pot" 2>"$tmp/err"; then
+  cat "$tmp/err"; fail=1
+fi
+[ "$fail" = 0 ] && echo "translations ok"
+exit $fail

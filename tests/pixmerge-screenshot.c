@@ -1,0 +1,118 @@
+/* pixmerge-screenshot.c: opens the real main window on one page, waits for
+ * it to be drawn and saves it as a PNG. Backs build-aux/screenshot, which
+ * provides the display; also makes the AppStream screenshots. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "px-paths.h"
+#include "px-snapshot.h"
+#include "px-test-ui.h"
+#include "px-window.h"
+
+static int width = 1100;
+static int height = 720;
+static int settle_ms = 400;
+static char *library_dir;
+
+static const GOptionEntry options[] = {
+  { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, "Use the library in DIR", "DIR" },
+  { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width (default 1100)", "PX" },
+  { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height (default 720)", "PX" },
+  { "settle", 0, 0, G_OPTION_ARG_INT, &settle_ms, "Milliseconds to wait after the first frame (default 400)", "MS" },
+  { NULL }
+};
+
+static int
+usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("pixmerge-screenshot: %s\n\n%s", message, help);
+  return 2;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(PxApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pages = NULL;
+  const char *page, *out;
+  PxWindow *window;
+
+  context = g_option_context_new ("PAGE OUT.png");
+  g_option_context_add_main_entries (context, options, NULL);
+  pages = g_strjoinv (", ", (char **) px_window_get_page_names ());
+  g_option_context_set_summary (context, "Saves a PNG of the Pixmerge window showing PAGE.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 3)
+    return usage_error (context, "expected a page and an output file");
+
+  page = argv[1];
+  out = argv[2];
+  if (!g_strv_contains (px_window_get_page_names (), page))
+    {
+      g_autofree char *message = g_strdup_printf ("unknown page “%s”; pages are %s", page, pages);
+      return usage_error (context, message);
+    }
+
+  if (library_dir != NULL)
+    {
+      if (!g_file_test (library_dir, G_FILE_TEST_IS_DIR))
+        {
+          g_printerr ("pixmerge-screenshot: library folder %s does not exist\n", library_dir);
+          return 1;
+        }
+      px_paths_set_library_dir (library_dir);
+    }
+
+  if (!px_test_ui_init ())
+    {
+      g_printerr ("pixmerge-screenshot: no display; run it through build-aux/screenshot\n");
+      return 1;
+    }
+
+  app = px_test_ui_application ();
+  window = px_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  /* Set the page before the first frame: a snapshot right after a change
+   * can catch the transition. */
+  px_window_set_page (window, page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (!px_test_ui_wait_for_draw (GTK_WIDGET (window), 0))
+    {
+      g_printerr ("pixmerge-screenshot: the window was never drawn\n");
+      return 1;
+    }
+
+  /* The default size includes the client-side decoration's margins; grow the
+   * window by them so the PNG has exactly the size asked for. */
+  if (gtk_widget_get_width (GTK_WIDGET (window)) != width ||
+      gtk_widget_get_height (GTK_WIDGET (window)) != height)
+    gtk_window_set_default_size (GTK_WINDOW (window),
+                                 2 * width - gtk_widget_get_width (GTK_WIDGET (window)),
+                                 2 * height - gtk_widget_get_height (GTK_WIDGET (window)));
+
+  if (!px_test_ui_wait_for_draw (GTK_WIDGET (window), settle_ms))
+    {
+      g_printerr ("pixmerge-screenshot: the window was never drawn\n");
+      return 1;
+    }
+
+  if (!px_snapshot_save_png (GTK_WIDGET (window), out, &error))
+    {
+      g_printerr ("pixmerge-screenshot: %s\n", error->message);
+      return 1;
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_free (library_dir);
+  g_print ("%s\n", out);
+  return 0;
+}

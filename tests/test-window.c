@@ -1,0 +1,295 @@
+/* test-window.c: the real main window under Xvfb: every page reachable from
+ * the sidebar and the keyboard, the primary menu's actions, window state kept
+ * across restarts, and a screenshot that actually shows something. */
+#include "config.h"
+
+#include <string.h>
+
+#include "px-batch-page.h"
+#include "px-compare-page.h"
+#include "px-gallery-page.h"
+#include "px-generate-page.h"
+#include "px-preferences-window.h"
+#include "px-snapshot.h"
+#include "px-test-ui.h"
+#include "px-window.h"
+
+static PxApplication *app;
+
+static void
+reset_settings (void)
+{
+  GSettings *settings = px_application_get_settings (app);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+static PxWindow *
+open_window (void)
+{
+  PxWindow *window;
+
+  reset_settings ();
+  window = px_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 50));
+
+  return window;
+}
+
+static void
+close_window (PxWindow *window)
+{
+  g_autoptr(GtkWidget) ref = g_object_ref (GTK_WIDGET (window));
+
+  gtk_window_close (GTK_WINDOW (window));
+  /* close-request saved the state, and the window is gone from the app. */
+  g_assert_false (gtk_widget_get_visible (ref));
+  g_assert_null (g_list_find (gtk_application_get_windows (GTK_APPLICATION (app)), ref));
+}
+
+static GType
+page_type (const char *name)
+{
+  if (g_str_equal (name, "generate"))
+    return PX_TYPE_GENERATE_PAGE;
+  if (g_str_equal (name, "gallery"))
+    return PX_TYPE_GALLERY_PAGE;
+  if (g_str_equal (name, "batch"))
+    return PX_TYPE_BATCH_PAGE;
+  if (g_str_equal (name, "compare"))
+    return PX_TYPE_COMPARE_PAGE;
+  g_assert_not_reached ();
+}
+
+/* The page of the given name is the one on screen and no other page is. */
+static void
+assert_page_shown (PxWindow   *window,
+                   const char *name)
+{
+  const char * const *names = px_window_get_page_names ();
+  GtkWidget *shown = px_test_ui_find_by_name (GTK_WIDGET (window), page_type (name), NULL);
+  GtkStack *stack = GTK_STACK (gtk_widget_get_parent (shown));
+
+  /* The crossfade keeps the old page on screen until it ends. */
+  while (gtk_stack_get_transition_running (stack))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpstr (px_window_get_page (window), ==, name);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      GtkWidget *page = px_test_ui_find_by_name (GTK_WIDGET (window), page_type (names[i]), NULL);
+
+      g_assert_nonnull (page);
+      g_assert_cmpint (gtk_widget_get_mapped (page), ==, g_str_equal (names[i], name));
+    }
+}
+
+static void
+test_pages_through_sidebar (void)
+{
+  PxWindow *window = open_window ();
+  const char * const *names = px_window_get_page_names ();
+  guint n_pages = 0;
+
+  /* Walk the sidebar backwards so every activation is a real change. */
+  for (int i = (int) g_strv_length ((char **) names) - 1; i >= 0; i--)
+    {
+      GtkWidget *row = px_test_ui_find_by_name (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, names[i]);
+
+      g_assert_nonnull (row);
+      gtk_widget_activate (row);
+      px_test_ui_spin (10);
+
+      assert_page_shown (window, names[i]);
+      g_assert_true (gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (row)));
+      n_pages++;
+    }
+
+  g_assert_cmpuint (n_pages, ==, 4);
+  g_assert_false (px_window_set_page (window, "no-such-page"));
+  close_window (window);
+}
+
+static void
+test_page_shortcuts (void)
+{
+  PxWindow *window = open_window ();
+  const char * const *names = px_window_get_page_names ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *action = g_strdup_printf ("win.show-page::%s", names[i]);
+      g_autofree char *expected = g_strdup_printf ("<Alt>%u", i + 1);
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+      g_assert_nonnull (accels[0]);
+      g_assert_cmpstr (accels[0], ==, expected);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", names[i]));
+      px_test_ui_spin (10);
+      assert_page_shown (window, names[i]);
+    }
+
+  close_window (window);
+}
+
+static void
+test_state_round_trip (void)
+{
+  GSettings *settings = px_application_get_settings (app);
+  PxWindow *window = open_window ();
+  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  px_window_set_page (window, "batch");
+  close_window (window);
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);
+  g_assert_cmpint (g_settings_get_enum (settings, "last-page"), ==, 2);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  /* A new window, as on the next start, comes back the same. */
+  window = px_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 50));
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+  assert_page_shown (window, "batch");
+  close_window (window);
+}
+
+static void
+test_quit_saves_state (void)
+{
+  GSettings *settings = px_application_get_settings (app);
+  PxWindow *window = open_window ();
+
+  px_window_set_page (window, "compare");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  px_test_ui_spin (10);
+
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_cmpint (g_settings_get_enum (settings, "last-page"), ==, 3);
+}
+
+static void
+assert_accel (const char *action,
+              const char *accel)
+{
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+  g_assert_true (g_strv_contains ((const char * const *) accels, accel));
+}
+
+static void
+test_primary_menu_actions (void)
+{
+  GSettings *settings = px_application_get_settings (app);
+  PxWindow *window = open_window ();
+  GtkWidget *prefs, *about;
+  GtkSpinButton *spin;
+
+  assert_accel ("app.quit", "<Control>q");
+  assert_accel ("app.preferences", "<Control>comma");
+  assert_accel ("app.help", "F1");
+  assert_accel ("win.show-help-overlay", "<Control>question");
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "help"));
+  /* GtkApplication found our shortcuts window in the resources. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = px_test_ui_find_toplevel (PX_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  g_assert_true (px_test_ui_wait_for_draw (prefs, 10));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (prefs)) == GTK_WINDOW (window));
+
+  /* Preferences edit the settings the engine reads, both ways. */
+  spin = GTK_SPIN_BUTTON (px_test_ui_find_by_name (prefs, GTK_TYPE_SPIN_BUTTON, NULL));
+  g_assert_nonnull (spin);
+  g_settings_set_int (settings, "concurrency", 7);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 7);
+  gtk_spin_button_set_value (spin, 3);
+  g_assert_cmpint (g_settings_get_int (settings, "concurrency"), ==, 3);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  about = px_test_ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (about);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  gtk_window_destroy (GTK_WINDOW (about));
+
+  close_window (window);
+}
+
+static void
+test_snapshot_not_blank (void)
+{
+  PxWindow *window = open_window ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+  g_autofree guchar *pixels = NULL;
+  int width, height;
+  gsize stride;
+
+  texture = px_snapshot_widget (GTK_WIDGET (window), &error);
+  g_assert_no_error (error);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  g_assert_cmpint (width, ==, gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_cmpint (height, ==, gtk_widget_get_height (GTK_WIDGET (window)));
+
+  stride = (gsize) width * 4;
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = 0; y < height; y += 2)
+    for (int x = 0; x < width; x += 2)
+      {
+        guint32 pixel;
+
+        memcpy (&pixel, pixels + y * stride + x * 4, 4);
+        g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
+      }
+
+  /* Text, icons, the sidebar and the header bars: a drawn window has many
+   * colours; an empty or failed render has one or two. */
+  g_assert_cmpuint (g_hash_table_size (colours), >, 20);
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!px_test_ui_init ())
+    {
+      g_test_skip ("No display: run the UI tests with build-aux/test");
+      return g_test_run ();
+    }
+
+  app = px_test_ui_application ();
+
+  g_test_add_func ("/window/pages-through-sidebar", test_pages_through_sidebar);
+  g_test_add_func ("/window/page-shortcuts", test_page_shortcuts);
+  g_test_add_func ("/window/state-round-trip", test_state_round_trip);
+  g_test_add_func ("/window/primary-menu-actions", test_primary_menu_actions);
+  g_test_add_func ("/window/snapshot-not-blank", test_snapshot_not_blank);
+  g_test_add_func ("/window/quit-saves-state", test_quit_saves_state);
+
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}
