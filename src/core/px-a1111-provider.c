@@ -1,0 +1,210 @@
+/* px-a1111-provider.c: AUTOMATIC1111 and Forge WebUI started with --api:
+ * txt2img, or img2img with the reference image. The optional key is the
+ * "user:password" of --api-auth. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "px-a1111-provider.h"
+
+struct _PxA1111Provider
+{
+  GObject parent_instance;
+};
+
+static void provider_iface_init (PxProviderInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PxA1111Provider, px_a1111_provider, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PX_TYPE_PROVIDER, provider_iface_init))
+
+static void
+add_number (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  if (value == NULL)
+    return;
+
+  json_builder_set_member_name (builder, name);
+  if (strchr (value, '.') != NULL)
+    json_builder_add_double_value (builder, g_ascii_strtod (value, NULL));
+  else
+    json_builder_add_int_value (builder, g_ascii_strtoll (value, NULL, 10));
+}
+
+static SoupMessage *
+a1111_build_message (PxProvider                *provider,
+                     const PxProviderContext   *context,
+                     const PxGenerationRequest *request,
+                     GHashTable                *settings,
+                     GError                   **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean img2img = request->references->len > 0;
+  g_autofree char *url = g_strconcat (context->base_url, img2img ? "/sdapi/v1/img2img" : "/sdapi/v1/txt2img", NULL);
+  const char *size = g_hash_table_lookup (settings, "size");
+  const char *negative = g_hash_table_lookup (settings, "negative_prompt");
+  int width = 512, height = 512;
+  SoupMessage *message;
+
+  if (size != NULL && sscanf (size, "%dx%d", &width, &height) != 2)
+    width = height = 512;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "prompt");
+  json_builder_add_string_value (builder, request->prompt);
+  json_builder_set_member_name (builder, "negative_prompt");
+  json_builder_add_string_value (builder, negative != NULL ? negative : "");
+  add_number (builder, "seed", g_hash_table_lookup (settings, "seed"));
+  add_number (builder, "steps", g_hash_table_lookup (settings, "steps"));
+  add_number (builder, "cfg_scale", g_hash_table_lookup (settings, "cfg_scale"));
+  json_builder_set_member_name (builder, "width");
+  json_builder_add_int_value (builder, width);
+  json_builder_set_member_name (builder, "height");
+  json_builder_add_int_value (builder, height);
+  json_builder_set_member_name (builder, "batch_size");
+  json_builder_add_int_value (builder, px_model_get_count (context->model, settings));
+  json_builder_set_member_name (builder, "n_iter");
+  json_builder_add_int_value (builder, 1);
+
+  /* A model id the user added names a checkpoint; the built-in one means
+   * "whatever the server has loaded". */
+  if (context->model->custom)
+    {
+      json_builder_set_member_name (builder, "override_settings");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "sd_model_checkpoint");
+      json_builder_add_string_value (builder, context->model->id);
+      json_builder_end_object (builder);
+    }
+
+  if (img2img)
+    {
+      json_builder_set_member_name (builder, "init_images");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < request->references->len; i++)
+        {
+          PxImage *image = g_ptr_array_index (request->references, i);
+          g_autofree char *data = g_base64_encode (g_bytes_get_data (image->bytes, NULL),
+                                                   g_bytes_get_size (image->bytes));
+          json_builder_add_string_value (builder, data);
+        }
+      json_builder_end_array (builder);
+      add_number (builder, "denoising_strength", g_hash_table_lookup (settings, "denoising_strength"));
+    }
+  json_builder_end_object (builder);
+
+  message = px_provider_new_json_message (url, builder);
+  if (message == NULL)
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                   _("The address of %s, “%s”, is not a valid URL."),
+                   context->info->name, context->base_url);
+      return NULL;
+    }
+
+  if (context->api_key != NULL && *context->api_key != '\0')
+    {
+      g_autofree char *encoded = g_base64_encode ((const guchar *) context->api_key, strlen (context->api_key));
+      g_autofree char *value = g_strconcat ("Basic ", encoded, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+    }
+
+  return message;
+}
+
+static gboolean
+a1111_parse_response (PxProvider               *provider,
+                      const PxProviderContext  *context,
+                      GBytes                   *body,
+                      PxGenerationResult       *result,
+                      GError                  **error)
+{
+  g_autoptr(JsonObject) root = px_provider_parse_json_object (body, context->info->name, error);
+  JsonArray *images = NULL;
+  const char *info;
+
+  if (root == NULL)
+    return FALSE;
+
+  if (json_object_has_member (root, "images"))
+    images = json_object_get_array_member (root, "images");
+  if (images == NULL || json_array_get_length (images) == 0)
+    {
+      g_autofree char *excerpt = px_provider_body_excerpt (body);
+
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                   _("%s answered without an image: “%s”"), context->info->name, excerpt);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (images); i++)
+    {
+      g_autoptr(GBytes) bytes = px_provider_decode_base64 (json_array_get_string_element (images, i),
+                                                           context->info->name, error);
+      if (bytes == NULL)
+        return FALSE;
+      g_ptr_array_add (result->images, px_image_new (bytes, NULL));
+    }
+
+  /* "info" is a JSON document inside a string; keep it as the provider's
+   * own record of seeds and sampler. */
+  info = json_object_get_string_member_with_default (root, "info", NULL);
+  if (info != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (json_parser_load_from_data (parser, info, -1, NULL) &&
+          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        result->provider_metadata = g_strdup (info);
+    }
+
+  return TRUE;
+}
+
+static GError *
+a1111_map_error (PxProvider              *provider,
+                 const PxProviderContext *context,
+                 guint                    status,
+                 SoupMessageHeaders      *headers,
+                 GBytes                  *body,
+                 gint64                  *retry_after_ms)
+{
+  g_autoptr(JsonObject) root = px_provider_parse_json_object (body, context->info->name, NULL);
+  const char *message = NULL;
+  g_autofree char *excerpt = NULL;
+
+  if (root != NULL)
+    {
+      message = json_object_get_string_member_with_default (root, "errors", NULL);
+      if (message == NULL)
+        message = json_object_get_string_member_with_default (root, "detail", NULL);
+      if (message == NULL)
+        message = json_object_get_string_member_with_default (root, "error", NULL);
+    }
+  if (message == NULL)
+    message = excerpt = px_provider_body_excerpt (body);
+
+  return px_provider_status_error (context, status, -1, message);
+}
+
+static void
+provider_iface_init (PxProviderInterface *iface)
+{
+  iface->build_message = a1111_build_message;
+  iface->parse_response = a1111_parse_response;
+  iface->map_error = a1111_map_error;
+}
+
+static void
+px_a1111_provider_class_init (PxA1111ProviderClass *klass)
+{
+}
+
+static void
+px_a1111_provider_init (PxA1111Provider *self)
+{
+}

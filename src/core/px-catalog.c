@@ -1,0 +1,688 @@
+/* px-catalog.c: loads the providers and models from px-models.json (in the
+ * core resources) and the models a user added by hand, and answers the
+ * questions the UI and the engine ask of them: which settings, which values,
+ * what a request costs. A renamed model is a data change, not a code change. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <errno.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "px-catalog.h"
+#include "px-core-resources.h"
+#include "px-paths.h"
+
+G_DEFINE_QUARK (px-catalog-error-quark, px_catalog_error)
+
+typedef struct {
+  GHashTable *when;
+  double      price;
+} PriceRule;
+
+struct _PxCatalog
+{
+  GObject     parent_instance;
+
+  GPtrArray  *providers;
+  GPtrArray  *models;
+};
+
+G_DEFINE_FINAL_TYPE (PxCatalog, px_catalog, G_TYPE_OBJECT)
+
+static void
+provider_info_free (PxProviderInfo *info)
+{
+  g_free (info->id);
+  g_free (info->name);
+  g_free (info->wire);
+  g_free (info->base_url);
+  g_free (info->base_url_env);
+  g_free (info->key_env);
+  g_free (info->custom_model);
+  g_free (info);
+}
+
+static void
+setting_spec_free (PxSettingSpec *spec)
+{
+  g_free (spec->name);
+  g_strfreev (spec->values);
+  g_free (spec->default_value);
+  g_free (spec);
+}
+
+static void
+price_rule_free (PriceRule *rule)
+{
+  g_hash_table_unref (rule->when);
+  g_free (rule);
+}
+
+static void
+model_free (PxModel *model)
+{
+  g_free (model->id);
+  g_free (model->provider_id);
+  g_free (model->name);
+  g_ptr_array_unref (model->settings);
+  g_ptr_array_unref (model->price_rules);
+  g_free (model);
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *member,
+            const char *fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fallback;
+
+  return json_node_get_string (node);
+}
+
+static gint64
+get_int (JsonObject *object,
+         const char *member,
+         gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+
+  return json_node_get_int (node);
+}
+
+static double
+get_double (JsonObject *object,
+            const char *member,
+            double      fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+
+  return json_node_get_double (node);
+}
+
+static char *
+node_to_string (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return g_strdup_printf ("%g", json_node_get_double (node));
+  return NULL;
+}
+
+static PxSettingSpec *
+parse_setting (const char *name,
+               JsonObject *object)
+{
+  PxSettingSpec *spec = g_new0 (PxSettingSpec, 1);
+
+  spec->name = g_strdup (name);
+  spec->default_value = node_to_string (json_object_get_member (object, "default"));
+  if (spec->default_value == NULL)
+    spec->default_value = g_strdup ("");
+
+  if (json_object_has_member (object, "values"))
+    {
+      JsonArray *values = json_object_get_array_member (object, "values");
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      spec->kind = PX_SETTING_CHOICE;
+      for (guint i = 0; i < json_array_get_length (values); i++)
+        g_strv_builder_add (builder, json_array_get_string_element (values, i));
+      spec->values = g_strv_builder_end (builder);
+    }
+  else if (json_object_has_member (object, "min"))
+    {
+      spec->kind = PX_SETTING_INTEGER;
+      spec->min = get_int (object, "min", 0);
+      spec->max = get_int (object, "max", G_MAXINT64);
+    }
+  else
+    spec->kind = PX_SETTING_TEXT;
+
+  return spec;
+}
+
+static gboolean
+parse_model (PxCatalog   *self,
+             JsonObject  *object,
+             GError     **error)
+{
+  PxModel *model;
+  JsonObject *settings, *price;
+  const char *id = get_string (object, "id", NULL);
+  const char *provider = get_string (object, "provider", NULL);
+
+  if (id == NULL || provider == NULL || px_catalog_lookup_provider (self, provider) == NULL)
+    {
+      g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA,
+                   _("The model list has an entry “%s” without a known provider."),
+                   id ? id : "?");
+      return FALSE;
+    }
+
+  model = g_new0 (PxModel, 1);
+  model->id = g_strdup (id);
+  model->provider_id = g_strdup (provider);
+  model->name = g_strdup (get_string (object, "name", id));
+  model->max_prompt_chars = get_int (object, "max_prompt_chars", 0);
+  model->reference_images = get_int (object, "reference_images", 0);
+  model->response_format = json_object_has_member (object, "response_format") &&
+                           json_object_get_boolean_member (object, "response_format");
+  model->output_token_price = get_double (object, "output_token_price", 0);
+  model->settings = g_ptr_array_new_with_free_func ((GDestroyNotify) setting_spec_free);
+  model->price_rules = g_ptr_array_new_with_free_func ((GDestroyNotify) price_rule_free);
+
+  settings = json_object_has_member (object, "settings") ?
+             json_object_get_object_member (object, "settings") : NULL;
+  if (settings != NULL)
+    {
+      g_autoptr(GList) names = json_object_get_members (settings);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        g_ptr_array_add (model->settings,
+                         parse_setting (l->data, json_object_get_object_member (settings, l->data)));
+    }
+
+  price = json_object_has_member (object, "price") ?
+          json_object_get_object_member (object, "price") : NULL;
+  if (price != NULL)
+    {
+      model->price_default = get_double (price, "default", 0);
+      if (json_object_has_member (price, "rules"))
+        {
+          JsonArray *rules = json_object_get_array_member (price, "rules");
+
+          for (guint i = 0; i < json_array_get_length (rules); i++)
+            {
+              JsonObject *rule_object = json_array_get_object_element (rules, i);
+              JsonObject *when = json_object_get_object_member (rule_object, "when");
+              g_autoptr(GList) keys = json_object_get_members (when);
+              PriceRule *rule = g_new0 (PriceRule, 1);
+
+              rule->when = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+              rule->price = get_double (rule_object, "price", 0);
+              for (GList *l = keys; l != NULL; l = l->next)
+                g_hash_table_insert (rule->when, g_strdup (l->data),
+                                     g_strdup (json_object_get_string_member (when, l->data)));
+              g_ptr_array_add (model->price_rules, rule);
+            }
+        }
+    }
+
+  g_ptr_array_add (self->models, model);
+  return TRUE;
+}
+
+static gboolean
+parse_catalog (PxCatalog   *self,
+               const char  *json,
+               gssize       length,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *root;
+  JsonArray *providers, *models;
+
+  if (!json_parser_load_from_data (parser, json, length, &local_error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA,
+                   _("The model list is not valid JSON: %s"),
+                   local_error ? local_error->message : _("not an object"));
+      return FALSE;
+    }
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  providers = json_object_get_array_member (root, "providers");
+  models = json_object_get_array_member (root, "models");
+  if (providers == NULL || models == NULL)
+    {
+      g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA,
+                   _("The model list needs “providers” and “models”."));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *object = json_array_get_object_element (providers, i);
+      PxProviderInfo *info = g_new0 (PxProviderInfo, 1);
+      const char *key = get_string (object, "key", "required");
+
+      info->id = g_strdup (get_string (object, "id", ""));
+      info->name = g_strdup (get_string (object, "name", info->id));
+      info->wire = g_strdup (get_string (object, "wire", "openai"));
+      info->base_url = g_strdup (get_string (object, "base_url", ""));
+      info->base_url_env = g_strdup (get_string (object, "base_url_env", NULL));
+      info->key_env = g_strdup (get_string (object, "key_env", NULL));
+      info->key_policy = g_str_equal (key, "none") ? PX_KEY_NONE :
+                         g_str_equal (key, "optional") ? PX_KEY_OPTIONAL : PX_KEY_REQUIRED;
+      info->concurrency = MAX (1, get_int (object, "concurrency", 1));
+      info->requests_per_minute = get_int (object, "requests_per_minute", 0);
+      info->custom_model = g_strdup (get_string (object, "custom_model", NULL));
+      g_ptr_array_add (self->providers, info);
+    }
+
+  for (guint i = 0; i < json_array_get_length (models); i++)
+    if (!parse_model (self, json_array_get_object_element (models, i), error))
+      return FALSE;
+
+  return TRUE;
+}
+
+PxCatalog *
+px_catalog_new_from_data (const char  *json,
+                          gssize       length,
+                          GError     **error)
+{
+  g_autoptr(PxCatalog) self = g_object_new (PX_TYPE_CATALOG, NULL);
+
+  if (!parse_catalog (self, json, length, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+char *
+px_catalog_get_custom_models_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "pixmerge", "custom-models.json", NULL);
+}
+
+/* The built-in list plus the models the user added (a missing file is
+ * fine; a broken one is reported, not ignored). */
+PxCatalog *
+px_catalog_new_default (GError **error)
+{
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(PxCatalog) self = NULL;
+  g_autofree char *custom = px_catalog_get_custom_models_path ();
+
+  data = g_resource_lookup_data (px_core_get_resource (),
+                                 "/io/github/pixmerge/Pixmerge/core/px-models.json",
+                                 G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (data == NULL)
+    return NULL;
+
+  self = px_catalog_new_from_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data), error);
+  if (self == NULL)
+    return NULL;
+
+  if (g_file_test (custom, G_FILE_TEST_EXISTS) &&
+      !px_catalog_load_custom_models (self, custom, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+GPtrArray *
+px_catalog_get_providers (PxCatalog *self)
+{
+  g_return_val_if_fail (PX_IS_CATALOG (self), NULL);
+
+  return self->providers;
+}
+
+GPtrArray *
+px_catalog_get_models (PxCatalog *self)
+{
+  g_return_val_if_fail (PX_IS_CATALOG (self), NULL);
+
+  return self->models;
+}
+
+const PxProviderInfo *
+px_catalog_lookup_provider (PxCatalog  *self,
+                            const char *provider_id)
+{
+  g_return_val_if_fail (PX_IS_CATALOG (self), NULL);
+
+  for (guint i = 0; i < self->providers->len; i++)
+    {
+      PxProviderInfo *info = g_ptr_array_index (self->providers, i);
+
+      if (g_strcmp0 (info->id, provider_id) == 0)
+        return info;
+    }
+
+  return NULL;
+}
+
+static PxModel *
+find_model (PxCatalog  *self,
+            const char *provider_id,
+            const char *model_id)
+{
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      PxModel *model = g_ptr_array_index (self->models, i);
+
+      if (g_str_equal (model->id, model_id) &&
+          (provider_id == NULL || g_str_equal (model->provider_id, provider_id)))
+        return model;
+    }
+
+  return NULL;
+}
+
+/* MODEL or PROVIDER/MODEL. The second form also reaches a model id the list
+ * does not know yet (providers rename models often): it gets the provider's
+ * usual capabilities, for this run only. */
+const PxModel *
+px_catalog_lookup_model (PxCatalog   *self,
+                         const char  *model_id,
+                         GError     **error)
+{
+  const char *slash;
+  PxModel *model;
+
+  g_return_val_if_fail (PX_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (model_id != NULL, NULL);
+
+  slash = strchr (model_id, '/');
+  if (slash != NULL)
+    {
+      g_autofree char *provider_id = g_strndup (model_id, slash - model_id);
+
+      model = find_model (self, provider_id, slash + 1);
+      if (model != NULL)
+        return model;
+      return px_catalog_add_custom_model (self, provider_id, slash + 1, error);
+    }
+
+  model = find_model (self, NULL, model_id);
+  if (model == NULL)
+    g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_UNKNOWN_MODEL,
+                 _("Unknown model “%s”. Run “pixmerge-cli providers” for the list, or name a new one "
+                   "as PROVIDER/MODEL, for example openai/gpt-image-2."),
+                 model_id);
+
+  return model;
+}
+
+static PxModel *
+copy_model (const PxModel *template_model,
+            const char    *model_id)
+{
+  PxModel *model = g_new0 (PxModel, 1);
+
+  model->id = g_strdup (model_id);
+  model->provider_id = g_strdup (template_model->provider_id);
+  model->name = g_strdup (model_id);
+  model->max_prompt_chars = template_model->max_prompt_chars;
+  model->reference_images = template_model->reference_images;
+  model->response_format = template_model->response_format;
+  model->output_token_price = template_model->output_token_price;
+  model->price_default = template_model->price_default;
+  model->custom = TRUE;
+  model->settings = g_ptr_array_ref (template_model->settings);
+  model->price_rules = g_ptr_array_ref (template_model->price_rules);
+
+  return model;
+}
+
+const PxModel *
+px_catalog_add_custom_model (PxCatalog   *self,
+                             const char  *provider_id,
+                             const char  *model_id,
+                             GError     **error)
+{
+  const PxProviderInfo *info;
+  PxModel *template_model, *model;
+
+  g_return_val_if_fail (PX_IS_CATALOG (self), NULL);
+
+  info = px_catalog_lookup_provider (self, provider_id);
+  if (info == NULL)
+    {
+      g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_UNKNOWN_PROVIDER,
+                   _("Unknown provider “%s”."), provider_id);
+      return NULL;
+    }
+
+  if (*model_id == '\0' || strpbrk (model_id, "/ \t\n") != NULL)
+    {
+      g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_UNKNOWN_MODEL,
+                   _("“%s” is not a model id: ids have no spaces or slashes."), model_id);
+      return NULL;
+    }
+
+  model = find_model (self, provider_id, model_id);
+  if (model != NULL)
+    return model;
+
+  template_model = find_model (self, provider_id, info->custom_model);
+  g_return_val_if_fail (template_model != NULL, NULL);
+
+  model = copy_model (template_model, model_id);
+  g_ptr_array_add (self->models, model);
+  return model;
+}
+
+gboolean
+px_catalog_load_custom_models (PxCatalog   *self,
+                               const char  *path,
+                               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  JsonArray *models;
+
+  if (!json_parser_load_from_file (parser, path, &local_error) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    {
+      g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA,
+                   _("Your added models in %s could not be read: %s"), path,
+                   local_error ? local_error->message : _("expected a list"));
+      return FALSE;
+    }
+
+  models = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (models); i++)
+    {
+      JsonObject *object = json_array_get_object_element (models, i);
+
+      if (object == NULL ||
+          px_catalog_add_custom_model (self, get_string (object, "provider", ""),
+                                       get_string (object, "id", ""), &local_error) == NULL)
+        {
+          g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA,
+                       _("Entry %u of your added models in %s: %s"), i + 1, path,
+                       local_error ? local_error->message : _("not an object"));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+px_catalog_save_custom_models (PxCatalog   *self,
+                               const char  *path,
+                               GError     **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *text = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      PxModel *model = g_ptr_array_index (self->models, i);
+
+      if (!model->custom)
+        continue;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "provider");
+      json_builder_add_string_value (builder, model->provider_id);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, model->id);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   _("Could not create %s: %s"), dir, g_strerror (errno));
+      return FALSE;
+    }
+
+  return g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+const PxSettingSpec *
+px_model_lookup_setting (const PxModel *model,
+                         const char    *name)
+{
+  for (guint i = 0; i < model->settings->len; i++)
+    {
+      PxSettingSpec *spec = g_ptr_array_index (model->settings, i);
+
+      if (g_str_equal (spec->name, name))
+        return spec;
+    }
+
+  return NULL;
+}
+
+/* Every setting of the model, with the given values checked and defaults for
+ * the rest. An unknown setting or a value the model does not take is an
+ * error that lists what it does take. */
+GHashTable *
+px_model_resolve_settings (const PxModel  *model,
+                           GHashTable     *given,
+                           GError        **error)
+{
+  g_autoptr(GHashTable) out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (given != NULL)
+    {
+      g_hash_table_iter_init (&iter, given);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          const PxSettingSpec *spec = px_model_lookup_setting (model, key);
+
+          if (spec == NULL)
+            {
+              g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_SETTING,
+                           _("%s has no setting “%s”."), model->name, (const char *) key);
+              return NULL;
+            }
+
+          if (spec->kind == PX_SETTING_CHOICE && !g_strv_contains ((const char * const *) spec->values, value))
+            {
+              g_autofree char *choices = g_strjoinv (", ", spec->values);
+
+              g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_SETTING,
+                           _("%s does not take %s “%s”; choose one of %s."),
+                           model->name, spec->name, (const char *) value, choices);
+              return NULL;
+            }
+
+          if (spec->kind == PX_SETTING_INTEGER)
+            {
+              gint64 number;
+
+              if (!g_ascii_string_to_signed (value, 10, spec->min, spec->max, &number, NULL))
+                {
+                  g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_SETTING,
+                               _("%s takes %s from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", not “%s”."),
+                               model->name, spec->name, spec->min, spec->max, (const char *) value);
+                  return NULL;
+                }
+            }
+
+          g_hash_table_insert (out, g_strdup (key), g_strdup (value));
+        }
+    }
+
+  for (guint i = 0; i < model->settings->len; i++)
+    {
+      PxSettingSpec *spec = g_ptr_array_index (model->settings, i);
+
+      if (!g_hash_table_contains (out, spec->name))
+        g_hash_table_insert (out, g_strdup (spec->name), g_strdup (spec->default_value));
+    }
+
+  return g_steal_pointer (&out);
+}
+
+/* The first price rule whose conditions all hold, else the default. */
+double
+px_model_price_per_image (const PxModel *model,
+                          GHashTable    *settings)
+{
+  for (guint i = 0; i < model->price_rules->len; i++)
+    {
+      PriceRule *rule = g_ptr_array_index (model->price_rules, i);
+      GHashTableIter iter;
+      gpointer key, value;
+      gboolean match = TRUE;
+
+      g_hash_table_iter_init (&iter, rule->when);
+      while (match && g_hash_table_iter_next (&iter, &key, &value))
+        match = settings != NULL && g_strcmp0 (g_hash_table_lookup (settings, key), value) == 0;
+
+      if (match)
+        return rule->price;
+    }
+
+  return model->price_default;
+}
+
+guint
+px_model_get_count (const PxModel *model,
+                    GHashTable    *settings)
+{
+  const char *count = settings != NULL ? g_hash_table_lookup (settings, "count") : NULL;
+
+  return count != NULL ? MAX (1, (guint) g_ascii_strtoull (count, NULL, 10)) : 1;
+}
+
+static void
+px_catalog_finalize (GObject *object)
+{
+  PxCatalog *self = PX_CATALOG (object);
+
+  g_ptr_array_unref (self->providers);
+  g_ptr_array_unref (self->models);
+
+  G_OBJECT_CLASS (px_catalog_parent_class)->finalize (object);
+}
+
+static void
+px_catalog_class_init (PxCatalogClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = px_catalog_finalize;
+}
+
+static void
+px_catalog_init (PxCatalog *self)
+{
+  self->providers = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_info_free);
+  self->models = g_ptr_array_new_with_free_func ((GDestroyNotify) model_free);
+}

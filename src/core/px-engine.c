@@ -1,0 +1,838 @@
+/* px-engine.c: the one place that runs generations. A job goes: checks
+ * (model, settings, prompt length, key) -> cache (worker thread) -> a slot
+ * in its provider's queue -> the provider's rate limit -> HTTP -> parse ->
+ * image check -> cost -> cache store. Retryable failures (429, 5xx, network,
+ * timeout) wait for Retry-After or an exponential backoff with jitter and
+ * go round again; a 429's wait also holds back the provider's other jobs. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "px-engine.h"
+#include "px-image-check.h"
+#include "px-provider.h"
+
+typedef struct {
+  const PxProviderInfo *info;
+  PxProvider           *provider;
+  guint                 limit;
+  guint                 active;
+  guint                 requests_per_minute;
+  GQueue                waiting;          /* GTask */
+  gint64                next_start_us;    /* rate limit: earliest next request */
+  gint64                blocked_until_us; /* after a 429 with a wait */
+} ProviderQueue;
+
+struct _PxEngine
+{
+  GObject      parent_instance;
+
+  PxCatalog   *catalog;
+  SoupSession *session;
+  PxCache     *cache;
+  GHashTable  *queues;     /* provider id -> ProviderQueue */
+  GHashTable  *keys;       /* provider id -> key, memory only */
+  GHashTable  *base_urls;  /* provider id -> URL */
+
+  guint        max_attempts;
+  guint        base_backoff_ms;
+  guint        max_backoff_ms;
+};
+
+typedef struct {
+  PxEngine            *engine;
+  PxGenerationRequest *request;
+  const PxModel       *model;
+  ProviderQueue       *queue;
+  GHashTable          *settings;
+  char                *cache_key;
+  char                *base_url;
+  char                *api_key;
+  SoupMessage         *message;
+  guint                attempts;
+  gint64               started_us;
+  gboolean             holds_slot;
+  guint                wait_source;
+  gulong               cancel_handler;
+} Job;
+
+G_DEFINE_FINAL_TYPE (PxEngine, px_engine, G_TYPE_OBJECT)
+
+static void job_start (GTask *task);
+static void job_send (GTask *task);
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->engine);
+  px_generation_request_free (job->request);
+  g_clear_pointer (&job->settings, g_hash_table_unref);
+  g_free (job->cache_key);
+  g_free (job->base_url);
+  /* Overwrite the key before freeing: it should not linger in freed memory. */
+  if (job->api_key != NULL)
+    memset (job->api_key, 0, strlen (job->api_key));
+  g_free (job->api_key);
+  g_clear_object (&job->message);
+  g_free (job);
+}
+
+static void
+provider_queue_free (ProviderQueue *queue)
+{
+  g_clear_object (&queue->provider);
+  g_queue_clear (&queue->waiting);
+  g_free (queue);
+}
+
+PxEngine *
+px_engine_new (PxCatalog *catalog)
+{
+  PxEngine *self;
+
+  g_return_val_if_fail (PX_IS_CATALOG (catalog), NULL);
+
+  self = g_object_new (PX_TYPE_ENGINE, NULL);
+  self->catalog = g_object_ref (catalog);
+
+  return self;
+}
+
+PxCatalog *
+px_engine_get_catalog (PxEngine *self)
+{
+  g_return_val_if_fail (PX_IS_ENGINE (self), NULL);
+
+  return self->catalog;
+}
+
+void
+px_engine_set_cache (PxEngine *self,
+                     PxCache  *cache)
+{
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  g_set_object (&self->cache, cache);
+}
+
+void
+px_engine_set_api_key (PxEngine   *self,
+                       const char *provider_id,
+                       const char *api_key)
+{
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  if (api_key == NULL || *api_key == '\0')
+    g_hash_table_remove (self->keys, provider_id);
+  else
+    g_hash_table_insert (self->keys, g_strdup (provider_id), g_strdup (api_key));
+}
+
+gboolean
+px_engine_has_api_key (PxEngine   *self,
+                       const char *provider_id)
+{
+  g_return_val_if_fail (PX_IS_ENGINE (self), FALSE);
+
+  return g_hash_table_contains (self->keys, provider_id);
+}
+
+void
+px_engine_set_base_url (PxEngine   *self,
+                        const char *provider_id,
+                        const char *base_url)
+{
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  if (base_url == NULL || *base_url == '\0')
+    g_hash_table_remove (self->base_urls, provider_id);
+  else
+    g_hash_table_insert (self->base_urls, g_strdup (provider_id), g_strdup (base_url));
+}
+
+/* An explicit setting, else the provider's environment variable (as the
+ * official SDKs read OPENAI_BASE_URL), else the default; no trailing slash. */
+char *
+px_engine_get_base_url (PxEngine   *self,
+                        const char *provider_id)
+{
+  const PxProviderInfo *info = px_catalog_lookup_provider (self->catalog, provider_id);
+  const char *url = g_hash_table_lookup (self->base_urls, provider_id);
+  char *out;
+  gsize len;
+
+  if (url == NULL && info != NULL && info->base_url_env != NULL)
+    url = g_getenv (info->base_url_env);
+  if ((url == NULL || *url == '\0') && info != NULL)
+    url = info->base_url;
+
+  out = g_strdup (url != NULL ? url : "");
+  len = strlen (out);
+  while (len > 0 && out[len - 1] == '/')
+    out[--len] = '\0';
+
+  return out;
+}
+
+static ProviderQueue *
+get_queue (PxEngine             *self,
+           const PxProviderInfo *info)
+{
+  ProviderQueue *queue = g_hash_table_lookup (self->queues, info->id);
+
+  if (queue == NULL)
+    {
+      queue = g_new0 (ProviderQueue, 1);
+      queue->info = info;
+      queue->provider = px_provider_new_for_wire (info->wire);
+      queue->limit = info->concurrency;
+      queue->requests_per_minute = info->requests_per_minute;
+      g_queue_init (&queue->waiting);
+      g_hash_table_insert (self->queues, g_strdup (info->id), queue);
+    }
+
+  return queue;
+}
+
+void
+px_engine_set_limits (PxEngine   *self,
+                      const char *provider_id,
+                      guint       concurrency,
+                      guint       requests_per_minute)
+{
+  const PxProviderInfo *info;
+  ProviderQueue *queue;
+
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  info = px_catalog_lookup_provider (self->catalog, provider_id);
+  g_return_if_fail (info != NULL);
+
+  queue = get_queue (self, info);
+  queue->limit = MAX (1, concurrency);
+  queue->requests_per_minute = requests_per_minute;
+}
+
+void
+px_engine_set_retry_policy (PxEngine *self,
+                            guint     max_attempts,
+                            guint     base_backoff_ms,
+                            guint     max_backoff_ms)
+{
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  self->max_attempts = MAX (1, max_attempts);
+  self->base_backoff_ms = base_backoff_ms;
+  self->max_backoff_ms = MAX (base_backoff_ms, max_backoff_ms);
+}
+
+void
+px_engine_set_timeout (PxEngine *self,
+                       guint     seconds)
+{
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  soup_session_set_timeout (self->session, seconds);
+}
+
+/* Never let the key reach a message that may be shown or logged. */
+static void
+scrub_key (Job     *job,
+           GError  *error)
+{
+  char *found;
+
+  if (error == NULL || job->api_key == NULL || strlen (job->api_key) < 4)
+    return;
+
+  while ((found = strstr (error->message, job->api_key)) != NULL)
+    {
+      g_autofree char *before = g_strndup (error->message, found - error->message);
+      char *replaced = g_strconcat (before, "••••", found + strlen (job->api_key), NULL);
+
+      g_free (error->message);
+      error->message = replaced;
+    }
+}
+
+static void
+release_slot (Job *job)
+{
+  ProviderQueue *queue = job->queue;
+
+  if (!job->holds_slot)
+    return;
+
+  job->holds_slot = FALSE;
+  queue->active--;
+
+  while (queue->active < queue->limit && !g_queue_is_empty (&queue->waiting))
+    {
+      GTask *next = g_queue_pop_head (&queue->waiting);
+      Job *next_job = g_task_get_task_data (next);
+
+      queue->active++;
+      next_job->holds_slot = TRUE;
+      job_start (next);
+      g_object_unref (next);
+    }
+}
+
+static void
+disconnect_cancel (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+
+  if (job->cancel_handler != 0)
+    {
+      g_cancellable_disconnect (g_task_get_cancellable (task), job->cancel_handler);
+      job->cancel_handler = 0;
+    }
+}
+
+static void
+job_fail (GTask  *task,
+          GError *error)
+{
+  Job *job = g_task_get_task_data (task);
+
+  if (job->wait_source != 0)
+    {
+      g_source_remove (job->wait_source);
+      job->wait_source = 0;
+    }
+  disconnect_cancel (task);
+  release_slot (job);
+  scrub_key (job, error);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static GError *
+cancelled_error (void)
+{
+  return g_error_new_literal (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_CANCELLED,
+                              _("The generation was cancelled."));
+}
+
+static gboolean
+on_cancelled_idle (gpointer user_data)
+{
+  GTask *task = user_data;
+  Job *job = g_task_get_task_data (task);
+  ProviderQueue *queue = job->queue;
+
+  /* Only jobs that are waiting (for a slot or a retry) are ours to end here;
+   * a job with a request in flight ends through libsoup's cancellation. */
+  if (g_queue_remove (&queue->waiting, task))
+    {
+      /* The queue's reference */
+      g_object_unref (task);
+      job_fail (task, cancelled_error ());
+    }
+  else if (job->wait_source != 0)
+    job_fail (task, cancelled_error ());
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              GTask        *task)
+{
+  /* May run in whichever thread cancelled: hop to the task's context. */
+  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
+                              on_cancelled_idle, g_object_ref (task), g_object_unref);
+}
+
+static gboolean
+on_wait_done (gpointer user_data)
+{
+  GTask *task = user_data;
+  Job *job = g_task_get_task_data (task);
+
+  job->wait_source = 0;
+  job_send (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+job_wait_then_send (GTask  *task,
+                    gint64  delay_ms)
+{
+  Job *job = g_task_get_task_data (task);
+
+  if (delay_ms <= 0)
+    {
+      job_send (task);
+      return;
+    }
+
+  job->wait_source = g_timeout_add ((guint) MIN (delay_ms, G_MAXUINT), on_wait_done, task);
+}
+
+/* Takes a slot, then waits for the provider's rate limit. */
+static void
+job_start (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+  ProviderQueue *queue = job->queue;
+  gint64 now = g_get_monotonic_time ();
+  gint64 at = MAX (now, MAX (queue->next_start_us, queue->blocked_until_us));
+
+  if (queue->requests_per_minute > 0)
+    queue->next_start_us = at + 60 * G_USEC_PER_SEC / queue->requests_per_minute;
+
+  job_wait_then_send (task, (at - now) / 1000);
+}
+
+static gint64
+backoff_ms (PxEngine *self,
+            guint     attempt)
+{
+  gint64 delay = (gint64) self->base_backoff_ms << MIN (attempt - 1, 16);
+
+  delay = MIN (delay, (gint64) self->max_backoff_ms);
+  /* Full jitter on half the delay keeps many clients from retrying in step. */
+  return delay / 2 + g_random_int_range (0, (gint32) MAX (1, delay / 2 + 1));
+}
+
+static void
+store_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+}
+
+static void
+store_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  PxEngine *self = source_object;
+  const char *key = g_object_get_data (G_OBJECT (task), "key");
+  PxGenerationResult *result = task_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A full disk must not fail a generation that worked: the cache is only
+   * an optimisation. */
+  if (!px_cache_store (self->cache, key, result, &error))
+    g_debug ("Could not cache a result: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static PxGenerationResult *
+copy_for_cache (PxGenerationResult *result)
+{
+  PxGenerationResult *copy = px_generation_result_new ();
+
+  for (guint i = 0; i < result->images->len; i++)
+    {
+      PxImage *image = g_ptr_array_index (result->images, i);
+      g_ptr_array_add (copy->images, px_image_new (image->bytes, image->mime_type));
+    }
+  copy->revised_prompt = g_strdup (result->revised_prompt);
+  copy->provider_metadata = g_strdup (result->provider_metadata);
+
+  return copy;
+}
+
+static void
+job_succeed (GTask              *task,
+             PxGenerationResult *result)
+{
+  Job *job = g_task_get_task_data (task);
+  PxEngine *self = job->engine;
+
+  result->provider_id = g_strdup (job->model->provider_id);
+  result->model_id = g_strdup (job->model->id);
+  result->settings = g_hash_table_ref (job->settings);
+  result->attempts = job->attempts;
+  result->generation_ms = (g_get_monotonic_time () - job->started_us) / 1000;
+
+  if (!result->cached)
+    {
+      if (result->output_tokens >= 0 && job->model->output_token_price > 0)
+        result->cost = result->output_tokens * job->model->output_token_price;
+      else
+        result->cost = px_model_price_per_image (job->model, job->settings) * result->images->len;
+
+      if (self->cache != NULL && !job->request->bypass_cache)
+        {
+          g_autoptr(GTask) store = g_task_new (self, NULL, store_done, NULL);
+
+          g_object_set_data_full (G_OBJECT (store), "key", g_strdup (job->cache_key), g_free);
+          g_task_set_task_data (store, copy_for_cache (result), (GDestroyNotify) px_generation_result_free);
+          g_task_run_in_thread (store, store_in_thread);
+        }
+    }
+
+  disconnect_cancel (task);
+  release_slot (job);
+  g_task_return_pointer (task, result, (GDestroyNotify) px_generation_result_free);
+  g_object_unref (task);
+}
+
+static GError *
+transport_error (Job          *job,
+                 const GError *error)
+{
+  const char *name = job->queue->info->name;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return cancelled_error ();
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_TIMEOUT,
+                        _("%s did not answer in time (%s)."), name, error->message);
+  if (error->domain == G_TLS_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    return g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_NETWORK,
+                        _("Could not make a secure connection to %s at %s: %s"),
+                        name, job->base_url, error->message);
+
+  return g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_NETWORK,
+                      _("Could not reach %s at %s: %s"), name, job->base_url, error->message);
+}
+
+static void
+on_response (GObject      *source,
+             GAsyncResult *async_result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  Job *job = g_task_get_task_data (task);
+  PxEngine *self = job->engine;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  gint64 retry_after_ms = -1;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), async_result, &local_error);
+  status = soup_message_get_status (job->message);
+
+  if (body == NULL)
+    error = transport_error (job, local_error);
+  else if (status < 200 || status >= 300)
+    error = px_provider_map_error (job->queue->provider,
+                                   &(PxProviderContext) { job->queue->info, job->model, job->base_url, job->api_key },
+                                   status, soup_message_get_response_headers (job->message),
+                                   body, &retry_after_ms);
+  else
+    {
+      g_autoptr(PxGenerationResult) result = px_generation_result_new ();
+      PxProviderContext context = { job->queue->info, job->model, job->base_url, job->api_key };
+
+      if (px_provider_parse_response (job->queue->provider, &context, body, result, &error))
+        {
+          for (guint i = 0; i < result->images->len && error == NULL; i++)
+            {
+              PxImage *image = g_ptr_array_index (result->images, i);
+
+              g_clear_pointer (&image->mime_type, g_free);
+              px_image_check (image->bytes, &image->mime_type, &image->width, &image->height, &error);
+            }
+
+          if (error == NULL)
+            {
+              job_succeed (task, g_steal_pointer (&result));
+              return;
+            }
+        }
+    }
+
+  g_clear_object (&job->message);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_clear_error (&error);
+      job_fail (task, cancelled_error ());
+      return;
+    }
+
+  if (px_provider_error_is_retryable (error) && job->attempts < self->max_attempts)
+    {
+      gint64 delay = retry_after_ms >= 0 ? retry_after_ms : backoff_ms (self, job->attempts);
+
+      /* The provider asked everyone to wait, not just this request. */
+      if (error->code == PX_PROVIDER_ERROR_RATE_LIMITED)
+        job->queue->blocked_until_us = MAX (job->queue->blocked_until_us,
+                                            g_get_monotonic_time () + delay * 1000);
+
+      g_debug ("Retrying %s in %" G_GINT64_FORMAT " ms after attempt %u: %s",
+               job->model->id, delay, job->attempts, error->message);
+      g_clear_error (&error);
+      job_wait_then_send (task, delay);
+      return;
+    }
+
+  if (job->attempts > 1 && px_provider_error_is_retryable (error))
+    g_prefix_error (&error, _("Gave up after %u attempts. "), job->attempts);
+
+  job_fail (task, error);
+}
+
+static void
+job_send (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+  PxProviderContext context = { job->queue->info, job->model, job->base_url, job->api_key };
+  GError *error = NULL;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      job_fail (task, cancelled_error ());
+      return;
+    }
+
+  job->message = px_provider_build_message (job->queue->provider, &context, job->request, job->settings, &error);
+  if (job->message == NULL)
+    {
+      job_fail (task, error);
+      return;
+    }
+
+  job->attempts++;
+  soup_session_send_and_read_async (job->engine->session, job->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_response, task);
+}
+
+static void
+enqueue (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+  ProviderQueue *queue = job->queue;
+
+  if (queue->active < queue->limit)
+    {
+      queue->active++;
+      job->holds_slot = TRUE;
+      job_start (task);
+    }
+  else
+    g_queue_push_tail (&queue->waiting, g_object_ref (task));
+}
+
+static void
+lookup_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  PxEngine *self = source_object;
+  Job *job = task_data;
+
+  g_task_return_pointer (task, px_cache_lookup (self->cache, job->cache_key),
+                         (GDestroyNotify) px_generation_result_free);
+}
+
+static void
+on_cache_lookup (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  PxGenerationResult *hit = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (hit != NULL)
+    {
+      job_succeed (task, hit);
+      return;
+    }
+
+  enqueue (task);
+}
+
+static gboolean
+check_request (PxEngine             *self,
+               Job                  *job,
+               const PxProviderInfo *info,
+               GError              **error)
+{
+  const PxModel *model = job->model;
+  GPtrArray *references = job->request->references;
+  glong length;
+
+  job->settings = px_model_resolve_settings (model, job->request->settings, error);
+  if (job->settings == NULL)
+    {
+      (*error)->domain = PX_PROVIDER_ERROR;
+      (*error)->code = PX_PROVIDER_ERROR_INVALID_REQUEST;
+      return FALSE;
+    }
+
+  if (references->len > model->reference_images)
+    {
+      if (model->reference_images == 0)
+        g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                     _("%s cannot use a reference image; remove it or choose another model."), model->name);
+      else
+        g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                     _("%s takes at most %u reference images, not %u."),
+                     model->name, model->reference_images, references->len);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < references->len; i++)
+    {
+      PxImage *image = g_ptr_array_index (references, i);
+      g_autoptr(GError) local_error = NULL;
+
+      g_clear_pointer (&image->mime_type, g_free);
+      if (!px_image_check (image->bytes, &image->mime_type, &image->width, &image->height, &local_error))
+        {
+          g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                       _("The reference image cannot be used: it is not a PNG, JPEG or WebP image "
+                         "Pixmerge can read."));
+          return FALSE;
+        }
+    }
+
+  length = g_utf8_strlen (job->request->prompt, -1);
+  if (length == 0)
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST, _("The prompt is empty."));
+      return FALSE;
+    }
+  if (model->max_prompt_chars > 0 && length > model->max_prompt_chars)
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                   _("The prompt is %ld characters long, but %s accepts at most %ld; shorten it by %ld characters."),
+                   length, model->name, model->max_prompt_chars, length - model->max_prompt_chars);
+      return FALSE;
+    }
+
+  if (info->key_policy == PX_KEY_REQUIRED && job->api_key == NULL)
+    {
+      if (info->key_env != NULL)
+        g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH,
+                     _("There is no API key for %s. Add one in Preferences, or set %s."),
+                     info->name, info->key_env);
+      else
+        g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH,
+                     _("There is no API key for %s. Add one in Preferences."), info->name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+px_engine_generate_async (PxEngine            *self,
+                          PxGenerationRequest *request,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+  Job *job;
+  const PxProviderInfo *info;
+  GError *error = NULL;
+
+  g_return_if_fail (PX_IS_ENGINE (self));
+  g_return_if_fail (request != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, px_engine_generate_async);
+  /* Cancellation is reported as PX_PROVIDER_ERROR_CANCELLED, by us. */
+  g_task_set_check_cancellable (task, FALSE);
+  job = g_new0 (Job, 1);
+  job->engine = g_object_ref (self);
+  job->request = request;
+  job->started_us = g_get_monotonic_time ();
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+
+  job->model = px_catalog_lookup_model (self->catalog, request->model_id, &error);
+  if (job->model == NULL)
+    {
+      error->domain = PX_PROVIDER_ERROR;
+      error->code = PX_PROVIDER_ERROR_INVALID_REQUEST;
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  info = px_catalog_lookup_provider (self->catalog, job->model->provider_id);
+  job->queue = get_queue (self, info);
+  job->base_url = px_engine_get_base_url (self, info->id);
+  if (info->key_policy != PX_KEY_NONE)
+    job->api_key = g_strdup (g_hash_table_lookup (self->keys, info->id));
+
+  if (!check_request (self, job, info, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if (cancellable != NULL)
+    job->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), task, NULL);
+
+  if (self->cache != NULL && px_cache_get_ttl (self->cache) > 0 && !request->bypass_cache)
+    {
+      g_autoptr(GTask) lookup = NULL;
+
+      job->cache_key = px_cache_key (info->id, job->model->id, request->prompt,
+                                     job->settings, request->references);
+      lookup = g_task_new (self, NULL, on_cache_lookup, task);
+      g_task_set_task_data (lookup, job, NULL);
+      g_task_run_in_thread (lookup, lookup_in_thread);
+      return;
+    }
+
+  enqueue (task);
+}
+
+PxGenerationResult *
+px_engine_generate_finish (PxEngine      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+px_engine_dispose (GObject *object)
+{
+  PxEngine *self = PX_ENGINE (object);
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->catalog);
+  g_clear_pointer (&self->queues, g_hash_table_unref);
+  g_clear_pointer (&self->keys, g_hash_table_unref);
+  g_clear_pointer (&self->base_urls, g_hash_table_unref);
+
+  G_OBJECT_CLASS (px_engine_parent_class)->dispose (object);
+}
+
+static void
+px_engine_class_init (PxEngineClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = px_engine_dispose;
+}
+
+static void
+px_engine_init (PxEngine *self)
+{
+  g_autofree char *user_agent = g_strdup_printf ("Pixmerge/%s ", PACKAGE_VERSION);
+
+  /* One session for every provider; TLS certificates are always checked. */
+  self->session = soup_session_new_with_options ("user-agent", user_agent,
+                                                 "timeout", 180,
+                                                 "max-conns", 64,
+                                                 "max-conns-per-host", 16,
+                                                 NULL);
+  self->queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) provider_queue_free);
+  self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->base_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->max_attempts = 5;
+  self->base_backoff_ms = 1000;
+  self->max_backoff_ms = 60000;
+}

@@ -1,0 +1,49 @@
+/* px-engine.h: runs generations: one HTTP session, per-provider concurrency
+ * and rate limits, retries, the cache, image checks and cost. */
+#pragma once
+
+#include "px-cache.h"
+#include "px-catalog.h"
+#include "px-generation.h"
+
+G_BEGIN_DECLS
+
+#define PX_TYPE_ENGINE (px_engine_get_type ())
+
+G_DECLARE_FINAL_TYPE (PxEngine, px_engine, PX, ENGINE, GObject)
+
+PxEngine           *px_engine_new                 (PxCatalog           *catalog);
+PxCatalog          *px_engine_get_catalog         (PxEngine            *self);
+void                px_engine_set_cache           (PxEngine            *self,
+                                                   PxCache             *cache);
+void                px_engine_set_api_key         (PxEngine            *self,
+                                                   const char          *provider_id,
+                                                   const char          *api_key);
+gboolean            px_engine_has_api_key         (PxEngine            *self,
+                                                   const char          *provider_id);
+void                px_engine_set_base_url        (PxEngine            *self,
+                                                   const char          *provider_id,
+                                                   const char          *base_url);
+char               *px_engine_get_base_url        (PxEngine            *self,
+                                                   const char          *provider_id);
+void                px_engine_set_limits          (PxEngine            *self,
+                                                   const char          *provider_id,
+                                                   guint                concurrency,
+                                                   guint                requests_per_minute);
+void                px_engine_set_retry_policy    (PxEngine            *self,
+                                                   guint                max_attempts,
+                                                   guint                base_backoff_ms,
+                                                   guint                max_backoff_ms);
+void                px_engine_set_timeout         (PxEngine            *self,
+                                                   guint                seconds);
+
+void                px_engine_generate_async      (PxEngine            *self,
+                                                   PxGenerationRequest *request,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+PxGenerationResult *px_engine_generate_finish     (PxEngine            *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,219 @@
+/* px-gemini-provider.c: Gemini image models through generateContent on the
+ * Gemini API; reference images travel inline with the prompt. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "px-gemini-provider.h"
+
+struct _PxGeminiProvider
+{
+  GObject parent_instance;
+};
+
+static void provider_iface_init (PxProviderInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PxGeminiProvider, px_gemini_provider, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PX_TYPE_PROVIDER, provider_iface_init))
+
+static SoupMessage *
+gemini_build_message (PxProvider                *provider,
+                      const PxProviderContext   *context,
+                      const PxGenerationRequest *request,
+                      GHashTable                *settings,
+                      GError                   **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *url = g_strdup_printf ("%s/v1beta/models/%s:generateContent",
+                                          context->base_url, context->model->id);
+  const char *aspect = g_hash_table_lookup (settings, "aspect_ratio");
+  SoupMessage *message;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "contents");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "user");
+  json_builder_set_member_name (builder, "parts");
+  json_builder_begin_array (builder);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, request->prompt);
+  json_builder_end_object (builder);
+
+  for (guint i = 0; i < request->references->len; i++)
+    {
+      PxImage *image = g_ptr_array_index (request->references, i);
+      g_autofree char *data = g_base64_encode (g_bytes_get_data (image->bytes, NULL),
+                                               g_bytes_get_size (image->bytes));
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "inline_data");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "mime_type");
+      json_builder_add_string_value (builder, image->mime_type);
+      json_builder_set_member_name (builder, "data");
+      json_builder_add_string_value (builder, data);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "generationConfig");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "responseModalities");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "TEXT");
+  json_builder_add_string_value (builder, "IMAGE");
+  json_builder_end_array (builder);
+  if (aspect != NULL)
+    {
+      json_builder_set_member_name (builder, "imageConfig");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "aspectRatio");
+      json_builder_add_string_value (builder, aspect);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  message = px_provider_new_json_message (url, builder);
+  if (message == NULL)
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                   _("The address of %s, “%s”, is not a valid URL."),
+                   context->info->name, context->base_url);
+      return NULL;
+    }
+
+  if (context->api_key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  "x-goog-api-key", context->api_key);
+  return message;
+}
+
+static JsonObject *
+member_object (JsonObject *object,
+               const char *name,
+               const char *alt_name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL && alt_name != NULL)
+    node = json_object_get_member (object, alt_name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static gboolean
+gemini_parse_response (PxProvider               *provider,
+                       const PxProviderContext  *context,
+                       GBytes                   *body,
+                       PxGenerationResult       *result,
+                       GError                  **error)
+{
+  g_autoptr(JsonObject) root = px_provider_parse_json_object (body, context->info->name, error);
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonObject *feedback, *candidate = NULL, *content, *usage;
+  JsonArray *candidates = NULL, *parts = NULL;
+  const char *finish = NULL;
+
+  if (root == NULL)
+    return FALSE;
+
+  feedback = member_object (root, "promptFeedback", NULL);
+  if (feedback != NULL && json_object_has_member (feedback, "blockReason"))
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_POLICY,
+                   _("%s refused this prompt under its content policy: “%s”. Try rewording it."),
+                   context->info->name, json_object_get_string_member (feedback, "blockReason"));
+      return FALSE;
+    }
+
+  if (json_object_has_member (root, "candidates"))
+    candidates = json_object_get_array_member (root, "candidates");
+  if (candidates != NULL && json_array_get_length (candidates) > 0)
+    candidate = json_array_get_object_element (candidates, 0);
+  if (candidate != NULL)
+    {
+      finish = json_object_get_string_member_with_default (candidate, "finishReason", NULL);
+      content = member_object (candidate, "content", NULL);
+      if (content != NULL && json_object_has_member (content, "parts"))
+        parts = json_object_get_array_member (content, "parts");
+    }
+
+  for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
+    {
+      JsonObject *part = json_array_get_object_element (parts, i);
+      JsonObject *inline_data = part ? member_object (part, "inlineData", "inline_data") : NULL;
+
+      if (inline_data != NULL)
+        {
+          const char *data = json_object_get_string_member_with_default (inline_data, "data", NULL);
+          g_autoptr(GBytes) bytes = px_provider_decode_base64 (data, context->info->name, error);
+
+          if (bytes == NULL)
+            return FALSE;
+          g_ptr_array_add (result->images, px_image_new (bytes, NULL));
+        }
+      else if (part != NULL && json_object_has_member (part, "text"))
+        g_string_append (text, json_object_get_string_member_with_default (part, "text", ""));
+    }
+
+  usage = member_object (root, "usageMetadata", NULL);
+  if (usage != NULL && json_object_has_member (usage, "candidatesTokenCount"))
+    result->output_tokens = json_object_get_int_member (usage, "candidatesTokenCount");
+
+  if (result->images->len > 0)
+    {
+      if (text->len > 0)
+        result->revised_prompt = g_strdup (text->str);
+      return TRUE;
+    }
+
+  if (finish != NULL && (g_str_equal (finish, "IMAGE_SAFETY") || g_str_equal (finish, "SAFETY") ||
+                         g_str_equal (finish, "PROHIBITED_CONTENT") || g_str_equal (finish, "IMAGE_PROHIBITED_CONTENT")))
+    g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_POLICY,
+                 _("%s refused to make this image under its content policy (%s)%s%s. Try rewording it."),
+                 context->info->name, finish, text->len > 0 ? ": " : "", text->str);
+  else
+    g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                 _("%s answered without an image%s%s"),
+                 context->info->name, text->len > 0 ? ": " : ".", text->str);
+
+  return FALSE;
+}
+
+static GError *
+gemini_map_error (PxProvider              *provider,
+                  const PxProviderContext *context,
+                  guint                    status,
+                  SoupMessageHeaders      *headers,
+                  GBytes                  *body,
+                  gint64                  *retry_after_ms)
+{
+  return px_provider_google_error (context, status, body, retry_after_ms);
+}
+
+static void
+provider_iface_init (PxProviderInterface *iface)
+{
+  iface->build_message = gemini_build_message;
+  iface->parse_response = gemini_parse_response;
+  iface->map_error = gemini_map_error;
+}
+
+static void
+px_gemini_provider_class_init (PxGeminiProviderClass *klass)
+{
+}
+
+static void
+px_gemini_provider_init (PxGeminiProvider *self)
+{
+}

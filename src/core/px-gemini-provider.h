@@ -1,0 +1,12 @@
+/* px-gemini-provider.h: the Gemini wire format. */
+#pragma once
+
+#include "px-provider.h"
+
+G_BEGIN_DECLS
+
+#define PX_TYPE_GEMINI_PROVIDER (px_gemini_provider_get_type ())
+
+G_DECLARE_FINAL_TYPE (PxGeminiProvider, px_gemini_provider, PX, GEMINI_PROVIDER, GObject)
+
+G_END_DECLS

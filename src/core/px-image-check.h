@@ -1,0 +1,18 @@
+/* px-image-check.h: is this really an image, and a sane one? */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PX_IMAGE_MAX_BYTES  (50 * 1024 * 1024)
+#define PX_IMAGE_MAX_SIDE   8192
+#define PX_IMAGE_MAX_PIXELS (40 * 1000 * 1000)
+
+gboolean px_image_check (GBytes  *bytes,
+                         char   **mime_type,
+                         int     *width,
+                         int     *height,
+                         GError **error);
+
+G_END_DECLS

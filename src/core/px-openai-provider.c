@@ -1,0 +1,248 @@
+/* px-openai-provider.c: OpenAI Images (dall-e-3, GPT image models) and every
+ * OpenAI-compatible server: /images/generations as JSON, /images/edits as
+ * multipart with the reference images. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "px-openai-provider.h"
+
+struct _PxOpenaiProvider
+{
+  GObject parent_instance;
+};
+
+static void provider_iface_init (PxProviderInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PxOpenaiProvider, px_openai_provider, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PX_TYPE_PROVIDER, provider_iface_init))
+
+/* Settings that travel under the same name as in the API. */
+static const char * const passthrough[] = { "size", "quality", "style", "background", "output_format", NULL };
+
+static void
+set_auth (SoupMessage             *message,
+          const PxProviderContext *context)
+{
+  if (context->api_key != NULL && *context->api_key != '\0')
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", context->api_key, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+    }
+}
+
+static SoupMessage *
+build_generation (const PxProviderContext   *context,
+                  const PxGenerationRequest *request,
+                  GHashTable                *settings)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *url = g_strconcat (context->base_url, "/images/generations", NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, context->model->id);
+  json_builder_set_member_name (builder, "prompt");
+  json_builder_add_string_value (builder, request->prompt);
+  json_builder_set_member_name (builder, "n");
+  json_builder_add_int_value (builder, px_model_get_count (context->model, settings));
+  for (guint i = 0; passthrough[i] != NULL; i++)
+    {
+      const char *value = g_hash_table_lookup (settings, passthrough[i]);
+
+      if (value != NULL)
+        {
+          json_builder_set_member_name (builder, passthrough[i]);
+          json_builder_add_string_value (builder, value);
+        }
+    }
+  /* DALL·E and most compatible servers send a URL unless asked; GPT image
+   * models always send base64 and reject the parameter. */
+  if (context->model->response_format)
+    {
+      json_builder_set_member_name (builder, "response_format");
+      json_builder_add_string_value (builder, "b64_json");
+    }
+  json_builder_end_object (builder);
+
+  return px_provider_new_json_message (url, builder);
+}
+
+static SoupMessage *
+build_edit (const PxProviderContext   *context,
+            const PxGenerationRequest *request,
+            GHashTable                *settings)
+{
+  g_autofree char *url = g_strconcat (context->base_url, "/images/edits", NULL);
+  g_autofree char *n = g_strdup_printf ("%u", px_model_get_count (context->model, settings));
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new ("multipart/form-data");
+
+  soup_multipart_append_form_string (multipart, "model", context->model->id);
+  soup_multipart_append_form_string (multipart, "prompt", request->prompt);
+  soup_multipart_append_form_string (multipart, "n", n);
+  for (guint i = 0; passthrough[i] != NULL; i++)
+    {
+      const char *value = g_hash_table_lookup (settings, passthrough[i]);
+
+      /* style is a DALL·E 3 generation setting only */
+      if (value != NULL && !g_str_equal (passthrough[i], "style"))
+        soup_multipart_append_form_string (multipart, passthrough[i], value);
+    }
+  if (context->model->response_format)
+    soup_multipart_append_form_string (multipart, "response_format", "b64_json");
+
+  for (guint i = 0; i < request->references->len; i++)
+    {
+      PxImage *image = g_ptr_array_index (request->references, i);
+      const char *ext = g_str_equal (image->mime_type, "image/jpeg") ? "jpg" :
+                        g_str_equal (image->mime_type, "image/webp") ? "webp" : "png";
+      g_autofree char *filename = g_strdup_printf ("reference-%u.%s", i + 1, ext);
+
+      soup_multipart_append_form_file (multipart,
+                                       request->references->len > 1 ? "image[]" : "image",
+                                       filename, image->mime_type, image->bytes);
+    }
+
+  return soup_message_new_from_multipart (url, multipart);
+}
+
+static SoupMessage *
+openai_build_message (PxProvider                *provider,
+                      const PxProviderContext   *context,
+                      const PxGenerationRequest *request,
+                      GHashTable                *settings,
+                      GError                   **error)
+{
+  SoupMessage *message;
+
+  if (request->references->len > 0)
+    message = build_edit (context, request, settings);
+  else
+    message = build_generation (context, request, settings);
+
+  if (message == NULL)
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                   _("The address of %s, “%s”, is not a valid URL."),
+                   context->info->name, context->base_url);
+      return NULL;
+    }
+
+  set_auth (message, context);
+  return message;
+}
+
+static gboolean
+openai_parse_response (PxProvider               *provider,
+                       const PxProviderContext  *context,
+                       GBytes                   *body,
+                       PxGenerationResult       *result,
+                       GError                  **error)
+{
+  g_autoptr(JsonObject) root = px_provider_parse_json_object (body, context->info->name, error);
+  JsonArray *data;
+
+  if (root == NULL)
+    return FALSE;
+
+  data = json_object_has_member (root, "data") ? json_object_get_array_member (root, "data") : NULL;
+  if (data == NULL || json_array_get_length (data) == 0)
+    {
+      g_autofree char *excerpt = px_provider_body_excerpt (body);
+
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                   _("%s answered without an image: “%s”"), context->info->name, excerpt);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (data); i++)
+    {
+      JsonObject *item = json_array_get_object_element (data, i);
+      const char *b64 = item ? json_object_get_string_member_with_default (item, "b64_json", NULL) : NULL;
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (b64 == NULL)
+        {
+          g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                       _("%s sent a link instead of the image data; the server does not support "
+                         "response_format=b64_json."), context->info->name);
+          return FALSE;
+        }
+
+      bytes = px_provider_decode_base64 (b64, context->info->name, error);
+      if (bytes == NULL)
+        return FALSE;
+      g_ptr_array_add (result->images, px_image_new (bytes, NULL));
+
+      if (result->revised_prompt == NULL && json_object_has_member (item, "revised_prompt"))
+        result->revised_prompt = g_strdup (json_object_get_string_member_with_default (item, "revised_prompt", NULL));
+    }
+
+  if (json_object_has_member (root, "usage"))
+    {
+      JsonObject *usage = json_object_get_object_member (root, "usage");
+
+      if (usage != NULL && json_object_has_member (usage, "output_tokens"))
+        result->output_tokens = json_object_get_int_member (usage, "output_tokens");
+    }
+
+  return TRUE;
+}
+
+static GError *
+openai_map_error (PxProvider              *provider,
+                  const PxProviderContext *context,
+                  guint                    status,
+                  SoupMessageHeaders      *headers,
+                  GBytes                  *body,
+                  gint64                  *retry_after_ms)
+{
+  g_autoptr(JsonObject) root = px_provider_parse_json_object (body, context->info->name, NULL);
+  JsonObject *error = NULL;
+  const char *message = NULL, *code = NULL, *type = NULL;
+  int px_code = -1;
+
+  if (root != NULL && json_object_has_member (root, "error") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error")))
+    error = json_object_get_object_member (root, "error");
+
+  if (error != NULL)
+    {
+      message = json_object_get_string_member_with_default (error, "message", NULL);
+      code = json_object_get_string_member_with_default (error, "code", NULL);
+      type = json_object_get_string_member_with_default (error, "type", NULL);
+    }
+
+  if (g_strcmp0 (code, "moderation_blocked") == 0 || g_strcmp0 (code, "content_policy_violation") == 0 ||
+      g_strcmp0 (type, "image_generation_user_error") == 0)
+    px_code = PX_PROVIDER_ERROR_POLICY;
+  else if (g_strcmp0 (code, "insufficient_quota") == 0 || g_strcmp0 (code, "billing_hard_limit_reached") == 0)
+    px_code = PX_PROVIDER_ERROR_QUOTA;
+
+  if (message == NULL)
+    {
+      g_autofree char *excerpt = px_provider_body_excerpt (body);
+      return px_provider_status_error (context, status, px_code, excerpt);
+    }
+
+  return px_provider_status_error (context, status, px_code, message);
+}
+
+static void
+provider_iface_init (PxProviderInterface *iface)
+{
+  iface->build_message = openai_build_message;
+  iface->parse_response = openai_parse_response;
+  iface->map_error = openai_map_error;
+}
+
+static void
+px_openai_provider_class_init (PxOpenaiProviderClass *klass)
+{
+}
+
+static void
+px_openai_provider_init (PxOpenaiProvider *self)
+{
+}
