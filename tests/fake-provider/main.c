@@ -1,0 +1,52 @@
+/* pixmerge-fake-provider: the fake provider as a program, for the demo mode
+ * and for trying the CLI by hand. Prints its root URL, then serves until
+ * killed. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "px-fake-provider.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static int port = 0;
+  static int latency = 0;
+  static char *key = NULL;
+  static const GOptionEntry options[] = {
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: any free one)", "N" },
+    { "key", 0, 0, G_OPTION_ARG_STRING, &key, "Accept only this API key", "KEY" },
+    { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency, "Delay every answer by N milliseconds", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(PxFakeProvider) fake = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+
+  g_option_context_add_main_entries (context, options, NULL);
+  g_option_context_set_summary (context, "Serves the OpenAI, Gemini, Vertex AI Imagen and AUTOMATIC1111 APIs on "
+                                         "127.0.0.1 with images that show the prompt. For tests and demos only.");
+  if (!g_option_context_parse (context, &argc, &argv, &error) || port < 0 || port > 65535 || latency < 0)
+    {
+      g_printerr ("pixmerge-fake-provider: %s\n", error ? error->message : "invalid option value");
+      return 2;
+    }
+
+  fake = px_fake_provider_new (port, key, &error);
+  if (fake == NULL)
+    {
+      g_printerr ("pixmerge-fake-provider: %s\n", error->message);
+      return 1;
+    }
+  px_fake_provider_set_latency (fake, latency);
+
+  g_print ("%s\n", px_fake_provider_get_url (fake));
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_main_loop_run (loop);
+  return 0;
+}

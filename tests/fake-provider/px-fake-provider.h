@@ -1,0 +1,55 @@
+/* px-fake-provider.h: a local HTTP server that speaks every provider's wire
+ * format, for tests, benchmarks and the demo mode. */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  PX_FAKE_FAULT_LATENCY,          /* param: extra milliseconds */
+  PX_FAKE_FAULT_RATE_LIMIT,       /* 429; param: Retry-After seconds, 0 for none */
+  PX_FAKE_FAULT_QUOTA,            /* 429 quota / billing, not to be retried */
+  PX_FAKE_FAULT_SERVER_ERROR,     /* param: HTTP status, 500 when 0 */
+  PX_FAKE_FAULT_MALFORMED_JSON,
+  PX_FAKE_FAULT_TRUNCATED_BODY,   /* the JSON cut in half */
+  PX_FAKE_FAULT_TRUNCATED_IMAGE,  /* valid JSON, half the image */
+  PX_FAKE_FAULT_NOT_IMAGE,        /* base64 of an HTML page where the image goes */
+  PX_FAKE_FAULT_BOMB,             /* a PNG claiming 60000 × 60000 pixels */
+  PX_FAKE_FAULT_DROP_CONNECTION,  /* closes the connection without answering */
+  PX_FAKE_FAULT_TRICKLE,          /* the answer, slowly; param: ms between 512-byte chunks */
+  PX_FAKE_FAULT_POLICY,           /* refused by the content policy */
+  PX_FAKE_FAULT_DROP_TOKENS,      /* a chat rewrite that loses the [TOKENS] */
+} PxFakeFault;
+
+typedef struct {
+  char   *method;
+  char   *path;
+  char   *authorization;   /* Authorization header */
+  char   *google_key;      /* x-goog-api-key header */
+  char   *content_type;
+  GBytes *body;
+} PxFakeRequest;
+
+#define PX_TYPE_FAKE_PROVIDER (px_fake_provider_get_type ())
+
+G_DECLARE_FINAL_TYPE (PxFakeProvider, px_fake_provider, PX, FAKE_PROVIDER, GObject)
+
+PxFakeProvider *px_fake_provider_new               (guint           port,
+                                                    const char     *api_key,
+                                                    GError        **error);
+const char     *px_fake_provider_get_url           (PxFakeProvider *self);
+void            px_fake_provider_set_latency       (PxFakeProvider *self,
+                                                    guint           ms);
+void            px_fake_provider_push_fault        (PxFakeProvider *self,
+                                                    PxFakeFault     fault,
+                                                    guint           param);
+void            px_fake_provider_set_fault_rate    (PxFakeProvider *self,
+                                                    PxFakeFault     fault,
+                                                    guint           percent);
+guint           px_fake_provider_get_request_count (PxFakeProvider *self);
+GPtrArray      *px_fake_provider_get_requests      (PxFakeProvider *self);
+void            px_fake_provider_clear_requests    (PxFakeProvider *self);
+guint           px_fake_provider_get_max_in_flight (PxFakeProvider *self);
+
+G_END_DECLS
