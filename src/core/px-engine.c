@@ -341,9 +341,13 @@ static void
 on_cancelled (GCancellable *cancellable,
               GTask        *task)
 {
-  /* May run in whichever thread cancelled: hop to the task's context. */
-  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
-                              on_cancelled_idle, g_object_ref (task), g_object_unref);
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  /* May run in whichever thread cancelled, inside the signal emission where
+   * disconnecting would deadlock: always continue from an idle in the
+   * task's context. */
+  g_source_set_callback (source, on_cancelled_idle, g_object_ref (task), g_object_unref);
+  g_source_attach (source, g_task_get_context (task));
 }
 
 static gboolean

@@ -34,6 +34,110 @@ on_size_prepared (GdkPixbufLoader *loader,
     }
 }
 
+static guint32
+read_le32 (const guchar *p)
+{
+  return p[0] | p[1] << 8 | p[2] << 16 | (guint32) p[3] << 24;
+}
+
+static guint32
+read_be32 (const guchar *p)
+{
+  return (guint32) p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/* Decoders draw what they got of a cut-off image without complaint, so
+ * check that the file ends the way its format says a whole file ends. */
+static gboolean
+is_complete (const guchar *data,
+             gsize         size,
+             const char   *mime_type)
+{
+  gsize tail = MIN (size, 64);
+
+  if (g_str_equal (mime_type, "image/png"))
+    return memmem (data + size - tail, tail, "IEND", 4) != NULL;
+  if (g_str_equal (mime_type, "image/jpeg"))
+    return memmem (data + size - tail, tail, "\xff\xd9", 2) != NULL;
+
+  /* WebP: the RIFF header says how long the file is. */
+  return size >= 12 && read_le32 (data + 4) + 8 <= size;
+}
+
+/* The size an image claims in its header, read without a decoder, so a
+ * decompression bomb is refused before any decoder allocates for it.
+ * FALSE when the header cannot be found. */
+static gboolean
+header_size (const guchar *data,
+             gsize         size,
+             const char   *mime_type,
+             guint32      *width,
+             guint32      *height)
+{
+  if (g_str_equal (mime_type, "image/png"))
+    {
+      if (size < 24 || memcmp (data + 12, "IHDR", 4) != 0)
+        return FALSE;
+      *width = read_be32 (data + 16);
+      *height = read_be32 (data + 20);
+      return TRUE;
+    }
+
+  if (g_str_equal (mime_type, "image/jpeg"))
+    {
+      gsize i = 2;
+
+      while (i + 9 < size)
+        {
+          guint8 marker;
+          guint16 length;
+
+          if (data[i] != 0xff)
+            return FALSE;
+          marker = data[i + 1];
+          if (marker == 0xff)
+            {
+              i++;
+              continue;
+            }
+          length = (data[i + 2] << 8) | data[i + 3];
+          /* Start of frame: every SOFn but DHT (C4), JPG (C8) and DAC (CC). */
+          if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+            {
+              *height = (data[i + 5] << 8) | data[i + 6];
+              *width = (data[i + 7] << 8) | data[i + 8];
+              return TRUE;
+            }
+          i += 2 + length;
+        }
+      return FALSE;
+    }
+
+  /* WebP: VP8X carries the canvas size; plain VP8 and VP8L their own. */
+  if (size >= 30 && memcmp (data + 12, "VP8X", 4) == 0)
+    {
+      *width = 1 + (data[24] | data[25] << 8 | data[26] << 16);
+      *height = 1 + (data[27] | data[28] << 8 | data[29] << 16);
+      return TRUE;
+    }
+  if (size >= 30 && memcmp (data + 12, "VP8 ", 4) == 0)
+    {
+      *width = (data[26] | data[27] << 8) & 0x3fff;
+      *height = (data[28] | data[29] << 8) & 0x3fff;
+      return TRUE;
+    }
+  if (size >= 25 && memcmp (data + 12, "VP8L", 4) == 0)
+    {
+      guint32 bits = read_le32 (data + 21);
+
+      *width = 1 + (bits & 0x3fff);
+      *height = 1 + ((bits >> 14) & 0x3fff);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
 static char *
 describe_start (const guchar *data,
                 gsize         size)
@@ -57,8 +161,8 @@ px_image_check (GBytes  *bytes,
   g_autoptr(GError) local_error = NULL;
   SizeCheck check = { 0, };
   const guchar *data;
-  GdkPixbufFormat *format;
-  g_auto(GStrv) mimes = NULL;
+  const char *sniffed = NULL;
+  guint32 claimed_width = 0, claimed_height = 0;
   gsize size;
 
   data = g_bytes_get_data (bytes, &size);
@@ -79,7 +183,43 @@ px_image_check (GBytes  *bytes,
       return FALSE;
     }
 
-  loader = gdk_pixbuf_loader_new ();
+  /* Sniff the three formats Pixmerge keeps from their magic bytes, rather
+   * than trusting the provider's mime type or the system's type database. */
+  if (size >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    sniffed = "image/png";
+  else if (size >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
+    sniffed = "image/jpeg";
+  else if (size >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
+    sniffed = "image/webp";
+
+  if (sniffed == NULL)
+    {
+      g_autofree char *start = describe_start (data, size);
+
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                   _("The provider sent something that is not an image (it starts with “%s”)."), start);
+      return FALSE;
+    }
+
+  if (!header_size (data, size, sniffed, &claimed_width, &claimed_height))
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                   _("The provider sent a damaged image (its header is missing)."));
+      return FALSE;
+    }
+  check.width = claimed_width;
+  check.height = claimed_height;
+  if (claimed_width == 0 || claimed_height == 0 || claimed_width > PX_IMAGE_MAX_SIDE ||
+      claimed_height > PX_IMAGE_MAX_SIDE || (guint64) claimed_width * claimed_height > PX_IMAGE_MAX_PIXELS)
+    goto too_large;
+
+  loader = gdk_pixbuf_loader_new_with_mime_type (sniffed, &local_error);
+  if (loader == NULL)
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                   _("Pixmerge cannot read %s images on this system: %s"), sniffed, local_error->message);
+      return FALSE;
+    }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &check);
 
   if (!gdk_pixbuf_loader_write (loader, data, size, &local_error) ||
@@ -87,16 +227,8 @@ px_image_check (GBytes  *bytes,
     {
       if (check.too_large)
         goto too_large;
-      if (check.width > 0)
-        g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
-                     _("The provider sent a damaged or incomplete image (%s)."), local_error->message);
-      else
-        {
-          g_autofree char *start = describe_start (data, size);
-
-          g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
-                       _("The provider sent something that is not an image (it starts with “%s”)."), start);
-        }
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                   _("The provider sent a damaged or incomplete image (%s)."), local_error->message);
       gdk_pixbuf_loader_close (loader, NULL);
       return FALSE;
     }
@@ -104,26 +236,15 @@ px_image_check (GBytes  *bytes,
   if (check.too_large)
     goto too_large;
 
-  format = gdk_pixbuf_loader_get_format (loader);
-  mimes = format != NULL ? gdk_pixbuf_format_get_mime_types (format) : NULL;
-  if (mimes == NULL || mimes[0] == NULL ||
-      !(g_strv_contains ((const char * const *) mimes, "image/png") ||
-        g_strv_contains ((const char * const *) mimes, "image/jpeg") ||
-        g_strv_contains ((const char * const *) mimes, "image/webp")))
+  if (!is_complete (data, size, sniffed))
     {
       g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
-                   _("The provider sent an image in a format Pixmerge does not keep (%s); "
-                     "expected PNG, JPEG or WebP."),
-                   format != NULL ? gdk_pixbuf_format_get_name (format) : "?");
+                   _("The provider sent a damaged or incomplete image (the data ends early)."));
       return FALSE;
     }
 
   if (mime_type != NULL)
-    {
-      const char *chosen = g_strv_contains ((const char * const *) mimes, "image/png") ? "image/png" :
-                           g_strv_contains ((const char * const *) mimes, "image/jpeg") ? "image/jpeg" : "image/webp";
-      *mime_type = g_strdup (chosen);
-    }
+    *mime_type = g_strdup (sniffed);
   if (width != NULL)
     *width = check.width;
   if (height != NULL)
@@ -134,7 +255,7 @@ px_image_check (GBytes  *bytes,
 too_large:
   g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
                _("The provider sent an image of %d × %d pixels, larger than Pixmerge accepts "
-                 "(%d pixels a side); it may be a decompression bomb."),
-               check.width, check.height, PX_IMAGE_MAX_SIDE);
+                 "(%d pixels a side, %d megapixels); it may be a decompression bomb."),
+               check.width, check.height, PX_IMAGE_MAX_SIDE, PX_IMAGE_MAX_PIXELS / 1000000);
   return FALSE;
 }

@@ -1,0 +1,68 @@
+/* px-test-engine.c: sets up an engine the way the app does, except that
+ * every provider's base URL points at the fake and the backoff is short. */
+#include "config.h"
+
+#include "px-fake-image.h"
+#include "px-test-engine.h"
+
+PxEngine *
+px_test_engine_new (PxFakeProvider *fake)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxCatalog) catalog = px_catalog_new_default (&error);
+  const char *root = px_fake_provider_get_url (fake);
+  g_autofree char *openai = g_strconcat (root, "/v1", NULL);
+  PxEngine *engine;
+
+  g_assert_no_error (error);
+  engine = px_engine_new (catalog);
+  px_engine_set_base_url (engine, "openai", openai);
+  px_engine_set_base_url (engine, "openai-compatible", openai);
+  px_engine_set_base_url (engine, "gemini", root);
+  px_engine_set_base_url (engine, "vertex", root);
+  px_engine_set_base_url (engine, "automatic1111", root);
+  for (guint i = 0; i < px_catalog_get_providers (catalog)->len; i++)
+    {
+      const PxProviderInfo *info = g_ptr_array_index (px_catalog_get_providers (catalog), i);
+
+      px_engine_set_api_key (engine, info->id, PX_TEST_KEY);
+      /* No pacing in tests unless a test asks for it. */
+      px_engine_set_limits (engine, info->id, 8, 0);
+    }
+  px_engine_set_retry_policy (engine, 3, 20, 200);
+  px_engine_set_timeout (engine, 10);
+
+  return engine;
+}
+
+static void
+on_generated (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Runs one generation to the end on the default main context. Takes the
+ * request. */
+PxGenerationResult *
+px_test_generate (PxEngine             *engine,
+                  PxGenerationRequest  *request,
+                  GCancellable         *cancellable,
+                  GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  px_engine_generate_async (engine, request, cancellable, on_generated, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return px_engine_generate_finish (engine, result, error);
+}
+
+GBytes *
+px_test_png (int width,
+             int height)
+{
+  return px_fake_render_image ("reference", width, height, "png");
+}
