@@ -404,44 +404,43 @@ backoff_ms (PxEngine *self,
 }
 
 static void
-store_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+finish_job (GTask              *task,
+            PxGenerationResult *result)
 {
+  Job *job = g_task_get_task_data (task);
+
+  disconnect_cancel (task);
+  release_slot (job);
+  g_task_return_pointer (task, result, (GDestroyNotify) px_generation_result_free);
+  g_object_unref (task);
 }
 
 static void
-store_in_thread (GTask        *task,
+on_stored (GObject      *source,
+           GAsyncResult *store,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+
+  finish_job (task, g_task_propagate_pointer (G_TASK (store), NULL));
+}
+
+static void
+store_in_thread (GTask        *store,
                  gpointer      source_object,
                  gpointer      task_data,
                  GCancellable *cancellable)
 {
   PxEngine *self = source_object;
-  const char *key = g_object_get_data (G_OBJECT (task), "key");
-  PxGenerationResult *result = task_data;
+  Job *job = task_data;
+  PxGenerationResult *result = g_object_get_data (G_OBJECT (store), "result");
   g_autoptr(GError) error = NULL;
 
   /* A full disk must not fail a generation that worked: the cache is only
    * an optimisation. */
-  if (!px_cache_store (self->cache, key, result, &error))
+  if (!px_cache_store (self->cache, job->cache_key, result, &error))
     g_debug ("Could not cache a result: %s", error->message);
-  g_task_return_boolean (task, TRUE);
-}
-
-static PxGenerationResult *
-copy_for_cache (PxGenerationResult *result)
-{
-  PxGenerationResult *copy = px_generation_result_new ();
-
-  for (guint i = 0; i < result->images->len; i++)
-    {
-      PxImage *image = g_ptr_array_index (result->images, i);
-      g_ptr_array_add (copy->images, px_image_new (image->bytes, image->mime_type));
-    }
-  copy->revised_prompt = g_strdup (result->revised_prompt);
-  copy->provider_metadata = g_strdup (result->provider_metadata);
-
-  return copy;
+  g_task_return_pointer (store, result, NULL);
 }
 
 static void
@@ -464,20 +463,20 @@ job_succeed (GTask              *task,
       else
         result->cost = px_model_price_per_image (job->model, job->settings) * result->images->len;
 
-      if (self->cache != NULL && !job->request->bypass_cache)
+      /* Stored before the caller hears of it, so that the next identical
+       * request (or the next run of the command-line tool) finds it. */
+      if (self->cache != NULL && job->cache_key != NULL)
         {
-          g_autoptr(GTask) store = g_task_new (self, NULL, store_done, NULL);
+          g_autoptr(GTask) store = g_task_new (self, NULL, on_stored, task);
 
-          g_object_set_data_full (G_OBJECT (store), "key", g_strdup (job->cache_key), g_free);
-          g_task_set_task_data (store, copy_for_cache (result), (GDestroyNotify) px_generation_result_free);
+          g_task_set_task_data (store, job, NULL);
+          g_object_set_data (G_OBJECT (store), "result", result);
           g_task_run_in_thread (store, store_in_thread);
+          return;
         }
     }
 
-  disconnect_cancel (task);
-  release_slot (job);
-  g_task_return_pointer (task, result, (GDestroyNotify) px_generation_result_free);
-  g_object_unref (task);
+  finish_job (task, result);
 }
 
 static GError *
@@ -548,6 +547,7 @@ on_response (GObject      *source,
     }
 
   g_clear_object (&job->message);
+  scrub_key (job, error);
 
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {

@@ -1,0 +1,558 @@
+/* pixmerge-cli.c: Pixmerge for scripts and machines without a display. Uses
+ * only the core library. Exit codes: 0 ok, 1 error (one line on stderr), 2
+ * usage. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "px-cache.h"
+#include "px-catalog.h"
+#include "px-credentials.h"
+#include "px-csv.h"
+#include "px-engine.h"
+#include "px-paths.h"
+#include "px-provider.h"
+#include "px-tokens.h"
+
+#define EXIT_USAGE 2
+
+static int
+fail (const char *format,
+      ...) G_GNUC_PRINTF (1, 2);
+
+static int
+fail (const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* One line, whatever the message holds. */
+  g_strdelimit (message, "\n\r", ' ');
+  g_printerr ("pixmerge-cli: %s\n", message);
+  return 1;
+}
+
+static int
+usage (GOptionContext *context,
+       const char     *message)
+{
+  g_autofree char *help = context ? g_option_context_get_help (context, TRUE, NULL) : NULL;
+
+  g_printerr ("pixmerge-cli: %s\n", message);
+  if (help != NULL)
+    g_printerr ("\n%s", help);
+  return EXIT_USAGE;
+}
+
+/* NAME=VALUE pairs into a table keyed by the canonical token name. */
+static gboolean
+parse_tokens (char       **pairs,
+              GHashTable  *tokens,
+              char       **bad)
+{
+  for (guint i = 0; pairs != NULL && pairs[i] != NULL; i++)
+    {
+      const char *eq = strchr (pairs[i], '=');
+      g_autofree char *raw = eq ? g_strndup (pairs[i], eq - pairs[i]) : NULL;
+      char *name = raw ? px_tokens_normalize_name (raw) : NULL;
+
+      if (name == NULL)
+        {
+          *bad = g_strdup (pairs[i]);
+          return FALSE;
+        }
+      g_hash_table_insert (tokens, name, g_strdup (eq + 1));
+    }
+
+  return TRUE;
+}
+
+static int
+cmd_resolve (int    argc,
+             char **argv)
+{
+  g_autofree char *prompt = NULL;
+  g_auto(GStrv) token_args = NULL;
+  const GOptionEntry entries[] = {
+    { "prompt", 'p', 0, G_OPTION_ARG_STRING, &prompt, N_("The prompt, with tokens like [NAME]"), N_("TEXT") },
+    { "token", 't', 0, G_OPTION_ARG_STRING_ARRAY, &token_args, N_("A token value (repeat for more)"), N_("NAME=VALUE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— print a prompt with its tokens filled in"));
+  g_autoptr(GHashTable) tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *resolved = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, error->message);
+  if (prompt == NULL || argc > 1)
+    return usage (context, _("resolve needs --prompt and nothing else"));
+  if (!parse_tokens (token_args, tokens, &bad))
+    return usage (context, _("--token takes NAME=VALUE, with a name of letters, digits and _"));
+
+  resolved = px_tokens_resolve (prompt, tokens, 0, &error);
+  if (resolved == NULL)
+    return fail ("%s", error->message);
+
+  g_print ("%s\n", resolved);
+  return 0;
+}
+
+static int
+cmd_csv_check (int    argc,
+               char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the rows as a JSON array of objects"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE — check a CSV file for a batch"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxCsvReader) reader = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char * const *columns;
+  guint rows = 0;
+  char **row;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, error->message);
+  if (argc != 2)
+    return usage (context, _("csv-check needs one FILE"));
+
+  reader = px_csv_reader_new_for_path (argv[1], &error);
+  if (reader == NULL || !px_csv_reader_read_header (reader, NULL, &error))
+    return fail ("%s", error->message);
+
+  columns = px_csv_reader_get_columns (reader);
+  json_builder_begin_array (builder);
+  while ((row = px_csv_reader_next_row (reader, NULL, &error)) != NULL)
+    {
+      if (json)
+        {
+          json_builder_begin_object (builder);
+          for (guint i = 0; columns[i] != NULL; i++)
+            {
+              json_builder_set_member_name (builder, columns[i]);
+              json_builder_add_string_value (builder, row[i]);
+            }
+          json_builder_end_object (builder);
+        }
+      g_strfreev (row);
+      rows++;
+    }
+  json_builder_end_array (builder);
+
+  if (error != NULL)
+    return fail ("%s", error->message);
+
+  if (json)
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+    }
+  else
+    {
+      g_autofree char *joined = g_strjoinv (",", (char **) columns);
+
+      g_print ("rows: %u\ncolumns: %s\n", rows, joined);
+    }
+
+  return 0;
+}
+
+static PxCatalog *
+load_catalog (void)
+{
+  g_autoptr(GError) error = NULL;
+  PxCatalog *catalog = px_catalog_new_default (&error);
+
+  if (catalog == NULL)
+    fail ("%s", error->message);
+  return catalog;
+}
+
+static int
+cmd_providers (int    argc,
+               char **argv)
+{
+  g_autoptr(PxCatalog) catalog = NULL;
+  GPtrArray *providers, *models;
+
+  if (argc > 1)
+    return usage (NULL, _("providers takes no arguments"));
+  if ((catalog = load_catalog ()) == NULL)
+    return 1;
+
+  providers = px_catalog_get_providers (catalog);
+  models = px_catalog_get_models (catalog);
+  for (guint i = 0; i < providers->len; i++)
+    {
+      const PxProviderInfo *info = g_ptr_array_index (providers, i);
+
+      g_print ("%s\t%s\t%s\n", info->id, info->name,
+               info->key_policy == PX_KEY_REQUIRED ? _("key required") :
+               info->key_policy == PX_KEY_OPTIONAL ? _("key optional") : _("no key"));
+      for (guint k = 0; k < models->len; k++)
+        {
+          const PxModel *model = g_ptr_array_index (models, k);
+          g_autoptr(GString) caps = g_string_new (NULL);
+
+          if (!g_str_equal (model->provider_id, info->id))
+            continue;
+
+          g_string_append_printf (caps, "prompt ≤ %ld", model->max_prompt_chars);
+          g_string_append_printf (caps, "; references %u", model->reference_images);
+          g_string_append_printf (caps, "; $%.3f/image", model->price_default);
+          for (guint s = 0; s < model->settings->len; s++)
+            {
+              const PxSettingSpec *spec = g_ptr_array_index (model->settings, s);
+
+              if (spec->kind == PX_SETTING_CHOICE)
+                {
+                  g_autofree char *values = g_strjoinv ("|", spec->values);
+                  g_string_append_printf (caps, "; %s %s", spec->name, values);
+                }
+              else if (spec->kind == PX_SETTING_INTEGER)
+                g_string_append_printf (caps, "; %s %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT,
+                                        spec->name, spec->min, spec->max);
+              else
+                g_string_append_printf (caps, "; %s TEXT", spec->name);
+            }
+          g_print ("  %s\t%s\t%s\n", model->id, model->name, caps->str);
+        }
+    }
+
+  return 0;
+}
+
+/* ---- keys and generate ---- */
+
+static void
+on_async_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static char *
+read_key_from_stdin (void)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+  int c;
+
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (key, (char) c);
+
+  return g_strstrip (g_string_free (g_steal_pointer (&key), FALSE));
+}
+
+static int
+cmd_keys (int    argc,
+          char **argv)
+{
+  g_autoptr(PxCatalog) catalog = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const PxProviderInfo *info;
+
+  if (argc != 3 || (!g_str_equal (argv[1], "set") && !g_str_equal (argv[1], "clear")))
+    return usage (NULL, _("usage: pixmerge-cli keys set|clear PROVIDER (the key is read from standard input)"));
+  if ((catalog = load_catalog ()) == NULL)
+    return 1;
+
+  info = px_catalog_lookup_provider (catalog, argv[2]);
+  if (info == NULL)
+    return fail (_("Unknown provider “%s”; run “pixmerge-cli providers” for the list."), argv[2]);
+
+  if (g_str_equal (argv[1], "set"))
+    {
+      g_autofree char *key = read_key_from_stdin ();
+
+      if (*key == '\0')
+        return fail (_("No key on standard input."));
+      px_credentials_store_async (info->id, info->name, key, NULL, on_async_done, &result);
+      memset (key, 0, strlen (key));
+      if (!px_credentials_store_finish (wait_for (&result), &error))
+        return fail ("%s", error->message);
+      g_printerr (_("Saved the %s key in the keyring.\n"), info->name);
+    }
+  else
+    {
+      px_credentials_clear_async (info->id, NULL, on_async_done, &result);
+      if (!px_credentials_clear_finish (wait_for (&result), &error))
+        return fail ("%s", error->message);
+      g_printerr (_("Removed the %s key from the keyring.\n"), info->name);
+    }
+
+  return 0;
+}
+
+/* The key for scripts: the ecosystem's environment variable first (never
+ * stored), then the keyring. */
+static char *
+find_key (const PxProviderInfo *info)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *env = info->key_env ? g_getenv (info->key_env) : NULL;
+  char *key;
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (info->key_policy == PX_KEY_NONE)
+    return NULL;
+
+  px_credentials_lookup_async (info->id, NULL, on_async_done, &result);
+  key = px_credentials_lookup_finish (wait_for (&result), &error);
+  if (error != NULL)
+    g_printerr ("pixmerge-cli: %s\n", error->message);
+
+  return key;
+}
+
+static guint
+cache_ttl_seconds (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  /* Without the installed schema (a build tree), use the default. */
+  if (schema == NULL)
+    return 15 * 60;
+
+  settings = g_settings_new (APP_ID);
+  return g_settings_get_int (settings, "cache-ttl-minutes") * 60;
+}
+
+static char *
+output_name (const char *out,
+             guint       index)
+{
+  const char *dot = strrchr (out, '.');
+  const char *slash = strrchr (out, '/');
+
+  if (index == 0)
+    return g_strdup (out);
+  if (dot == NULL || (slash != NULL && dot < slash))
+    return g_strdup_printf ("%s-%u", out, index + 1);
+  return g_strdup_printf ("%.*s-%u%s", (int) (dot - out), out, index + 1, dot);
+}
+
+static int
+cmd_generate (int    argc,
+              char **argv)
+{
+  g_autofree char *model_id = NULL, *prompt = NULL, *out = NULL, *reference = NULL, *base_url = NULL;
+  g_autofree char *size = NULL, *aspect = NULL, *quality = NULL, *style = NULL, *count = NULL;
+  g_auto(GStrv) token_args = NULL;
+  g_auto(GStrv) set_args = NULL;
+  gboolean no_cache = FALSE;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_id, N_("Model id, or PROVIDER/MODEL for one not in the list"), N_("ID") },
+    { "prompt", 'p', 0, G_OPTION_ARG_STRING, &prompt, N_("The prompt, with tokens like [NAME]"), N_("TEXT") },
+    { "token", 't', 0, G_OPTION_ARG_STRING_ARRAY, &token_args, N_("A token value (repeat for more)"), N_("NAME=VALUE") },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, N_("Image size"), N_("WxH") },
+    { "aspect-ratio", 0, 0, G_OPTION_ARG_STRING, &aspect, N_("Aspect ratio"), N_("W:H") },
+    { "quality", 0, 0, G_OPTION_ARG_STRING, &quality, N_("Quality"), N_("QUALITY") },
+    { "style", 0, 0, G_OPTION_ARG_STRING, &style, N_("Style"), N_("STYLE") },
+    { "count", 'n', 0, G_OPTION_ARG_STRING, &count, N_("How many images"), N_("N") },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set_args, N_("Any other model setting"), N_("NAME=VALUE") },
+    { "reference", 'r', 0, G_OPTION_ARG_FILENAME, &reference, N_("A reference image to edit from"), N_("FILE") },
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, N_("The provider's address (local servers)"), N_("URL") },
+    { "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache, N_("Ask the provider even for a request made before"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Where to write the image"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— generate one image"));
+  g_autoptr(GHashTable) tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxCatalog) catalog = NULL;
+  g_autoptr(PxEngine) engine = NULL;
+  g_autoptr(PxCache) cache = NULL;
+  g_autoptr(GAsyncResult) async_result = NULL;
+  g_autoptr(PxGenerationResult) result = NULL;
+  g_autofree char *bad = NULL, *resolved = NULL, *key = NULL, *cache_dir = NULL;
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  PxGenerationRequest *request;
+  const PxModel *model;
+  const PxProviderInfo *info;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, error->message);
+  if (model_id == NULL || prompt == NULL || out == NULL || argc > 1)
+    return usage (context, _("generate needs --model, --prompt and -o FILE"));
+  if (!parse_tokens (token_args, tokens, &bad))
+    return usage (context, _("--token takes NAME=VALUE, with a name of letters, digits and _"));
+
+  if ((catalog = load_catalog ()) == NULL)
+    return 1;
+  model = px_catalog_lookup_model (catalog, model_id, &error);
+  if (model == NULL)
+    return fail ("%s", error->message);
+  info = px_catalog_lookup_provider (catalog, model->provider_id);
+
+  resolved = px_tokens_resolve (prompt, tokens, model->max_prompt_chars, &error);
+  if (resolved == NULL)
+    return fail ("%s", error->message);
+
+  request = px_generation_request_new (model_id, resolved);
+  g_free (request->template_prompt);
+  request->template_prompt = g_strdup (prompt);
+  g_hash_table_unref (request->tokens);
+  request->tokens = g_hash_table_ref (tokens);
+  request->bypass_cache = no_cache;
+  if (size) px_generation_request_set_setting (request, "size", size);
+  if (aspect) px_generation_request_set_setting (request, "aspect_ratio", aspect);
+  if (quality) px_generation_request_set_setting (request, "quality", quality);
+  if (style) px_generation_request_set_setting (request, "style", style);
+  if (count) px_generation_request_set_setting (request, "count", count);
+  for (guint i = 0; set_args != NULL && set_args[i] != NULL; i++)
+    {
+      const char *eq = strchr (set_args[i], '=');
+      g_autofree char *name = eq ? g_strndup (set_args[i], eq - set_args[i]) : NULL;
+
+      if (name == NULL)
+        {
+          px_generation_request_free (request);
+          return usage (context, _("--set takes NAME=VALUE"));
+        }
+      px_generation_request_set_setting (request, name, eq + 1);
+    }
+  if (reference != NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_get_contents (reference, &contents, &length, &error))
+        {
+          px_generation_request_free (request);
+          return fail (_("Could not read the reference image: %s"), error->message);
+        }
+      {
+        g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+
+        /* The engine checks it is an image and finds its type. */
+        px_generation_request_add_reference (request, bytes, NULL);
+      }
+    }
+
+  engine = px_engine_new (catalog);
+  if (base_url != NULL)
+    px_engine_set_base_url (engine, info->id, base_url);
+  key = find_key (info);
+  px_engine_set_api_key (engine, info->id, key);
+  if (key != NULL)
+    memset (key, 0, strlen (key));
+
+  cache_dir = g_build_filename (px_paths_get_cache_dir (), "responses", NULL);
+  cache = px_cache_new (cache_dir, cache_ttl_seconds ());
+  px_engine_set_cache (engine, cache);
+
+  px_engine_generate_async (engine, request, NULL, on_async_done, &async_result);
+  result = px_engine_generate_finish (engine, wait_for (&async_result), &error);
+  if (result == NULL)
+    return fail ("%s", error->message);
+
+  for (guint i = 0; i < result->images->len; i++)
+    {
+      PxImage *image = g_ptr_array_index (result->images, i);
+      g_autofree char *path = output_name (out, i);
+
+      /* Written atomically: a failure leaves nothing half-written. */
+      if (!g_file_set_contents (path, g_bytes_get_data (image->bytes, NULL), g_bytes_get_size (image->bytes), &error))
+        {
+          for (guint k = 0; k < written->len; k++)
+            g_unlink (g_ptr_array_index (written, k));
+          return fail (_("Could not write the image: %s"), error->message);
+        }
+      g_ptr_array_add (written, g_steal_pointer (&path));
+    }
+
+  for (guint i = 0; i < written->len; i++)
+    g_print ("%s\n", (const char *) g_ptr_array_index (written, i));
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u image from %s in %.1f s, $%.3f%s\n",
+                           "%u images from %s in %.1f s, $%.3f%s\n", result->images->len),
+              result->images->len, model->name, result->generation_ms / 1000.0, result->cost,
+              result->cached ? _(" (from the cache)") : "");
+  return 0;
+}
+
+static const struct {
+  const char *name;
+  int       (*run) (int, char **);
+  const char *summary;
+} commands[] = {
+  { "resolve", cmd_resolve, N_("Print a prompt with its tokens filled in") },
+  { "csv-check", cmd_csv_check, N_("Check a CSV file for a batch") },
+  { "providers", cmd_providers, N_("List providers, models and their settings") },
+  { "generate", cmd_generate, N_("Generate one image") },
+  { "keys", cmd_keys, N_("Save or remove a provider's API key in the keyring") },
+};
+
+static int
+print_help (FILE *stream)
+{
+  fprintf (stream, "%s\n\n", _("Usage: pixmerge-cli COMMAND [OPTION…]"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-10s  %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("Run “pixmerge-cli COMMAND --help” for a command's options."));
+  return stream == stdout ? 0 : EXIT_USAGE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    return print_help (stderr);
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    return print_help (stdout);
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("pixmerge-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+
+  g_printerr ("pixmerge-cli: unknown command “%s”\n", argv[1]);
+  return print_help (stderr);
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# pixmerge-cli as a script uses it: exit codes, messages, CSV checks, and
+# generation against the fake provider with keys from the environment and
+# from the real keyring. Afterwards no file the run wrote holds the key.
+set -euo pipefail
+cli=$1
+fake=$2
+tmp=$(mktemp -d)
+fake_pid=
+cleanup () {
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fails=0
+check () { # description, then a command that must succeed
+  local what=$1; shift
+  if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
+}
+run () { # expected exit code, then the command; output in $tmp/out, $tmp/err
+  local expected=$1; shift
+  set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
+  [ "$got" = "$expected" ] || { echo "# exit $got, expected $expected: $*"; cat "$tmp/err"; return 1; }
+}
+has () { grep -qF -- "$2" "$tmp/$1" || { echo "# $1 lacks: $2"; cat "$tmp/$1"; return 1; }; }
+one_line () { [ "$(wc -l <"$tmp/err")" = 1 ] || { echo "# stderr is not one line"; cat "$tmp/err"; return 1; }; }
+
+key=sk-cli-test-5f0e1d2c3b4a
+export GSETTINGS_BACKEND=memory
+
+# resolve
+check "resolve fills tokens" run 0 "$cli" resolve --prompt "Portrait of [FirstName|you] from [COMPANY:upper]" --token COMPANY=acme
+check "resolve output" has out "Portrait of you from ACME"
+check "resolve names every missing token" run 1 "$cli" resolve --prompt "Hi [A] and [B]"
+check "missing token message" has err "[A] (character 4), [B] (character 12)"
+check "one-line error" one_line
+check "bad --token is a usage error" run 2 "$cli" resolve --prompt x --token "no equals"
+check "unknown command is a usage error" run 2 "$cli" frobnicate
+
+# csv-check
+printf '\xEF\xBB\xBFFirst Name;Company\r\nAda;"Acme; Inc"\r\n"Bo ""B""";Beta\r\n' >"$tmp/people.csv"
+check "csv-check counts rows" run 0 "$cli" csv-check "$tmp/people.csv"
+check "csv-check rows" has out "rows: 2"
+check "csv-check columns" has out "columns: FIRST_NAME,COMPANY"
+check "csv-check --json" run 0 "$cli" csv-check --json "$tmp/people.csv"
+check "json values as parsed" has out '"COMPANY" : "Acme; Inc"'
+check "json quotes" has out '"FIRST_NAME" : "Bo \"B\""'
+printf 'a,b\n1,2\n3\n' >"$tmp/ragged.csv"
+check "ragged row fails" run 1 "$cli" csv-check "$tmp/ragged.csv"
+check "ragged row named" has err "Row 2: it has 1 fields, but the header has 2 columns"
+printf 'a,b\n1,\xC3\x28\n' >"$tmp/bad.csv"
+check "bad utf-8 fails" run 1 "$cli" csv-check "$tmp/bad.csv"
+check "bad utf-8 named" has err "Row 1, column 2 (B)"
+check "missing file fails" run 1 "$cli" csv-check "$tmp/none.csv"
+
+# providers
+check "providers lists models" run 0 "$cli" providers
+check "dall-e-3 listed" has out "dall-e-3"
+check "imagen listed" has out "imagen-4.0-generate-001"
+check "capabilities listed" has out "quality standard|hd"
+
+# generate against the fake provider
+"$fake" --port 0 --key "$key" >"$tmp/fake.url" 2>"$tmp/fake.err" &
+fake_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/fake.url" ] && break; sleep 0.1; done
+root=$(head -n1 "$tmp/fake.url")
+export PIXMERGE_OPENAI_BASE_URL="$root/v1" PIXMERGE_GEMINI_BASE_URL="$root" PIXMERGE_VERTEX_BASE_URL="$root"
+
+png_size () { od -An -tu1 -j16 -N8 "$1" | awk '{print $3*256+$4 "x" $7*256+$8}'; }
+
+check "generate with OPENAI_API_KEY" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-1 \
+  --prompt "Portrait of [NAME]" --token NAME=Ada --size 1536x1024 --quality low -o "$tmp/ada.png"
+check "prints the written path" has out "$tmp/ada.png"
+check "image written" test "$(png_size "$tmp/ada.png")" = 1536x1024
+check "cost reported" has err '$0.011'
+check "same request is cached" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-1 \
+  --prompt "Portrait of [NAME]" --token NAME=Ada --size 1536x1024 --quality low -o "$tmp/ada2.png"
+check "cached note" has err "from the cache"
+check "cached image identical" cmp -s "$tmp/ada.png" "$tmp/ada2.png"
+check "gemini with GEMINI_API_KEY" run 0 env GEMINI_API_KEY="$key" "$cli" generate --model gemini-2.5-flash-image \
+  --prompt "A lighthouse" --aspect-ratio 16:9 -o "$tmp/lighthouse.png"
+check "imagen with GOOGLE_API_KEY, two images" run 0 env GOOGLE_API_KEY="$key" "$cli" generate \
+  --model imagen-4.0-fast-generate-001 --prompt "A fox" --count 2 -o "$tmp/fox.png"
+check "second image numbered" test -s "$tmp/fox-2.png"
+check "reference image" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-1 --prompt "Make it blue" \
+  --reference "$tmp/ada.png" -o "$tmp/blue.png"
+
+check "wrong key fails" run 1 env OPENAI_API_KEY=sk-wrong-000000000000 "$cli" generate --model dall-e-3 --prompt "x" -o "$tmp/wrong.png"
+check "wrong key message" has err "did not accept the API key"
+check "wrong key one line" one_line
+check "nothing left on failure" test ! -e "$tmp/wrong.png"
+check "missing token fails before sending" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model dall-e-3 --prompt "[WHO]" -o "$tmp/who.png"
+check "missing token named" has err "[WHO]"
+check "invalid setting" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model dall-e-3 --prompt "x" --quality ultra -o "$tmp/q.png"
+check "invalid setting names choices" has err "choose one of standard, hd"
+check "generate without -o is usage" run 2 "$cli" generate --model dall-e-3 --prompt x
+
+# keys through the real keyring
+check "keys set" sh -c "printf '%s\n' '$key' | '$cli' keys set openai 2>'$tmp/err'"
+check "generate with the keyring key" run 0 env -u OPENAI_API_KEY "$cli" generate --model dall-e-3 --prompt "Keyring cat" --no-cache -o "$tmp/k.png"
+check "keys clear" run 0 "$cli" keys clear openai
+check "no key after clear" run 1 env -u OPENAI_API_KEY "$cli" generate --model dall-e-3 --prompt "Keyring dog" -o "$tmp/k2.png"
+check "no key message names the variable" has err "OPENAI_API_KEY"
+check "unknown provider" run 1 "$cli" keys set nobody
+
+# The key is in no file this run wrote: outputs, cache, settings, logs.
+leaks=$(grep -rlF -- "$key" "$tmp" "${XDG_CACHE_HOME:-/nonexistent}" "${XDG_CONFIG_HOME:-/nonexistent}" \
+        "${XDG_DATA_HOME:-/nonexistent}/pixmerge" 2>/dev/null | grep -v "/fake.url$" || true)
+check "key in no file" test -z "$leaks"
+[ -z "$leaks" ] || echo "# key found in: $leaks"
+
+echo "1..0 # $fails failed"
+[ "$fails" = 0 ]
