@@ -35,6 +35,8 @@ struct _PxEngine
   GHashTable  *keys;       /* provider id -> key, memory only */
   GHashTable  *base_urls;  /* provider id -> URL */
 
+  GThreadPool *decoders;   /* one per core: decoding is CPU-bound */
+
   guint        max_attempts;
   guint        base_backoff_ms;
   guint        max_backoff_ms;
@@ -500,51 +502,12 @@ transport_error (Job          *job,
 }
 
 static void
-on_response (GObject      *source,
-             GAsyncResult *async_result,
-             gpointer      user_data)
+handle_failure (GTask  *task,
+                GError *error,
+                gint64  retry_after_ms)
 {
-  GTask *task = user_data;
   Job *job = g_task_get_task_data (task);
   PxEngine *self = job->engine;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  GError *error = NULL;
-  gint64 retry_after_ms = -1;
-  guint status;
-
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), async_result, &local_error);
-  status = soup_message_get_status (job->message);
-
-  if (body == NULL)
-    error = transport_error (job, local_error);
-  else if (status < 200 || status >= 300)
-    error = px_provider_map_error (job->queue->provider,
-                                   &(PxProviderContext) { job->queue->info, job->model, job->base_url, job->api_key },
-                                   status, soup_message_get_response_headers (job->message),
-                                   body, &retry_after_ms);
-  else
-    {
-      g_autoptr(PxGenerationResult) result = px_generation_result_new ();
-      PxProviderContext context = { job->queue->info, job->model, job->base_url, job->api_key };
-
-      if (px_provider_parse_response (job->queue->provider, &context, body, result, &error))
-        {
-          for (guint i = 0; i < result->images->len && error == NULL; i++)
-            {
-              PxImage *image = g_ptr_array_index (result->images, i);
-
-              g_clear_pointer (&image->mime_type, g_free);
-              px_image_check (image->bytes, &image->mime_type, &image->width, &image->height, &error);
-            }
-
-          if (error == NULL)
-            {
-              job_succeed (task, g_steal_pointer (&result));
-              return;
-            }
-        }
-    }
 
   g_clear_object (&job->message);
   scrub_key (job, error);
@@ -556,7 +519,7 @@ on_response (GObject      *source,
       return;
     }
 
-  if (px_provider_error_is_retryable (error) && job->attempts < self->max_attempts)
+  if (px_provider_error_is_retryable (error) && job->attempts < self->max_attempts && job->holds_slot)
     {
       gint64 delay = retry_after_ms >= 0 ? retry_after_ms : backoff_ms (self, job->attempts);
 
@@ -576,6 +539,111 @@ on_response (GObject      *source,
     g_prefix_error (&error, _("Gave up after %u attempts. "), job->attempts);
 
   job_fail (task, error);
+}
+
+/* JSON, base64 and a full decode of every image: tens of milliseconds for
+ * large images, so never on the main thread. */
+static void
+decode_in_thread (GTask        *decode,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Job *job = task_data;
+  GBytes *body = g_object_get_data (G_OBJECT (decode), "body");
+  PxProviderContext context = { job->queue->info, job->model, job->base_url, job->api_key };
+  g_autoptr(PxGenerationResult) result = px_generation_result_new ();
+  GError *error = NULL;
+
+  if (!px_provider_parse_response (job->queue->provider, &context, body, result, &error))
+    {
+      g_task_return_error (decode, error);
+      return;
+    }
+
+  for (guint i = 0; i < result->images->len; i++)
+    {
+      PxImage *image = g_ptr_array_index (result->images, i);
+
+      g_clear_pointer (&image->mime_type, g_free);
+      if (!px_image_check (image->bytes, &image->mime_type, &image->width, &image->height, &error))
+        {
+          g_task_return_error (decode, error);
+          return;
+        }
+    }
+
+  g_task_return_pointer (decode, g_steal_pointer (&result), (GDestroyNotify) px_generation_result_free);
+}
+
+static void
+run_decoder (gpointer data,
+             gpointer user_data)
+{
+  g_autoptr(GTask) decode = data;
+
+  decode_in_thread (decode, NULL, g_task_get_task_data (decode), NULL);
+}
+
+static void
+on_decoded (GObject      *source,
+            GAsyncResult *decode,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  PxGenerationResult *result = g_task_propagate_pointer (G_TASK (decode), &error);
+
+  if (result != NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_clear_object (&((Job *) g_task_get_task_data (task))->message);
+      job_succeed (task, result);
+      return;
+    }
+
+  g_clear_pointer (&result, px_generation_result_free);
+  handle_failure (task, error, -1);
+}
+
+static void
+on_response (GObject      *source,
+             GAsyncResult *async_result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gint64 retry_after_ms = -1;
+  GError *error;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), async_result, &local_error);
+  status = soup_message_get_status (job->message);
+
+  if (body != NULL && status >= 200 && status < 300)
+    {
+      g_autoptr(GTask) decode = g_task_new (job->engine, NULL, on_decoded, task);
+
+      /* The provider is done with this request: its slot goes to the next
+       * one while we decode. */
+      release_slot (job);
+
+      g_task_set_task_data (decode, job, NULL);
+      g_object_set_data_full (G_OBJECT (decode), "body", g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+      g_thread_pool_push (job->engine->decoders, g_steal_pointer (&decode), NULL);
+      return;
+    }
+
+  if (body == NULL)
+    error = transport_error (job, local_error);
+  else
+    error = px_provider_map_error (job->queue->provider,
+                                   &(PxProviderContext) { job->queue->info, job->model, job->base_url, job->api_key },
+                                   status, soup_message_get_response_headers (job->message),
+                                   body, &retry_after_ms);
+
+  handle_failure (task, error, retry_after_ms);
 }
 
 static void
@@ -806,6 +874,9 @@ px_engine_dispose (GObject *object)
 
   if (self->session != NULL)
     soup_session_abort (self->session);
+  /* Lets queued decodes finish: their callbacks hold the jobs. */
+  if (self->decoders != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->decoders), FALSE, TRUE);
   g_clear_object (&self->session);
   g_clear_object (&self->cache);
   g_clear_object (&self->catalog);
@@ -836,6 +907,7 @@ px_engine_init (PxEngine *self)
   self->queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) provider_queue_free);
   self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->base_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->decoders = g_thread_pool_new (run_decoder, NULL, (int) g_get_num_processors (), FALSE, NULL);
   self->max_attempts = 5;
   self->base_backoff_ms = 1000;
   self->max_backoff_ms = 60000;

@@ -33,6 +33,8 @@ struct _PxFakeProvider
   guint        rate_percent;
   GPtrArray   *requests;
   GHashTable  *images;   /* "format|WxH|prompt" -> GBytes */
+  GHashTable  *encoded;  /* the same keys -> base64 */
+  GHashTable  *responses; /* request body checksum -> response body */
   guint        in_flight;
   guint        max_in_flight;
 };
@@ -143,7 +145,10 @@ get_image (PxFakeProvider *self,
   if (bytes == NULL)
     {
       if (g_hash_table_size (self->images) > 32)
-        g_hash_table_remove_all (self->images);
+        {
+          g_hash_table_remove_all (self->images);
+          g_hash_table_remove_all (self->encoded);
+        }
       bytes = px_fake_render_image (prompt, width, height, format);
       g_hash_table_insert (self->images, g_steal_pointer (&key), bytes);
     }
@@ -163,6 +168,8 @@ image_base64 (PxFakeProvider *self,
   g_autoptr(GBytes) bytes = NULL;
   gsize size;
   const guchar *data;
+  g_autofree char *key = NULL;
+  const char *cached;
 
   if (fault == PX_FAKE_FAULT_NOT_IMAGE)
     {
@@ -172,12 +179,27 @@ image_base64 (PxFakeProvider *self,
   if (fault == PX_FAKE_FAULT_BOMB)
     bytes = px_fake_bomb_png (60000, 60000);
   else
-    bytes = get_image (self, prompt, width, height, format);
+    {
+      /* Encoding is most of the fake's work per answer; keep it, so a
+       * benchmark measures Pixmerge and not the fake. */
+      key = g_strdup_printf ("%s|%dx%d|%s", format, width, height, prompt);
+      cached = g_hash_table_lookup (self->encoded, key);
+      if (cached != NULL && fault != PX_FAKE_FAULT_TRUNCATED_IMAGE)
+        return g_strdup (cached);
+      bytes = get_image (self, prompt, width, height, format);
+    }
 
   data = g_bytes_get_data (bytes, &size);
   if (fault == PX_FAKE_FAULT_TRUNCATED_IMAGE)
-    size /= 2;
+    return g_base64_encode (data, size / 2);
 
+  if (key != NULL)
+    {
+      char *encoded = g_base64_encode (data, size);
+
+      g_hash_table_insert (self->encoded, g_steal_pointer (&key), g_strdup (encoded));
+      return encoded;
+    }
   return g_base64_encode (data, size);
 }
 
@@ -462,12 +484,25 @@ openai_generations (PxFakeProvider *self,
 {
   g_autoptr(JsonObject) object = parse_body (body);
   g_autoptr(GHashTable) fields = NULL;
+  g_autofree char *key = NULL;
+  GBytes *known;
+  Reply *reply;
 
   if (object == NULL)
     return openai_error (400, "We could not parse the JSON body of your request.", "invalid_request_error", NULL, NULL);
 
+  /* The same request again gets the same bytes without building the JSON
+   * again: the benchmarks measure Pixmerge, not the fake. */
+  key = g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, body);
+  known = g_hash_table_lookup (self->responses, key);
+  if (known != NULL && fault == NO_FAULT)
+    return reply_new (200, "application/json", g_bytes_ref (known));
+
   fields = json_fields (object);
-  return openai_images (self, fields, 0, FALSE, fault);
+  reply = openai_images (self, fields, 0, FALSE, fault);
+  if (reply->status == 200 && fault == NO_FAULT && g_hash_table_size (self->responses) < 16)
+    g_hash_table_insert (self->responses, g_steal_pointer (&key), g_bytes_ref (reply->body));
+  return reply;
 }
 
 static Reply *
@@ -1440,6 +1475,8 @@ px_fake_provider_finalize (GObject *object)
   g_queue_clear_full (&self->faults, g_free);
   g_ptr_array_unref (self->requests);
   g_hash_table_unref (self->images);
+  g_hash_table_unref (self->encoded);
+  g_hash_table_unref (self->responses);
 
   G_OBJECT_CLASS (px_fake_provider_parent_class)->finalize (object);
 }
@@ -1456,4 +1493,6 @@ px_fake_provider_init (PxFakeProvider *self)
   g_queue_init (&self->faults);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
   self->images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->encoded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->responses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
 }
