@@ -2,7 +2,7 @@
  * HTTP on loopback, base64, full decode and checks of a 1024×1024 PNG), and
  * whether many generations keep the provider busy at the concurrency asked
  * for. Exits 1 when a target is missed. Run it in a release build:
- *   meson setup _build/bench --buildtype=release && meson benchmark -C _build/bench */
+ *   meson setup _build/bench --buildtype=release && meson test -C _build/bench --benchmark --verbose */
 #include "config.h"
 
 #include <stdlib.h>

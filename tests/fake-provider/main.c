@@ -5,6 +5,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __linux__
+#include <signal.h>
+#include <sys/prctl.h>
+#endif
 
 #include "px-fake-provider.h"
 
@@ -25,6 +29,11 @@ main (int   argc,
   g_autoptr(PxFakeProvider) fake = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+
+#ifdef __linux__
+  /* A test or benchmark that dies must not leave its fake behind. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
 
   g_option_context_add_main_entries (context, options, NULL);
   g_option_context_set_summary (context, "Serves the OpenAI, Gemini, Vertex AI Imagen and AUTOMATIC1111 APIs on "
