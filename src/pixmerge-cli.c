@@ -245,6 +245,29 @@ cmd_providers (int    argc,
   return 0;
 }
 
+/* Providers rename models often: a user adds the new id, which gets the
+ * provider's usual capabilities and stays in the list from then on. */
+static int
+cmd_models (int    argc,
+            char **argv)
+{
+  g_autoptr(PxCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = px_catalog_get_custom_models_path ();
+
+  if (argc != 4 || !g_str_equal (argv[1], "add"))
+    return usage (NULL, _("usage: pixmerge-cli models add PROVIDER MODEL"));
+  if ((catalog = load_catalog ()) == NULL)
+    return 1;
+
+  if (px_catalog_add_custom_model (catalog, argv[2], argv[3], &error) == NULL ||
+      !px_catalog_save_custom_models (catalog, path, &error))
+    return fail ("%s", error->message);
+
+  g_printerr (_("Added %s to %s.\n"), argv[3], px_catalog_lookup_provider (catalog, argv[2])->name);
+  return 0;
+}
+
 /* ---- keys and generate ---- */
 
 static void
@@ -517,6 +540,7 @@ static const struct {
   { "csv-check", cmd_csv_check, N_("Check a CSV file for a batch") },
   { "providers", cmd_providers, N_("List providers, models and their settings") },
   { "generate", cmd_generate, N_("Generate one image") },
+  { "models", cmd_models, N_("Add a model id the list does not know yet") },
   { "keys", cmd_keys, N_("Save or remove a provider's API key in the keyring") },
 };
 

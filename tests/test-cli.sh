@@ -59,6 +59,13 @@ check "dall-e-3 listed" has out "dall-e-3"
 check "imagen listed" has out "imagen-4.0-generate-001"
 check "capabilities listed" has out "quality standard|hd"
 
+# a model id the list does not know yet
+check "models add" run 0 "$cli" models add openai gpt-image-9
+check "added model listed" run 0 "$cli" providers
+check "added model in the list" has out "gpt-image-9"
+check "models add unknown provider" run 1 "$cli" models add nobody x
+check "unknown provider named" has err "Unknown provider “nobody”"
+
 # generate against the fake provider
 "$fake" --port 0 --key "$key" >"$tmp/fake.url" 2>"$tmp/fake.err" &
 fake_pid=$!
