@@ -66,3 +66,22 @@ px_test_png (int width,
 {
   return px_fake_render_image ("reference", width, height, "png");
 }
+
+void
+px_test_fixture_set_up (PxTestFixture *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->fake = px_fake_provider_new (0, PX_TEST_KEY, &error);
+  g_assert_no_error (error);
+  f->engine = px_test_engine_new (f->fake);
+}
+
+void
+px_test_fixture_tear_down (PxTestFixture *f,
+                           gconstpointer  data)
+{
+  g_clear_object (&f->engine);
+  g_clear_object (&f->fake);
+}

@@ -9,7 +9,17 @@ G_BEGIN_DECLS
 
 #define PX_TEST_KEY "sk-test-0123456789abcdef"
 
+/* A fake provider that wants PX_TEST_KEY and an engine pointed at it. */
+typedef struct {
+  PxFakeProvider *fake;
+  PxEngine       *engine;
+} PxTestFixture;
+
 PxEngine           *px_test_engine_new (PxFakeProvider       *fake);
+void                px_test_fixture_set_up    (PxTestFixture *f,
+                                               gconstpointer  data);
+void                px_test_fixture_tear_down (PxTestFixture *f,
+                                               gconstpointer  data);
 PxGenerationResult *px_test_generate   (PxEngine             *engine,
                                         PxGenerationRequest  *request,
                                         GCancellable         *cancellable,

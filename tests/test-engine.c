@@ -9,29 +9,7 @@
 #include "px-paths.h"
 #include "px-test-engine.h"
 
-typedef struct {
-  PxFakeProvider *fake;
-  PxEngine       *engine;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->fake = px_fake_provider_new (0, PX_TEST_KEY, &error);
-  g_assert_no_error (error);
-  f->engine = px_test_engine_new (f->fake);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_clear_object (&f->engine);
-  g_clear_object (&f->fake);
-}
+typedef PxTestFixture Fixture;
 
 typedef struct {
   guint   pending;
@@ -370,15 +348,15 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add ("/engine/concurrency-limit", Fixture, NULL, fixture_set_up, test_concurrency_limit, fixture_tear_down);
-  g_test_add ("/engine/rate-limit", Fixture, NULL, fixture_set_up, test_rate_limit, fixture_tear_down);
-  g_test_add ("/engine/retry-after-paces-provider", Fixture, NULL, fixture_set_up, test_retry_after_paces_provider, fixture_tear_down);
-  g_test_add ("/engine/checks-before-sending", Fixture, NULL, fixture_set_up, test_checks_before_sending, fixture_tear_down);
-  g_test_add ("/engine/new-model-id", Fixture, NULL, fixture_set_up, test_new_model_id, fixture_tear_down);
-  g_test_add ("/engine/cost", Fixture, NULL, fixture_set_up, test_cost, fixture_tear_down);
+  g_test_add ("/engine/concurrency-limit", Fixture, NULL, px_test_fixture_set_up, test_concurrency_limit, px_test_fixture_tear_down);
+  g_test_add ("/engine/rate-limit", Fixture, NULL, px_test_fixture_set_up, test_rate_limit, px_test_fixture_tear_down);
+  g_test_add ("/engine/retry-after-paces-provider", Fixture, NULL, px_test_fixture_set_up, test_retry_after_paces_provider, px_test_fixture_tear_down);
+  g_test_add ("/engine/checks-before-sending", Fixture, NULL, px_test_fixture_set_up, test_checks_before_sending, px_test_fixture_tear_down);
+  g_test_add ("/engine/new-model-id", Fixture, NULL, px_test_fixture_set_up, test_new_model_id, px_test_fixture_tear_down);
+  g_test_add ("/engine/cost", Fixture, NULL, px_test_fixture_set_up, test_cost, px_test_fixture_tear_down);
   g_test_add_func ("/engine/base-url-from-environment", test_base_url_from_environment);
-  g_test_add ("/cache/hit-miss-bypass", Fixture, NULL, fixture_set_up, test_cache, fixture_tear_down);
-  g_test_add ("/cache/expiry", Fixture, NULL, fixture_set_up, test_cache_expiry, fixture_tear_down);
+  g_test_add ("/cache/hit-miss-bypass", Fixture, NULL, px_test_fixture_set_up, test_cache, px_test_fixture_tear_down);
+  g_test_add ("/cache/expiry", Fixture, NULL, px_test_fixture_set_up, test_cache_expiry, px_test_fixture_tear_down);
   g_test_add_func ("/cache/key", test_cache_key);
 
   return g_test_run ();

@@ -29,29 +29,7 @@ static const ProviderCase providers[] = {
   { "automatic1111", "stable-diffusion", "/sdapi/v1/txt2img", "/sdapi/v1/img2img", 512, 512, FALSE, FALSE },
 };
 
-typedef struct {
-  PxFakeProvider *fake;
-  PxEngine       *engine;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->fake = px_fake_provider_new (0, PX_TEST_KEY, &error);
-  g_assert_no_error (error);
-  f->engine = px_test_engine_new (f->fake);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_clear_object (&f->engine);
-  g_clear_object (&f->fake);
-}
+typedef PxTestFixture Fixture;
 
 static PxGenerationRequest *
 new_request (const ProviderCase *c)
@@ -315,7 +293,7 @@ add_provider_tests (const char *what,
     {
       g_autofree char *path = g_strdup_printf ("/providers/%s/%s", providers[i].name, what);
 
-      g_test_add (path, Fixture, &providers[i], fixture_set_up, func, fixture_tear_down);
+      g_test_add (path, Fixture, &providers[i], px_test_fixture_set_up, func, px_test_fixture_tear_down);
     }
 }
 

@@ -96,14 +96,9 @@ a1111_build_message (PxProvider                *provider,
     }
   json_builder_end_object (builder);
 
-  message = px_provider_new_json_message (url, builder);
+  message = px_provider_new_json_message (context, url, builder, error);
   if (message == NULL)
-    {
-      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
-                   _("The address of %s, “%s”, is not a valid URL."),
-                   context->info->name, context->base_url);
-      return NULL;
-    }
+    return NULL;
 
   if (context->api_key != NULL && *context->api_key != '\0')
     {

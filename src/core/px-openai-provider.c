@@ -35,7 +35,8 @@ set_auth (SoupMessage             *message,
 static SoupMessage *
 build_generation (const PxProviderContext   *context,
                   const PxGenerationRequest *request,
-                  GHashTable                *settings)
+                  GHashTable                *settings,
+                  GError                   **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *url = g_strconcat (context->base_url, "/images/generations", NULL);
@@ -66,17 +67,19 @@ build_generation (const PxProviderContext   *context,
     }
   json_builder_end_object (builder);
 
-  return px_provider_new_json_message (url, builder);
+  return px_provider_new_json_message (context, url, builder, error);
 }
 
 static SoupMessage *
 build_edit (const PxProviderContext   *context,
             const PxGenerationRequest *request,
-            GHashTable                *settings)
+            GHashTable                *settings,
+            GError                   **error)
 {
   g_autofree char *url = g_strconcat (context->base_url, "/images/edits", NULL);
   g_autofree char *n = g_strdup_printf ("%u", px_model_get_count (context->model, settings));
   g_autoptr(SoupMultipart) multipart = soup_multipart_new ("multipart/form-data");
+  SoupMessage *message;
 
   soup_multipart_append_form_string (multipart, "model", context->model->id);
   soup_multipart_append_form_string (multipart, "prompt", request->prompt);
@@ -104,7 +107,10 @@ build_edit (const PxProviderContext   *context,
                                        filename, image->mime_type, image->bytes);
     }
 
-  return soup_message_new_from_multipart (url, multipart);
+  message = soup_message_new_from_multipart (url, multipart);
+  if (message == NULL)
+    px_provider_set_invalid_url_error (context, error);
+  return message;
 }
 
 static SoupMessage *
@@ -117,17 +123,12 @@ openai_build_message (PxProvider                *provider,
   SoupMessage *message;
 
   if (request->references->len > 0)
-    message = build_edit (context, request, settings);
+    message = build_edit (context, request, settings, error);
   else
-    message = build_generation (context, request, settings);
+    message = build_generation (context, request, settings, error);
 
   if (message == NULL)
-    {
-      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
-                   _("The address of %s, “%s”, is not a valid URL."),
-                   context->info->name, context->base_url);
-      return NULL;
-    }
+    return NULL;
 
   set_auth (message, context);
   return message;

@@ -244,9 +244,22 @@ px_provider_status_error (const PxProviderContext *context,
     }
 }
 
+void
+px_provider_set_invalid_url_error (const PxProviderContext  *context,
+                                   GError                  **error)
+{
+  g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+               _("The address of %s, “%s”, is not a valid URL."),
+               context->info->name, context->base_url);
+}
+
+/* A POST of the builder's JSON to url, or NULL with an error that names the
+ * provider's address when it is not a valid URL. */
 SoupMessage *
-px_provider_new_json_message (const char  *url,
-                              JsonBuilder *builder)
+px_provider_new_json_message (const PxProviderContext  *context,
+                              const char               *url,
+                              JsonBuilder              *builder,
+                              GError                  **error)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
@@ -257,7 +270,10 @@ px_provider_new_json_message (const char  *url,
 
   message = soup_message_new (SOUP_METHOD_POST, url);
   if (message == NULL)
-    return NULL;
+    {
+      px_provider_set_invalid_url_error (context, error);
+      return NULL;
+    }
 
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &length);

@@ -94,8 +94,12 @@ GError      *px_provider_status_error      (const PxProviderContext   *context,
                                             guint                      status,
                                             int                        code,
                                             const char                *provider_message);
-SoupMessage *px_provider_new_json_message  (const char                *url,
-                                            JsonBuilder               *builder);
+SoupMessage *px_provider_new_json_message  (const PxProviderContext   *context,
+                                            const char                *url,
+                                            JsonBuilder               *builder,
+                                            GError                   **error);
+void         px_provider_set_invalid_url_error (const PxProviderContext *context,
+                                            GError                   **error);
 char        *px_provider_body_excerpt      (GBytes                    *body);
 GError      *px_provider_google_error      (const PxProviderContext   *context,
                                             guint                      status,
