@@ -666,6 +666,13 @@ job_send (GTask *task)
       return;
     }
 
+  /* libsoup opens a new connection for every POST unless told the request
+   * may go over a kept-alive one: a new TLS handshake per image would cost
+   * more than the image takes to arrive. A request lost to a connection
+   * the server had just closed is resent by libsoup, and our own retries
+   * cover the rest. */
+  soup_message_add_flags (job->message, SOUP_MESSAGE_IDEMPOTENT);
+
   job->attempts++;
   soup_session_send_and_read_async (job->engine->session, job->message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), on_response, task);
