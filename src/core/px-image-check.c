@@ -259,3 +259,41 @@ too_large:
                check.width, check.height, PX_IMAGE_MAX_SIDE, PX_IMAGE_MAX_PIXELS / 1000000);
   return FALSE;
 }
+
+static void
+on_scale_prepared (GdkPixbufLoader *loader,
+                   int              width,
+                   int              height,
+                   gpointer         user_data)
+{
+  int size = GPOINTER_TO_INT (user_data);
+  double scale = MIN (1.0, (double) size / MAX (width, height));
+
+  gdk_pixbuf_loader_set_size (loader, MAX (1, (int) (width * scale + 0.5)), MAX (1, (int) (height * scale + 0.5)));
+}
+
+/* Decodes an image of a known type to at most size pixels a side, without
+ * asking the system's type database what it is. */
+GdkPixbuf *
+px_image_load_scaled (GBytes      *bytes,
+                      const char  *mime_type,
+                      int          size,
+                      GError     **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_mime_type (mime_type, error);
+  GdkPixbuf *pixbuf;
+
+  if (loader == NULL)
+    return NULL;
+
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_scale_prepared), GINT_TO_POINTER (size));
+  if (!gdk_pixbuf_loader_write_bytes (loader, bytes, error) ||
+      !gdk_pixbuf_loader_close (loader, error))
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      return NULL;
+    }
+
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  return pixbuf != NULL ? g_object_ref (pixbuf) : NULL;
+}

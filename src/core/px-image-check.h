@@ -1,7 +1,7 @@
 /* px-image-check.h: is this really an image, and a sane one? */
 #pragma once
 
-#include <glib.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 
 G_BEGIN_DECLS
 
@@ -14,5 +14,10 @@ gboolean px_image_check (GBytes  *bytes,
                          int     *width,
                          int     *height,
                          GError **error);
+
+GdkPixbuf *px_image_load_scaled (GBytes      *bytes,
+                                 const char  *mime_type,
+                                 int          size,
+                                 GError     **error);
 
 G_END_DECLS

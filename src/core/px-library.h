@@ -1,0 +1,128 @@
+/* px-library.h: the user's library: one sqlite database and the image
+ * files it points to. Calls do disk I/O: the app makes them from a worker
+ * thread, never the main loop. */
+#pragma once
+
+#include "px-generation.h"
+
+G_BEGIN_DECLS
+
+#define PX_LIBRARY_ERROR (px_library_error_quark ())
+
+typedef enum {
+  PX_LIBRARY_ERROR_CORRUPT,     /* the database is damaged; it was backed up */
+  PX_LIBRARY_ERROR_TOO_NEW,     /* made by a newer Pixmerge */
+  PX_LIBRARY_ERROR_IO,
+  PX_LIBRARY_ERROR_DATABASE,
+  PX_LIBRARY_ERROR_NOT_FOUND,
+  PX_LIBRARY_ERROR_PATTERN,     /* an export file name pattern that does not resolve */
+} PxLibraryError;
+
+#define PX_LIBRARY_SCHEMA_VERSION 2
+
+typedef struct {
+  gint64   id;
+  char    *file;            /* absolute path */
+  char    *sha256;
+  char    *template_prompt;
+  char    *prompt;
+  char    *revised_prompt;
+  char    *provider;
+  char    *model;
+  char    *tokens_json;
+  char    *settings_json;
+  char    *mime_type;
+  int      width;
+  int      height;
+  gint64   bytes;
+  double   cost;
+  gint64   generation_ms;
+  char    *feature;
+  gint64   parent_id;       /* 0: none */
+  gint64   batch_id;        /* 0: none */
+  gint64   created;         /* unix seconds */
+} PxLibraryImage;
+
+typedef enum {
+  PX_LIBRARY_SORT_NEWEST,
+  PX_LIBRARY_SORT_OLDEST,
+} PxLibrarySort;
+
+typedef struct {
+  const char    *search;    /* words, matched against prompts and token values */
+  const char    *provider;
+  const char    *model;
+  const char    *feature;
+  gint64         batch_id;
+  gint64         created_from;
+  gint64         created_to;
+  PxLibrarySort  sort;
+} PxLibraryQuery;
+
+#define PX_TYPE_LIBRARY (px_library_get_type ())
+
+G_DECLARE_FINAL_TYPE (PxLibrary, px_library, PX, LIBRARY, GObject)
+
+GQuark          px_library_error_quark   (void);
+void            px_library_image_free    (PxLibraryImage  *image);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxLibraryImage, px_library_image_free)
+
+PxLibrary      *px_library_open          (const char      *directory,
+                                          GError         **error);
+PxLibrary      *px_library_open_at_version (const char    *directory,
+                                          int              version,
+                                          GError         **error);
+int             px_library_get_schema_version (PxLibrary  *self);
+const char     *px_library_get_directory (PxLibrary       *self);
+
+gint64          px_library_add_generation (PxLibrary      *self,
+                                          const PxGenerationRequest *request,
+                                          const PxGenerationResult  *result,
+                                          guint            image_index,
+                                          const char      *feature,
+                                          GError         **error);
+gint64          px_library_import_file   (PxLibrary       *self,
+                                          const char      *path,
+                                          GError         **error);
+PxLibraryImage *px_library_get_image     (PxLibrary       *self,
+                                          gint64           id,
+                                          GError         **error);
+guint           px_library_count         (PxLibrary       *self,
+                                          const PxLibraryQuery *query,
+                                          GError         **error);
+GPtrArray      *px_library_list          (PxLibrary       *self,
+                                          const PxLibraryQuery *query,
+                                          guint            offset,
+                                          guint            limit,
+                                          GError         **error);
+gboolean        px_library_trash         (PxLibrary       *self,
+                                          const gint64    *ids,
+                                          guint            n_ids,
+                                          GError         **error);
+gboolean        px_library_restore       (PxLibrary       *self,
+                                          const gint64    *ids,
+                                          guint            n_ids,
+                                          GError         **error);
+gboolean        px_library_purge_trash   (PxLibrary       *self,
+                                          GError         **error);
+GPtrArray      *px_library_check         (PxLibrary       *self,
+                                          GError         **error);
+char           *px_library_export_name   (const PxLibraryImage *image,
+                                          const char      *pattern,
+                                          GError         **error);
+GPtrArray      *px_library_export        (PxLibrary       *self,
+                                          const gint64    *ids,
+                                          guint            n_ids,
+                                          const char      *directory,
+                                          const char      *pattern,
+                                          GError         **error);
+char           *px_library_thumbnail     (PxLibrary       *self,
+                                          const PxLibraryImage *image,
+                                          int              size,
+                                          GError         **error);
+
+/* for tests */
+void            px_library_set_fail_after_file (PxLibrary *self,
+                                          gboolean         fail);
+
+G_END_DECLS
