@@ -15,6 +15,7 @@
 #include "px-credentials.h"
 #include "px-csv.h"
 #include "px-engine.h"
+#include "px-library.h"
 #include "px-paths.h"
 #include "px-provider.h"
 #include "px-tokens.h"
@@ -268,6 +269,147 @@ cmd_models (int    argc,
   return 0;
 }
 
+static PxLibrary *
+open_library (void)
+{
+  g_autoptr(GError) error = NULL;
+  PxLibrary *library = px_library_open (px_paths_get_library_dir (), &error);
+
+  if (library == NULL)
+    fail ("%s", error->message);
+  return library;
+}
+
+static void
+print_image_line (const PxLibraryImage *image)
+{
+  g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (image->created);
+  g_autofree char *date = g_date_time_format (created, "%Y-%m-%d %H:%M:%S");
+  g_autofree char *prompt = g_strdup (image->prompt);
+
+  g_strdelimit (prompt, "\t\n\r", ' ');
+  g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\n", image->id, date, image->model, prompt);
+}
+
+static int
+list_images (PxLibrary            *library,
+             const PxLibraryQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  guint offset = 0;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) page = px_library_list (library, query, offset, 500, &error);
+
+      if (page == NULL)
+        return fail ("%s", error->message);
+      for (guint i = 0; i < page->len; i++)
+        print_image_line (g_ptr_array_index (page, i));
+      if (page->len < 500)
+        return 0;
+      offset += page->len;
+    }
+}
+
+static int
+cmd_library (int    argc,
+             char **argv)
+{
+  g_autofree char *to = NULL;
+  g_autofree char *pattern = NULL;
+  const GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, N_("Folder to export to"), N_("DIR") },
+    { "pattern", 0, 0, G_OPTION_ARG_STRING, &pattern, N_("File names from tokens, like [FIRSTNAME]-[COMPANY]"), N_("PATTERN") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("list | search QUERY | export --to DIR [--pattern PATTERN] [ID…] | check"));
+  g_autoptr(PxLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+  PxLibraryQuery query = { 0, };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, error->message);
+  if (argc < 2)
+    return usage (context, _("library needs list, search, export or check"));
+
+  if (g_str_equal (argv[1], "list") && argc == 2)
+    {
+      if ((library = open_library ()) == NULL)
+        return 1;
+      return list_images (library, NULL);
+    }
+
+  if (g_str_equal (argv[1], "search") && argc == 3)
+    {
+      if ((library = open_library ()) == NULL)
+        return 1;
+      query.search = argv[2];
+      return list_images (library, &query);
+    }
+
+  if (g_str_equal (argv[1], "export") && to != NULL)
+    {
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GPtrArray) written = NULL;
+
+      if ((library = open_library ()) == NULL)
+        return 1;
+      for (int i = 2; i < argc; i++)
+        {
+          gint64 id;
+
+          if (!g_ascii_string_to_signed (argv[i], 10, 1, G_MAXINT64, &id, NULL))
+            return usage (context, _("image ids are whole numbers, as “pixmerge-cli library list” shows them"));
+          g_array_append_val (ids, id);
+        }
+      if (ids->len == 0)
+        {
+          guint offset = 0;
+
+          for (;;)
+            {
+              g_autoptr(GPtrArray) page = px_library_list (library, NULL, offset, 500, &error);
+
+              if (page == NULL)
+                return fail ("%s", error->message);
+              for (guint i = 0; i < page->len; i++)
+                g_array_append_val (ids, ((PxLibraryImage *) g_ptr_array_index (page, i))->id);
+              if (page->len < 500)
+                break;
+              offset += page->len;
+            }
+        }
+
+      written = px_library_export (library, (const gint64 *) ids->data, ids->len, to, pattern, &error);
+      if (written == NULL)
+        return fail ("%s", error->message);
+      for (guint i = 0; i < written->len; i++)
+        g_print ("%s\n", (const char *) g_ptr_array_index (written, i));
+      return 0;
+    }
+
+  if (g_str_equal (argv[1], "check") && argc == 2)
+    {
+      g_autoptr(GPtrArray) problems = NULL;
+
+      if ((library = open_library ()) == NULL)
+        return 1;
+      problems = px_library_check (library, &error);
+      if (problems == NULL)
+        return fail ("%s", error->message);
+      for (guint i = 0; i < problems->len; i++)
+        g_printerr ("%s\n", (const char *) g_ptr_array_index (problems, i));
+      if (problems->len > 0)
+        return 1;
+      g_print (_("The library is in order: %u images.\n"), px_library_count (library, NULL, NULL));
+      return 0;
+    }
+
+  return usage (context, _("library needs list, search QUERY, export --to DIR or check"));
+}
+
 /* ---- keys and generate ---- */
 
 static void
@@ -426,6 +568,7 @@ cmd_generate (int    argc,
   g_autoptr(PxGenerationResult) result = NULL;
   g_autofree char *bad = NULL, *resolved = NULL, *key = NULL, *cache_dir = NULL;
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(PxGenerationRequest) request_copy = NULL;
   PxGenerationRequest *request;
   const PxModel *model;
   const PxProviderInfo *info;
@@ -502,6 +645,13 @@ cmd_generate (int    argc,
   cache = px_cache_new (cache_dir, cache_ttl_seconds ());
   px_engine_set_cache (engine, cache);
 
+  /* The engine takes the request; the library needs what it asked for. */
+  request_copy = px_generation_request_new (model_id, resolved);
+  g_free (request_copy->template_prompt);
+  request_copy->template_prompt = g_strdup (prompt);
+  g_hash_table_unref (request_copy->tokens);
+  request_copy->tokens = g_hash_table_ref (tokens);
+
   px_engine_generate_async (engine, request, NULL, on_async_done, &async_result);
   result = px_engine_generate_finish (engine, wait_for (&async_result), &error);
   if (result == NULL)
@@ -522,6 +672,21 @@ cmd_generate (int    argc,
       g_ptr_array_add (written, g_steal_pointer (&path));
     }
 
+  /* Every image also goes to the library, like one made in the app. */
+  {
+    g_autoptr(PxLibrary) library = px_library_open (px_paths_get_library_dir (), &error);
+
+    for (guint i = 0; library != NULL && i < result->images->len; i++)
+      if (px_library_add_generation (library, request_copy, result, i, "generate", &error) == 0)
+        break;
+    if (error != NULL)
+      {
+        for (guint i = 0; i < written->len; i++)
+          g_print ("%s\n", (const char *) g_ptr_array_index (written, i));
+        return fail (_("The image was written but not added to the library: %s"), error->message);
+      }
+  }
+
   for (guint i = 0; i < written->len; i++)
     g_print ("%s\n", (const char *) g_ptr_array_index (written, i));
   g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u image from %s in %.1f s, $%.3f%s\n",
@@ -540,6 +705,7 @@ static const struct {
   { "csv-check", cmd_csv_check, N_("Check a CSV file for a batch") },
   { "providers", cmd_providers, N_("List providers, models and their settings") },
   { "generate", cmd_generate, N_("Generate one image") },
+  { "library", cmd_library, N_("List, search, export and check the library") },
   { "models", cmd_models, N_("Add a model id the list does not know yet") },
   { "keys", cmd_keys, N_("Save or remove a provider's API key in the keyring") },
 };

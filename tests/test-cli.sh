@@ -27,6 +27,7 @@ one_line () { [ "$(wc -l <"$tmp/err")" = 1 ] || { echo "# stderr is not one line
 
 key=sk-cli-test-5f0e1d2c3b4a
 export GSETTINGS_BACKEND=memory
+export PIXMERGE_LIBRARY_DIR="$tmp/library"
 
 # resolve
 check "resolve fills tokens" run 0 "$cli" resolve --prompt "Portrait of [FirstName|you] from [COMPANY:upper]" --token COMPANY=acme
@@ -101,6 +102,27 @@ check "missing token named" has err "[WHO]"
 check "invalid setting" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model dall-e-3 --prompt "x" --quality ultra -o "$tmp/q.png"
 check "invalid setting names choices" has err "choose one of standard, hd"
 check "generate without -o is usage" run 2 "$cli" generate --model dall-e-3 --prompt x
+
+# every generated image is in the library
+check "library list" run 0 "$cli" library list
+check "listed with model and prompt" has out "gpt-image-1	Portrait of Ada"
+check "every image listed" test "$(wc -l <"$tmp/out")" = 6
+check "library search" run 0 "$cli" library search lighthouse
+check "search finds one" test "$(wc -l <"$tmp/out")" = 1
+check "search result" has out "A lighthouse"
+check "search by token value" run 0 "$cli" library search ada
+check "token value found" has out "Portrait of Ada"
+check "library export" run 0 "$cli" library export --to "$tmp/export" --pattern "[NAME|picture]-[MODEL]"
+check "exported names from tokens" has out "$tmp/export/Ada-gpt-image-1.png"
+check "collisions numbered" has out "$tmp/export/Ada-gpt-image-1-2.png"
+check "default for a missing token" has out "$tmp/export/picture-gemini-2.5-flash-image.png"
+check "exported file has provenance" grep -qa "pixmerge:prompt" "$tmp/export/Ada-gpt-image-1.png"
+check "export of a missing id fails" run 1 "$cli" library export --to "$tmp/export2" 99999
+check "library check passes" run 0 "$cli" library check
+check "check counts" has out "in order: 6 images"
+rm -f "$(find "$tmp/library/images" -name '*.png' | head -n1)"
+check "library check finds a missing file" run 1 "$cli" library check
+check "missing file named" has err "is missing"
 
 # keys through the real keyring
 check "keys set" sh -c "printf '%s\n' '$key' | '$cli' keys set openai 2>'$tmp/err'"

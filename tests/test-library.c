@@ -202,6 +202,11 @@ test_search_and_filters (void)
   g_assert_cmpuint (px_library_count (library, &query, &error), ==, 2);
   query.search = "light";            /* prefixes match */
   g_assert_cmpuint (px_library_count (library, &query, &error), ==, 1);
+  found = px_library_list (library, &query, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((PxLibraryImage *) g_ptr_array_index (found, 0))->prompt, ==, "A lighthouse at dusk");
+  g_clear_pointer (&found, g_ptr_array_unref);
   query.search = "zeppelin";         /* token values are searched too */
   g_assert_cmpuint (px_library_count (library, &query, &error), ==, 1);
   query.search = "portrait acme";    /* all words */

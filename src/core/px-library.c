@@ -701,9 +701,11 @@ px_library_import_file (PxLibrary   *self,
   return insert_image (self, &row, bytes, error);
 }
 
-#define IMAGE_COLUMNS "images.id, file, sha256, template_prompt, prompt, revised_prompt, provider, model, tokens," \
-                      " settings, mime_type, width, height, bytes, cost, generation_ms, feature," \
-                      " COALESCE (parent_id, 0), COALESCE (batch_id, 0), created"
+#define IMAGE_COLUMNS "images.id, images.file, images.sha256, images.template_prompt, images.prompt," \
+                      " images.revised_prompt, images.provider, images.model, images.tokens, images.settings," \
+                      " images.mime_type, images.width, images.height, images.bytes, images.cost," \
+                      " images.generation_ms, images.feature, COALESCE (images.parent_id, 0)," \
+                      " COALESCE (images.batch_id, 0), images.created"
 
 static PxLibraryImage *
 read_image (PxLibrary    *self,
