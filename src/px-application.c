@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "px-application.h"
+#include "px-paths.h"
 #include "px-preferences-window.h"
 #include "px-window.h"
 
@@ -14,6 +15,8 @@ struct _PxApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  PxLibrary      *library;
+  GError         *library_error;
 };
 
 G_DEFINE_FINAL_TYPE (PxApplication, px_application, ADW_TYPE_APPLICATION)
@@ -37,6 +40,22 @@ px_application_get_settings (PxApplication *self)
   g_return_val_if_fail (PX_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/* The library, opened on first use; NULL with the reason when it cannot
+ * be (a damaged or too-new database), which the Gallery shows. */
+PxLibrary *
+px_application_get_library (PxApplication  *self,
+                            const GError  **error)
+{
+  g_return_val_if_fail (PX_IS_APPLICATION (self), NULL);
+
+  if (self->library == NULL && self->library_error == NULL)
+    self->library = px_library_open (px_paths_get_library_dir (), &self->library_error);
+
+  if (error != NULL)
+    *error = self->library_error;
+  return self->library;
 }
 
 static void
@@ -177,6 +196,8 @@ px_application_dispose (GObject *object)
   PxApplication *self = PX_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->library);
+  g_clear_error (&self->library_error);
 
   G_OBJECT_CLASS (px_application_parent_class)->dispose (object);
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "px-library.h"
+
 G_BEGIN_DECLS
 
 #define PX_TYPE_APPLICATION (px_application_get_type ())
@@ -12,5 +14,7 @@ G_DECLARE_FINAL_TYPE (PxApplication, px_application, PX, APPLICATION, AdwApplica
 PxApplication *px_application_new          (const char        *application_id,
                                             GApplicationFlags  flags);
 GSettings     *px_application_get_settings (PxApplication     *self);
+PxLibrary     *px_application_get_library  (PxApplication     *self,
+                                            const GError     **error);
 
 G_END_DECLS

@@ -1,19 +1,356 @@
-/* px-gallery-page.c: the Your Library page of the main window. */
+/* px-gallery-page.c: the Gallery page: every image in the library in a
+ * grid that reads rows lazily (PxLibraryModel) and loads thumbnails in a
+ * worker thread into a bounded texture cache; search over prompts and token
+ * values; delete with an undo toast. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "px-gallery-page.h"
+#include "px-library-model.h"
+#include "px-window.h"
+
+#define THUMBNAIL_SIZE 256
+#define MAX_TEXTURES 600
 
 struct _PxGalleryPage
 {
-  AdwBin parent_instance;
+  AdwBin               parent_instance;
+
+  PxLibrary           *library;
+  PxLibraryModel      *model;
+  GtkMultiSelection   *selection;
+  GHashTable          *textures;   /* sha256 -> GdkTexture */
+  GQueue               texture_order;
+  GCancellable        *cancellable;
+
+  GtkStack            *stack;
+  GtkGridView         *grid;
+  GtkSearchEntry      *search_entry;
+  AdwStatusPage       *error_page;
 };
 
 G_DEFINE_FINAL_TYPE (PxGalleryPage, px_gallery_page, ADW_TYPE_BIN)
 
 static void
+update_view (PxGalleryPage *self)
+{
+  guint n = self->model ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (self->library == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "error");
+  else if (n > 0)
+    gtk_stack_set_visible_child_name (self->stack, "grid");
+  else if (search != NULL && *search != '\0')
+    gtk_stack_set_visible_child_name (self->stack, "no-results");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.delete", n > 0);
+}
+
+static void
+remember_texture (PxGalleryPage *self,
+                  const char    *sha256,
+                  GdkTexture    *texture)
+{
+  if (g_hash_table_contains (self->textures, sha256))
+    return;
+
+  g_hash_table_insert (self->textures, g_strdup (sha256), g_object_ref (texture));
+  g_queue_push_tail (&self->texture_order, g_strdup (sha256));
+  while (g_queue_get_length (&self->texture_order) > MAX_TEXTURES)
+    {
+      g_autofree char *oldest = g_queue_pop_head (&self->texture_order);
+      g_hash_table_remove (self->textures, oldest);
+    }
+}
+
+typedef struct {
+  PxLibrary      *library;
+  PxLibraryImage  image;   /* only file, sha256, mime_type are used */
+} ThumbnailJob;
+
+static void
+thumbnail_job_free (ThumbnailJob *job)
+{
+  g_object_unref (job->library);
+  g_free (job->image.file);
+  g_free (job->image.sha256);
+  g_free (job->image.mime_type);
+  g_free (job);
+}
+
+static void
+load_thumbnail_in_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  ThumbnailJob *job = task_data;
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+  GdkTexture *texture;
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_task_return_error_if_cancelled (task);
+      return;
+    }
+
+  path = px_library_thumbnail (job->library, &job->image, THUMBNAIL_SIZE, &error);
+  texture = path ? gdk_texture_new_from_filename (path, &error) : NULL;
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void
+on_thumbnail_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GtkPicture) picture = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+  PxGalleryPage *self;
+  const char *wanted;
+  ThumbnailJob *job = g_task_get_task_data (G_TASK (result));
+
+  if (texture == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No thumbnail for %s: %s", job->image.file, error->message);
+      return;
+    }
+
+  self = PX_GALLERY_PAGE (source);
+  remember_texture (self, job->image.sha256, texture);
+
+  /* The cell may show another image by now. */
+  wanted = g_object_get_data (G_OBJECT (picture), "sha256");
+  if (g_strcmp0 (wanted, job->image.sha256) == 0)
+    gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            PxGalleryPage            *self)
+{
+  GtkWidget *picture = gtk_picture_new ();
+
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+#if GTK_CHECK_VERSION (4, 8, 0)
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+#endif
+  gtk_widget_set_size_request (picture, 160, 160);
+  gtk_widget_add_css_class (picture, "card");
+  gtk_widget_set_overflow (picture, GTK_OVERFLOW_HIDDEN);
+  gtk_list_item_set_child (list_item, picture);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           PxGalleryPage            *self)
+{
+  GtkPicture *picture = GTK_PICTURE (gtk_list_item_get_child (list_item));
+  PxLibraryItem *item = gtk_list_item_get_item (list_item);
+  const PxLibraryImage *image;
+  GdkTexture *texture;
+  g_autoptr(GTask) task = NULL;
+  ThumbnailJob *job;
+
+  if (item == NULL)
+    return;
+
+  image = px_library_item_get_image (item);
+  g_object_set_data_full (G_OBJECT (picture), "sha256", g_strdup (image->sha256), g_free);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (picture), image->prompt);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, image->prompt, -1);
+
+  texture = g_hash_table_lookup (self->textures, image->sha256);
+  gtk_picture_set_paintable (picture, texture ? GDK_PAINTABLE (texture) : NULL);
+  if (texture != NULL)
+    return;
+
+  job = g_new0 (ThumbnailJob, 1);
+  job->library = g_object_ref (self->library);
+  job->image.file = g_strdup (image->file);
+  job->image.sha256 = g_strdup (image->sha256);
+  job->image.mime_type = g_strdup (image->mime_type);
+
+  task = g_task_new (self, self->cancellable, on_thumbnail_loaded, g_object_ref (picture));
+  g_task_set_task_data (task, job, (GDestroyNotify) thumbnail_job_free);
+  g_task_run_in_thread (task, load_thumbnail_in_thread);
+}
+
+static void
+on_search_changed (PxGalleryPage  *self,
+                   GtkSearchEntry *entry)
+{
+  if (self->model == NULL)
+    return;
+
+  px_library_model_set_search (self->model, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  update_view (self);
+}
+
+void
+px_gallery_page_reload (PxGalleryPage *self)
+{
+  g_return_if_fail (PX_IS_GALLERY_PAGE (self));
+
+  if (self->model != NULL)
+    px_library_model_reload (self->model);
+  update_view (self);
+}
+
+typedef struct {
+  PxGalleryPage *self;
+  GArray        *ids;
+  gboolean       undone;
+} Deletion;
+
+static void
+deletion_free (gpointer  data,
+               GClosure *closure)
+{
+  Deletion *deletion = data;
+
+  g_object_unref (deletion->self);
+  g_array_unref (deletion->ids);
+  g_free (deletion);
+}
+
+static void
+on_undo (AdwToast *toast,
+         Deletion *deletion)
+{
+  g_autoptr(GError) error = NULL;
+
+  deletion->undone = TRUE;
+  if (!px_library_restore (deletion->self->library, (const gint64 *) deletion->ids->data, deletion->ids->len, &error))
+    g_warning ("Could not restore the images: %s", error->message);
+  px_gallery_page_reload (deletion->self);
+}
+
+static void
+on_toast_dismissed (AdwToast *toast,
+                    Deletion *deletion)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The toast is gone without an undo: now delete for good. */
+  if (!deletion->undone && !px_library_purge_trash (deletion->self->library, &error))
+    g_warning ("Could not delete the images: %s", error->message);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PxGalleryPage *self = PX_GALLERY_PAGE (widget);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  GtkBitsetIter iter;
+  Deletion *deletion;
+  AdwToast *toast;
+  GtkWidget *window;
+  guint position;
+
+  if (gtk_bitset_is_empty (selected))
+    return;
+
+  deletion = g_new0 (Deletion, 1);
+  deletion->self = g_object_ref (self);
+  deletion->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(PxLibraryItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+      if (item != NULL)
+        g_array_append_val (deletion->ids, px_library_item_get_image (item)->id);
+    }
+
+  if (!px_library_trash (self->library, (const gint64 *) deletion->ids->data, deletion->ids->len, &error))
+    {
+      g_warning ("Could not delete: %s", error->message);
+      deletion_free (deletion, NULL);
+      return;
+    }
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  px_gallery_page_reload (self);
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Deleted %u image", "Deleted %u images", deletion->ids->len),
+                           deletion->ids->len);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect (toast, "button-clicked", G_CALLBACK (on_undo), deletion);
+  g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_toast_dismissed), deletion, deletion_free, 0);
+
+  window = gtk_widget_get_ancestor (widget, PX_TYPE_WINDOW);
+  if (window != NULL)
+    px_window_add_toast (PX_WINDOW (window), toast);
+  else
+    g_object_unref (toast);
+}
+
+/* Shows the library, or why it could not be opened. */
+void
+px_gallery_page_set_library (PxGalleryPage *self,
+                             PxLibrary     *library,
+                             const GError  *error)
+{
+  g_return_if_fail (PX_IS_GALLERY_PAGE (self));
+
+  g_set_object (&self->library, library);
+  g_clear_object (&self->model);
+
+  if (library == NULL)
+    {
+      adw_status_page_set_description (self->error_page, error ? error->message : NULL);
+      gtk_grid_view_set_model (self->grid, NULL);
+      update_view (self);
+      return;
+    }
+
+  self->model = px_library_model_new (library);
+  g_clear_object (&self->selection);
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
+  gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (self->selection));
+  update_view (self);
+}
+
+GListModel *
+px_gallery_page_get_model (PxGalleryPage *self)
+{
+  g_return_val_if_fail (PX_IS_GALLERY_PAGE (self), NULL);
+
+  return self->model ? G_LIST_MODEL (self->model) : NULL;
+}
+
+static void
 px_gallery_page_dispose (GObject *object)
 {
+  PxGalleryPage *self = PX_GALLERY_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), PX_TYPE_GALLERY_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->library);
+  g_clear_pointer (&self->textures, g_hash_table_unref);
+  g_queue_clear_full (&self->texture_order, g_free);
 
   G_OBJECT_CLASS (px_gallery_page_parent_class)->dispose (object);
 }
@@ -27,10 +364,32 @@ px_gallery_page_class_init (PxGalleryPageClass *klass)
   object_class->dispose = px_gallery_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-gallery-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, grid);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+
+  gtk_widget_class_install_action (widget_class, "gallery.delete", NULL, delete_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "gallery.delete", NULL);
 }
 
 static void
 px_gallery_page_init (PxGalleryPage *self)
 {
+  GtkListItemFactory *factory;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->textures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_queue_init (&self->texture_order);
+  self->cancellable = g_cancellable_new ();
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
+  gtk_grid_view_set_factory (self->grid, factory);
+  g_object_unref (factory);
+
+  update_view (self);
 }

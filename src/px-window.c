@@ -23,6 +23,7 @@ struct _PxWindow
   GtkStack             *stack;
   AdwWindowTitle       *page_title;
   AdwToastOverlay      *toast_overlay;
+  PxGalleryPage        *gallery_page;
 };
 
 G_DEFINE_FINAL_TYPE (PxWindow, px_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -39,9 +40,17 @@ px_window_get_page_names (void)
 PxWindow *
 px_window_new (PxApplication *application)
 {
+  const GError *error = NULL;
+  PxLibrary *library;
+  PxWindow *self;
+
   g_return_val_if_fail (PX_IS_APPLICATION (application), NULL);
 
-  return g_object_new (PX_TYPE_WINDOW, "application", application, NULL);
+  library = px_application_get_library (application, &error);
+  self = g_object_new (PX_TYPE_WINDOW, "application", application, NULL);
+
+  px_gallery_page_set_library (self->gallery_page, library, error);
+  return self;
 }
 
 static GtkListBoxRow *
@@ -215,6 +224,7 @@ px_window_class_init (PxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, page_title);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, gallery_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
 

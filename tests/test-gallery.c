@@ -1,0 +1,149 @@
+/* test-gallery.c: the Gallery page on a real library of 1,000 images under
+ * Xvfb: all of them are there, thumbnails arrive, search narrows the grid,
+ * delete and undo bring the images back. */
+#include "config.h"
+
+#include "px-gallery-page.h"
+#include "px-test-ui.h"
+#include "px-window.h"
+
+static PxApplication *app;
+static char *library_dir;
+
+static gboolean
+has_thumbnail (GtkWidget *widget)
+{
+  if (GTK_IS_PICTURE (widget) && gtk_picture_get_paintable (GTK_PICTURE (widget)) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (has_thumbnail (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+wait_for_count (GListModel *model,
+                guint       expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_list_model_get_n_items (model) != expected && g_get_monotonic_time () < deadline)
+    px_test_ui_spin (20);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected);
+}
+
+static GtkWidget *
+find_button_with_label (GtkWidget  *root,
+                        const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_gallery (void)
+{
+  PxWindow *window = px_window_new (app);
+  PxGalleryPage *page;
+  GtkGridView *grid;
+  GtkSearchEntry *search;
+  GListModel *model;
+  GtkSelectionModel *selection;
+  GtkWidget *undo;
+  gint64 deadline;
+
+  px_window_set_page (window, "gallery");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 50));
+
+  page = PX_GALLERY_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_GALLERY_PAGE, NULL));
+  model = px_gallery_page_get_model (page);
+  g_assert_nonnull (model);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1000);
+  grid = GTK_GRID_VIEW (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_GRID_VIEW, NULL));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (grid)));
+
+  /* Thumbnails are made in the background and appear. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!has_thumbnail (GTK_WIDGET (grid)) && g_get_monotonic_time () < deadline)
+    px_test_ui_spin (50);
+  g_assert_true (has_thumbnail (GTK_WIDGET (grid)));
+
+  /* Search narrows it: Hana from Stark is every 40th image. */
+  search = GTK_SEARCH_ENTRY (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY, NULL));
+  gtk_editable_set_text (GTK_EDITABLE (search), "hana stark");
+  wait_for_count (model, 25);
+  gtk_editable_set_text (GTK_EDITABLE (search), "nobody-by-this-name");
+  wait_for_count (model, 0);
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  wait_for_count (model, 1000);
+
+  /* Delete three, then undo from the toast. */
+  selection = gtk_grid_view_get_model (grid);
+  gtk_selection_model_select_range (selection, 0, 3, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "gallery.delete", NULL));
+  wait_for_count (model, 997);
+  px_test_ui_spin (300);
+  undo = find_button_with_label (GTK_WIDGET (window), "_Undo");
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+  wait_for_count (model, 1000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *seed = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status, ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!px_test_ui_init ())
+    {
+      g_test_skip ("No display: run the UI tests with build-aux/test");
+      return g_test_run ();
+    }
+
+  /* A library of 1,000 real images, made by the seeding tool. */
+  library_dir = g_dir_make_tmp ("px-gallery-XXXXXX", &error);
+  g_assert_no_error (error);
+  seed = g_test_build_filename (G_TEST_BUILT, "pixmerge-seed-library", NULL);
+  {
+    const char *seed_argv[] = { seed, library_dir, "1000", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) seed_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  g_setenv ("PIXMERGE_LIBRARY_DIR", library_dir, TRUE);
+
+  app = px_test_ui_application ();
+  g_test_add_func ("/gallery/browse-search-delete-undo", test_gallery);
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", library_dir);
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  }
+  g_free (library_dir);
+  return ret;
+}
