@@ -35,6 +35,12 @@ main (int   argc,
       return 1;
     }
 
+  if (!px_library_begin_bulk (library, &error))
+    {
+      g_printerr ("pixmerge-seed-library: %s\n", error->message);
+      return 1;
+    }
+
   for (guint64 i = 0; i < n; i++)
     {
       const char *name = names[i % G_N_ELEMENTS (names)];
@@ -61,6 +67,12 @@ main (int   argc,
           g_printerr ("pixmerge-seed-library: %s\n", error->message);
           return 1;
         }
+    }
+
+  if (!px_library_end_bulk (library, &error))
+    {
+      g_printerr ("pixmerge-seed-library: %s\n", error->message);
+      return 1;
     }
 
   g_print ("%s: %" G_GUINT64_FORMAT " images\n", argv[1], n);

@@ -121,6 +121,11 @@ char           *px_library_thumbnail     (PxLibrary       *self,
                                           int              size,
                                           GError         **error);
 
+gboolean        px_library_begin_bulk    (PxLibrary       *self,
+                                          GError         **error);
+gboolean        px_library_end_bulk      (PxLibrary       *self,
+                                          GError         **error);
+
 /* for tests */
 void            px_library_set_fail_after_file (PxLibrary *self,
                                           gboolean         fail);
