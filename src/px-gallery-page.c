@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "px-gallery-page.h"
+#include "px-image-window.h"
 #include "px-library-model.h"
 #include "px-window.h"
 
@@ -249,35 +250,20 @@ on_toast_dismissed (AdwToast *toast,
     g_warning ("Could not delete the images: %s", error->message);
 }
 
+/* Moves the images to the trash and offers Undo; takes ids. */
 static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+delete_images (PxGalleryPage *self,
+               GArray        *ids)
 {
-  PxGalleryPage *self = PX_GALLERY_PAGE (widget);
-  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
-  GtkBitsetIter iter;
   Deletion *deletion;
   AdwToast *toast;
   GtkWidget *window;
-  guint position;
-
-  if (gtk_bitset_is_empty (selected))
-    return;
 
   deletion = g_new0 (Deletion, 1);
   deletion->self = g_object_ref (self);
-  deletion->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
-       ok = gtk_bitset_iter_next (&iter, &position))
-    {
-      g_autoptr(PxLibraryItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
-
-      if (item != NULL)
-        g_array_append_val (deletion->ids, px_library_item_get_image (item)->id);
-    }
+  deletion->ids = ids;
 
   if (!px_library_trash (self->library, (const gint64 *) deletion->ids->data, deletion->ids->len, &error))
     {
@@ -296,11 +282,67 @@ delete_action (GtkWidget  *widget,
   g_signal_connect (toast, "button-clicked", G_CALLBACK (on_undo), deletion);
   g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_toast_dismissed), deletion, deletion_free, 0);
 
-  window = gtk_widget_get_ancestor (widget, PX_TYPE_WINDOW);
+  window = gtk_widget_get_ancestor (GTK_WIDGET (self), PX_TYPE_WINDOW);
   if (window != NULL)
     px_window_add_toast (PX_WINDOW (window), toast);
   else
     g_object_unref (toast);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PxGalleryPage *self = PX_GALLERY_PAGE (widget);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GArray *ids;
+  GtkBitsetIter iter;
+  guint position;
+
+  if (gtk_bitset_is_empty (selected))
+    return;
+
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(PxLibraryItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+      if (item != NULL)
+        g_array_append_val (ids, px_library_item_get_image (item)->id);
+    }
+
+  delete_images (self, ids);
+}
+
+static void
+on_detail_delete (PxImageWindow *window,
+                  gint64         id,
+                  PxGalleryPage *self)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_array_append_val (ids, id);
+  delete_images (self, ids);
+}
+
+/* Enter or a double click on an image opens its detail view. */
+static void
+on_grid_activate (GtkGridView   *grid,
+                  guint          position,
+                  PxGalleryPage *self)
+{
+  g_autoptr(PxLibraryItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  PxImageWindow *window;
+
+  if (item == NULL)
+    return;
+
+  window = px_image_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                px_library_item_get_image (item));
+  g_signal_connect_object (window, "delete-requested", G_CALLBACK (on_detail_delete), self, 0);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 /* Shows the library, or why it could not be opened. */
@@ -390,6 +432,7 @@ px_gallery_page_init (PxGalleryPage *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
   gtk_grid_view_set_factory (self->grid, factory);
   g_object_unref (factory);
+  g_signal_connect (self->grid, "activate", G_CALLBACK (on_grid_activate), self);
 
   update_view (self);
 }

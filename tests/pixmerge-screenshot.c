@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "px-image-window.h"
 #include "px-paths.h"
 #include "px-snapshot.h"
 #include "px-test-ui.h"
@@ -14,12 +15,14 @@ static int width = 1100;
 static int height = 720;
 static int settle_ms = 400;
 static char *library_dir;
+static int open_image = -1;
 
 static const GOptionEntry options[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, "Use the library in DIR", "DIR" },
   { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width (default 1100)", "PX" },
   { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height (default 720)", "PX" },
   { "settle", 0, 0, G_OPTION_ARG_INT, &settle_ms, "Milliseconds to wait after the first frame (default 400)", "MS" },
+  { "open-image", 0, 0, G_OPTION_ARG_INT, &open_image, "Gallery: capture the detail view of the image at POSITION", "POSITION" },
   { NULL }
 };
 
@@ -103,6 +106,32 @@ main (int   argc,
     {
       g_printerr ("pixmerge-screenshot: the window was never drawn\n");
       return 1;
+    }
+
+  if (open_image >= 0)
+    {
+      GtkWidget *grid = px_test_ui_find_by_name (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW, NULL);
+      GtkWidget *detail;
+
+      if (grid == NULL || g_list_model_get_n_items (G_LIST_MODEL (gtk_grid_view_get_model (GTK_GRID_VIEW (grid)))) <= (guint) open_image)
+        {
+          g_printerr ("pixmerge-screenshot: --open-image needs the gallery page and a library with that many images\n");
+          return 1;
+        }
+      g_signal_emit_by_name (grid, "activate", (guint) open_image);
+      detail = px_test_ui_find_toplevel (PX_TYPE_IMAGE_WINDOW);
+      if (detail == NULL || !px_test_ui_wait_for_draw (detail, settle_ms))
+        {
+          g_printerr ("pixmerge-screenshot: the detail view was never drawn\n");
+          return 1;
+        }
+      if (!px_snapshot_save_png (detail, out, &error))
+        {
+          g_printerr ("pixmerge-screenshot: %s\n", error->message);
+          return 1;
+        }
+      g_print ("%s\n", out);
+      return 0;
     }
 
   if (!px_snapshot_save_png (GTK_WIDGET (window), out, &error))

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include "px-gallery-page.h"
+#include "px-image-window.h"
+#include "px-library-model.h"
 #include "px-test-ui.h"
 #include "px-window.h"
 
@@ -18,6 +20,20 @@ has_thumbnail (GtkWidget *widget)
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     if (has_thumbnail (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+has_label (GtkWidget  *root,
+           const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
       return TRUE;
 
   return FALSE;
@@ -101,6 +117,27 @@ test_gallery (void)
   g_assert_nonnull (undo);
   g_signal_emit_by_name (undo, "clicked");
   wait_for_count (model, 1000);
+
+  /* Enter on an image opens its details; Delete there deletes it, with undo. */
+  {
+    g_autoptr(PxLibraryItem) first = g_list_model_get_item (model, 0);
+    g_autofree char *prompt = g_strdup (px_library_item_get_image (first)->prompt);
+    GtkWidget *detail;
+
+    g_signal_emit_by_name (grid, "activate", 0);
+    detail = px_test_ui_find_toplevel (PX_TYPE_IMAGE_WINDOW);
+    g_assert_nonnull (detail);
+    g_assert_true (px_test_ui_wait_for_draw (detail, 50));
+    g_assert_true (has_label (detail, prompt));
+    g_assert_cmpstr (px_image_window_get_image (PX_IMAGE_WINDOW (detail))->prompt, ==, prompt);
+    g_assert_true (gtk_widget_activate_action (detail, "image.delete", NULL));
+    wait_for_count (model, 999);
+    px_test_ui_spin (300);
+    undo = find_button_with_label (GTK_WIDGET (window), "_Undo");
+    g_assert_nonnull (undo);
+    g_signal_emit_by_name (undo, "clicked");
+    wait_for_count (model, 1000);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
