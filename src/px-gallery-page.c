@@ -29,6 +29,12 @@ struct _PxGalleryPage
   GtkGridView         *grid;
   GtkSearchEntry      *search_entry;
   AdwStatusPage       *error_page;
+  GtkDropDown         *model_filter;
+  GtkDropDown         *sort_order;
+  GtkStringList       *models;
+  gboolean             updating_models;
+  GtkFileChooserNative *chooser;
+  char                *export_pattern;
 };
 
 G_DEFINE_FINAL_TYPE (PxGalleryPage, px_gallery_page, ADW_TYPE_BIN)
@@ -49,6 +55,57 @@ update_view (PxGalleryPage *self)
     gtk_stack_set_visible_child_name (self->stack, "empty");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.delete", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.export", n > 0);
+}
+
+static void
+show_toast (PxGalleryPage *self,
+            AdwToast      *toast)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), PX_TYPE_WINDOW);
+
+  if (window != NULL)
+    px_window_add_toast (PX_WINDOW (window), toast);
+  else
+    g_object_unref (toast);
+}
+
+/* "All Models" and the models the library has, keeping the choice. */
+static void
+refresh_models (PxGalleryPage *self)
+{
+  g_auto(GStrv) names = self->library ? px_library_list_models (self->library, NULL) : NULL;
+  guint selected = gtk_drop_down_get_selected (self->model_filter);
+  g_autofree char *current = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
+
+  if (selected > 0 && selected < n)
+    current = g_strdup (gtk_string_list_get_string (self->models, selected));
+
+  self->updating_models = TRUE;
+  gtk_string_list_splice (self->models, 1, n - 1, (const char * const *) names);
+  gtk_drop_down_set_selected (self->model_filter, 0);
+  for (guint i = 0; current != NULL && names != NULL && names[i] != NULL; i++)
+    if (g_str_equal (names[i], current))
+      gtk_drop_down_set_selected (self->model_filter, i + 1);
+  self->updating_models = FALSE;
+}
+
+static void
+on_filter_changed (PxGalleryPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->model_filter);
+  const char *model_id = NULL;
+
+  if (self->model == NULL || self->updating_models)
+    return;
+
+  if (selected > 0 && selected != GTK_INVALID_LIST_POSITION)
+    model_id = gtk_string_list_get_string (self->models, selected);
+  px_library_model_set_filter (self->model, model_id,
+                               gtk_drop_down_get_selected (self->sort_order) == 1 ? PX_LIBRARY_SORT_OLDEST
+                                                                                   : PX_LIBRARY_SORT_NEWEST);
+  update_view (self);
 }
 
 static void
@@ -136,6 +193,22 @@ on_thumbnail_loaded (GObject      *source,
     gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
 }
 
+static GdkContentProvider *
+on_drag_prepare (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 GtkListItem   *list_item)
+{
+  PxLibraryItem *item = gtk_list_item_get_item (list_item);
+  g_autoptr(GFile) file = NULL;
+
+  if (item == NULL)
+    return NULL;
+
+  file = g_file_new_for_path (px_library_item_get_image (item)->file);
+  return gdk_content_provider_new_typed (G_TYPE_FILE, file);
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,
@@ -151,6 +224,15 @@ setup_cell (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (picture, "card");
   gtk_widget_set_overflow (picture, GTK_OVERFLOW_HIDDEN);
   gtk_list_item_set_child (list_item, picture);
+
+  /* Drag an image out to another app: it gets the file. */
+  {
+    GtkDragSource *source = gtk_drag_source_new ();
+
+    gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
+    g_signal_connect (source, "prepare", G_CALLBACK (on_drag_prepare), list_item);
+    gtk_widget_add_controller (picture, GTK_EVENT_CONTROLLER (source));
+  }
 }
 
 static void
@@ -207,6 +289,7 @@ px_gallery_page_reload (PxGalleryPage *self)
 
   if (self->model != NULL)
     px_library_model_reload (self->model);
+  refresh_models (self);
   update_view (self);
 }
 
@@ -248,6 +331,26 @@ on_toast_dismissed (AdwToast *toast,
   /* The toast is gone without an undo: now delete for good. */
   if (!deletion->undone && !px_library_purge_trash (deletion->self->library, &error))
     g_warning ("Could not delete the images: %s", error->message);
+}
+
+static GArray *
+selected_ids (PxGalleryPage *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(PxLibraryItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+      if (item != NULL)
+        g_array_append_val (ids, px_library_item_get_image (item)->id);
+    }
+
+  return ids;
 }
 
 /* Moves the images to the trash and offers Undo; takes ids. */
@@ -295,22 +398,12 @@ delete_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   PxGalleryPage *self = PX_GALLERY_PAGE (widget);
-  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  GArray *ids;
-  GtkBitsetIter iter;
-  guint position;
+  GArray *ids = selected_ids (self);
 
-  if (gtk_bitset_is_empty (selected))
-    return;
-
-  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
-       ok = gtk_bitset_iter_next (&iter, &position))
+  if (ids->len == 0)
     {
-      g_autoptr(PxLibraryItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
-
-      if (item != NULL)
-        g_array_append_val (ids, px_library_item_get_image (item)->id);
+      g_array_unref (ids);
+      return;
     }
 
   delete_images (self, ids);
@@ -345,6 +438,205 @@ on_grid_activate (GtkGridView   *grid,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+typedef struct {
+  PxLibrary *library;
+  GArray    *ids;
+  char      *folder;
+  char      *pattern;
+  GPtrArray *paths;   /* import */
+} FileJob;
+
+static void
+file_job_free (FileJob *job)
+{
+  g_object_unref (job->library);
+  g_clear_pointer (&job->ids, g_array_unref);
+  g_free (job->folder);
+  g_free (job->pattern);
+  g_clear_pointer (&job->paths, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+export_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  FileJob *job = task_data;
+  GError *error = NULL;
+  GPtrArray *written = px_library_export (job->library, (const gint64 *) job->ids->data, job->ids->len,
+                                          job->folder, job->pattern, &error);
+
+  if (written == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, written, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PxGalleryPage *self = PX_GALLERY_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) written = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *title = NULL;
+
+  if (written == NULL)
+    title = g_strdup_printf (_("Nothing was exported: %s"), error->message);
+  else
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u image", "Exported %u images", written->len),
+                             written->len);
+  show_toast (self, adw_toast_new (title));
+}
+
+static void
+on_export_folder (GtkNativeDialog *dialog,
+                  int              response,
+                  PxGalleryPage   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_exported, NULL);
+      FileJob *job = g_new0 (FileJob, 1);
+
+      job->library = g_object_ref (self->library);
+      job->ids = selected_ids (self);
+      job->folder = g_file_get_path (folder);
+      job->pattern = g_strdup (self->export_pattern);
+      g_task_set_task_data (task, job, (GDestroyNotify) file_job_free);
+      g_task_run_in_thread (task, export_in_thread);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_export_pattern_response (AdwMessageDialog *dialog,
+                            const char       *response,
+                            PxGalleryPage    *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (!g_str_equal (response, "choose"))
+    return;
+
+  g_free (self->export_pattern);
+  self->export_pattern = g_strdup (gtk_editable_get_text (entry));
+  self->chooser = gtk_file_chooser_native_new (_("Export To"), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_folder), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* Asks for a file name pattern (tokens as in prompts), then a folder. */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PxGalleryPage *self = PX_GALLERY_PAGE (widget);
+  g_autoptr(GArray) ids = selected_ids (self);
+  GtkWidget *dialog, *entry;
+
+  if (ids->len == 0)
+    {
+      show_toast (self, adw_toast_new (_("Select the images to export first")));
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   g_dngettext (GETTEXT_PACKAGE, "Export Image", "Export Images", ids->len),
+                                   _("File names come from this pattern. Use tokens like [NAME], with a default "
+                                     "after | for images that lack one; [ID], [MODEL] and [DATE] always exist."));
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), self->export_pattern ? self->export_pattern : "[NAME|image]-[ID]");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "choose", _("_Choose Folder…"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "choose", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "choose");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_export_pattern_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+import_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  FileJob *job = task_data;
+  guint imported = 0;
+
+  for (guint i = 0; i < job->paths->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (px_library_import_file (job->library, g_ptr_array_index (job->paths, i), &error) > 0)
+        imported++;
+      else
+        g_debug ("Not imported: %s", error->message);
+    }
+
+  g_task_return_int (task, imported);
+}
+
+static void
+on_imported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PxGalleryPage *self = PX_GALLERY_PAGE (source);
+  FileJob *job = g_task_get_task_data (G_TASK (result));
+  gssize imported = g_task_propagate_int (G_TASK (result), NULL);
+  g_autofree char *title = NULL;
+
+  px_gallery_page_reload (self);
+  if (imported == (gssize) job->paths->len)
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u image", "Imported %u images", imported),
+                             (guint) imported);
+  else
+    title = g_strdup_printf (_("Imported %u of %u files: the others are not PNG, JPEG or WebP images"),
+                             (guint) MAX (imported, 0), job->paths->len);
+  show_toast (self, adw_toast_new (title));
+}
+
+/* Image files dropped on the page join the library, marked as imported. */
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         PxGalleryPage *self)
+{
+  GSList *files = g_value_get_boxed (value);
+  g_autoptr(GTask) task = NULL;
+  FileJob *job;
+
+  if (self->library == NULL || files == NULL)
+    return FALSE;
+
+  job = g_new0 (FileJob, 1);
+  job->library = g_object_ref (self->library);
+  job->paths = g_ptr_array_new_with_free_func (g_free);
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      char *path = g_file_get_path (l->data);
+
+      if (path != NULL)
+        g_ptr_array_add (job->paths, path);
+    }
+
+  task = g_task_new (self, self->cancellable, on_imported, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) file_job_free);
+  g_task_run_in_thread (task, import_in_thread);
+  return TRUE;
+}
+
 /* Shows the library, or why it could not be opened. */
 void
 px_gallery_page_set_library (PxGalleryPage *self,
@@ -368,6 +660,7 @@ px_gallery_page_set_library (PxGalleryPage *self,
   g_clear_object (&self->selection);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
   gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (self->selection));
+  refresh_models (self);
   update_view (self);
 }
 
@@ -391,7 +684,12 @@ px_gallery_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_object (&self->library);
+  g_clear_object (&self->models);
   g_clear_pointer (&self->textures, g_hash_table_unref);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_pointer (&self->export_pattern, g_free);
   g_queue_clear_full (&self->texture_order, g_free);
 
   G_OBJECT_CLASS (px_gallery_page_parent_class)->dispose (object);
@@ -410,7 +708,11 @@ px_gallery_page_class_init (PxGalleryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, grid);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, model_filter);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, sort_order);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_install_action (widget_class, "gallery.export", NULL, export_action);
 
   gtk_widget_class_install_action (widget_class, "gallery.delete", NULL, delete_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "gallery.delete", NULL);
@@ -433,6 +735,16 @@ px_gallery_page_init (PxGalleryPage *self)
   gtk_grid_view_set_factory (self->grid, factory);
   g_object_unref (factory);
   g_signal_connect (self->grid, "activate", G_CALLBACK (on_grid_activate), self);
+
+  self->models = gtk_string_list_new ((const char * const[]) { _("All Models"), NULL });
+  gtk_drop_down_set_model (self->model_filter, G_LIST_MODEL (self->models));
+
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+    g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
 
   update_view (self);
 }

@@ -107,6 +107,32 @@ test_gallery (void)
   gtk_editable_set_text (GTK_EDITABLE (search), "");
   wait_for_count (model, 1000);
 
+  /* One model's images, oldest first. */
+  {
+    GtkDropDown *filter = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, NULL));
+    GListModel *models = gtk_drop_down_get_model (filter);
+    GtkDropDown *order = NULL;
+    g_autoptr(PxLibraryItem) oldest = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (models), ==, 4);  /* All Models + 3 */
+    for (guint i = 1; i < 4; i++)
+      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (models), i), "dall-e-3"))
+        gtk_drop_down_set_selected (filter, i);
+    wait_for_count (model, 333);
+
+    for (GtkWidget *w = gtk_widget_get_next_sibling (GTK_WIDGET (filter)); w != NULL; w = gtk_widget_get_next_sibling (w))
+      if (GTK_IS_DROP_DOWN (w))
+        order = GTK_DROP_DOWN (w);
+    g_assert_nonnull (order);
+    gtk_drop_down_set_selected (order, 1);
+    px_test_ui_spin (50);
+    oldest = g_list_model_get_item (model, 0);
+    g_assert_cmpstr (px_library_item_get_image (oldest)->prompt, ==, "Portrait 2 of Bo from Acme");
+    gtk_drop_down_set_selected (order, 0);
+    gtk_drop_down_set_selected (filter, 0);
+    wait_for_count (model, 1000);
+  }
+
   /* Delete three, then undo from the toast. */
   selection = gtk_grid_view_get_model (grid);
   gtk_selection_model_select_range (selection, 0, 3, TRUE);

@@ -51,6 +51,8 @@ struct _PxLibraryModel
 
   PxLibrary      *library;
   char           *search;
+  char           *model_id;
+  PxLibrarySort   sort;
   guint           n_items;
   GHashTable     *pages;      /* page number -> GPtrArray of PxLibraryItem */
   GQueue          page_order; /* least recently used first */
@@ -78,7 +80,7 @@ load_page (PxLibraryModel *self,
            guint           page)
 {
   g_autoptr(GError) error = NULL;
-  PxLibraryQuery query = { .search = self->search };
+  PxLibraryQuery query = { .search = self->search, .model = self->model_id, .sort = self->sort };
   g_autoptr(GPtrArray) images = px_library_list (self->library, &query, page * PAGE_SIZE, PAGE_SIZE, &error);
   GPtrArray *items;
 
@@ -150,7 +152,7 @@ void
 px_library_model_reload (PxLibraryModel *self)
 {
   g_autoptr(GError) error = NULL;
-  PxLibraryQuery query = { .search = self->search };
+  PxLibraryQuery query = { .search = self->search, .model = self->model_id, .sort = self->sort };
   guint old = self->n_items;
 
   g_hash_table_remove_all (self->pages);
@@ -178,6 +180,23 @@ px_library_model_set_search (PxLibraryModel *self,
   px_library_model_reload (self);
 }
 
+/* Only one model's images (NULL: all), in the given order. */
+void
+px_library_model_set_filter (PxLibraryModel *self,
+                             const char     *model_id,
+                             PxLibrarySort   sort)
+{
+  g_return_if_fail (PX_IS_LIBRARY_MODEL (self));
+
+  if (g_strcmp0 (model_id, self->model_id) == 0 && sort == self->sort)
+    return;
+
+  g_free (self->model_id);
+  self->model_id = g_strdup (model_id);
+  self->sort = sort;
+  px_library_model_reload (self);
+}
+
 PxLibrary *
 px_library_model_get_library (PxLibraryModel *self)
 {
@@ -202,6 +221,7 @@ px_library_model_finalize (GObject *object)
 
   g_clear_object (&self->library);
   g_free (self->search);
+  g_free (self->model_id);
   g_hash_table_unref (self->pages);
   g_queue_clear (&self->page_order);
 

@@ -18,6 +18,9 @@ G_DECLARE_FINAL_TYPE (PxLibraryModel, px_library_model, PX, LIBRARY_MODEL, GObje
 PxLibraryModel *px_library_model_new        (PxLibrary            *library);
 void            px_library_model_set_search (PxLibraryModel       *self,
                                              const char           *search);
+void            px_library_model_set_filter (PxLibraryModel       *self,
+                                             const char           *model_id,
+                                             PxLibrarySort         sort);
 void            px_library_model_reload     (PxLibraryModel       *self);
 PxLibrary      *px_library_model_get_library (PxLibraryModel      *self);
 

@@ -898,6 +898,27 @@ px_library_list (PxLibrary            *self,
   return images;
 }
 
+/* The models the library has images of, most used first, for the filter. */
+char **
+px_library_list_models (PxLibrary  *self,
+                        GError    **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT model FROM images WHERE trashed = 0 GROUP BY model ORDER BY COUNT(*) DESC, model",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_db_error (self, error, _("listing models"));
+      return NULL;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  return g_strv_builder_end (builder);
+}
+
 static gboolean
 set_trashed (PxLibrary     *self,
              const gint64  *ids,
