@@ -10,6 +10,7 @@
 
 #include "px-image-check.h"
 #include "px-image-window.h"
+#include "px-xmp.h"
 
 struct _PxImageWindow
 {
@@ -169,7 +170,16 @@ save_as (PxImageWindow  *self,
       !gdk_pixbuf_save_to_buffer (pixbuf, &converted, &length, format, error, "quality", "92", NULL))
     return FALSE;
 
-  return g_file_set_contents (path, converted, length, error);
+  /* Converting drops the PNG's text chunks: carry the provenance as XMP. */
+  {
+    g_autoptr(GBytes) plain = g_bytes_new_take (g_steal_pointer (&converted), length);
+    g_autofree char *packet = px_xmp_packet (self->image->prompt, self->image->template_prompt, self->image->model,
+                                             self->image->tokens_json, self->image->settings_json);
+    g_autoptr(GBytes) tagged = px_xmp_embed (plain, format[0] == 'j' ? "image/jpeg" : "image/webp", packet);
+    GBytes *out = tagged ? tagged : plain;
+
+    return g_file_set_contents (path, g_bytes_get_data (out, NULL), g_bytes_get_size (out), error);
+  }
 }
 
 static void
