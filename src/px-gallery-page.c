@@ -637,6 +637,67 @@ on_drop (GtkDropTarget *target,
   return TRUE;
 }
 
+static void
+check_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *problems = px_library_check (task_data, &error);
+
+  if (problems == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, problems, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_problems_details (AdwToast  *toast,
+                     GPtrArray *problems)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (g_object_get_data (G_OBJECT (toast), "page")), GTK_TYPE_WINDOW);
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *dialog;
+
+  for (guint i = 0; i < MIN (problems->len, 12u); i++)
+    g_string_append_printf (body, "• %s\n", (const char *) g_ptr_array_index (problems, i));
+  if (problems->len > 12)
+    g_string_append_printf (body, _("…and %u more.\n"), problems->len - 12);
+  g_string_append (body, _("\nNothing was changed or removed. “pixmerge-cli library check” lists every problem."));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Library Problems"), body->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Files without rows and rows without files are found and reported when the
+ * library opens, in the background; nothing is deleted. */
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PxGalleryPage *self = PX_GALLERY_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (problems == NULL || problems->len == 0)
+    return;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The library has %u problem", "The library has %u problems",
+                                        problems->len), problems->len);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_timeout (toast, 0);
+  g_object_set_data (G_OBJECT (toast), "page", self);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_problems_details),
+                         g_ptr_array_ref (problems), (GClosureNotify) (void (*) (void)) g_ptr_array_unref, 0);
+  show_toast (self, toast);
+}
+
 /* Shows the library, or why it could not be opened. */
 void
 px_gallery_page_set_library (PxGalleryPage *self,
@@ -662,6 +723,13 @@ px_gallery_page_set_library (PxGalleryPage *self,
   gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (self->selection));
   refresh_models (self);
   update_view (self);
+
+  {
+    g_autoptr(GTask) check = g_task_new (self, self->cancellable, on_checked, NULL);
+
+    g_task_set_task_data (check, g_object_ref (library), g_object_unref);
+    g_task_run_in_thread (check, check_in_thread);
+  }
 }
 
 GListModel *

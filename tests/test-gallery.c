@@ -3,6 +3,8 @@
  * delete and undo bring the images back. */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "px-gallery-page.h"
 #include "px-image-window.h"
 #include "px-library-model.h"
@@ -163,6 +165,32 @@ test_gallery (void)
     g_assert_nonnull (undo);
     g_signal_emit_by_name (undo, "clicked");
     wait_for_count (model, 1000);
+  }
+
+  /* A library with a missing file: reported when it opens, nothing removed. */
+  {
+    g_autofree char *broken_dir = g_build_filename (library_dir, "broken", NULL);
+    g_autofree char *seed = g_test_build_filename (G_TEST_BUILT, "pixmerge-seed-library", NULL);
+    const char *seed_argv[] = { seed, broken_dir, "2", NULL };
+    g_autoptr(PxLibrary) broken = NULL;
+    g_autoptr(GPtrArray) images = NULL;
+    g_autoptr(GError) error = NULL;
+    int status;
+
+    g_autofree char *seed_out = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) seed_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &seed_out, NULL, &status, &error));
+    broken = px_library_open (broken_dir, &error);
+    g_assert_no_error (error);
+    images = px_library_list (broken, NULL, 0, 1, &error);
+    g_assert_cmpint (g_unlink (((PxLibraryImage *) g_ptr_array_index (images, 0))->file), ==, 0);
+
+    px_gallery_page_set_library (page, broken, NULL);
+    deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while (!has_label (GTK_WIDGET (window), "The library has 1 problem") && g_get_monotonic_time () < deadline)
+      px_test_ui_spin (50);
+    g_assert_true (has_label (GTK_WIDGET (window), "The library has 1 problem"));
+    g_assert_cmpuint (g_list_model_get_n_items (px_gallery_page_get_model (page)), ==, 2);
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
