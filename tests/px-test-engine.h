@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-#define PX_TEST_KEY "sk-test-0123456789abcdef"
+#define PX_TEST_KEY "test-key-0123456789"
 
 /* A fake provider that wants PX_TEST_KEY and an engine pointed at it. */
 typedef struct {

@@ -25,7 +25,7 @@ run () { # expected exit code, then the command; output in $tmp/out, $tmp/err
 has () { grep -qF -- "$2" "$tmp/$1" || { echo "# $1 lacks: $2"; cat "$tmp/$1"; return 1; }; }
 one_line () { [ "$(wc -l <"$tmp/err")" = 1 ] || { echo "# stderr is not one line"; cat "$tmp/err"; return 1; }; }
 
-key=sk-cli-test-5f0e1d2c3b4a
+key=cli-test-key-5f0e1d
 export GSETTINGS_BACKEND=memory
 export PIXMERGE_LIBRARY_DIR="$tmp/library"
 
