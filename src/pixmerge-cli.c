@@ -593,10 +593,7 @@ cmd_generate (int    argc,
     return fail ("%s", error->message);
 
   request = px_generation_request_new (model_id, resolved);
-  g_free (request->template_prompt);
-  request->template_prompt = g_strdup (prompt);
-  g_hash_table_unref (request->tokens);
-  request->tokens = g_hash_table_ref (tokens);
+  px_generation_request_set_template (request, prompt, tokens);
   request->bypass_cache = no_cache;
   if (size) px_generation_request_set_setting (request, "size", size);
   if (aspect) px_generation_request_set_setting (request, "aspect_ratio", aspect);
@@ -647,10 +644,7 @@ cmd_generate (int    argc,
 
   /* The engine takes the request; the library needs what it asked for. */
   request_copy = px_generation_request_new (model_id, resolved);
-  g_free (request_copy->template_prompt);
-  request_copy->template_prompt = g_strdup (prompt);
-  g_hash_table_unref (request_copy->tokens);
-  request_copy->tokens = g_hash_table_ref (tokens);
+  px_generation_request_set_template (request_copy, prompt, tokens);
 
   px_engine_generate_async (engine, request, NULL, on_async_done, &async_result);
   result = px_engine_generate_finish (engine, wait_for (&async_result), &error);

@@ -70,6 +70,16 @@ show_toast (PxGalleryPage *self,
     g_object_unref (toast);
 }
 
+static void
+show_error (PxGalleryPage *self,
+            const char    *what,
+            const GError  *error)
+{
+  g_autofree char *title = g_strdup_printf ("%s: %s", what, error->message);
+
+  show_toast (self, adw_toast_new (title));
+}
+
 /* "All Models" and the models the library has, keeping the choice. */
 static void
 refresh_models (PxGalleryPage *self)
@@ -318,7 +328,7 @@ on_undo (AdwToast *toast,
 
   deletion->undone = TRUE;
   if (!px_library_restore (deletion->self->library, (const gint64 *) deletion->ids->data, deletion->ids->len, &error))
-    g_warning ("Could not restore the images: %s", error->message);
+    show_error (deletion->self, _("The images could not be brought back"), error);
   px_gallery_page_reload (deletion->self);
 }
 
@@ -330,7 +340,7 @@ on_toast_dismissed (AdwToast *toast,
 
   /* The toast is gone without an undo: now delete for good. */
   if (!deletion->undone && !px_library_purge_trash (deletion->self->library, &error))
-    g_warning ("Could not delete the images: %s", error->message);
+    show_error (deletion->self, _("The images could not be deleted"), error);
 }
 
 static GArray *
@@ -370,7 +380,7 @@ delete_images (PxGalleryPage *self,
 
   if (!px_library_trash (self->library, (const gint64 *) deletion->ids->data, deletion->ids->len, &error))
     {
-      g_warning ("Could not delete: %s", error->message);
+      show_error (self, _("The images could not be deleted"), error);
       deletion_free (deletion, NULL);
       return;
     }

@@ -52,8 +52,7 @@ main (int   argc,
       g_autoptr(GBytes) png = px_fake_render_image (prompt, 128, 128, "png");
       PxImage *image = px_image_new (png, "image/png");
 
-      g_free (request->template_prompt);
-      request->template_prompt = g_strdup ("Portrait [N] of [NAME] from [COMPANY]");
+      px_generation_request_set_template (request, "Portrait [N] of [NAME] from [COMPANY]", NULL);
       g_hash_table_insert (request->tokens, g_strdup ("NAME"), g_strdup (name));
       g_hash_table_insert (request->tokens, g_strdup ("COMPANY"), g_strdup (company));
       image->width = image->height = 128;

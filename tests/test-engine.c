@@ -3,7 +3,6 @@
  * expiry, bypass), checks before anything is sent, cost and base URLs. */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "px-paths.h"

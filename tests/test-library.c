@@ -42,8 +42,9 @@ add (PxLibrary  *library,
 
   if (token_name != NULL)
     {
-      g_free (request->template_prompt);
-      request->template_prompt = g_strdup_printf ("Portrait of [%s]", token_name);
+      g_autofree char *template_prompt = g_strdup_printf ("Portrait of [%s]", token_name);
+
+      px_generation_request_set_template (request, template_prompt, NULL);
       g_hash_table_insert (request->tokens, g_strdup (token_name), g_strdup (token_value));
     }
   image->width = 64;

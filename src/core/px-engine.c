@@ -724,6 +724,17 @@ on_cache_lookup (GObject      *source,
   enqueue (task);
 }
 
+/* A catalog error (unknown model, a setting the model does not take) is,
+ * to the caller of the engine, a request that cannot be sent. */
+static GError *
+as_invalid_request (GError *error)
+{
+  GError *converted = g_error_new_literal (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST, error->message);
+
+  g_error_free (error);
+  return converted;
+}
+
 static gboolean
 check_request (PxEngine             *self,
                Job                  *job,
@@ -732,13 +743,13 @@ check_request (PxEngine             *self,
 {
   const PxModel *model = job->model;
   GPtrArray *references = job->request->references;
+  g_autoptr(GError) local_error = NULL;
   glong length;
 
-  job->settings = px_model_resolve_settings (model, job->request->settings, error);
+  job->settings = px_model_resolve_settings (model, job->request->settings, &local_error);
   if (job->settings == NULL)
     {
-      (*error)->domain = PX_PROVIDER_ERROR;
-      (*error)->code = PX_PROVIDER_ERROR_INVALID_REQUEST;
+      g_propagate_error (error, as_invalid_request (g_steal_pointer (&local_error)));
       return FALSE;
     }
 
@@ -757,10 +768,8 @@ check_request (PxEngine             *self,
   for (guint i = 0; i < references->len; i++)
     {
       PxImage *image = g_ptr_array_index (references, i);
-      g_autoptr(GError) local_error = NULL;
-
       g_clear_pointer (&image->mime_type, g_free);
-      if (!px_image_check (image->bytes, &image->mime_type, &image->width, &image->height, &local_error))
+      if (!px_image_check (image->bytes, &image->mime_type, &image->width, &image->height, NULL))
         {
           g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
                        _("The reference image cannot be used: it is not a PNG, JPEG or WebP image "
@@ -826,9 +835,7 @@ px_engine_generate_async (PxEngine            *self,
   job->model = px_catalog_lookup_model (self->catalog, request->model_id, &error);
   if (job->model == NULL)
     {
-      error->domain = PX_PROVIDER_ERROR;
-      error->code = PX_PROVIDER_ERROR_INVALID_REQUEST;
-      g_task_return_error (task, error);
+      g_task_return_error (task, as_invalid_request (error));
       g_object_unref (task);
       return;
     }

@@ -48,6 +48,22 @@ px_generation_request_new (const char *model_id,
   return request;
 }
 
+/* What the prompt was made from: the template with tokens and their values
+ * (the library keeps them; they do not change what is sent). */
+void
+px_generation_request_set_template (PxGenerationRequest *request,
+                                    const char          *template_prompt,
+                                    GHashTable          *tokens)
+{
+  g_free (request->template_prompt);
+  request->template_prompt = g_strdup (template_prompt);
+  if (tokens != NULL)
+    {
+      g_hash_table_unref (request->tokens);
+      request->tokens = g_hash_table_ref (tokens);
+    }
+}
+
 void
 px_generation_request_set_setting (PxGenerationRequest *request,
                                    const char          *name,

@@ -42,6 +42,9 @@ void                 px_image_free                    (PxImage             *imag
 
 PxGenerationRequest *px_generation_request_new        (const char          *model_id,
                                                        const char          *prompt);
+void                 px_generation_request_set_template (PxGenerationRequest *request,
+                                                       const char          *template_prompt,
+                                                       GHashTable          *tokens);
 void                 px_generation_request_set_setting (PxGenerationRequest *request,
                                                        const char          *name,
                                                        const char          *value);

@@ -762,6 +762,35 @@ ratio_size (const char *ratio,
   *height = ((int) (1024 * sqrt ((double) b / a)) + 32) / 64 * 64;
 }
 
+static JsonBuilder *
+gemini_text_response (const char *text,
+                      gboolean    last)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "candidates");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "content");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "parts");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  add_string (builder, "text", text);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  add_string (builder, "role", "model");
+  json_builder_end_object (builder);
+  if (last)
+    add_string (builder, "finishReason", "STOP");
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return builder;
+}
+
 static Reply *
 gemini_generate (PxFakeProvider *self,
                  const char     *model,
@@ -832,55 +861,17 @@ gemini_generate (PxFakeProvider *self,
       g_autoptr(GPtrArray) words = split_words (rewrite);
       Reply *reply;
 
+      /* A whole answer, or the same shape once per word with the finish
+       * reason on the last (Gemini's SSE has no [DONE]). */
       if (!stream)
-        {
-          builder = json_builder_new ();
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "candidates");
-          json_builder_begin_array (builder);
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "content");
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "parts");
-          json_builder_begin_array (builder);
-          json_builder_begin_object (builder);
-          add_string (builder, "text", rewrite);
-          json_builder_end_object (builder);
-          json_builder_end_array (builder);
-          add_string (builder, "role", "model");
-          json_builder_end_object (builder);
-          add_string (builder, "finishReason", "STOP");
-          json_builder_end_object (builder);
-          json_builder_end_array (builder);
-          json_builder_end_object (builder);
-          return json_reply (200, builder);
-        }
+        return json_reply (200, builder = gemini_text_response (rewrite, TRUE));
 
       reply = reply_new (200, "text/event-stream", NULL);
       reply->events = g_ptr_array_new_with_free_func (g_free);
       for (guint i = 0; i < words->len; i++)
         {
-          g_autoptr(JsonBuilder) chunk = json_builder_new ();
+          g_autoptr(JsonBuilder) chunk = gemini_text_response (g_ptr_array_index (words, i), i + 1 == words->len);
 
-          json_builder_begin_object (chunk);
-          json_builder_set_member_name (chunk, "candidates");
-          json_builder_begin_array (chunk);
-          json_builder_begin_object (chunk);
-          json_builder_set_member_name (chunk, "content");
-          json_builder_begin_object (chunk);
-          json_builder_set_member_name (chunk, "parts");
-          json_builder_begin_array (chunk);
-          json_builder_begin_object (chunk);
-          add_string (chunk, "text", g_ptr_array_index (words, i));
-          json_builder_end_object (chunk);
-          json_builder_end_array (chunk);
-          add_string (chunk, "role", "model");
-          json_builder_end_object (chunk);
-          if (i + 1 == words->len)
-            add_string (chunk, "finishReason", "STOP");
-          json_builder_end_object (chunk);
-          json_builder_end_array (chunk);
-          json_builder_end_object (chunk);
           g_ptr_array_add (reply->events, node_to_event (chunk));
         }
       return reply;
