@@ -13,6 +13,9 @@
 
 #define THUMBNAIL_SIZE 256
 #define MAX_TEXTURES 600
+#define CELL_SIZE 160
+#define CHECK_DELAY_MS 1500
+#define SIDEBAR_WIDTH_GUESS 220
 
 struct _PxGalleryPage
 {
@@ -23,6 +26,8 @@ struct _PxGalleryPage
   GtkMultiSelection   *selection;
   GHashTable          *textures;   /* sha256 -> GdkTexture */
   GQueue               texture_order;
+  GQueue               thumbnail_queue;   /* of ThumbnailJob, newest last */
+  guint                thumbnail_jobs_running;
   GCancellable        *cancellable;
 
   GtkStack            *stack;
@@ -31,8 +36,13 @@ struct _PxGalleryPage
   AdwStatusPage       *error_page;
   GtkDropDown         *model_filter;
   GtkDropDown         *sort_order;
+  GtkDropDown         *feature_filter;
+  GtkDropDown         *date_filter;
   GtkStringList       *models;
-  gboolean             updating_models;
+  GtkStringList       *features;
+  gboolean             updating_choices;
+  guint                fit_source;
+  guint                check_source;
   GtkFileChooserNative *chooser;
   char                *export_pattern;
 };
@@ -80,41 +90,137 @@ show_error (PxGalleryPage *self,
   show_toast (self, adw_toast_new (title));
 }
 
-/* "All Models" and the models the library has, keeping the choice. */
+/* "All …" and the values the library has, keeping the choice. */
 static void
-refresh_models (PxGalleryPage *self)
+show_choices (PxGalleryPage      *self,
+              GtkDropDown        *drop_down,
+              GtkStringList      *list,
+              const char * const *names)
 {
-  g_auto(GStrv) names = self->library ? px_library_list_models (self->library, NULL) : NULL;
-  guint selected = gtk_drop_down_get_selected (self->model_filter);
+  guint selected = gtk_drop_down_get_selected (drop_down);
   g_autofree char *current = NULL;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
 
   if (selected > 0 && selected < n)
-    current = g_strdup (gtk_string_list_get_string (self->models, selected));
+    current = g_strdup (gtk_string_list_get_string (list, selected));
 
-  self->updating_models = TRUE;
-  gtk_string_list_splice (self->models, 1, n - 1, (const char * const *) names);
-  gtk_drop_down_set_selected (self->model_filter, 0);
+  self->updating_choices = TRUE;
+  gtk_string_list_splice (list, 1, n - 1, names);
+  gtk_drop_down_set_selected (drop_down, 0);
   for (guint i = 0; current != NULL && names != NULL && names[i] != NULL; i++)
     if (g_str_equal (names[i], current))
-      gtk_drop_down_set_selected (self->model_filter, i + 1);
-  self->updating_models = FALSE;
+      gtk_drop_down_set_selected (drop_down, i + 1);
+  self->updating_choices = FALSE;
+}
+
+typedef struct {
+  char **models;
+  char **features;
+} Choices;
+
+static void
+choices_free (Choices *choices)
+{
+  g_strfreev (choices->models);
+  g_strfreev (choices->features);
+  g_free (choices);
+}
+
+static void
+list_choices_in_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  GError *error = NULL;
+  Choices *choices = g_new0 (Choices, 1);
+
+  choices->models = px_library_list_models (task_data, &error);
+  if (choices->models != NULL)
+    choices->features = px_library_list_features (task_data, &error);
+
+  if (choices->features == NULL)
+    {
+      choices_free (choices);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, choices, (GDestroyNotify) choices_free);
+}
+
+static void
+on_choices_listed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Choices *choices = g_task_propagate_pointer (G_TASK (result), &error);
+  PxGalleryPage *self = PX_GALLERY_PAGE (source);
+
+  if (choices != NULL)
+    {
+      show_choices (self, self->model_filter, self->models, (const char * const *) choices->models);
+      show_choices (self, self->feature_filter, self->features, (const char * const *) choices->features);
+      choices_free (choices);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, _("Could not list the models"), error);
+}
+
+/* The models and features the filters offer. Reads every row: off the
+ * main thread. */
+static void
+refresh_choices (PxGalleryPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->library == NULL)
+    {
+      show_choices (self, self->model_filter, self->models, NULL);
+      show_choices (self, self->feature_filter, self->features, NULL);
+      return;
+    }
+
+  task = g_task_new (self, self->cancellable, on_choices_listed, NULL);
+  g_task_set_task_data (task, g_object_ref (self->library), g_object_unref);
+  g_task_run_in_thread (task, list_choices_in_thread);
+}
+
+static const char *
+chosen (GtkDropDown   *drop_down,
+        GtkStringList *list)
+{
+  guint selected = gtk_drop_down_get_selected (drop_down);
+
+  /* The first entry is "All …". */
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  return gtk_string_list_get_string (list, selected);
 }
 
 static void
 on_filter_changed (PxGalleryPage *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->model_filter);
-  const char *model_id = NULL;
+  PxLibraryQuery filter = { 0 };
+  static const int days[] = { 0, 1, 7, 30, 365 };
+  guint when = gtk_drop_down_get_selected (self->date_filter);
 
-  if (self->model == NULL || self->updating_models)
+  if (self->model == NULL || self->updating_choices)
     return;
 
-  if (selected > 0 && selected != GTK_INVALID_LIST_POSITION)
-    model_id = gtk_string_list_get_string (self->models, selected);
-  px_library_model_set_filter (self->model, model_id,
-                               gtk_drop_down_get_selected (self->sort_order) == 1 ? PX_LIBRARY_SORT_OLDEST
-                                                                                   : PX_LIBRARY_SORT_NEWEST);
+  filter.model = chosen (self->model_filter, self->models);
+  filter.feature = chosen (self->feature_filter, self->features);
+  filter.sort = gtk_drop_down_get_selected (self->sort_order) == 1 ? PX_LIBRARY_SORT_OLDEST : PX_LIBRARY_SORT_NEWEST;
+  if (when > 0 && when < G_N_ELEMENTS (days))
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                          g_date_time_get_day_of_month (now), 0, 0, 0);
+      g_autoptr(GDateTime) from = g_date_time_add_days (today, 1 - days[when]);
+
+      filter.created_from = g_date_time_to_unix (from);
+    }
+  px_library_model_set_filter (self->model, &filter);
   update_view (self);
 }
 
@@ -137,6 +243,7 @@ remember_texture (PxGalleryPage *self,
 
 typedef struct {
   PxLibrary      *library;
+  GtkPicture     *picture;
   PxLibraryImage  image;   /* only file, sha256, mime_type are used */
 } ThumbnailJob;
 
@@ -144,6 +251,7 @@ static void
 thumbnail_job_free (ThumbnailJob *job)
 {
   g_object_unref (job->library);
+  g_object_unref (job->picture);
   g_free (job->image.file);
   g_free (job->image.sha256);
   g_free (job->image.mime_type);
@@ -175,32 +283,147 @@ load_thumbnail_in_thread (GTask        *task,
     g_task_return_pointer (task, texture, g_object_unref);
 }
 
+static void start_thumbnail_jobs (PxGalleryPage *self);
+
 static void
 on_thumbnail_loaded (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(GtkPicture) picture = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
-  PxGalleryPage *self;
-  const char *wanted;
+  PxGalleryPage *self = PX_GALLERY_PAGE (source);
   ThumbnailJob *job = g_task_get_task_data (G_TASK (result));
+  const char *wanted;
 
+  if (texture == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->thumbnail_jobs_running--;
   if (texture == NULL)
+    g_debug ("No thumbnail for %s: %s", job->image.file, error->message);
+  else
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("No thumbnail for %s: %s", job->image.file, error->message);
-      return;
+      remember_texture (self, job->image.sha256, texture);
+
+      /* The cell may show another image by now. */
+      wanted = g_object_get_data (G_OBJECT (job->picture), "sha256");
+      if (g_strcmp0 (wanted, job->image.sha256) == 0)
+        gtk_picture_set_paintable (job->picture, GDK_PAINTABLE (texture));
+    }
+  start_thumbnail_jobs (self);
+}
+
+static gboolean
+on_screen (PxGalleryPage *self,
+           GtkWidget     *cell)
+{
+  GtkWidget *viewport = gtk_widget_get_parent (GTK_WIDGET (self->grid));
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (cell) || !gtk_widget_compute_bounds (cell, viewport, &bounds))
+    return FALSE;
+
+  return bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < gtk_widget_get_height (viewport) &&
+         bounds.origin.x + bounds.size.width > 0 && bounds.origin.x < gtk_widget_get_width (viewport);
+}
+
+/* The next request worth loading: a cell on screen first, else the newest
+ * (the grid binds cells far beyond the screen; when scrolling, the newest
+ * are nearest). Requests whose cell moved on to another image, or whose
+ * texture came in meanwhile, are settled on the way. */
+static ThumbnailJob *
+next_thumbnail_job (PxGalleryPage *self)
+{
+  GList *fallback = NULL;
+
+  for (GList *l = self->thumbnail_queue.tail; l != NULL;)
+    {
+      ThumbnailJob *job = l->data;
+      GList *prev = l->prev;
+      const char *wanted = g_object_get_data (G_OBJECT (job->picture), "sha256");
+      GdkTexture *texture = g_hash_table_lookup (self->textures, job->image.sha256);
+
+      if (g_strcmp0 (wanted, job->image.sha256) != 0 || texture != NULL)
+        {
+          if (texture != NULL && g_strcmp0 (wanted, job->image.sha256) == 0)
+            gtk_picture_set_paintable (job->picture, GDK_PAINTABLE (texture));
+          g_queue_delete_link (&self->thumbnail_queue, l);
+          thumbnail_job_free (job);
+        }
+      else if (on_screen (self, GTK_WIDGET (job->picture)))
+        {
+          g_queue_unlink (&self->thumbnail_queue, l);
+          g_list_free (l);
+          return job;
+        }
+      else if (fallback == NULL)
+        fallback = l;
+      l = prev;
     }
 
-  self = PX_GALLERY_PAGE (source);
-  remember_texture (self, job->image.sha256, texture);
+  if (fallback != NULL)
+    {
+      ThumbnailJob *job = fallback->data;
 
-  /* The cell may show another image by now. */
-  wanted = g_object_get_data (G_OBJECT (picture), "sha256");
-  if (g_strcmp0 (wanted, job->image.sha256) == 0)
-    gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+      g_queue_delete_link (&self->thumbnail_queue, fallback);
+      return job;
+    }
+  return NULL;
+}
+
+/* Thumbnails load a few at a time, so the main thread keeps a core for
+ * itself while the grid binds many more cells than it shows. */
+static void
+start_thumbnail_jobs (PxGalleryPage *self)
+{
+  guint max_jobs = CLAMP (g_get_num_processors () - 1, 1, 4);
+
+  while (self->thumbnail_jobs_running < max_jobs)
+    {
+      ThumbnailJob *job = next_thumbnail_job (self);
+      g_autoptr(GTask) task = NULL;
+
+      if (job == NULL)
+        return;
+
+      self->thumbnail_jobs_running++;
+      task = g_task_new (self, self->cancellable, on_thumbnail_loaded, NULL);
+      g_task_set_task_data (task, job, (GDestroyNotify) thumbnail_job_free);
+      g_task_run_in_thread (task, load_thumbnail_in_thread);
+    }
+}
+
+/* GtkGridView keeps max-columns × 30 cells alive, built and bound before
+ * its first frame, so a generous max-columns costs hundreds of cells nobody
+ * sees. Keep it at what the width can show; the cells' minimum width decides
+ * the columns anyway, so this never narrows the grid. */
+static void
+fit_columns (PxGalleryPage *self,
+             int            width)
+{
+  guint columns = CLAMP (width / CELL_SIZE, 1, 24);
+
+  if (width > 0 && columns != gtk_grid_view_get_max_columns (self->grid))
+    gtk_grid_view_set_max_columns (self->grid, columns);
+}
+
+static gboolean
+fit_columns_to_grid (gpointer data)
+{
+  PxGalleryPage *self = data;
+
+  self->fit_source = 0;
+  fit_columns (self, gtk_widget_get_width (GTK_WIDGET (self->grid)));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_grid_width_changed (PxGalleryPage *self)
+{
+  /* Not while the grid allocates itself: next time round. */
+  if (self->fit_source == 0)
+    self->fit_source = g_idle_add (fit_columns_to_grid, self);
 }
 
 static GdkContentProvider *
@@ -230,7 +453,7 @@ setup_cell (GtkSignalListItemFactory *factory,
 #if GTK_CHECK_VERSION (4, 8, 0)
   gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
 #endif
-  gtk_widget_set_size_request (picture, 160, 160);
+  gtk_widget_set_size_request (picture, CELL_SIZE, CELL_SIZE);
   gtk_widget_add_css_class (picture, "card");
   gtk_widget_set_overflow (picture, GTK_OVERFLOW_HIDDEN);
   gtk_list_item_set_child (list_item, picture);
@@ -254,7 +477,6 @@ bind_cell (GtkSignalListItemFactory *factory,
   PxLibraryItem *item = gtk_list_item_get_item (list_item);
   const PxLibraryImage *image;
   GdkTexture *texture;
-  g_autoptr(GTask) task = NULL;
   ThumbnailJob *job;
 
   if (item == NULL)
@@ -272,13 +494,12 @@ bind_cell (GtkSignalListItemFactory *factory,
 
   job = g_new0 (ThumbnailJob, 1);
   job->library = g_object_ref (self->library);
+  job->picture = g_object_ref (picture);
   job->image.file = g_strdup (image->file);
   job->image.sha256 = g_strdup (image->sha256);
   job->image.mime_type = g_strdup (image->mime_type);
-
-  task = g_task_new (self, self->cancellable, on_thumbnail_loaded, g_object_ref (picture));
-  g_task_set_task_data (task, job, (GDestroyNotify) thumbnail_job_free);
-  g_task_run_in_thread (task, load_thumbnail_in_thread);
+  g_queue_push_tail (&self->thumbnail_queue, job);
+  start_thumbnail_jobs (self);
 }
 
 static void
@@ -299,7 +520,7 @@ px_gallery_page_reload (PxGalleryPage *self)
 
   if (self->model != NULL)
     px_library_model_reload (self->model);
-  refresh_models (self);
+  refresh_choices (self);
   update_view (self);
 }
 
@@ -708,6 +929,18 @@ on_checked (GObject      *source,
   show_toast (self, toast);
 }
 
+static gboolean
+start_check (gpointer data)
+{
+  PxGalleryPage *self = data;
+  g_autoptr(GTask) check = g_task_new (self, self->cancellable, on_checked, NULL);
+
+  self->check_source = 0;
+  g_task_set_task_data (check, g_object_ref (self->library), g_object_unref);
+  g_task_run_in_thread (check, check_in_thread);
+  return G_SOURCE_REMOVE;
+}
+
 /* Shows the library, or why it could not be opened. */
 void
 px_gallery_page_set_library (PxGalleryPage *self,
@@ -727,19 +960,25 @@ px_gallery_page_set_library (PxGalleryPage *self,
       return;
     }
 
+  /* Before the grid has a width, guess it from the window's. */
+  if (gtk_widget_get_width (GTK_WIDGET (self->grid)) == 0 && GTK_IS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))))
+    {
+      int width, height;
+
+      gtk_window_get_default_size (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), &width, &height);
+      fit_columns (self, width - SIDEBAR_WIDTH_GUESS);
+    }
+
   self->model = px_library_model_new (library);
   g_clear_object (&self->selection);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
   gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (self->selection));
-  refresh_models (self);
+  refresh_choices (self);
   update_view (self);
 
-  {
-    g_autoptr(GTask) check = g_task_new (self, self->cancellable, on_checked, NULL);
-
-    g_task_set_task_data (check, g_object_ref (library), g_object_unref);
-    g_task_run_in_thread (check, check_in_thread);
-  }
+  /* The check walks every file: not while the first frames are drawn. */
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  self->check_source = g_timeout_add (CHECK_DELAY_MS, start_check, self);
 }
 
 GListModel *
@@ -758,11 +997,15 @@ px_gallery_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->fit_source, g_source_remove);
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  g_queue_clear_full (&self->thumbnail_queue, (GDestroyNotify) thumbnail_job_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), PX_TYPE_GALLERY_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_object (&self->library);
   g_clear_object (&self->models);
+  g_clear_object (&self->features);
   g_clear_pointer (&self->textures, g_hash_table_unref);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -788,6 +1031,8 @@ px_gallery_page_class_init (PxGalleryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, model_filter);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, sort_order);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, feature_filter);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, date_filter);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_install_action (widget_class, "gallery.export", NULL, export_action);
@@ -805,6 +1050,7 @@ px_gallery_page_init (PxGalleryPage *self)
 
   self->textures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_queue_init (&self->texture_order);
+  g_queue_init (&self->thumbnail_queue);
   self->cancellable = g_cancellable_new ();
 
   factory = gtk_signal_list_item_factory_new ();
@@ -813,9 +1059,13 @@ px_gallery_page_init (PxGalleryPage *self)
   gtk_grid_view_set_factory (self->grid, factory);
   g_object_unref (factory);
   g_signal_connect (self->grid, "activate", G_CALLBACK (on_grid_activate), self);
+  g_signal_connect_swapped (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->grid)), "notify::page-size",
+                            G_CALLBACK (on_grid_width_changed), self);
 
   self->models = gtk_string_list_new ((const char * const[]) { _("All Models"), NULL });
   gtk_drop_down_set_model (self->model_filter, G_LIST_MODEL (self->models));
+  self->features = gtk_string_list_new ((const char * const[]) { _("All Features"), NULL });
+  gtk_drop_down_set_model (self->feature_filter, G_LIST_MODEL (self->features));
 
   {
     GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);

@@ -61,7 +61,8 @@ main (int   argc,
       result->model_id = g_strdup (models[m][1]);
       result->cost = 0.04;
 
-      if (px_library_add_generation (library, request, result, 0, "generate", &error) == 0)
+      /* Every tenth is a meme, for the feature filter. */
+      if (px_library_add_generation (library, request, result, 0, i % 10 == 9 ? "meme" : "generate", &error) == 0)
         {
           g_printerr ("pixmerge-seed-library: %s\n", error->message);
           return 1;

@@ -109,29 +109,42 @@ test_gallery (void)
   gtk_editable_set_text (GTK_EDITABLE (search), "");
   wait_for_count (model, 1000);
 
-  /* One model's images, oldest first. */
+  /* One model's images, oldest first; one feature's; today's. */
   {
-    GtkDropDown *filter = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, NULL));
+    GtkDropDown *filter = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "model-filter"));
+    GtkDropDown *features = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "feature-filter"));
+    GtkDropDown *when = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "date-filter"));
+    GtkDropDown *order = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "sort-order"));
     GListModel *models = gtk_drop_down_get_model (filter);
-    GtkDropDown *order = NULL;
     g_autoptr(PxLibraryItem) oldest = NULL;
 
+    /* The choices are listed in the background. */
+    deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while (g_list_model_get_n_items (gtk_drop_down_get_model (features)) < 3 && g_get_monotonic_time () < deadline)
+      px_test_ui_spin (20);
     g_assert_cmpuint (g_list_model_get_n_items (models), ==, 4);  /* All Models + 3 */
     for (guint i = 1; i < 4; i++)
       if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (models), i), "dall-e-3"))
         gtk_drop_down_set_selected (filter, i);
     wait_for_count (model, 333);
 
-    for (GtkWidget *w = gtk_widget_get_next_sibling (GTK_WIDGET (filter)); w != NULL; w = gtk_widget_get_next_sibling (w))
-      if (GTK_IS_DROP_DOWN (w))
-        order = GTK_DROP_DOWN (w);
-    g_assert_nonnull (order);
     gtk_drop_down_set_selected (order, 1);
     px_test_ui_spin (50);
     oldest = g_list_model_get_item (model, 0);
     g_assert_cmpstr (px_library_item_get_image (oldest)->prompt, ==, "Portrait 2 of Bo from Acme");
     gtk_drop_down_set_selected (order, 0);
     gtk_drop_down_set_selected (filter, 0);
+    wait_for_count (model, 1000);
+
+    /* Most used first: generate (900), then meme (100). */
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (features)), ==, 3);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (features)), 2), ==, "meme");
+    gtk_drop_down_set_selected (features, 2);
+    wait_for_count (model, 100);
+    gtk_drop_down_set_selected (when, 1);  /* Today: all of them were made today */
+    wait_for_count (model, 100);
+    gtk_drop_down_set_selected (features, 0);
+    gtk_drop_down_set_selected (when, 0);
     wait_for_count (model, 1000);
   }
 

@@ -232,6 +232,36 @@ test_search_and_filters (void)
   found = px_library_list (library, &query, 0, 2, &error);
   g_assert_cmpuint (found->len, ==, 2);
   g_assert_cmpstr (((PxLibraryImage *) g_ptr_array_index (found, 0))->prompt, ==, "Portrait of Ada from Acme");
+  query.sort = PX_LIBRARY_SORT_NEWEST;
+
+  /* Feature and date range: the lighthouse was made ten days ago. */
+  query.feature = "generate";
+  g_assert_cmpuint (px_library_count (library, &query, &error), ==, 3);
+  query.feature = "meme";
+  g_assert_cmpuint (px_library_count (library, &query, &error), ==, 0);
+  query.feature = NULL;
+  {
+    g_autofree char *db_path = g_build_filename (dir, "library.db", NULL);
+    g_auto(GStrv) features = NULL;
+    sqlite3 *db = NULL;
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+    g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE images SET created = created - 864000 WHERE prompt LIKE 'A lighthouse%'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+
+    query.created_from = now - 86400;
+    g_assert_cmpuint (px_library_count (library, &query, &error), ==, 2);
+    query.created_from = 0;
+    query.created_to = now - 86400;
+    g_assert_cmpuint (px_library_count (library, &query, &error), ==, 1);
+    query.created_to = 0;
+
+    features = px_library_list_features (library, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstrv (features, ((const char * const[]) { "generate", NULL }));
+  }
 }
 
 static void

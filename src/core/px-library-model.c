@@ -4,6 +4,8 @@
  * images costs the pages on screen, not 100,000 objects. */
 #include "config.h"
 
+#include <string.h>
+
 #include "px-library-model.h"
 
 #define PAGE_SIZE 120
@@ -51,8 +53,7 @@ struct _PxLibraryModel
 
   PxLibrary      *library;
   char           *search;
-  char           *model_id;
-  PxLibrarySort   sort;
+  PxLibraryQuery  filter;     /* owns its strings; search unused */
   guint           n_items;
   GHashTable     *pages;      /* page number -> GPtrArray of PxLibraryItem */
   GQueue          page_order; /* least recently used first */
@@ -75,15 +76,35 @@ get_n_items (GListModel *model)
   return PX_LIBRARY_MODEL (model)->n_items;
 }
 
+static void
+clear_filter (PxLibraryQuery *filter)
+{
+  g_free ((char *) filter->provider);
+  g_free ((char *) filter->model);
+  g_free ((char *) filter->feature);
+  memset (filter, 0, sizeof *filter);
+}
+
+static gboolean
+filter_equal (const PxLibraryQuery *a,
+              const PxLibraryQuery *b)
+{
+  return g_strcmp0 (a->provider, b->provider) == 0 && g_strcmp0 (a->model, b->model) == 0 &&
+         g_strcmp0 (a->feature, b->feature) == 0 && a->batch_id == b->batch_id &&
+         a->created_from == b->created_from && a->created_to == b->created_to && a->sort == b->sort;
+}
+
 static GPtrArray *
 load_page (PxLibraryModel *self,
            guint           page)
 {
   g_autoptr(GError) error = NULL;
-  PxLibraryQuery query = { .search = self->search, .model = self->model_id, .sort = self->sort };
-  g_autoptr(GPtrArray) images = px_library_list (self->library, &query, page * PAGE_SIZE, PAGE_SIZE, &error);
+  PxLibraryQuery query = self->filter;
+  g_autoptr(GPtrArray) images = NULL;
   GPtrArray *items;
 
+  query.search = self->search;
+  images = px_library_list (self->library, &query, page * PAGE_SIZE, PAGE_SIZE, &error);
   if (images == NULL)
     {
       g_warning ("Could not read the library: %s", error->message);
@@ -152,9 +173,10 @@ void
 px_library_model_reload (PxLibraryModel *self)
 {
   g_autoptr(GError) error = NULL;
-  PxLibraryQuery query = { .search = self->search, .model = self->model_id, .sort = self->sort };
+  PxLibraryQuery query = self->filter;
   guint old = self->n_items;
 
+  query.search = self->search;
   g_hash_table_remove_all (self->pages);
   g_queue_clear (&self->page_order);
   self->n_items = px_library_count (self->library, &query, &error);
@@ -181,19 +203,25 @@ px_library_model_set_search (PxLibraryModel *self,
 }
 
 /* Only one model's images (NULL: all), in the given order. */
+/* Everything in filter but the search words (see set_search). */
 void
-px_library_model_set_filter (PxLibraryModel *self,
-                             const char     *model_id,
-                             PxLibrarySort   sort)
+px_library_model_set_filter (PxLibraryModel       *self,
+                             const PxLibraryQuery *filter)
 {
   g_return_if_fail (PX_IS_LIBRARY_MODEL (self));
+  g_return_if_fail (filter != NULL);
 
-  if (g_strcmp0 (model_id, self->model_id) == 0 && sort == self->sort)
+  if (filter_equal (filter, &self->filter))
     return;
 
-  g_free (self->model_id);
-  self->model_id = g_strdup (model_id);
-  self->sort = sort;
+  clear_filter (&self->filter);
+  self->filter.provider = g_strdup (filter->provider);
+  self->filter.model = g_strdup (filter->model);
+  self->filter.feature = g_strdup (filter->feature);
+  self->filter.batch_id = filter->batch_id;
+  self->filter.created_from = filter->created_from;
+  self->filter.created_to = filter->created_to;
+  self->filter.sort = filter->sort;
   px_library_model_reload (self);
 }
 
@@ -221,7 +249,7 @@ px_library_model_finalize (GObject *object)
 
   g_clear_object (&self->library);
   g_free (self->search);
-  g_free (self->model_id);
+  clear_filter (&self->filter);
   g_hash_table_unref (self->pages);
   g_queue_clear (&self->page_order);
 

@@ -19,8 +19,7 @@ PxLibraryModel *px_library_model_new        (PxLibrary            *library);
 void            px_library_model_set_search (PxLibraryModel       *self,
                                              const char           *search);
 void            px_library_model_set_filter (PxLibraryModel       *self,
-                                             const char           *model_id,
-                                             PxLibrarySort         sort);
+                                             const PxLibraryQuery *filter);
 void            px_library_model_reload     (PxLibraryModel       *self);
 PxLibrary      *px_library_model_get_library (PxLibraryModel      *self);
 

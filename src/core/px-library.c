@@ -169,14 +169,53 @@ px_library_image_free (PxLibraryImage *image)
 }
 
 static gboolean
+set_sqlite_error (sqlite3     *db,
+                  GError     **error,
+                  const char  *what)
+{
+  g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_DATABASE,
+               _("The library database failed while %s: %s"), what, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
 set_db_error (PxLibrary  *self,
               GError    **error,
               const char *what)
 {
-  g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_DATABASE,
-               _("The library database failed while %s: %s"), what, sqlite3_errmsg (self->db));
-  return FALSE;
+  return set_sqlite_error (self->db, error, what);
 }
+
+/* A second, read-only connection for long reads run off the main thread
+ * (WAL lets it read while the main connection writes), so they never hold
+ * the main connection's mutex while the gallery wants a page. */
+static sqlite3 *
+open_reader (PxLibrary  *self,
+             GError    **error)
+{
+  g_autofree char *db_path = g_build_filename (self->directory, "library.db", NULL);
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_DATABASE,
+                   _("Could not open the library database %s: %s"), db_path,
+                   db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 5000);
+  return db;
+}
+
+static void
+close_reader (sqlite3 *db)
+{
+  sqlite3_close (db);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, close_reader)
 
 static gboolean
 exec (PxLibrary   *self,
@@ -899,17 +938,23 @@ px_library_list (PxLibrary            *self,
 }
 
 /* The models the library has images of, most used first, for the filter. */
-char **
-px_library_list_models (PxLibrary  *self,
-                        GError    **error)
+/* The distinct values of one column over the images not in the trash,
+ * most used first. Reads every row, so callers keep it off the main thread. */
+static char **
+list_values (PxLibrary   *self,
+             const char  *sql,
+             const char  *what,
+             GError     **error)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(sqlite3) db = open_reader (self, error);
   sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT model FROM images WHERE trashed = 0 GROUP BY model ORDER BY COUNT(*) DESC, model",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (db == NULL)
+    return NULL;
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_db_error (self, error, _("listing models"));
+      set_sqlite_error (db, error, what);
       return NULL;
     }
   while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -917,6 +962,27 @@ px_library_list_models (PxLibrary  *self,
   sqlite3_finalize (stmt);
 
   return g_strv_builder_end (builder);
+}
+
+char **
+px_library_list_models (PxLibrary  *self,
+                        GError    **error)
+{
+  g_return_val_if_fail (PX_IS_LIBRARY (self), NULL);
+
+  return list_values (self, "SELECT model FROM images WHERE trashed = 0 GROUP BY model ORDER BY COUNT(*) DESC, model",
+                      _("listing models"), error);
+}
+
+char **
+px_library_list_features (PxLibrary  *self,
+                          GError    **error)
+{
+  g_return_val_if_fail (PX_IS_LIBRARY (self), NULL);
+
+  return list_values (self, "SELECT feature FROM images WHERE trashed = 0 AND feature IS NOT NULL AND feature <> '' "
+                            "GROUP BY feature ORDER BY COUNT(*) DESC, feature",
+                      _("listing features"), error);
 }
 
 static gboolean
@@ -1041,9 +1107,12 @@ px_library_check (PxLibrary  *self,
   g_autoptr(GHashTable) on_disk = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) in_db = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GList) files = NULL;
+  g_autoptr(sqlite3) db = open_reader (self, error);
   sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA integrity_check", -1, &stmt, NULL) == SQLITE_OK)
+  if (db == NULL)
+    return NULL;
+  if (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL) == SQLITE_OK)
     {
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
@@ -1057,9 +1126,9 @@ px_library_check (PxLibrary  *self,
 
   collect_files (self->directory, "images", on_disk);
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, file FROM images ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (db, "SELECT id, file FROM images ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_db_error (self, error, _("checking"));
+      set_sqlite_error (db, error, _("checking"));
       return NULL;
     }
   while (sqlite3_step (stmt) == SQLITE_ROW)

@@ -97,6 +97,8 @@ GPtrArray      *px_library_list          (PxLibrary       *self,
                                           GError         **error);
 char          **px_library_list_models   (PxLibrary       *self,
                                           GError         **error);
+char          **px_library_list_features (PxLibrary       *self,
+                                          GError         **error);
 gboolean        px_library_trash         (PxLibrary       *self,
                                           const gint64    *ids,
                                           guint            n_ids,
