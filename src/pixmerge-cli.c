@@ -690,6 +690,83 @@ cmd_generate (int    argc,
   return 0;
 }
 
+static void
+print_template (const char       *id,
+                const PxTemplate *template_)
+{
+  g_print ("%s\t%s\t%s\n", id, *template_->category ? template_->category : _("Uncategorized"), template_->name);
+}
+
+/* Built-in presets (id "preset:NAME") and the library's templates (their
+ * row id), tab-separated: id, category, name. */
+static int
+cmd_templates (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("list | import FILE | export FILE"));
+  g_autoptr(PxLibrary) library = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, error->message);
+  if (argc < 2 || !(g_str_equal (argv[1], "list") ? argc == 2 : argc == 3))
+    return usage (context, _("templates needs list, import FILE or export FILE"));
+  if ((library = open_library ()) == NULL)
+    return 1;
+
+  if (g_str_equal (argv[1], "list"))
+    {
+      g_autoptr(GPtrArray) presets = px_templates_get_presets ();
+
+      for (guint i = 0; i < presets->len; i++)
+        {
+          const PxTemplate *preset = g_ptr_array_index (presets, i);
+          g_autofree char *id = g_strconcat ("preset:", preset->preset_id, NULL);
+
+          print_template (id, preset);
+        }
+      templates = px_library_list_templates (library, &error);
+      for (guint i = 0; templates != NULL && i < templates->len; i++)
+        {
+          const PxTemplate *template_ = g_ptr_array_index (templates, i);
+          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, template_->row_id);
+
+          print_template (id, template_);
+        }
+    }
+  else if (g_str_equal (argv[1], "import"))
+    {
+      g_autofree char *data = NULL;
+      gsize length;
+
+      if (g_file_get_contents (argv[2], &data, &length, &error) &&
+          (templates = px_templates_from_json (data, length, &error)) != NULL)
+        for (guint i = 0; i < templates->len && error == NULL; i++)
+          if (px_library_save_template (library, g_ptr_array_index (templates, i), &error) != 0)
+            g_print ("%" G_GINT64_FORMAT "\n", ((PxTemplate *) g_ptr_array_index (templates, i))->row_id);
+    }
+  else if (g_str_equal (argv[1], "export"))
+    {
+      templates = px_library_list_templates (library, &error);
+      if (templates != NULL)
+        {
+          g_autofree char *json = px_templates_to_json (templates);
+
+          g_file_set_contents_full (argv[2], json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error);
+        }
+    }
+  else
+    return usage (context, _("templates needs list, import FILE or export FILE"));
+
+  if (error != NULL)
+    {
+      g_printerr ("pixmerge-cli: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 static const struct {
   const char *name;
   int       (*run) (int, char **);
@@ -700,6 +777,7 @@ static const struct {
   { "providers", cmd_providers, N_("List providers, models and their settings") },
   { "generate", cmd_generate, N_("Generate one image") },
   { "library", cmd_library, N_("List, search, export and check the library") },
+  { "templates", cmd_templates, N_("List, import and export templates and presets") },
   { "models", cmd_models, N_("Add a model id the list does not know yet") },
   { "keys", cmd_keys, N_("Save or remove a provider's API key in the keyring") },
 };

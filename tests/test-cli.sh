@@ -124,6 +124,21 @@ rm -f "$(find "$tmp/library/images" -name '*.png' | head -n1)"
 check "library check finds a missing file" run 1 "$cli" library check
 check "missing file named" has err "is missing"
 
+# templates: the built-in presets, then saved ones through export and import
+check "templates list" run 0 "$cli" templates list
+check "presets listed" has out "preset:meme-generator	Fun	Meme Generator"
+cat >"$tmp/templates.json" <<'JSON'
+{"templates": [{"name": "Team headshots", "category": "Work", "prompt": "Headshot of [FIRSTNAME]", "model": "dall-e-3", "settings": {"size": "1024x1792"}}]}
+JSON
+check "templates import" run 0 "$cli" templates import "$tmp/templates.json"
+check "templates list shows the import" run 0 "$cli" templates list
+check "saved template listed with its row id" grep -qE "^[0-9]+	Work	Team headshots$" "$tmp/out"
+check "templates export" run 0 "$cli" templates export "$tmp/exported.json"
+check "export has the template" grep -q '"Headshot of \[FIRSTNAME\]"' "$tmp/exported.json"
+check "a broken file is refused" sh -c "echo '{\"templates\": [{\"name\": \"x\"}]}' >'$tmp/bad.json'"
+check "broken import fails" run 1 "$cli" templates import "$tmp/bad.json"
+check "broken import names the template" has err "Template 1 has no “prompt”"
+
 # keys through the real keyring
 check "keys set" sh -c "printf '%s\n' '$key' | '$cli' keys set openai 2>'$tmp/err'"
 check "generate with the keyring key" run 0 env -u OPENAI_API_KEY "$cli" generate --model dall-e-3 --prompt "Keyring cat" --no-cache -o "$tmp/k.png"

@@ -474,6 +474,64 @@ test_import_and_thumbnail (void)
   g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 24);
 }
 
+static void
+test_templates_and_token_sets (void)
+{
+  g_autofree char *dir = new_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibrary) library = px_library_open (dir, &error);
+  g_autoptr(PxTemplate) template_ = px_template_new ("Headshots", "Headshot of [FIRSTNAME]");
+  g_autoptr(PxTokenSet) set = px_token_set_new ("Ada at Acme");
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GPtrArray) sets = NULL;
+  g_autoptr(GHashTable) table = NULL;
+  const PxTokenSet *read;
+
+  /* Templates: save, change, list, delete. */
+  g_hash_table_insert (template_->settings, g_strdup ("size"), g_strdup ("1024x1536"));
+  template_->model = g_strdup ("gpt-image-1");
+  g_assert_cmpint (px_library_save_template (library, template_, &error), >, 0);
+  g_assert_no_error (error);
+  template_->category = (g_free (template_->category), g_strdup ("Work"));
+  g_assert_cmpint (px_library_save_template (library, template_, &error), ==, template_->row_id);
+  templates = px_library_list_templates (library, &error);
+  g_assert_cmpuint (templates->len, ==, 1);
+  g_assert_cmpstr (((PxTemplate *) g_ptr_array_index (templates, 0))->category, ==, "Work");
+  g_assert_cmpstr (g_hash_table_lookup (((PxTemplate *) g_ptr_array_index (templates, 0))->settings, "size"), ==, "1024x1536");
+  g_assert_true (px_library_delete_template (library, template_->row_id, &error));
+  g_clear_pointer (&templates, g_ptr_array_unref);
+  templates = px_library_list_templates (library, &error);
+  g_assert_cmpuint (templates->len, ==, 0);
+  /* Saving one that is gone says so instead of making it again. */
+  g_assert_cmpint (px_library_save_template (library, template_, &error), ==, 0);
+  g_assert_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Token sets keep the user's order; names are normalised; empty values
+   * count as missing when resolving. */
+  px_token_set_set (set, "firstname", "Ada");
+  px_token_set_set (set, "COMPANY", "Acme");
+  px_token_set_set (set, "Role", "");
+  px_token_set_set (set, "FIRSTNAME", "Ada Lovelace");
+  g_assert_cmpint (px_library_save_token_set (library, set, &error), >, 0);
+  sets = px_library_list_token_sets (library, &error);
+  g_assert_cmpuint (sets->len, ==, 1);
+  read = g_ptr_array_index (sets, 0);
+  g_assert_cmpstr (read->name, ==, "Ada at Acme");
+  g_assert_cmpuint (read->names->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (read->names, 0), ==, "FIRSTNAME");
+  g_assert_cmpstr (g_ptr_array_index (read->names, 2), ==, "ROLE");
+  g_assert_cmpstr (px_token_set_lookup (read, "firstname"), ==, "Ada Lovelace");
+  table = px_token_set_to_table (read);
+  g_assert_cmpuint (g_hash_table_size (table), ==, 2);
+  g_assert_true (px_token_set_remove (set, "role"));
+  g_assert_false (px_token_set_remove (set, "role"));
+  g_assert_true (px_library_delete_token_set (library, set->id, &error));
+  g_clear_pointer (&sets, g_ptr_array_unref);
+  sets = px_library_list_token_sets (library, &error);
+  g_assert_cmpuint (sets->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -490,6 +548,7 @@ main (int   argc,
   g_test_add_func ("/library/corrupt-database", test_corrupt_database);
   g_test_add_func ("/library/export", test_export);
   g_test_add_func ("/library/import-and-thumbnail", test_import_and_thumbnail);
+  g_test_add_func ("/library/templates-and-token-sets", test_templates_and_token_sets);
 
   return g_test_run ();
 }

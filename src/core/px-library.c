@@ -144,6 +144,13 @@ static const char * const migrations[] = {
   "  cached INTEGER NOT NULL DEFAULT 0,"
   "  created INTEGER NOT NULL);"
   "CREATE INDEX usage_events_created ON usage_events (created);",
+
+  /* 3: what a template needs to fill the Generate page */
+  "ALTER TABLE templates ADD COLUMN description TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE templates ADD COLUMN feature TEXT;"
+  "ALTER TABLE templates ADD COLUMN caption_top TEXT;"
+  "ALTER TABLE templates ADD COLUMN caption_bottom TEXT;"
+  "CREATE INDEX templates_category ON templates (category, name);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);
@@ -1327,4 +1334,383 @@ px_library_class_init (PxLibraryClass *klass)
 static void
 px_library_init (PxLibrary *self)
 {
+}
+
+/* ---- templates and token sets ---- */
+
+static char *
+dup_column (sqlite3_stmt *stmt,
+            int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+GPtrArray *
+px_library_list_templates (PxLibrary  *self,
+                           GError    **error)
+{
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) px_template_free);
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (PX_IS_LIBRARY (self), NULL);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT id, name, category, description, feature, prompt, model, settings, caption_top, caption_bottom "
+                          "FROM templates ORDER BY category, name COLLATE NOCASE, id", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_db_error (self, error, _("reading templates"));
+      return NULL;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      PxTemplate *template_ = px_template_new ((const char *) sqlite3_column_text (stmt, 1),
+                                               (const char *) sqlite3_column_text (stmt, 5));
+
+      template_->row_id = sqlite3_column_int64 (stmt, 0);
+      g_free (template_->category);
+      template_->category = dup_column (stmt, 2);
+      g_free (template_->description);
+      template_->description = dup_column (stmt, 3);
+      template_->feature = dup_column (stmt, 4);
+      template_->model = dup_column (stmt, 6);
+      px_template_set_settings_json (template_, (const char *) sqlite3_column_text (stmt, 7));
+      template_->caption_top = dup_column (stmt, 8);
+      template_->caption_bottom = dup_column (stmt, 9);
+      g_ptr_array_add (templates, template_);
+    }
+  sqlite3_finalize (stmt);
+
+  return g_steal_pointer (&templates);
+}
+
+/* Inserts a new template (row_id 0, which it then sets) or replaces the
+ * saved one. */
+gint64
+px_library_save_template (PxLibrary   *self,
+                          PxTemplate  *template_,
+                          GError     **error)
+{
+  g_autofree char *settings = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  int rc;
+
+  g_return_val_if_fail (PX_IS_LIBRARY (self), 0);
+  g_return_val_if_fail (template_ != NULL, 0);
+
+  settings = px_template_settings_to_json (template_);
+  if (sqlite3_prepare_v2 (self->db,
+                          template_->row_id == 0
+                          ? "INSERT INTO templates (name, category, description, feature, prompt, model, settings, "
+                            "caption_top, caption_bottom, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)"
+                          : "UPDATE templates SET name = ?1, category = ?2, description = ?3, feature = ?4, prompt = ?5, "
+                            "model = ?6, settings = ?7, caption_top = ?8, caption_bottom = ?9, updated = ?10 WHERE id = ?11",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_db_error (self, error, _("saving a template"));
+      return 0;
+    }
+  sqlite3_bind_text (stmt, 1, template_->name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, template_->category ? template_->category : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, template_->description ? template_->description : "", -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 4, template_->feature);
+  sqlite3_bind_text (stmt, 5, template_->prompt, -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 6, template_->model);
+  sqlite3_bind_text (stmt, 7, settings, -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 8, template_->caption_top);
+  bind_text_or_null (stmt, 9, template_->caption_bottom);
+  sqlite3_bind_int64 (stmt, 10, now);
+  if (template_->row_id != 0)
+    sqlite3_bind_int64 (stmt, 11, template_->row_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, _("saving a template"));
+      return 0;
+    }
+  if (template_->row_id == 0)
+    template_->row_id = sqlite3_last_insert_rowid (self->db);
+  else if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND,
+                   _("The template “%s” is no longer in the library."), template_->name);
+      return 0;
+    }
+
+  return template_->row_id;
+}
+
+static gboolean
+delete_row (PxLibrary   *self,
+            const char  *sql,
+            gint64       id,
+            const char  *what,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_db_error (self, error, what);
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, what);
+  return TRUE;
+}
+
+gboolean
+px_library_delete_template (PxLibrary  *self,
+                            gint64      id,
+                            GError    **error)
+{
+  g_return_val_if_fail (PX_IS_LIBRARY (self), FALSE);
+
+  return delete_row (self, "DELETE FROM templates WHERE id = ?", id, _("deleting a template"), error);
+}
+
+PxTokenSet *
+px_token_set_new (const char *name)
+{
+  PxTokenSet *set = g_new0 (PxTokenSet, 1);
+
+  set->name = g_strdup (name ? name : "");
+  set->names = g_ptr_array_new_with_free_func (g_free);
+  set->values = g_ptr_array_new_with_free_func (g_free);
+  return set;
+}
+
+PxTokenSet *
+px_token_set_copy (const PxTokenSet *set)
+{
+  PxTokenSet *copy = px_token_set_new (set->name);
+
+  copy->id = set->id;
+  for (guint i = 0; i < set->names->len; i++)
+    px_token_set_set (copy, g_ptr_array_index (set->names, i), g_ptr_array_index (set->values, i));
+  return copy;
+}
+
+void
+px_token_set_free (PxTokenSet *set)
+{
+  if (set == NULL)
+    return;
+
+  g_free (set->name);
+  g_ptr_array_unref (set->names);
+  g_ptr_array_unref (set->values);
+  g_free (set);
+}
+
+static gboolean
+find_token (const PxTokenSet *set,
+            const char       *name,
+            guint            *index)
+{
+  g_autofree char *normal = px_tokens_normalize_name (name);
+
+  return normal != NULL && g_ptr_array_find_with_equal_func (set->names, normal, g_str_equal, index);
+}
+
+/* Adds the token at the end, or changes its value. Names are normalised
+ * the way prompts write them (upper case). */
+void
+px_token_set_set (PxTokenSet *set,
+                  const char *name,
+                  const char *value)
+{
+  g_autofree char *normal = px_tokens_normalize_name (name);
+  guint index;
+
+  g_return_if_fail (set != NULL);
+  if (normal == NULL || *normal == '\0')
+    return;
+
+  if (find_token (set, normal, &index))
+    {
+      g_free (set->values->pdata[index]);
+      set->values->pdata[index] = g_strdup (value ? value : "");
+      return;
+    }
+  g_ptr_array_add (set->names, g_steal_pointer (&normal));
+  g_ptr_array_add (set->values, g_strdup (value ? value : ""));
+}
+
+gboolean
+px_token_set_remove (PxTokenSet *set,
+                     const char *name)
+{
+  guint index;
+
+  if (!find_token (set, name, &index))
+    return FALSE;
+  g_ptr_array_remove_index (set->names, index);
+  g_ptr_array_remove_index (set->values, index);
+  return TRUE;
+}
+
+const char *
+px_token_set_lookup (const PxTokenSet *set,
+                     const char       *name)
+{
+  guint index;
+
+  return find_token (set, name, &index) ? g_ptr_array_index (set->values, index) : NULL;
+}
+
+/* Name -> value, as px_tokens_resolve wants; empty values count as missing. */
+GHashTable *
+px_token_set_to_table (const PxTokenSet *set)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; set != NULL && i < set->names->len; i++)
+    if (*(const char *) g_ptr_array_index (set->values, i) != '\0')
+      g_hash_table_insert (table, g_strdup (g_ptr_array_index (set->names, i)),
+                           g_strdup (g_ptr_array_index (set->values, i)));
+  return table;
+}
+
+/* A JSON object in the set's order (json-glib keeps member order). */
+char *
+px_token_set_to_json (const PxTokenSet *set)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < set->names->len; i++)
+    {
+      json_builder_set_member_name (builder, g_ptr_array_index (set->names, i));
+      json_builder_add_string_value (builder, g_ptr_array_index (set->values, i));
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+void
+px_token_set_load_json (PxTokenSet *set,
+                        const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+
+  g_ptr_array_set_size (set->names, 0);
+  g_ptr_array_set_size (set->values, 0);
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (object, l->data);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        px_token_set_set (set, l->data, json_node_get_string (node));
+    }
+}
+
+GPtrArray *
+px_library_list_token_sets (PxLibrary  *self,
+                            GError    **error)
+{
+  g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func ((GDestroyNotify) px_token_set_free);
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (PX_IS_LIBRARY (self), NULL);
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT id, name, tokens FROM token_sets ORDER BY name COLLATE NOCASE, id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_db_error (self, error, _("reading token sets"));
+      return NULL;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      PxTokenSet *set = px_token_set_new ((const char *) sqlite3_column_text (stmt, 1));
+
+      set->id = sqlite3_column_int64 (stmt, 0);
+      px_token_set_load_json (set, (const char *) sqlite3_column_text (stmt, 2));
+      g_ptr_array_add (sets, set);
+    }
+  sqlite3_finalize (stmt);
+
+  return g_steal_pointer (&sets);
+}
+
+gint64
+px_library_save_token_set (PxLibrary   *self,
+                           PxTokenSet  *set,
+                           GError     **error)
+{
+  g_autofree char *tokens = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  int rc;
+
+  g_return_val_if_fail (PX_IS_LIBRARY (self), 0);
+  g_return_val_if_fail (set != NULL, 0);
+
+  tokens = px_token_set_to_json (set);
+  if (sqlite3_prepare_v2 (self->db,
+                          set->id == 0
+                          ? "INSERT INTO token_sets (name, tokens, created, updated) VALUES (?1, ?2, ?3, ?3)"
+                          : "UPDATE token_sets SET name = ?1, tokens = ?2, updated = ?3 WHERE id = ?4",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_db_error (self, error, _("saving a token set"));
+      return 0;
+    }
+  sqlite3_bind_text (stmt, 1, set->name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, tokens, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (set->id != 0)
+    sqlite3_bind_int64 (stmt, 4, set->id);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, _("saving a token set"));
+      return 0;
+    }
+  if (set->id == 0)
+    set->id = sqlite3_last_insert_rowid (self->db);
+  else if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND,
+                   _("The token set “%s” is no longer in the library."), set->name);
+      return 0;
+    }
+
+  return set->id;
+}
+
+gboolean
+px_library_delete_token_set (PxLibrary  *self,
+                             gint64      id,
+                             GError    **error)
+{
+  g_return_val_if_fail (PX_IS_LIBRARY (self), FALSE);
+
+  return delete_row (self, "DELETE FROM token_sets WHERE id = ?", id, _("deleting a token set"), error);
 }

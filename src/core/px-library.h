@@ -4,6 +4,7 @@
 #pragma once
 
 #include "px-generation.h"
+#include "px-templates.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +19,7 @@ typedef enum {
   PX_LIBRARY_ERROR_PATTERN,     /* an export file name pattern that does not resolve */
 } PxLibraryError;
 
-#define PX_LIBRARY_SCHEMA_VERSION 2
+#define PX_LIBRARY_SCHEMA_VERSION 3
 
 typedef struct {
   gint64   id;
@@ -42,6 +43,14 @@ typedef struct {
   gint64   batch_id;        /* 0: none */
   gint64   created;         /* unix seconds */
 } PxLibraryImage;
+
+/* Named values for tokens, in the user's order. */
+typedef struct {
+  gint64     id;            /* 0: not saved yet */
+  char      *name;
+  GPtrArray *names;         /* upper-case token names */
+  GPtrArray *values;        /* same length as names */
+} PxTokenSet;
 
 typedef enum {
   PX_LIBRARY_SORT_NEWEST,
@@ -125,6 +134,38 @@ char           *px_library_thumbnail     (PxLibrary       *self,
                                           int              size,
                                           GError         **error);
 
+GPtrArray      *px_library_list_templates (PxLibrary     *self,
+                                          GError         **error);
+gint64          px_library_save_template (PxLibrary       *self,
+                                          PxTemplate      *template_,
+                                          GError         **error);
+gboolean        px_library_delete_template (PxLibrary     *self,
+                                          gint64           id,
+                                          GError         **error);
+GPtrArray      *px_library_list_token_sets (PxLibrary     *self,
+                                          GError         **error);
+gint64          px_library_save_token_set (PxLibrary      *self,
+                                          PxTokenSet      *set,
+                                          GError         **error);
+gboolean        px_library_delete_token_set (PxLibrary    *self,
+                                          gint64           id,
+                                          GError         **error);
+
+PxTokenSet     *px_token_set_new         (const char      *name);
+PxTokenSet     *px_token_set_copy        (const PxTokenSet *set);
+void            px_token_set_free        (PxTokenSet      *set);
+void            px_token_set_set         (PxTokenSet      *set,
+                                          const char      *name,
+                                          const char      *value);
+gboolean        px_token_set_remove      (PxTokenSet      *set,
+                                          const char      *name);
+const char     *px_token_set_lookup      (const PxTokenSet *set,
+                                          const char      *name);
+GHashTable     *px_token_set_to_table    (const PxTokenSet *set);
+char           *px_token_set_to_json     (const PxTokenSet *set);
+void            px_token_set_load_json   (PxTokenSet      *set,
+                                          const char      *json);
+
 gboolean        px_library_begin_bulk    (PxLibrary       *self,
                                           GError         **error);
 gboolean        px_library_end_bulk      (PxLibrary       *self,
@@ -133,5 +174,7 @@ gboolean        px_library_end_bulk      (PxLibrary       *self,
 /* for tests */
 void            px_library_set_fail_after_file (PxLibrary *self,
                                           gboolean         fail);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxTokenSet, px_token_set_free)
 
 G_END_DECLS
