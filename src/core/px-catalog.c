@@ -40,6 +40,7 @@ provider_info_free (PxProviderInfo *info)
   g_free (info->base_url_env);
   g_free (info->key_env);
   g_free (info->custom_model);
+  g_free (info->text_model);
   g_free (info);
 }
 
@@ -274,6 +275,7 @@ parse_catalog (PxCatalog   *self,
       info->concurrency = MAX (1, get_int (object, "concurrency", 1));
       info->requests_per_minute = get_int (object, "requests_per_minute", 0);
       info->custom_model = g_strdup (get_string (object, "custom_model", NULL));
+      info->text_model = g_strdup (get_string (object, "text_model", NULL));
       g_ptr_array_add (self->providers, info);
     }
 

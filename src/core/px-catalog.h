@@ -31,6 +31,7 @@ typedef struct {
   guint        concurrency;
   guint        requests_per_minute; /* 0: no limit */
   char        *custom_model;    /* the model whose capabilities a user-added id gets */
+  char        *text_model;      /* chat model for the prompt helper; NULL: none */
 } PxProviderInfo;
 
 typedef enum {

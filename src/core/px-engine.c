@@ -140,6 +140,26 @@ px_engine_has_api_key (PxEngine   *self,
   return g_hash_table_contains (self->keys, provider_id);
 }
 
+/* For the few calls the engine does not make itself (the prompt helper):
+ * the session, so they share connections, proxies and TLS settings. */
+SoupSession *
+px_engine_get_session (PxEngine *self)
+{
+  g_return_val_if_fail (PX_IS_ENGINE (self), NULL);
+
+  return self->session;
+}
+
+/* The key in memory, for those same calls; never log it. */
+char *
+px_engine_dup_api_key (PxEngine   *self,
+                       const char *provider_id)
+{
+  g_return_val_if_fail (PX_IS_ENGINE (self), NULL);
+
+  return g_strdup (g_hash_table_lookup (self->keys, provider_id));
+}
+
 void
 px_engine_set_base_url (PxEngine   *self,
                         const char *provider_id,
@@ -243,19 +263,7 @@ static void
 scrub_key (Job     *job,
            GError  *error)
 {
-  char *found;
-
-  if (error == NULL || job->api_key == NULL || strlen (job->api_key) < 4)
-    return;
-
-  while ((found = strstr (error->message, job->api_key)) != NULL)
-    {
-      g_autofree char *before = g_strndup (error->message, found - error->message);
-      char *replaced = g_strconcat (before, "••••", found + strlen (job->api_key), NULL);
-
-      g_free (error->message);
-      error->message = replaced;
-    }
+  px_provider_scrub_key (error, job->api_key);
 }
 
 static void

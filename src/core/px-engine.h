@@ -2,6 +2,8 @@
  * and rate limits, retries, the cache, image checks and cost. */
 #pragma once
 
+#include <libsoup/soup.h>
+
 #include "px-cache.h"
 #include "px-catalog.h"
 #include "px-generation.h"
@@ -20,6 +22,9 @@ void                px_engine_set_api_key         (PxEngine            *self,
                                                    const char          *provider_id,
                                                    const char          *api_key);
 gboolean            px_engine_has_api_key         (PxEngine            *self,
+                                                   const char          *provider_id);
+SoupSession        *px_engine_get_session         (PxEngine            *self);
+char               *px_engine_dup_api_key         (PxEngine            *self,
                                                    const char          *provider_id);
 void                px_engine_set_base_url        (PxEngine            *self,
                                                    const char          *provider_id,

@@ -354,3 +354,24 @@ px_provider_google_error (const PxProviderContext *context,
 
   return px_provider_status_error (context, status, code, message);
 }
+
+/* Replaces the key wherever a message quotes it (some services echo it
+ * back), so it never reaches a toast, a log or the database. */
+void
+px_provider_scrub_key (GError     *error,
+                       const char *api_key)
+{
+  char *found;
+
+  if (error == NULL || api_key == NULL || strlen (api_key) < 4)
+    return;
+
+  while ((found = strstr (error->message, api_key)) != NULL)
+    {
+      g_autofree char *before = g_strndup (error->message, found - error->message);
+      char *replaced = g_strconcat (before, "••••", found + strlen (api_key), NULL);
+
+      g_free (error->message);
+      error->message = replaced;
+    }
+}

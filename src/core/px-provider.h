@@ -100,6 +100,8 @@ SoupMessage *px_provider_new_json_message  (const PxProviderContext   *context,
                                             GError                   **error);
 void         px_provider_set_invalid_url_error (const PxProviderContext *context,
                                             GError                   **error);
+void         px_provider_scrub_key         (GError                   *error,
+                                            const char               *api_key);
 char        *px_provider_body_excerpt      (GBytes                    *body);
 GError      *px_provider_google_error      (const PxProviderContext   *context,
                                             guint                      status,
