@@ -1,0 +1,15 @@
+/* px-meme.h: top and bottom captions drawn over an image on this computer
+ * (no provider involved), so they can be changed after generation. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+GBytes *px_meme_render (GBytes      *image,
+                        const char  *mime_type,
+                        const char  *top,
+                        const char  *bottom,
+                        GError     **error);
+
+G_END_DECLS
