@@ -481,23 +481,16 @@ cmd_keys (int    argc,
   return 0;
 }
 
-/* The key for scripts: the ecosystem's environment variable first (never
- * stored), then the keyring. */
+/* The key for scripts: the environment variable, then the keyring. */
 static char *
 find_key (const PxProviderInfo *info)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  const char *env = info->key_env ? g_getenv (info->key_env) : NULL;
   char *key;
 
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  if (info->key_policy == PX_KEY_NONE)
-    return NULL;
-
-  px_credentials_lookup_async (info->id, NULL, on_async_done, &result);
-  key = px_credentials_lookup_finish (wait_for (&result), &error);
+  px_credentials_find_async (info, NULL, on_async_done, &result);
+  key = px_credentials_find_finish (wait_for (&result), &error);
   if (error != NULL)
     g_printerr ("pixmerge-cli: %s\n", error->message);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "px-application.h"
+#include "px-cache.h"
 #include "px-paths.h"
 #include "px-preferences-window.h"
 #include "px-window.h"
@@ -17,6 +18,8 @@ struct _PxApplication
   GSettings      *settings;
   PxLibrary      *library;
   GError         *library_error;
+  PxEngine       *engine;
+  PxCache        *cache;
 };
 
 G_DEFINE_FINAL_TYPE (PxApplication, px_application, ADW_TYPE_APPLICATION)
@@ -56,6 +59,59 @@ px_application_get_library (PxApplication  *self,
   if (error != NULL)
     *error = self->library_error;
   return self->library;
+}
+
+static void
+apply_settings (PxApplication *self)
+{
+  PxCatalog *catalog = px_engine_get_catalog (self->engine);
+  GPtrArray *providers = px_catalog_get_providers (catalog);
+  g_autoptr(GVariant) urls = g_settings_get_value (self->settings, "base-urls");
+  guint concurrency = g_settings_get_int (self->settings, "concurrency");
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      const PxProviderInfo *info = g_ptr_array_index (providers, i);
+      const char *url = NULL;
+
+      /* At most what the provider allows, at most what the user wants. */
+      px_engine_set_limits (self->engine, info->id, MIN (info->concurrency, MAX (1, concurrency)),
+                            info->requests_per_minute);
+      g_variant_lookup (urls, info->id, "&s", &url);
+      px_engine_set_base_url (self->engine, info->id, url);
+    }
+  px_cache_set_ttl (self->cache, g_settings_get_int (self->settings, "cache-ttl-minutes") * 60);
+}
+
+/* The engine, made on first use with the settings applied (and kept in
+ * step with them). Keys are added by whoever finds them: see
+ * px_credentials_find_async(). */
+PxEngine *
+px_application_get_engine (PxApplication *self)
+{
+  g_return_val_if_fail (PX_IS_APPLICATION (self), NULL);
+
+  if (self->engine == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PxCatalog) catalog = px_catalog_new_default (&error);
+      g_autofree char *cache_dir = g_build_filename (px_paths_get_cache_dir (), "responses", NULL);
+
+      /* A broken list of the user's own models: say so, use the built-in one. */
+      if (catalog == NULL)
+        {
+          g_warning ("%s", error->message);
+          g_clear_error (&error);
+          catalog = px_catalog_new_builtin (&error);
+          g_assert_no_error (error);
+        }
+      self->engine = px_engine_new (catalog);
+      self->cache = px_cache_new (cache_dir, 0);
+      px_engine_set_cache (self->engine, self->cache);
+      apply_settings (self);
+      g_signal_connect_object (self->settings, "changed", G_CALLBACK (apply_settings), self, G_CONNECT_SWAPPED);
+    }
+  return self->engine;
 }
 
 static void
@@ -198,6 +254,8 @@ px_application_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->library);
   g_clear_error (&self->library_error);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->cache);
 
   G_OBJECT_CLASS (px_application_parent_class)->dispose (object);
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "px-engine.h"
 #include "px-library.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,7 @@ G_DECLARE_FINAL_TYPE (PxApplication, px_application, PX, APPLICATION, AdwApplica
 PxApplication *px_application_new          (const char        *application_id,
                                             GApplicationFlags  flags);
 GSettings     *px_application_get_settings (PxApplication     *self);
+PxEngine      *px_application_get_engine   (PxApplication     *self);
 PxLibrary     *px_application_get_library  (PxApplication     *self,
                                             const GError     **error);
 

@@ -305,22 +305,27 @@ px_catalog_get_custom_models_path (void)
   return g_build_filename (g_get_user_config_dir (), "pixmerge", "custom-models.json", NULL);
 }
 
+/* The models Pixmerge ships with, nothing the user added. */
+PxCatalog *
+px_catalog_new_builtin (GError **error)
+{
+  g_autoptr(GBytes) data = g_resource_lookup_data (px_core_get_resource (),
+                                                   "/io/github/pixmerge/Pixmerge/core/px-models.json",
+                                                   G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+
+  if (data == NULL)
+    return NULL;
+  return px_catalog_new_from_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data), error);
+}
+
 /* The built-in list plus the models the user added (a missing file is
  * fine; a broken one is reported, not ignored). */
 PxCatalog *
 px_catalog_new_default (GError **error)
 {
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(PxCatalog) self = NULL;
+  g_autoptr(PxCatalog) self = px_catalog_new_builtin (error);
   g_autofree char *custom = px_catalog_get_custom_models_path ();
 
-  data = g_resource_lookup_data (px_core_get_resource (),
-                                 "/io/github/pixmerge/Pixmerge/core/px-models.json",
-                                 G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-  if (data == NULL)
-    return NULL;
-
-  self = px_catalog_new_from_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data), error);
   if (self == NULL)
     return NULL;
 

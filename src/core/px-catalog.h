@@ -69,6 +69,7 @@ G_DECLARE_FINAL_TYPE (PxCatalog, px_catalog, PX, CATALOG, GObject)
 
 GQuark                px_catalog_error_quark        (void);
 
+PxCatalog            *px_catalog_new_builtin        (GError        **error);
 PxCatalog            *px_catalog_new_default        (GError        **error);
 PxCatalog            *px_catalog_new_from_data      (const char     *json,
                                                      gssize          length,

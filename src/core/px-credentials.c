@@ -187,3 +187,54 @@ px_credentials_clear_finish (GAsyncResult  *result,
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+static void
+on_found (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *key = px_credentials_lookup_finish (result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, key, g_free);
+}
+
+/* The key to use for a provider: the ecosystem's environment variable
+ * (OPENAI_API_KEY, …; for scripts and the demo, never stored) first, then
+ * the keyring. */
+void
+px_credentials_find_async (const PxProviderInfo *info,
+                           GCancellable         *cancellable,
+                           GAsyncReadyCallback   callback,
+                           gpointer              user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  const char *env = info->key_env ? g_getenv (info->key_env) : NULL;
+
+  g_task_set_source_tag (task, px_credentials_find_async);
+  if (env != NULL && *env != '\0')
+    {
+      g_task_return_pointer (task, g_strdup (env), g_free);
+      g_object_unref (task);
+      return;
+    }
+  if (info->key_policy == PX_KEY_NONE)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      g_object_unref (task);
+      return;
+    }
+  px_credentials_lookup_async (info->id, cancellable, on_found, task);
+}
+
+/* NULL with no error when there is no key anywhere. */
+char *
+px_credentials_find_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "px-catalog.h"
+
 G_BEGIN_DECLS
 
 #define PX_CREDENTIALS_ERROR (px_credentials_error_quark ())
@@ -33,6 +35,13 @@ void     px_credentials_clear_async   (const char          *provider_id,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
 gboolean px_credentials_clear_finish  (GAsyncResult        *result,
+                                       GError             **error);
+
+void     px_credentials_find_async    (const PxProviderInfo *info,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+char    *px_credentials_find_finish   (GAsyncResult        *result,
                                        GError             **error);
 
 G_END_DECLS
