@@ -981,6 +981,31 @@ px_gallery_page_set_library (PxGalleryPage *self,
   self->check_source = g_timeout_add (CHECK_DELAY_MS, start_check, self);
 }
 
+/* Shows one image's details (it may be new: the library is read again). */
+void
+px_gallery_page_show_image (PxGalleryPage *self,
+                            gint64         id)
+{
+  g_autoptr(PxLibraryImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  PxImageWindow *window;
+
+  g_return_if_fail (PX_IS_GALLERY_PAGE (self));
+
+  if (self->library == NULL)
+    return;
+  px_gallery_page_reload (self);
+  image = px_library_get_image (self->library, id, &error);
+  if (image == NULL)
+    {
+      show_error (self, _("Could not open the image"), error);
+      return;
+    }
+  window = px_image_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), image);
+  g_signal_connect_object (window, "delete-requested", G_CALLBACK (on_detail_delete), self, 0);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 GListModel *
 px_gallery_page_get_model (PxGalleryPage *self)
 {

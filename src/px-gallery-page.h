@@ -17,4 +17,7 @@ void        px_gallery_page_set_library (PxGalleryPage *self,
 GListModel *px_gallery_page_get_model   (PxGalleryPage *self);
 void        px_gallery_page_reload      (PxGalleryPage *self);
 
+void        px_gallery_page_show_image  (PxGalleryPage *self,
+                                         gint64         id);
+
 G_END_DECLS

@@ -1,19 +1,2004 @@
-/* px-generate-page.c: the Generate Images page of the main window. */
+/* px-generate-page.c: the page people open Pixmerge for. A prompt with
+ * token chips and a live preview of what will be sent, the model and the
+ * settings its capabilities allow, a reference image, meme captions, then
+ * Generate: asynchronous, cancellable, the result saved to the library
+ * before it is shown. Presets and saved templates fill the same form. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "px-credentials.h"
 #include "px-generate-page.h"
+#include "px-image-check.h"
+#include "px-meme.h"
+#include "px-prompt-helper.h"
+#include "px-provider.h"
+#include "px-tokens.h"
+
+#define SAVE_STATE_DELAY_MS 500
+
+typedef enum {
+  BANNER_NONE,
+  BANNER_ADD_KEY,
+  BANNER_RETRY,
+} BannerAction;
 
 struct _PxGeneratePage
 {
-  AdwBin parent_instance;
+  AdwBin                parent_instance;
+
+  PxApplication        *application;
+  PxEngine             *engine;
+  PxLibrary            *library;
+  GSettings            *settings;
+
+  GPtrArray            *models;            /* const PxModel *, in model_row's order */
+  const PxModel        *model;
+  GHashTable           *setting_widgets;   /* name -> GtkWidget */
+  GPtrArray            *setting_rows;      /* rows added to settings_group */
+  gboolean              restoring;
+
+  GBytes               *reference;
+  char                 *reference_mime;
+  char                 *feature;           /* from the last template; NULL: "generate" */
+  char                 *preview;
+  char                 *missing;
+  guint                 save_state_source;
+
+  GCancellable         *cancellable;       /* the running generation */
+  gint64                started_us;
+  guint                 tick_source;
+  gboolean              pending_regenerate;
+
+  BannerAction          banner_action;
+  char                 *banner_provider;
+
+  PxPromptHelper       *helper;
+  GCancellable         *helper_cancellable;
+  GString              *rewrite;
+  gboolean              rewrite_ok;
+  GtkPopover           *improve_popover;
+  GtkLabel             *improve_label;
+  GtkButton            *improve_accept;
+
+  GtkPopover           *templates_popover;
+  GtkListBox           *templates_list;
+  GPtrArray            *presets;           /* PxTemplate */
+  GPtrArray            *saved;             /* PxTemplate from the library */
+
+  GtkFileChooserNative *chooser;
+
+  /* template children */
+  GtkRevealer          *banner;
+  GtkLabel             *banner_label;
+  GtkButton            *banner_button;
+  GtkMenuButton        *templates_button;
+  GtkMenuButton        *improve_button;
+  PxTokenEditor        *editor;
+  GtkLabel             *preview_label;
+  GtkLabel             *missing_label;
+  AdwPreferencesGroup  *settings_group;
+  AdwComboRow          *model_row;
+  AdwPreferencesGroup  *reference_group;
+  AdwActionRow         *reference_row;
+  GtkPicture           *reference_picture;
+  AdwPreferencesGroup  *captions_group;
+  AdwEntryRow          *caption_top;
+  AdwEntryRow          *caption_bottom;
+  GtkButton            *generate_button;
+  GtkButton            *cancel_button;
+  GtkWidget            *progress_box;
+  GtkProgressBar       *progress_bar;
+  GtkLabel             *elapsed_label;
+  GtkFlowBox           *results;
+  PxTokenPalette       *palette;
 };
 
 G_DEFINE_FINAL_TYPE (PxGeneratePage, px_generate_page, ADW_TYPE_BIN)
 
+static void update_preview (PxGeneratePage *self);
+static void start_generation (PxGeneratePage *self, gboolean bypass_cache);
+
+/* ---- messages ---- */
+
+static void
+show_toast (PxGeneratePage *self,
+            const char     *title)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+}
+
+static void
+show_banner (PxGeneratePage *self,
+             const char     *message,
+             BannerAction    action,
+             const char     *provider_id)
+{
+  self->banner_action = action;
+  g_free (self->banner_provider);
+  self->banner_provider = g_strdup (provider_id);
+  gtk_label_set_text (self->banner_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_button), action != BANNER_NONE);
+  if (action == BANNER_ADD_KEY)
+    gtk_button_set_label (self->banner_button, _("_Add Key…"));
+  else if (action == BANNER_RETRY)
+    gtk_button_set_label (self->banner_button, _("_Try Again"));
+  gtk_revealer_set_reveal_child (self->banner, TRUE);
+}
+
+static void
+hide_banner (PxGeneratePage *self)
+{
+  gtk_revealer_set_reveal_child (self->banner, FALSE);
+  gtk_label_set_text (self->banner_label, "");
+}
+
+/* ---- models and settings ---- */
+
+static const char *
+setting_title (const char *name)
+{
+  static const struct {
+    const char *name;
+    const char *title;
+  } titles[] = {
+    { "size", N_("Size") },
+    { "aspect_ratio", N_("Aspect Ratio") },
+    { "quality", N_("Quality") },
+    { "style", N_("Style") },
+    { "count", N_("Images") },
+    { "background", N_("Background") },
+    { "output_format", N_("Format") },
+    { "image_size", N_("Resolution") },
+    { "person_generation", N_("People") },
+    { "steps", N_("Steps") },
+    { "cfg_scale", N_("Prompt Strength") },
+    { "seed", N_("Seed") },
+    { "negative_prompt", N_("Negative Prompt") },
+    { "denoising_strength", N_("Reference Strength") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_str_equal (titles[i].name, name))
+      return _(titles[i].title);
+  return name;
+}
+
+static char *
+setting_value (GtkWidget *widget)
+{
+  if (ADW_IS_COMBO_ROW (widget))
+    {
+      GtkStringObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (widget));
+
+      return item ? g_strdup (gtk_string_object_get_string (item)) : NULL;
+    }
+  if (GTK_IS_SPIN_BUTTON (widget))
+    return g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget)));
+  if (GTK_IS_EDITABLE (widget))
+    return g_strdup (gtk_editable_get_text (GTK_EDITABLE (widget)));
+  return NULL;
+}
+
+static GHashTable *
+current_settings (PxGeneratePage *self)
+{
+  GHashTable *settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer name, widget;
+
+  g_hash_table_iter_init (&iter, self->setting_widgets);
+  while (g_hash_table_iter_next (&iter, &name, &widget))
+    {
+      char *value = setting_value (widget);
+
+      if (value != NULL)
+        g_hash_table_insert (settings, g_strdup (name), value);
+    }
+  return settings;
+}
+
+static gboolean
+save_state (gpointer data)
+{
+  PxGeneratePage *self = data;
+  g_autofree char *prompt = NULL;
+  g_autoptr(GHashTable) settings = NULL;
+  GVariantBuilder builder;
+  GHashTableIter iter;
+  gpointer name, value;
+
+  self->save_state_source = 0;
+  if (self->settings == NULL || self->restoring)
+    return G_SOURCE_REMOVE;
+
+  prompt = px_token_editor_get_text (self->editor);
+  g_settings_set_string (self->settings, "last-prompt", prompt);
+  if (self->model != NULL)
+    g_settings_set_string (self->settings, "last-model", self->model->id);
+  settings = current_settings (self);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  g_hash_table_iter_init (&iter, settings);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    g_variant_builder_add (&builder, "{ss}", name, value);
+  g_settings_set_value (self->settings, "last-settings", g_variant_builder_end (&builder));
+  if (px_token_palette_get_set (self->palette) != NULL)
+    g_settings_set_int64 (self->settings, "last-token-set", px_token_palette_get_set (self->palette)->id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+save_state_soon (PxGeneratePage *self)
+{
+  if (self->restoring)
+    return;
+  g_clear_handle_id (&self->save_state_source, g_source_remove);
+  self->save_state_source = g_timeout_add (SAVE_STATE_DELAY_MS, save_state, self);
+}
+
+static void
+on_setting_changed (PxGeneratePage *self)
+{
+  save_state_soon (self);
+}
+
+/* The rows for the chosen model's settings; values from wanted where the
+ * model takes them, else its defaults. */
+static void
+build_setting_rows (PxGeneratePage *self,
+                    GHashTable     *wanted)
+{
+  for (guint i = 0; i < self->setting_rows->len; i++)
+    adw_preferences_group_remove (self->settings_group, g_ptr_array_index (self->setting_rows, i));
+  g_ptr_array_set_size (self->setting_rows, 0);
+  g_hash_table_remove_all (self->setting_widgets);
+
+  for (guint i = 0; self->model != NULL && i < self->model->settings->len; i++)
+    {
+      const PxSettingSpec *spec = g_ptr_array_index (self->model->settings, i);
+      const char *value = wanted ? g_hash_table_lookup (wanted, spec->name) : NULL;
+      GtkWidget *row, *widget;
+
+      if (spec->kind == PX_SETTING_CHOICE)
+        {
+          g_autoptr(GtkStringList) list = gtk_string_list_new ((const char * const *) spec->values);
+          guint selected = 0;
+
+          row = widget = adw_combo_row_new ();
+          adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (list));
+          for (guint v = 0; spec->values[v] != NULL; v++)
+            if (g_strcmp0 (spec->values[v], value ? value : spec->default_value) == 0)
+              selected = v;
+          adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+          g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (on_setting_changed), self);
+        }
+      else if (spec->kind == PX_SETTING_INTEGER)
+        {
+          gint64 number = g_ascii_strtoll (value ? value : (spec->default_value ? spec->default_value : "0"), NULL, 10);
+
+          row = adw_action_row_new ();
+          widget = gtk_spin_button_new_with_range (spec->min, spec->max, 1);
+          gtk_widget_set_valign (widget, GTK_ALIGN_CENTER);
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget), CLAMP (number, spec->min, spec->max));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), widget);
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), widget);
+          g_signal_connect_swapped (widget, "value-changed", G_CALLBACK (on_setting_changed), self);
+        }
+      else
+        {
+          row = widget = adw_entry_row_new ();
+          gtk_editable_set_text (GTK_EDITABLE (row), value ? value : (spec->default_value ? spec->default_value : ""));
+          g_signal_connect_swapped (row, "changed", G_CALLBACK (on_setting_changed), self);
+        }
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), setting_title (spec->name));
+      gtk_widget_set_name (widget, spec->name);
+      adw_preferences_group_add (self->settings_group, row);
+      g_ptr_array_add (self->setting_rows, row);
+      g_hash_table_insert (self->setting_widgets, g_strdup (spec->name), widget);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->reference_group), self->model != NULL && self->model->reference_images > 0);
+}
+
+static void
+on_model_selected (PxGeneratePage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->model_row);
+  g_autoptr(GHashTable) keep = NULL;
+
+  if (self->models == NULL || selected >= self->models->len)
+    return;
+
+  /* Keep the values the new model also takes (a size both know, …). */
+  keep = current_settings (self);
+  self->model = g_ptr_array_index (self->models, selected);
+  build_setting_rows (self, keep);
+  update_preview (self);
+  save_state_soon (self);
+}
+
+gboolean
+px_generate_page_select_model (PxGeneratePage *self,
+                               const char     *model_id)
+{
+  g_return_val_if_fail (PX_IS_GENERATE_PAGE (self), FALSE);
+
+  for (guint i = 0; self->models != NULL && model_id != NULL && i < self->models->len; i++)
+    {
+      const PxModel *model = g_ptr_array_index (self->models, i);
+      g_autofree char *qualified = g_strdup_printf ("%s/%s", model->provider_id, model->id);
+
+      if (g_str_equal (model->id, model_id) || g_str_equal (qualified, model_id))
+        {
+          adw_combo_row_set_selected (self->model_row, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+apply_settings (PxGeneratePage *self,
+                GHashTable     *settings)
+{
+  build_setting_rows (self, settings);
+  save_state_soon (self);
+}
+
+/* ---- prompt and preview ---- */
+
+static void
+update_preview (PxGeneratePage *self)
+{
+  g_autofree char *template_text = px_token_editor_get_text (self->editor);
+  g_autoptr(GHashTable) values = px_token_set_to_table (px_token_palette_get_set (self->palette));
+  g_auto(GStrv) names = px_tokens_list_names (template_text, NULL);
+  g_autoptr(GPtrArray) tokens = px_tokens_parse (template_text, NULL);
+  g_autoptr(GStrvBuilder) missing = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) known = g_strv_builder_new ();
+  g_auto(GStrv) missing_names = NULL;
+  g_auto(GStrv) known_names = NULL;
+  g_autoptr(GError) error = NULL;
+  const PxTokenSet *set;
+
+  px_token_palette_ensure_tokens (self->palette, (const char * const *) names);
+  set = px_token_palette_get_set (self->palette);
+  for (guint i = 0; set != NULL && i < set->names->len; i++)
+    g_strv_builder_add (known, g_ptr_array_index (set->names, i));
+  known_names = g_strv_builder_end (known);
+  px_token_editor_set_known_tokens (self->editor, (const char * const *) known_names);
+
+  for (guint i = 0; tokens != NULL && i < tokens->len; i++)
+    {
+      PxToken *token = g_ptr_array_index (tokens, i);
+
+      if (token->default_value == NULL && !g_hash_table_contains (values, token->name))
+        g_strv_builder_add (missing, token->name);
+    }
+  missing_names = g_strv_builder_end (missing);
+  px_token_editor_set_missing (self->editor, (const char * const *) missing_names);
+
+  g_clear_pointer (&self->preview, g_free);
+  g_clear_pointer (&self->missing, g_free);
+  self->preview = px_tokens_resolve (template_text, values, self->model ? self->model->max_prompt_chars : 0, &error);
+  if (self->preview != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Sent as: %s"), self->preview);
+
+      gtk_label_set_text (self->preview_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->missing_label), FALSE);
+    }
+  else
+    {
+      gtk_label_set_text (self->preview_label, *template_text ? "" : _("Write a prompt. Type [ to insert a token."));
+      if (*template_text != '\0')
+        {
+          self->missing = g_strdup (error->message);
+          gtk_label_set_text (self->missing_label, self->missing);
+          gtk_widget_set_visible (GTK_WIDGET (self->missing_label), TRUE);
+        }
+      else
+        gtk_widget_set_visible (GTK_WIDGET (self->missing_label), FALSE);
+    }
+}
+
+static void
+on_prompt_changed (PxGeneratePage *self)
+{
+  update_preview (self);
+  save_state_soon (self);
+}
+
+static void
+on_palette_changed (PxGeneratePage *self)
+{
+  update_preview (self);
+  save_state_soon (self);
+}
+
+static void
+on_palette_insert (PxTokenPalette *palette,
+                   const char     *token_text,
+                   PxGeneratePage *self)
+{
+  px_token_editor_insert_token (self->editor, token_text);
+  gtk_widget_grab_focus (GTK_WIDGET (self->editor));
+}
+
+/* ---- keys ---- */
+
+typedef void (*KeyContinuation) (PxGeneratePage *self);
+
+typedef struct {
+  PxGeneratePage       *page;
+  const PxProviderInfo *info;
+  KeyContinuation       then;
+  char                 *key;
+} KeyRequest;
+
+static void
+key_request_free (KeyRequest *request)
+{
+  g_object_unref (request->page);
+  if (request->key != NULL)
+    memset (request->key, 0, strlen (request->key));
+  g_free (request->key);
+  g_free (request);
+}
+
+static void
+on_key_stored (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  KeyRequest *request = user_data;
+  PxGeneratePage *self = request->page;
+  g_autoptr(GError) error = NULL;
+
+  if (!px_credentials_store_finish (result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The key works for now, but it could not be kept in the keyring: %s"),
+                                                  error->message);
+
+      show_banner (self, message, BANNER_NONE, NULL);
+    }
+  else
+    hide_banner (self);
+  if (request->then != NULL)
+    request->then (self);
+  key_request_free (request);
+}
+
+static void
+on_key_dialog_response (AdwMessageDialog *dialog,
+                        const char       *response,
+                        KeyRequest       *request)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  gtk_editable_set_text (entry, "");
+  if (!g_str_equal (response, "save") || *key == '\0')
+    {
+      key_request_free (request);
+      return;
+    }
+  px_engine_set_api_key (request->page->engine, request->info->id, key);
+  px_credentials_store_async (request->info->id, request->info->name, key, NULL, on_key_stored, request);
+  memset (key, 0, strlen (key));
+}
+
+/* Asks for the key a provider needs and keeps it in the keyring. */
+static void
+ask_for_key (PxGeneratePage       *self,
+             const PxProviderInfo *info,
+             KeyContinuation       then)
+{
+  g_autofree char *heading = g_strdup_printf (_("Add an API Key for %s"), info->name);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
+                                              _("Pixmerge keeps it in your keyring and sends it only to this provider. "
+                                                "You can change or remove it in Preferences."));
+  GtkWidget *entry = gtk_password_entry_new ();
+  KeyRequest *request = g_new0 (KeyRequest, 1);
+
+  request->page = g_object_ref (self);
+  request->info = info;
+  request->then = then;
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("API key"), -1);
+  g_object_set (entry, "activates-default", TRUE, NULL);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save Key"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_key_dialog_response), request);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_key_found (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  KeyRequest *request = user_data;
+  PxGeneratePage *self = request->page;
+  g_autoptr(GError) error = NULL;
+
+  request->key = px_credentials_find_finish (result, &error);
+  if (request->key != NULL)
+    {
+      px_engine_set_api_key (self->engine, request->info->id, request->key);
+      if (request->then != NULL)
+        request->then (self);
+    }
+  else if (request->info->key_policy == PX_KEY_REQUIRED)
+    {
+      /* No keyring is not the end: the key can still be typed in. */
+      if (error != NULL)
+        show_banner (self, error->message, BANNER_NONE, NULL);
+      ask_for_key (self, request->info, request->then);
+    }
+  else if (request->then != NULL)
+    request->then (self);
+  key_request_free (request);
+}
+
+/* Runs then once the engine has the provider's key (looked up, or asked
+ * for), or straight away when it needs none. */
+static void
+with_key (PxGeneratePage       *self,
+          const PxProviderInfo *info,
+          KeyContinuation       then)
+{
+  KeyRequest *request;
+
+  if (info->key_policy == PX_KEY_NONE || px_engine_has_api_key (self->engine, info->id))
+    {
+      then (self);
+      return;
+    }
+  request = g_new0 (KeyRequest, 1);
+  request->page = g_object_ref (self);
+  request->info = info;
+  request->then = then;
+  px_credentials_find_async (info, NULL, on_key_found, request);
+}
+
+/* ---- results ---- */
+
+typedef struct {
+  PxLibrary           *library;
+  PxGenerationRequest *request;
+  PxGenerationResult  *result;
+  char                *feature;
+  GArray              *ids;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  g_object_unref (job->library);
+  px_generation_request_free (job->request);
+  px_generation_result_free (job->result);
+  g_free (job->feature);
+  g_array_unref (job->ids);
+  g_free (job);
+}
+
+static void
+save_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SaveJob *job = task_data;
+  GError *error = NULL;
+
+  for (guint i = 0; i < job->result->images->len; i++)
+    {
+      gint64 id = px_library_add_generation (job->library, job->request, job->result, i, job->feature, &error);
+
+      if (id == 0)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_array_append_val (job->ids, id);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_copy_clicked (GtkButton *button,
+                 GtkPicture *picture)
+{
+  GdkPaintable *paintable = gtk_picture_get_paintable (picture);
+
+  if (GDK_IS_TEXTURE (paintable))
+    {
+      gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (button)), GDK_TEXTURE (paintable));
+      show_toast (PX_GENERATE_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (button), PX_TYPE_GENERATE_PAGE)),
+                  _("Image copied"));
+    }
+}
+
+static void
+on_open_in_gallery (GtkButton *button,
+                    gpointer   user_data)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "image-id"));
+
+  gtk_widget_activate_action (GTK_WIDGET (button), "win.show-image", "x", id);
+}
+
+static void
+on_regenerate (GtkButton      *button,
+               PxGeneratePage *self)
+{
+  start_generation (self, TRUE);
+}
+
+static void
+on_saved_as (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(PxGeneratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not save the image: %s"), error->message);
+
+      show_banner (self, message, BANNER_NONE, NULL);
+    }
+  else
+    show_toast (self, _("Image saved"));
+}
+
+static void
+on_save_as_response (GtkNativeDialog *chooser,
+                     int              response,
+                     GtkWidget       *card)
+{
+  PxGeneratePage *self = PX_GENERATE_PAGE (gtk_widget_get_ancestor (card, PX_TYPE_GENERATE_PAGE));
+  g_autoptr(GFile) file = NULL;
+  GBytes *bytes = g_object_get_data (G_OBJECT (card), "bytes");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL && self != NULL)
+    /* Written beside and renamed over: a crash never leaves half a file. */
+    g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
+                                        on_saved_as, g_object_ref (self));
+  if (self != NULL)
+    g_clear_object (&self->chooser);
+}
+
+static void
+on_save_as_clicked (GtkButton *button,
+                    GtkWidget *card)
+{
+  PxGeneratePage *self = PX_GENERATE_PAGE (gtk_widget_get_ancestor (card, PX_TYPE_GENERATE_PAGE));
+  const char *mime = g_object_get_data (G_OBJECT (card), "mime-type");
+  g_autofree char *name = g_strdup_printf ("pixmerge-%s.%s",
+                                           (const char *) g_object_get_data (G_OBJECT (card), "name"),
+                                           g_strcmp0 (mime, "image/jpeg") == 0 ? "jpg" :
+                                           g_strcmp0 (mime, "image/webp") == 0 ? "webp" : "png");
+
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (_("Save Image"), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_as_response), card);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static GtkWidget *
+card_button (const char *icon,
+             const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
+
+static void caption_card (PxGeneratePage *self, GtkWidget *card);
+
+static void
+on_update_captions (GtkButton *button,
+                    GtkWidget *card)
+{
+  caption_card (PX_GENERATE_PAGE (gtk_widget_get_ancestor (card, PX_TYPE_GENERATE_PAGE)), card);
+}
+
+static void
+set_card_image (GtkWidget  *card,
+                GBytes     *bytes,
+                const char *mime_type)
+{
+  GtkPicture *picture = g_object_get_data (G_OBJECT (card), "picture");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (bytes, &error);
+
+  g_object_set_data_full (G_OBJECT (card), "bytes", g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  g_object_set_data_full (G_OBJECT (card), "mime-type", g_strdup (mime_type), g_free);
+  if (texture != NULL)
+    gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+  else
+    g_warning ("Could not show a result: %s", error->message);
+}
+
+static void
+add_result_card (PxGeneratePage *self,
+                 const PxImage  *image,
+                 GBytes         *raw,
+                 gint64          id,
+                 const char     *prompt)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *picture = gtk_picture_new ();
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *open = card_button ("image-x-generic-symbolic", _("Open in Gallery"));
+  GtkWidget *again = card_button ("view-refresh-symbolic", _("Regenerate"));
+  GtkWidget *copy = card_button ("edit-copy-symbolic", _("Copy Image"));
+  GtkWidget *save = card_button ("document-save-as-symbolic", _("Save As…"));
+
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_set_size_request (picture, 200, 200);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_widget_set_tooltip_text (picture, prompt);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, prompt, -1);
+  gtk_widget_set_margin_top (picture, 6);
+  g_object_set_data (G_OBJECT (card), "picture", picture);
+  g_object_set_data (G_OBJECT (card), "image-id", GSIZE_TO_POINTER ((gsize) id));
+  g_object_set_data_full (G_OBJECT (card), "name", g_strdup_printf ("%" G_GINT64_FORMAT, id), g_free);
+  if (raw != NULL)
+    g_object_set_data_full (G_OBJECT (card), "raw", g_bytes_ref (raw), (GDestroyNotify) g_bytes_unref);
+  set_card_image (card, image->bytes, image->mime_type);
+
+  g_object_set_data (G_OBJECT (open), "image-id", GSIZE_TO_POINTER ((gsize) id));
+  gtk_widget_set_sensitive (open, id > 0);
+  g_signal_connect (open, "clicked", G_CALLBACK (on_open_in_gallery), NULL);
+  g_signal_connect (again, "clicked", G_CALLBACK (on_regenerate), self);
+  g_signal_connect (copy, "clicked", G_CALLBACK (on_copy_clicked), picture);
+  g_signal_connect (save, "clicked", G_CALLBACK (on_save_as_clicked), card);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (buttons), open);
+  gtk_box_append (GTK_BOX (buttons), again);
+  gtk_box_append (GTK_BOX (buttons), copy);
+  gtk_box_append (GTK_BOX (buttons), save);
+  if (raw != NULL)
+    {
+      GtkWidget *captions = card_button ("format-text-bold-symbolic", _("Update Captions"));
+
+      g_signal_connect (captions, "clicked", G_CALLBACK (on_update_captions), card);
+      gtk_box_append (GTK_BOX (buttons), captions);
+    }
+
+  gtk_box_append (GTK_BOX (card), picture);
+  gtk_box_append (GTK_BOX (card), buttons);
+  gtk_flow_box_insert (self->results, card, 0);
+}
+
+typedef struct {
+  PxGeneratePage     *page;
+  PxGenerationResult *result;
+  GPtrArray          *raw;      /* GBytes before captions, or empty */
+  char               *prompt;
+} Shown;
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Shown *shown = user_data;
+  PxGeneratePage *self = shown->page;
+  SaveJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The image was generated but could not be saved to the library: %s "
+                                                    "Use Save As to keep it."), error->message);
+
+      show_banner (self, message, BANNER_NONE, NULL);
+    }
+
+  for (guint i = 0; i < shown->result->images->len; i++)
+    add_result_card (self, g_ptr_array_index (shown->result->images, i),
+                     i < shown->raw->len ? g_ptr_array_index (shown->raw, i) : NULL,
+                     i < job->ids->len ? g_array_index (job->ids, gint64, i) : 0, shown->prompt);
+
+  /* The Gallery shows it next time it is looked at. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.library-changed", NULL);
+  g_object_unref (shown->page);
+  g_ptr_array_unref (shown->raw);
+  g_free (shown->prompt);
+  g_free (shown);
+}
+
+static char *
+resolve_caption (PxGeneratePage *self,
+                 const char     *text)
+{
+  g_autoptr(GHashTable) values = px_token_set_to_table (px_token_palette_get_set (self->palette));
+  char *resolved = px_tokens_resolve (text, values, 0, NULL);
+
+  /* A caption with a missing token is drawn as written. */
+  return resolved ? resolved : g_strdup (text);
+}
+
+static GBytes *
+render_captions (PxGeneratePage  *self,
+                 GBytes          *image,
+                 const char      *mime_type,
+                 GError         **error)
+{
+  g_autofree char *top = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_top)));
+  g_autofree char *bottom = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_bottom)));
+
+  return px_meme_render (image, mime_type, top, bottom, error);
+}
+
+static gboolean
+is_meme (PxGeneratePage *self)
+{
+  return g_strcmp0 (self->feature, "meme") == 0;
+}
+
+/* Captions again, from the picture as generated; saved as a new image. */
+static void
+caption_card (PxGeneratePage *self,
+              GtkWidget      *card)
+{
+  GBytes *raw = g_object_get_data (G_OBJECT (card), "raw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) drawn = render_captions (self, raw, NULL, &error);
+  gint64 id, parent;
+
+  if (drawn == NULL)
+    {
+      show_banner (self, error->message, BANNER_NONE, NULL);
+      return;
+    }
+  set_card_image (card, drawn, "image/png");
+  parent = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (card), "image-id"));
+  id = self->library && parent > 0 ? px_library_add_derived (self->library, parent, drawn, "meme", &error) : 0;
+  if (id == 0)
+    {
+      if (error != NULL)
+        show_banner (self, error->message, BANNER_NONE, NULL);
+      return;
+    }
+  g_object_set_data (G_OBJECT (card), "image-id", GSIZE_TO_POINTER ((gsize) id));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.library-changed", NULL);
+  show_toast (self, _("Captions updated; the new picture is in the Gallery"));
+}
+
+/* ---- generating ---- */
+
+static gboolean
+tick (gpointer data)
+{
+  PxGeneratePage *self = data;
+  double seconds = (g_get_monotonic_time () - self->started_us) / (double) G_USEC_PER_SEC;
+  g_autofree char *text = g_strdup_printf (_("Generating with %s… %.1f s"), self->model ? self->model->name : "", seconds);
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  gtk_label_set_text (self->elapsed_label, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_running (PxGeneratePage *self,
+             gboolean        running)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
+  gtk_widget_set_visible (self->progress_box, running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.generate", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.cancel", running);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  if (running)
+    {
+      self->started_us = g_get_monotonic_time ();
+      self->tick_source = g_timeout_add (100, tick, self);
+      tick (self);
+    }
+  else
+    g_clear_object (&self->cancellable);
+}
+
+/* The engine takes its request; the page keeps a twin to save the result
+ * with its template and tokens. */
+typedef struct {
+  PxGeneratePage      *page;
+  PxGenerationRequest *request;
+} Running;
+
+static void
+on_generated (GObject      *source,
+              GAsyncResult *async_result,
+              gpointer      user_data)
+{
+  Running *running = user_data;
+  g_autoptr(PxGeneratePage) self = running->page;
+  g_autoptr(PxGenerationRequest) request = running->request;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxGenerationResult) result = px_engine_generate_finish (PX_ENGINE (source), async_result, &error);
+  g_autoptr(GTask) task = NULL;
+  Shown *shown;
+  SaveJob *job;
+
+  g_free (running);
+  set_running (self, FALSE);
+  if (result == NULL)
+    {
+      const PxModel *model = px_catalog_lookup_model (px_engine_get_catalog (self->engine), request->model_id, NULL);
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_CANCELLED))
+        show_toast (self, _("Generation cancelled"));
+      else if (g_error_matches (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH))
+        show_banner (self, error->message, BANNER_ADD_KEY, model ? model->provider_id : NULL);
+      else
+        show_banner (self, error->message, BANNER_RETRY, NULL);
+      return;
+    }
+
+  hide_banner (self);
+  shown = g_new0 (Shown, 1);
+  shown->page = g_object_ref (self);
+  shown->raw = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  shown->prompt = g_strdup (request->prompt);
+
+  /* Memes: the captioned picture is what the library keeps. */
+  if (is_meme (self))
+    for (guint i = 0; i < result->images->len; i++)
+      {
+        PxImage *image = g_ptr_array_index (result->images, i);
+        g_autoptr(GError) caption_error = NULL;
+        GBytes *drawn = render_captions (self, image->bytes, image->mime_type, &caption_error);
+
+        g_ptr_array_add (shown->raw, g_bytes_ref (image->bytes));
+        if (drawn == NULL)
+          {
+            show_banner (self, caption_error->message, BANNER_NONE, NULL);
+            continue;
+          }
+        g_bytes_unref (image->bytes);
+        image->bytes = drawn;
+        g_free (image->mime_type);
+        image->mime_type = g_strdup ("image/png");
+      }
+
+  job = g_new0 (SaveJob, 1);
+  job->library = g_object_ref (self->library);
+  job->request = g_steal_pointer (&request);
+  job->result = g_steal_pointer (&result);
+  job->feature = g_strdup (self->feature ? self->feature : "generate");
+  job->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  shown->result = job->result;
+
+  task = g_task_new (NULL, NULL, on_saved, shown);
+  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+  g_task_run_in_thread (task, save_in_thread);
+}
+
+static void
+add_settings_to_request (PxGeneratePage      *self,
+                         PxGenerationRequest *request)
+{
+  g_autoptr(GHashTable) settings = current_settings (self);
+  GHashTableIter iter;
+  gpointer name, value;
+
+  g_hash_table_iter_init (&iter, settings);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    px_generation_request_set_setting (request, name, value);
+}
+
+static PxGenerationRequest *
+make_request (PxGeneratePage *self,
+              const char     *template_text,
+              const char     *resolved,
+              GHashTable     *values)
+{
+  g_autofree char *qualified = g_strdup_printf ("%s/%s", self->model->provider_id, self->model->id);
+  PxGenerationRequest *request = px_generation_request_new (qualified, resolved);
+
+  px_generation_request_set_template (request, template_text, values);
+  add_settings_to_request (self, request);
+  request->bypass_cache = self->pending_regenerate;
+  if (self->reference != NULL && self->model->reference_images > 0)
+    px_generation_request_add_reference (request, self->reference, self->reference_mime);
+  return request;
+}
+
+static void
+run_generation (PxGeneratePage *self)
+{
+  g_autofree char *template_text = px_token_editor_get_text (self->editor);
+  g_autoptr(GHashTable) values = px_token_set_to_table (px_token_palette_get_set (self->palette));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *resolved = px_tokens_resolve (template_text, values, self->model->max_prompt_chars, &error);
+  Running *running;
+
+  if (resolved == NULL)
+    {
+      show_banner (self, error->message, BANNER_NONE, NULL);
+      return;
+    }
+
+  hide_banner (self);
+  running = g_new0 (Running, 1);
+  running->page = g_object_ref (self);
+  running->request = make_request (self, template_text, resolved, values);
+  self->cancellable = g_cancellable_new ();
+  set_running (self, TRUE);
+  px_engine_generate_async (self->engine, make_request (self, template_text, resolved, values), self->cancellable,
+                            on_generated, running);
+}
+
+static void
+start_generation (PxGeneratePage *self,
+                  gboolean        bypass_cache)
+{
+  const PxProviderInfo *info;
+
+  if (self->engine == NULL || self->model == NULL || self->cancellable != NULL)
+    return;
+
+  info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine), self->model->provider_id);
+  self->pending_regenerate = bypass_cache;
+  with_key (self, info, run_generation);
+}
+
+static void
+generate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  start_generation (PX_GENERATE_PAGE (widget), FALSE);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PxGeneratePage *self = PX_GENERATE_PAGE (widget);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static void
+on_banner_button (PxGeneratePage *self)
+{
+  const PxProviderInfo *info;
+
+  switch (self->banner_action)
+    {
+    case BANNER_ADD_KEY:
+      info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine), self->banner_provider);
+      if (info != NULL)
+        ask_for_key (self, info, NULL);
+      break;
+    case BANNER_RETRY:
+      hide_banner (self);
+      start_generation (self, FALSE);
+      break;
+    case BANNER_NONE:
+    default:
+      break;
+    }
+}
+
+/* ---- reference image ---- */
+
+static gboolean
+set_reference (PxGeneratePage  *self,
+               GBytes          *bytes,
+               GError         **error)
+{
+  g_autofree char *mime = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (!px_image_check (bytes, &mime, NULL, NULL, error))
+    return FALSE;
+  texture = gdk_texture_new_from_bytes (bytes, error);
+  if (texture == NULL)
+    return FALSE;
+
+  g_clear_pointer (&self->reference, g_bytes_unref);
+  self->reference = g_bytes_ref (bytes);
+  g_free (self->reference_mime);
+  self->reference_mime = g_steal_pointer (&mime);
+  gtk_picture_set_paintable (self->reference_picture, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->reference_picture), TRUE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->reference_row), _("Reference image"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.remove-reference", TRUE);
+  return TRUE;
+}
+
+static void
+remove_reference_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  PxGeneratePage *self = PX_GENERATE_PAGE (widget);
+
+  g_clear_pointer (&self->reference, g_bytes_unref);
+  g_clear_pointer (&self->reference_mime, g_free);
+  gtk_picture_set_paintable (self->reference_picture, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->reference_picture), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->reference_row), _("No reference image"));
+  gtk_widget_action_set_enabled (widget, "generate.remove-reference", FALSE);
+}
+
+static void
+load_reference_file (PxGeneratePage *self,
+                     GFile          *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, &error);
+
+  if (bytes == NULL || !set_reference (self, bytes, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not use %s as a reference image: %s"),
+                                                  g_file_peek_path (file), error->message);
+
+      show_banner (self, message, BANNER_NONE, NULL);
+    }
+}
+
+static gboolean
+on_reference_drop (GtkDropTarget  *target,
+                   const GValue   *value,
+                   double          x,
+                   double          y,
+                   PxGeneratePage *self)
+{
+  GSList *files = g_value_get_boxed (value);
+
+  if (files == NULL)
+    return FALSE;
+  load_reference_file (self, files->data);
+  return TRUE;
+}
+
+static void
+on_reference_chosen (GtkNativeDialog *chooser,
+                     int              response,
+                     PxGeneratePage  *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    load_reference_file (self, file);
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_reference_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  PxGeneratePage *self = PX_GENERATE_PAGE (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (_("Choose a Reference Image"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "image/webp");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_reference_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* ---- templates ---- */
+
+static PxTemplate *
+find_template (PxGeneratePage *self,
+               const char     *id)
+{
+  if (g_str_has_prefix (id, "preset:"))
+    {
+      for (guint i = 0; i < self->presets->len; i++)
+        if (g_str_equal (((PxTemplate *) g_ptr_array_index (self->presets, i))->preset_id, id + 7))
+          return g_ptr_array_index (self->presets, i);
+      return NULL;
+    }
+  for (guint i = 0; self->saved != NULL && i < self->saved->len; i++)
+    if (((PxTemplate *) g_ptr_array_index (self->saved, i))->row_id == g_ascii_strtoll (id, NULL, 10))
+      return g_ptr_array_index (self->saved, i);
+  return NULL;
+}
+
+static void
+apply (PxGeneratePage   *self,
+       const PxTemplate *template_)
+{
+  self->restoring = TRUE;
+  px_token_editor_set_text (self->editor, template_->prompt);
+  if (template_->model == NULL || !px_generate_page_select_model (self, template_->model))
+    build_setting_rows (self, template_->settings);
+  apply_settings (self, template_->settings);
+  g_free (self->feature);
+  self->feature = g_strdup (template_->feature);
+  gtk_editable_set_text (GTK_EDITABLE (self->caption_top), template_->caption_top ? template_->caption_top : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->caption_bottom), template_->caption_bottom ? template_->caption_bottom : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->captions_group), is_meme (self));
+  self->restoring = FALSE;
+  update_preview (self);
+  save_state_soon (self);
+}
+
+gboolean
+px_generate_page_apply_template (PxGeneratePage *self,
+                                 const char     *id)
+{
+  PxTemplate *template_;
+
+  g_return_val_if_fail (PX_IS_GENERATE_PAGE (self), FALSE);
+
+  template_ = find_template (self, id);
+  if (template_ == NULL)
+    return FALSE;
+  apply (self, template_);
+  return TRUE;
+}
+
+static void rebuild_templates (PxGeneratePage *self);
+
+static void
+reload_saved (PxGeneratePage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->saved, g_ptr_array_unref);
+  if (self->library != NULL)
+    self->saved = px_library_list_templates (self->library, &error);
+  if (error != NULL)
+    show_banner (self, error->message, BANNER_NONE, NULL);
+  rebuild_templates (self);
+}
+
+static PxTemplate *
+template_from_form (PxGeneratePage *self,
+                    const char     *name,
+                    const char     *category)
+{
+  g_autofree char *prompt = px_token_editor_get_text (self->editor);
+  PxTemplate *template_ = px_template_new (name, prompt);
+  g_autoptr(GHashTable) settings = current_settings (self);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_free (template_->category);
+  template_->category = g_strdup (category ? category : "");
+  template_->model = self->model ? g_strdup (self->model->id) : NULL;
+  template_->feature = g_strdup (self->feature);
+  g_hash_table_iter_init (&iter, settings);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (template_->settings, g_strdup (key), g_strdup (value));
+  if (is_meme (self))
+    {
+      template_->caption_top = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->caption_top)));
+      template_->caption_bottom = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->caption_bottom)));
+    }
+  return template_;
+}
+
+gboolean
+px_generate_page_save_template (PxGeneratePage  *self,
+                                const char      *name,
+                                const char      *category,
+                                GError         **error)
+{
+  g_autoptr(PxTemplate) template_ = NULL;
+
+  g_return_val_if_fail (PX_IS_GENERATE_PAGE (self), FALSE);
+
+  template_ = template_from_form (self, name, category);
+  if (self->library == NULL || px_library_save_template (self->library, template_, error) == 0)
+    return FALSE;
+  reload_saved (self);
+  return TRUE;
+}
+
+static void
+on_save_template_response (AdwMessageDialog *dialog,
+                           const char       *response,
+                           PxGeneratePage   *self)
+{
+  GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+  GtkEditable *name_entry = GTK_EDITABLE (gtk_widget_get_first_child (box));
+  GtkEditable *category_entry = GTK_EDITABLE (gtk_widget_get_next_sibling (GTK_WIDGET (name_entry)));
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (name_entry)));
+  g_autofree char *category = g_strstrip (g_strdup (gtk_editable_get_text (category_entry)));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "save"))
+    return;
+  if (*name == '\0')
+    name = (g_free (name), g_strdup (_("Untitled Template")));
+  if (!px_generate_page_save_template (self, name, category, &error))
+    show_banner (self, error->message, BANNER_NONE, NULL);
+  else
+    show_toast (self, _("Template saved"));
+}
+
+static void
+save_template_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PxGeneratePage *self = PX_GENERATE_PAGE (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Save as Template"),
+                                              _("The prompt, the model and its settings, under a name."));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *name = gtk_entry_new ();
+  GtkWidget *category = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (name), _("Name"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (category), _("Category, like Work"));
+  gtk_entry_set_activates_default (GTK_ENTRY (name), TRUE);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), category);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_save_template_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_template_activated (GtkListBox     *list,
+                       GtkListBoxRow  *row,
+                       PxGeneratePage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "template-id");
+
+  gtk_popover_popdown (self->templates_popover);
+  if (id != NULL)
+    px_generate_page_apply_template (self, id);
+}
+
+static void
+on_duplicate_template (GtkButton      *button,
+                       PxGeneratePage *self)
+{
+  PxTemplate *template_ = find_template (self, g_object_get_data (G_OBJECT (button), "template-id"));
+  g_autoptr(PxTemplate) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (template_ == NULL)
+    return;
+  copy = px_template_copy (template_);
+  copy->row_id = 0;
+  g_free (copy->name);
+  copy->name = g_strdup_printf (_("%s (copy)"), template_->name);
+  if (px_library_save_template (self->library, copy, &error) == 0)
+    show_banner (self, error->message, BANNER_NONE, NULL);
+  reload_saved (self);
+}
+
+static void
+on_undo_delete_template (AdwToast   *toast,
+                         PxTemplate *template_)
+{
+  PxGeneratePage *self = g_object_get_data (G_OBJECT (toast), "page");
+  g_autoptr(GError) error = NULL;
+
+  template_->row_id = 0;
+  if (px_library_save_template (self->library, template_, &error) == 0)
+    show_banner (self, error->message, BANNER_NONE, NULL);
+  reload_saved (self);
+}
+
+static void
+on_delete_template (GtkButton      *button,
+                    PxGeneratePage *self)
+{
+  PxTemplate *template_ = find_template (self, g_object_get_data (G_OBJECT (button), "template-id"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *overlay;
+  AdwToast *toast;
+
+  if (template_ == NULL || !px_library_delete_template (self->library, template_->row_id, &error))
+    {
+      if (error != NULL)
+        show_banner (self, error->message, BANNER_NONE, NULL);
+      return;
+    }
+
+  title = g_strdup_printf (_("“%s” deleted"), template_->name);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data (G_OBJECT (toast), "page", self);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo_delete_template),
+                         px_template_copy (template_), (GClosureNotify) (void (*) (void)) px_template_free, 0);
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (toast);
+  reload_saved (self);
+}
+
+static GtkWidget *
+template_row (PxGeneratePage   *self,
+              const PxTemplate *template_)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (template_->name);
+  GtkWidget *description = gtk_label_new (*template_->description ? template_->description : template_->prompt);
+  g_autofree char *id = template_->preset_id ? g_strconcat ("preset:", template_->preset_id, NULL)
+                                             : g_strdup_printf ("%" G_GINT64_FORMAT, template_->row_id);
+
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_xalign (GTK_LABEL (description), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (description), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (description), 40);
+  gtk_widget_add_css_class (description, "dim-label");
+  gtk_widget_add_css_class (description, "caption");
+  gtk_box_append (GTK_BOX (text), name);
+  gtk_box_append (GTK_BOX (text), description);
+  gtk_box_append (GTK_BOX (box), text);
+
+  if (template_->preset_id == NULL)
+    {
+      GtkWidget *duplicate = card_button ("edit-copy-symbolic", _("Duplicate Template"));
+      GtkWidget *remove = card_button ("user-trash-symbolic", _("Delete Template"));
+
+      g_object_set_data_full (G_OBJECT (duplicate), "template-id", g_strdup (id), g_free);
+      g_object_set_data_full (G_OBJECT (remove), "template-id", g_strdup (id), g_free);
+      g_signal_connect (duplicate, "clicked", G_CALLBACK (on_duplicate_template), self);
+      g_signal_connect (remove, "clicked", G_CALLBACK (on_delete_template), self);
+      gtk_widget_set_valign (duplicate, GTK_ALIGN_CENTER);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (box), duplicate);
+      gtk_box_append (GTK_BOX (box), remove);
+    }
+
+  g_object_set_data_full (G_OBJECT (row), "template-id", g_steal_pointer (&id), g_free);
+  g_object_set_data_full (G_OBJECT (row), "category",
+                          g_strdup (*template_->category ? template_->category : _("Uncategorized")), g_free);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+static void
+category_header (GtkListBoxRow *row,
+                 GtkListBoxRow *before,
+                 gpointer       user_data)
+{
+  const char *category = g_object_get_data (G_OBJECT (row), "category");
+  gboolean preset = g_str_has_prefix (g_object_get_data (G_OBJECT (row), "template-id"), "preset:");
+  gboolean preset_before = before && g_str_has_prefix (g_object_get_data (G_OBJECT (before), "template-id"), "preset:");
+  GtkWidget *header;
+
+  if (before != NULL && preset == preset_before && g_strcmp0 (category, g_object_get_data (G_OBJECT (before), "category")) == 0)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  header = gtk_label_new (preset ? category : g_strdup_printf ("%s — %s", _("Yours"), category));
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_set_margin_start (header, 6);
+  gtk_widget_set_margin_top (header, 8);
+  gtk_widget_set_margin_bottom (header, 2);
+  gtk_list_box_row_set_header (row, header);
+}
+
+static void
+rebuild_templates (PxGeneratePage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->templates_list))) != NULL)
+    gtk_list_box_remove (self->templates_list, child);
+
+  /* The user's first, then the presets, each by category. */
+  for (guint i = 0; self->saved != NULL && i < self->saved->len; i++)
+    gtk_list_box_append (self->templates_list, template_row (self, g_ptr_array_index (self->saved, i)));
+  for (guint i = 0; i < self->presets->len; i++)
+    {
+      const PxTemplate *preset = g_ptr_array_index (self->presets, i);
+      gboolean earlier = FALSE;
+
+      for (guint j = 0; j < i; j++)
+        earlier |= g_str_equal (((PxTemplate *) g_ptr_array_index (self->presets, j))->category, preset->category);
+      if (earlier)
+        continue;
+      for (guint j = i; j < self->presets->len; j++)
+        if (g_str_equal (((PxTemplate *) g_ptr_array_index (self->presets, j))->category, preset->category))
+          gtk_list_box_append (self->templates_list, template_row (self, g_ptr_array_index (self->presets, j)));
+    }
+}
+
+static void
+on_templates_imported (GtkNativeDialog *chooser,
+                       int              response,
+                       PxGeneratePage  *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+  guint saved = 0;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->chooser);
+  if (file == NULL)
+    return;
+
+  if (!g_file_load_contents (file, NULL, &data, &length, NULL, &error) ||
+      (templates = px_templates_from_json (data, length, &error)) == NULL)
+    {
+      show_banner (self, error->message, BANNER_NONE, NULL);
+      return;
+    }
+  for (guint i = 0; i < templates->len; i++)
+    if (px_library_save_template (self->library, g_ptr_array_index (templates, i), &error) != 0)
+      saved++;
+  reload_saved (self);
+  if (error != NULL)
+    show_banner (self, error->message, BANNER_NONE, NULL);
+  else
+    {
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u template",
+                                                             "Imported %u templates", saved), saved);
+
+      show_toast (self, title);
+    }
+}
+
+static void
+on_templates_exported (GtkNativeDialog *chooser,
+                       int              response,
+                       PxGeneratePage  *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->chooser);
+  if (file == NULL || self->saved == NULL)
+    return;
+
+  json = px_templates_to_json (self->saved);
+  if (!g_file_replace_contents (file, json, strlen (json), NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL,
+                                &error))
+    show_banner (self, error->message, BANNER_NONE, NULL);
+  else
+    show_toast (self, _("Templates exported"));
+}
+
+static void
+templates_file_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  PxGeneratePage *self = PX_GENERATE_PAGE (widget);
+  gboolean import = g_str_equal (action_name, "generate.import-templates");
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_popover_popdown (self->templates_popover);
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (import ? _("Import Templates") : _("Export Templates"),
+                                               GTK_WINDOW (gtk_widget_get_root (widget)),
+                                               import ? GTK_FILE_CHOOSER_ACTION_OPEN : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               import ? _("_Import") : _("_Export"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Pixmerge templates (JSON)"));
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  if (!import)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "pixmerge-templates.json");
+  g_signal_connect (self->chooser, "response", G_CALLBACK (import ? on_templates_imported : on_templates_exported), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+build_templates_popover (PxGeneratePage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *import = gtk_button_new_with_mnemonic (_("_Import…"));
+  GtkWidget *export = gtk_button_new_with_mnemonic (_("_Export Yours…"));
+
+  self->templates_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_header_func (self->templates_list, category_header, NULL, NULL);
+  gtk_list_box_set_activate_on_single_click (self->templates_list, TRUE);
+  g_signal_connect (self->templates_list, "row-activated", G_CALLBACK (on_template_activated), self);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 360);
+  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scroller), 380);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->templates_list));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (import), "generate.import-templates");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "generate.export-templates");
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (buttons), import);
+  gtk_box_append (GTK_BOX (buttons), export);
+  gtk_box_append (GTK_BOX (box), scroller);
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  self->templates_popover = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_child (self->templates_popover, box);
+  gtk_menu_button_set_popover (self->templates_button, GTK_WIDGET (self->templates_popover));
+}
+
+/* ---- prompt helper ---- */
+
+static void
+on_rewrite_text (PxPromptHelper *helper,
+                 const char     *text,
+                 PxGeneratePage *self)
+{
+  g_string_append (self->rewrite, text);
+  gtk_label_set_text (self->improve_label, self->rewrite->str);
+}
+
+static void
+on_improved (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(PxGeneratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rewrite = px_prompt_helper_improve_finish (PX_PROMPT_HELPER (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->helper_cancellable);
+  self->rewrite_ok = rewrite != NULL;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->improve_accept), self->rewrite_ok);
+  if (rewrite != NULL)
+    {
+      g_string_assign (self->rewrite, rewrite);
+      gtk_label_set_text (self->improve_label, rewrite);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->improve_label), "error");
+    }
+  else
+    {
+      gtk_label_set_text (self->improve_label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->improve_label), "error");
+    }
+}
+
+static const PxProviderInfo *
+helper_provider (PxGeneratePage *self)
+{
+  PxCatalog *catalog = px_engine_get_catalog (self->engine);
+  const PxProviderInfo *info = self->model ? px_catalog_lookup_provider (catalog, self->model->provider_id) : NULL;
+
+  /* The chosen model's provider when it has a text model, else OpenAI's. */
+  if (info == NULL || info->text_model == NULL)
+    info = px_catalog_lookup_provider (catalog, "openai");
+  return info;
+}
+
+static void
+run_improve (PxGeneratePage *self)
+{
+  g_autofree char *prompt = px_token_editor_get_text (self->editor);
+
+  g_cancellable_cancel (self->helper_cancellable);
+  g_clear_object (&self->helper_cancellable);
+  self->helper_cancellable = g_cancellable_new ();
+  g_string_truncate (self->rewrite, 0);
+  self->rewrite_ok = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->improve_accept), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->improve_label), "error");
+  gtk_label_set_text (self->improve_label, _("Rewriting…"));
+  px_prompt_helper_improve_async (self->helper, helper_provider (self)->id, prompt, self->helper_cancellable,
+                                  on_improved, g_object_ref (self));
+}
+
+static void
+on_improve_shown (PxGeneratePage *self)
+{
+  g_autofree char *prompt = px_token_editor_get_text (self->editor);
+
+  if (self->helper == NULL)
+    return;
+  if (*g_strstrip (prompt) == '\0')
+    {
+      gtk_label_set_text (self->improve_label, _("Write a prompt first."));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->improve_accept), FALSE);
+      return;
+    }
+  with_key (self, helper_provider (self), run_improve);
+}
+
+static void
+on_improve_closed (PxGeneratePage *self)
+{
+  g_cancellable_cancel (self->helper_cancellable);
+  g_clear_object (&self->helper_cancellable);
+}
+
+static void
+on_improve_accept (PxGeneratePage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->editor));
+
+  if (!self->rewrite_ok)
+    return;
+  /* One undoable step: Ctrl+Z brings the old prompt back. */
+  gtk_text_buffer_begin_user_action (buffer);
+  px_token_editor_set_text (self->editor, self->rewrite->str);
+  gtk_text_buffer_end_user_action (buffer);
+  gtk_popover_popdown (self->improve_popover);
+}
+
+static void
+on_improve_reject (PxGeneratePage *self)
+{
+  gtk_popover_popdown (self->improve_popover);
+}
+
+static void
+build_improve_popover (PxGeneratePage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *reject = gtk_button_new_with_mnemonic (_("_Keep Mine"));
+
+  self->improve_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->improve_label, TRUE);
+  gtk_label_set_xalign (self->improve_label, 0);
+  gtk_label_set_selectable (self->improve_label, TRUE);
+  gtk_label_set_max_width_chars (self->improve_label, 50);
+  gtk_label_set_width_chars (self->improve_label, 40);
+  self->improve_accept = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Use This Prompt")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->improve_accept), "suggested-action");
+  g_signal_connect_swapped (self->improve_accept, "clicked", G_CALLBACK (on_improve_accept), self);
+  g_signal_connect_swapped (reject, "clicked", G_CALLBACK (on_improve_reject), self);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (buttons), reject);
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->improve_accept));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->improve_label));
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  self->improve_popover = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_child (self->improve_popover, box);
+  g_signal_connect_swapped (self->improve_popover, "show", G_CALLBACK (on_improve_shown), self);
+  g_signal_connect_swapped (self->improve_popover, "closed", G_CALLBACK (on_improve_closed), self);
+  gtk_menu_button_set_popover (self->improve_button, GTK_WIDGET (self->improve_popover));
+}
+
+/* ---- setup ---- */
+
+void
+px_generate_page_set_application (PxGeneratePage *self,
+                                  PxApplication  *application)
+{
+  const GError *library_error = NULL;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GVariant) last_settings = NULL;
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *last_model = NULL;
+  g_autofree char *last_prompt = NULL;
+  GPtrArray *models;
+  GVariantIter iter;
+  const char *key, *value;
+
+  g_return_if_fail (PX_IS_GENERATE_PAGE (self));
+
+  self->application = application;
+  self->settings = g_object_ref (px_application_get_settings (application));
+  self->engine = g_object_ref (px_application_get_engine (application));
+  self->library = px_application_get_library (application, &library_error);
+  if (self->library != NULL)
+    g_object_ref (self->library);
+  self->helper = px_prompt_helper_new (self->engine);
+  g_signal_connect (self->helper, "text-received", G_CALLBACK (on_rewrite_text), self);
+
+  self->restoring = TRUE;
+  models = px_catalog_get_models (px_engine_get_catalog (self->engine));
+  self->models = g_ptr_array_new ();
+  for (guint i = 0; i < models->len; i++)
+    {
+      const PxModel *model = g_ptr_array_index (models, i);
+      const PxProviderInfo *info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine), model->provider_id);
+      g_autofree char *label = g_strdup_printf ("%s · %s", model->name, info ? info->name : model->provider_id);
+
+      g_ptr_array_add (self->models, (gpointer) model);
+      gtk_string_list_append (names, label);
+    }
+  adw_combo_row_set_model (self->model_row, G_LIST_MODEL (names));
+
+  last_model = g_settings_get_string (self->settings, "last-model");
+  if (*last_model == '\0')
+    last_model = (g_free (last_model), g_settings_get_string (self->settings, "default-model"));
+  if (!px_generate_page_select_model (self, last_model))
+    adw_combo_row_set_selected (self->model_row, 0);
+  self->model = g_ptr_array_index (self->models, MIN (adw_combo_row_get_selected (self->model_row), self->models->len - 1));
+  last_settings = g_settings_get_value (self->settings, "last-settings");
+  g_variant_iter_init (&iter, last_settings);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    g_hash_table_insert (wanted, g_strdup (key), g_strdup (value));
+  build_setting_rows (self, wanted);
+
+  px_token_palette_set_library (self->palette, self->library, g_settings_get_int64 (self->settings, "last-token-set"));
+  last_prompt = g_settings_get_string (self->settings, "last-prompt");
+  px_token_editor_set_text (self->editor, last_prompt);
+  self->restoring = FALSE;
+
+  reload_saved (self);
+  update_preview (self);
+  if (self->library == NULL)
+    show_banner (self, library_error ? library_error->message : _("The library could not be opened."), BANNER_NONE, NULL);
+}
+
+/* An image from the library back on the page: its template, its token
+ * values (as a new token set, so no set of the user's is overwritten), its
+ * model and settings. */
+void
+px_generate_page_reuse (PxGeneratePage       *self,
+                        const PxLibraryImage *image)
+{
+  g_autoptr(PxTemplate) template_ = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  PxTokenSet *set;
+
+  g_return_if_fail (PX_IS_GENERATE_PAGE (self));
+
+  template_ = px_template_new ("", *image->template_prompt ? image->template_prompt : image->prompt);
+  template_->model = g_strdup (image->model);
+  template_->feature = g_strdup (image->feature);
+  px_template_set_settings_json (template_, image->settings_json);
+  g_hash_table_remove (template_->settings, "n");
+
+  name = g_strdup_printf (_("Image %" G_GINT64_FORMAT), image->id);
+  set = px_token_set_new (name);
+  px_token_set_load_json (set, image->tokens_json);
+  g_free (set->name);
+  set->name = g_steal_pointer (&name);
+  if (set->names->len > 0)
+    {
+      if (!px_token_palette_add_set (self->palette, set, &error))
+        {
+          px_token_set_free (set);
+          show_banner (self, error->message, BANNER_NONE, NULL);
+        }
+    }
+  else
+    px_token_set_free (set);
+  apply (self, template_);
+}
+
+gboolean
+px_generate_page_is_running (PxGeneratePage *self)
+{
+  return self->cancellable != NULL;
+}
+
+PxTokenEditor *
+px_generate_page_get_editor (PxGeneratePage *self)
+{
+  return self->editor;
+}
+
+PxTokenPalette *
+px_generate_page_get_palette (PxGeneratePage *self)
+{
+  return self->palette;
+}
+
+const char *
+px_generate_page_get_preview (PxGeneratePage *self)
+{
+  return self->preview;
+}
+
+const char *
+px_generate_page_get_missing (PxGeneratePage *self)
+{
+  return self->missing;
+}
+
+const char *
+px_generate_page_get_banner (PxGeneratePage *self)
+{
+  return gtk_revealer_get_reveal_child (self->banner) ? gtk_label_get_text (self->banner_label) : NULL;
+}
+
+GPtrArray *
+px_generate_page_get_saved_templates (PxGeneratePage *self)
+{
+  return self->saved;
+}
+
+guint
+px_generate_page_get_n_results (PxGeneratePage *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->results)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+/* index 0 is the newest. */
+gint64
+px_generate_page_get_result_id (PxGeneratePage *self,
+                                guint           index)
+{
+  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (self->results, index);
+
+  if (child == NULL)
+    return 0;
+  return GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (gtk_flow_box_child_get_child (child)), "image-id"));
+}
+
 static void
 px_generate_page_dispose (GObject *object)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), PX_TYPE_GENERATE_PAGE);
+  PxGeneratePage *self = PX_GENERATE_PAGE (object);
+
+  if (self->save_state_source != 0)
+    {
+      g_clear_handle_id (&self->save_state_source, g_source_remove);
+      save_state (self);
+    }
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->helper_cancellable != NULL)
+    g_cancellable_cancel (self->helper_cancellable);
+  g_clear_object (&self->helper_cancellable);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PX_TYPE_GENERATE_PAGE);
+  g_clear_object (&self->helper);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->library);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->models, g_ptr_array_unref);
+  g_clear_pointer (&self->setting_widgets, g_hash_table_unref);
+  g_clear_pointer (&self->setting_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->reference, g_bytes_unref);
+  g_clear_pointer (&self->reference_mime, g_free);
+  g_clear_pointer (&self->feature, g_free);
+  g_clear_pointer (&self->preview, g_free);
+  g_clear_pointer (&self->missing, g_free);
+  g_clear_pointer (&self->banner_provider, g_free);
+  g_clear_pointer (&self->presets, g_ptr_array_unref);
+  g_clear_pointer (&self->saved, g_ptr_array_unref);
+  if (self->rewrite != NULL)
+    g_string_free (g_steal_pointer (&self->rewrite), TRUE);
 
   G_OBJECT_CLASS (px_generate_page_parent_class)->dispose (object);
 }
@@ -26,11 +2011,84 @@ px_generate_page_class_init (PxGeneratePageClass *klass)
 
   object_class->dispose = px_generate_page_dispose;
 
+  g_type_ensure (PX_TYPE_TOKEN_EDITOR);
+  g_type_ensure (PX_TYPE_TOKEN_PALETTE);
+
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-generate-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, banner);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, templates_button);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, improve_button);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, editor);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, preview_label);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, missing_label);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, settings_group);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, model_row);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, reference_group);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, reference_row);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, reference_picture);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, captions_group);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, caption_top);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, caption_bottom);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, elapsed_label);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, results);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, palette);
+  gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_banner_button);
+  gtk_widget_class_bind_template_callback (widget_class, hide_banner);
+
+  gtk_widget_class_install_action (widget_class, "generate.generate", NULL, generate_action);
+  gtk_widget_class_install_action (widget_class, "generate.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "generate.save-template", NULL, save_template_action);
+  gtk_widget_class_install_action (widget_class, "generate.import-templates", NULL, templates_file_action);
+  gtk_widget_class_install_action (widget_class, "generate.export-templates", NULL, templates_file_action);
+  gtk_widget_class_install_action (widget_class, "generate.choose-reference", NULL, choose_reference_action);
+  gtk_widget_class_install_action (widget_class, "generate.remove-reference", NULL, remove_reference_action);
 }
 
 static void
 px_generate_page_init (PxGeneratePage *self)
 {
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->setting_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->setting_rows = g_ptr_array_new ();
+  self->rewrite = g_string_new (NULL);
+  self->presets = px_templates_get_presets ();
+
+  /* In the capture phase: the prompt editor would take Ctrl+Return and
+   * Escape for itself. */
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>Return"),
+                                                          gtk_named_action_new ("generate.generate")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>KP_Enter"),
+                                                          gtk_named_action_new ("generate.generate")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("Escape"),
+                                                          gtk_named_action_new ("generate.cancel")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  g_signal_connect (drop, "drop", G_CALLBACK (on_reference_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->reference_group), GTK_EVENT_CONTROLLER (drop));
+
+  g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->editor)), "changed",
+                            G_CALLBACK (on_prompt_changed), self);
+  g_signal_connect_swapped (self->palette, "changed", G_CALLBACK (on_palette_changed), self);
+  g_signal_connect (self->palette, "insert-token", G_CALLBACK (on_palette_insert), self);
+
+  build_templates_popover (self);
+  build_improve_popover (self);
+  rebuild_templates (self);
+  set_running (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.remove-reference", FALSE);
 }

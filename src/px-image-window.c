@@ -101,6 +101,20 @@ copy_prompt_action (GtkWidget  *widget,
   show_toast (self, _("Prompt copied"));
 }
 
+/* The main window puts it on the Generate page. */
+static void
+reuse_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PxImageWindow *self = PX_IMAGE_WINDOW (widget);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (parent != NULL &&
+      gtk_widget_activate_action (GTK_WIDGET (parent), "win.reuse-image", "x", self->image->id))
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
 static void
 copy_image_action (GtkWidget  *widget,
                    const char *action_name,
@@ -317,6 +331,7 @@ px_image_window_class_init (PxImageWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, cost_row);
 
   gtk_widget_class_install_action (widget_class, "image.copy-prompt", NULL, copy_prompt_action);
+  gtk_widget_class_install_action (widget_class, "image.reuse", NULL, reuse_action);
   gtk_widget_class_install_action (widget_class, "image.copy-image", NULL, copy_image_action);
   gtk_widget_class_install_action (widget_class, "image.show-in-files", NULL, show_in_files_action);
   gtk_widget_class_install_action (widget_class, "image.save-as", NULL, save_as_action);

@@ -24,6 +24,8 @@ struct _PxWindow
   AdwWindowTitle       *page_title;
   AdwToastOverlay      *toast_overlay;
   PxGalleryPage        *gallery_page;
+  PxGeneratePage       *generate_page;
+  PxApplication        *application;
 };
 
 G_DEFINE_FINAL_TYPE (PxWindow, px_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -49,7 +51,9 @@ px_window_new (PxApplication *application)
   library = px_application_get_library (application, &error);
   self = g_object_new (PX_TYPE_WINDOW, "application", application, NULL);
 
+  self->application = application;
   px_gallery_page_set_library (self->gallery_page, library, error);
+  px_generate_page_set_application (self->generate_page, application);
   return self;
 }
 
@@ -124,6 +128,47 @@ on_back_clicked (PxWindow  *self,
                  GtkButton *button)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* A library image in the Gallery, with its details open. */
+static void
+show_image_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PxWindow *self = PX_WINDOW (widget);
+
+  px_window_set_page (self, "gallery");
+  px_gallery_page_show_image (self->gallery_page, g_variant_get_int64 (parameter));
+}
+
+static void
+reuse_image_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PxWindow *self = PX_WINDOW (widget);
+  PxLibrary *library = px_application_get_library (self->application, NULL);
+  g_autoptr(PxLibraryImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (library == NULL || (image = px_library_get_image (library, g_variant_get_int64 (parameter), &error)) == NULL)
+    {
+      if (error != NULL)
+        px_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+  px_generate_page_reuse (self->generate_page, image);
+  px_window_set_page (self, "generate");
+}
+
+/* Something added images: the Gallery reads the library again. */
+static void
+library_changed_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  px_gallery_page_reload (PX_WINDOW (widget)->gallery_page);
 }
 
 static void
@@ -225,10 +270,14 @@ px_window_class_init (PxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxWindow, page_title);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, gallery_page);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, generate_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-image", "x", show_image_action);
+  gtk_widget_class_install_action (widget_class, "win.reuse-image", "x", reuse_image_action);
+  gtk_widget_class_install_action (widget_class, "win.library-changed", NULL, library_changed_action);
 }
 
 static void

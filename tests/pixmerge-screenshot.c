@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include "px-fake-provider.h"
+#include "px-generate-page.h"
 #include "px-image-window.h"
 #include "px-paths.h"
 #include "px-snapshot.h"
@@ -16,6 +18,7 @@ static int height = 720;
 static int settle_ms = 400;
 static char *library_dir;
 static int open_image = -1;
+static gboolean generate;
 
 static const GOptionEntry options[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, "Use the library in DIR", "DIR" },
@@ -23,6 +26,7 @@ static const GOptionEntry options[] = {
   { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height (default 720)", "PX" },
   { "settle", 0, 0, G_OPTION_ARG_INT, &settle_ms, "Milliseconds to wait after the first frame (default 400)", "MS" },
   { "open-image", 0, 0, G_OPTION_ARG_INT, &open_image, "Gallery: capture the detail view of the image at POSITION", "POSITION" },
+  { "generate", 0, 0, G_OPTION_ARG_NONE, &generate, "Generate: run one real generation against the bundled fake provider first", NULL },
   { NULL }
 };
 
@@ -43,6 +47,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(PxApplication) app = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(PxFakeProvider) fake = NULL;
   g_autofree char *pages = NULL;
   const char *page, *out;
   PxWindow *window;
@@ -80,6 +85,28 @@ main (int   argc,
       return 1;
     }
 
+  /* The fake speaks the providers' wire formats on 127.0.0.1; the app is
+   * pointed at it the way build-aux/run --demo does, by address and key. */
+  if (generate)
+    {
+      g_autofree char *openai = NULL;
+
+      fake = px_fake_provider_new (0, "screenshot-key-4d2a", &error);
+      if (fake == NULL)
+        {
+          g_printerr ("pixmerge-screenshot: %s\n", error->message);
+          return 1;
+        }
+      px_fake_provider_set_latency (fake, 300);
+      openai = g_strconcat (px_fake_provider_get_url (fake), "/v1", NULL);
+      g_setenv ("PIXMERGE_OPENAI_BASE_URL", openai, TRUE);
+      g_setenv ("PIXMERGE_GEMINI_BASE_URL", px_fake_provider_get_url (fake), TRUE);
+      g_setenv ("PIXMERGE_VERTEX_BASE_URL", px_fake_provider_get_url (fake), TRUE);
+      g_setenv ("OPENAI_API_KEY", "screenshot-key-4d2a", TRUE);
+      g_setenv ("GEMINI_API_KEY", "screenshot-key-4d2a", TRUE);
+      g_setenv ("GOOGLE_API_KEY", "screenshot-key-4d2a", TRUE);
+    }
+
   app = px_test_ui_application ();
   window = px_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
@@ -106,6 +133,30 @@ main (int   argc,
     {
       g_printerr ("pixmerge-screenshot: the window was never drawn\n");
       return 1;
+    }
+
+  if (generate)
+    {
+      PxGeneratePage *generate_page = PX_GENERATE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window),
+                                                                                  PX_TYPE_GENERATE_PAGE, NULL));
+      PxTokenPalette *palette = px_generate_page_get_palette (generate_page);
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+      px_token_editor_set_text (px_generate_page_get_editor (generate_page),
+                                "Professional portrait of [FIRSTNAME] from [COMPANY], studio light");
+      px_token_palette_set_value (palette, "FIRSTNAME", "Ada");
+      px_token_palette_set_value (palette, "COMPANY", "Acme");
+      gtk_widget_activate_action (GTK_WIDGET (generate_page), "generate.generate", NULL);
+      while (px_generate_page_get_n_results (generate_page) == 0 && px_generate_page_get_banner (generate_page) == NULL &&
+             g_get_monotonic_time () < deadline)
+        px_test_ui_spin (50);
+      if (px_generate_page_get_n_results (generate_page) == 0)
+        {
+          g_printerr ("pixmerge-screenshot: the generation did not finish: %s\n",
+                      px_generate_page_get_banner (generate_page) ? px_generate_page_get_banner (generate_page) : "timed out");
+          return 1;
+        }
+      px_test_ui_wait_for_draw (GTK_WIDGET (window), settle_ms);
     }
 
   if (open_image >= 0)

@@ -720,6 +720,57 @@ px_library_add_generation (PxLibrary                 *self,
   return insert_image (self, &row, stored, error);
 }
 
+/* A new image made from a library image on this computer (meme captions,
+ * edits): the parent's prompt, tokens and model, its own pixels, no cost,
+ * and the parent recorded. */
+gint64
+px_library_add_derived (PxLibrary   *self,
+                        gint64       parent_id,
+                        GBytes      *bytes,
+                        const char  *feature,
+                        GError     **error)
+{
+  g_autoptr(PxLibraryImage) parent = NULL;
+  g_autofree char *mime_type = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  Row row = { 0, };
+  int width, height;
+
+  g_return_val_if_fail (PX_IS_LIBRARY (self), 0);
+
+  parent = px_library_get_image (self, parent_id, error);
+  if (parent == NULL || !px_image_check (bytes, &mime_type, &width, &height, error))
+    return 0;
+
+  if (g_strcmp0 (mime_type, "image/png") == 0)
+    {
+      const char *keys[] = { "Description", "pixmerge:prompt", "pixmerge:template", "pixmerge:model",
+                             "pixmerge:tokens", "pixmerge:settings", NULL };
+      const char *values[] = { parent->prompt, parent->prompt, parent->template_prompt, parent->model,
+                               parent->tokens_json, parent->settings_json, NULL };
+
+      stored = px_png_add_text (bytes, keys, values);
+    }
+  if (stored == NULL)
+    stored = g_bytes_ref (bytes);
+
+  row.template_prompt = parent->template_prompt;
+  row.prompt = parent->prompt;
+  row.revised_prompt = parent->revised_prompt;
+  row.provider = parent->provider;
+  row.model = parent->model;
+  row.tokens_json = parent->tokens_json;
+  row.settings_json = parent->settings_json;
+  row.mime_type = mime_type;
+  row.width = width;
+  row.height = height;
+  row.feature = feature ? feature : parent->feature;
+  row.parent_id = parent_id;
+  row.batch_id = parent->batch_id;
+
+  return insert_image (self, &row, stored, error);
+}
+
 gint64
 px_library_import_file (PxLibrary   *self,
                         const char  *path,

@@ -90,6 +90,11 @@ gint64          px_library_add_generation (PxLibrary      *self,
                                           guint            image_index,
                                           const char      *feature,
                                           GError         **error);
+gint64          px_library_add_derived   (PxLibrary       *self,
+                                          gint64           parent_id,
+                                          GBytes          *bytes,
+                                          const char      *feature,
+                                          GError         **error);
 gint64          px_library_import_file   (PxLibrary       *self,
                                           const char      *path,
                                           GError         **error);

@@ -102,7 +102,8 @@ append_png (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* The image with its captions, as PNG; either caption may be empty. */
+/* The image with its captions, as PNG; either caption may be empty;
+ * mime_type may be NULL. */
 GBytes *
 px_meme_render (GBytes      *image,
                 const char  *mime_type,
@@ -112,6 +113,7 @@ px_meme_render (GBytes      *image,
 {
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autofree char *sniffed = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
@@ -119,7 +121,10 @@ px_meme_render (GBytes      *image,
 
   g_return_val_if_fail (image != NULL, NULL);
 
-  pixbuf = px_image_load_scaled (image, mime_type ? mime_type : "image/png", G_MAXINT, error);
+  /* Without a type, the bytes say what they are. */
+  if (mime_type == NULL && !px_image_check (image, &sniffed, NULL, NULL, error))
+    return NULL;
+  pixbuf = px_image_load_scaled (image, mime_type ? mime_type : sniffed, G_MAXINT, error);
   if (pixbuf == NULL)
     return NULL;
 
