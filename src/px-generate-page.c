@@ -480,6 +480,8 @@ on_key_dialog_response (AdwMessageDialog *dialog,
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
 
+  /* Once: closing the dialog afterwards must not answer again. */
+  g_signal_handlers_disconnect_by_data (dialog, request);
   gtk_editable_set_text (entry, "");
   if (!g_str_equal (response, "save") || *key == '\0')
     {
@@ -501,15 +503,19 @@ ask_for_key (PxGeneratePage       *self,
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
                                               _("Pixmerge keeps it in your keyring and sends it only to this provider. "
                                                 "You can change or remove it in Preferences."));
-  GtkWidget *entry = gtk_password_entry_new ();
+  GtkWidget *entry = gtk_entry_new ();
   KeyRequest *request = g_new0 (KeyRequest, 1);
 
   request->page = g_object_ref (self);
   request->info = info;
   request->then = then;
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  /* A masked GtkEntry: GTK 4.8's GtkPasswordEntry warns when its dialog
+   * is destroyed. */
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("API key"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("API key"), -1);
-  g_object_set (entry, "activates-default", TRUE, NULL);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save Key"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
@@ -1057,6 +1063,7 @@ start_generation (PxGeneratePage *self,
 
   info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine), self->model->provider_id);
   self->pending_regenerate = bypass_cache;
+  hide_banner (self);
   with_key (self, info, run_generation);
 }
 
@@ -1498,6 +1505,7 @@ category_header (GtkListBoxRow *row,
   const char *category = g_object_get_data (G_OBJECT (row), "category");
   gboolean preset = g_str_has_prefix (g_object_get_data (G_OBJECT (row), "template-id"), "preset:");
   gboolean preset_before = before && g_str_has_prefix (g_object_get_data (G_OBJECT (before), "template-id"), "preset:");
+  g_autofree char *title = NULL;
   GtkWidget *header;
 
   if (before != NULL && preset == preset_before && g_strcmp0 (category, g_object_get_data (G_OBJECT (before), "category")) == 0)
@@ -1505,7 +1513,9 @@ category_header (GtkListBoxRow *row,
       gtk_list_box_row_set_header (row, NULL);
       return;
     }
-  header = gtk_label_new (preset ? category : g_strdup_printf ("%s — %s", _("Yours"), category));
+  /* Translators: the heading of the user's own templates of a category */
+  title = preset ? g_strdup (category) : g_strdup_printf (_("Yours — %s"), category);
+  header = gtk_label_new (title);
   gtk_label_set_xalign (GTK_LABEL (header), 0);
   gtk_widget_add_css_class (header, "heading");
   gtk_widget_set_margin_start (header, 6);

@@ -244,7 +244,7 @@ convert_typed_tokens (PxTokenEditor *self)
     return;
 
   self->converting = TRUE;
-  gtk_text_buffer_begin_irreversible_action (buffer);
+  gtk_text_buffer_begin_user_action (buffer);
   for (guint k = found->len; k > 0; k--)
     {
       Found *f = g_ptr_array_index (found, k - 1);
@@ -254,7 +254,7 @@ convert_typed_tokens (PxTokenEditor *self)
       gtk_text_buffer_delete (buffer, &start, &end);
       insert_chip (self, &start, f->text);
     }
-  gtk_text_buffer_end_irreversible_action (buffer);
+  gtk_text_buffer_end_user_action (buffer);
   self->converting = FALSE;
 }
 

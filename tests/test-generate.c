@@ -1,0 +1,511 @@
+/* test-generate.c: the Generate page in a real window under Xvfb, talking
+ * HTTP to the fake provider (found by address and key from the environment,
+ * as build-aux/run --demo does): tokens dropped and completed into the
+ * prompt, the preview and its missing tokens, a generation saved to the
+ * library, cancel, a wrong key, the key dialog, templates and presets. */
+#include "config.h"
+
+#include <string.h>
+
+#include "px-credentials.h"
+#include "px-fake-provider.h"
+#include "px-generate-page.h"
+#include "px-templates.h"
+#include "px-test-ui.h"
+#include "px-window.h"
+
+#define KEY "test-key-0123456789"
+
+static PxApplication *app;
+static PxFakeProvider *fake;
+static PxWindow *window;
+static PxGeneratePage *page;
+static char *library_dir;
+
+static PxLibrary *
+library (void)
+{
+  return px_application_get_library (app, NULL);
+}
+
+static PxTokenEditor *
+editor (void)
+{
+  return px_generate_page_get_editor (page);
+}
+
+static void
+wait_until (gboolean (*done) (void),
+            guint      seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done () && g_get_monotonic_time () < deadline)
+    px_test_ui_spin (20);
+  g_assert_true (done ());
+}
+
+static void
+type_text (const char *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor ()));
+
+  /* What a key press does: one user action at the cursor. */
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_insert_interactive_at_cursor (buffer, text, -1, TRUE);
+  gtk_text_buffer_end_user_action (buffer);
+}
+
+static void
+set_prompt (const char *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor ()));
+  GtkTextIter end;
+
+  px_token_editor_set_text (editor (), text);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+}
+
+static GtkWidget *
+find_chip_in (GtkWidget  *root,
+              const char *label)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "px-token") &&
+      g_str_equal (gtk_label_get_text (GTK_LABEL (root)), label))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_chip_in (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_chip (const char *label)
+{
+  return find_chip_in (GTK_WIDGET (editor ()), label);
+}
+
+/* The widget coordinates of the left edge of the character at offset, or
+ * just right of the last character for the end. */
+static void
+point_at_offset (int     offset,
+                 double *x,
+                 double *y)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor ()));
+  GtkTextIter iter;
+  GdkRectangle rect;
+  int wx, wy;
+  gboolean end = offset >= gtk_text_buffer_get_char_count (buffer);
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, end ? offset - 1 : offset);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (editor ()), &iter, &rect);
+  gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (editor ()), GTK_TEXT_WINDOW_WIDGET, rect.x, rect.y, &wx, &wy);
+  *x = end ? wx + rect.width - 1 : wx + 1;
+  *y = wy + rect.height / 2.0;
+}
+
+static gboolean
+drop (const char         *token_text,
+      GtkTextChildAnchor *source,
+      double              x,
+      double              y)
+{
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  g_value_init (&value, PX_TYPE_TOKEN_DRAG);
+  g_value_take_boxed (&value, px_token_drag_new (token_text, source));
+  g_signal_emit_by_name (px_token_editor_get_drop_target (editor ()), "drop", &value, x, y, &handled);
+  g_value_unset (&value);
+  return handled;
+}
+
+static void
+test_drop_lands_where_dropped (void)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor ()));
+  g_autofree char *text = NULL;
+  GtkTextIter iter;
+  double x, y;
+
+  set_prompt ("Alpha Beta Gamma");
+  g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 50));
+
+  /* From the palette onto the start of "Beta". */
+  point_at_offset (6, &x, &y);
+  g_assert_true (drop ("[CITY]", NULL, x, y));
+  text = px_token_editor_get_text (editor ());
+  g_assert_cmpstr (text, ==, "Alpha [CITY]Beta Gamma");
+  g_assert_cmpuint (px_token_editor_get_n_chips (editor ()), ==, 1);
+  g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 50));
+
+  /* The chip dragged within the prompt moves to the end, once. */
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, 6);
+  g_assert_nonnull (gtk_text_iter_get_child_anchor (&iter));
+  point_at_offset (gtk_text_buffer_get_char_count (buffer), &x, &y);
+  g_assert_true (drop ("[CITY]", gtk_text_iter_get_child_anchor (&iter), x, y));
+  g_clear_pointer (&text, g_free);
+  text = px_token_editor_get_text (editor ());
+  g_assert_cmpstr (text, ==, "Alpha Beta Gamma[CITY]");
+  g_assert_cmpuint (px_token_editor_get_n_chips (editor ()), ==, 1);
+
+  /* Something that is not a token is refused. */
+  g_assert_false (drop ("not a token", NULL, x, y));
+}
+
+static gboolean
+completion_hidden (void)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET (px_token_editor_get_completion (editor ())));
+}
+
+static void
+test_completion_inserts_token (void)
+{
+  GtkListBox *list = px_token_editor_get_completion_list (editor ());
+  GtkListBoxRow *row;
+  g_autofree char *text = NULL;
+
+  px_token_palette_set_value (px_generate_page_get_palette (page), "FIRSTNAME", "Ada");
+  px_token_palette_set_value (px_generate_page_get_palette (page), "FAVOURITE", "tea");
+  set_prompt ("Hello ");
+  type_text ("[");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (px_token_editor_get_completion (editor ()))));
+  type_text ("fi");
+  row = gtk_list_box_get_row_at_index (list, 0);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "token-name"), ==, "FIRSTNAME");
+  g_assert_null (gtk_list_box_get_row_at_index (list, 1));   /* FAVOURITE does not start with FI */
+
+  g_signal_emit_by_name (list, "row-activated", row);
+  text = px_token_editor_get_text (editor ());
+  g_assert_cmpstr (text, ==, "Hello [FIRSTNAME]");
+  g_assert_cmpuint (px_token_editor_get_n_chips (editor ()), ==, 1);
+  g_assert_true (completion_hidden ());
+
+  /* A token typed out in full becomes a chip too; "[[" stays text. */
+  type_text (" from [COMPANY|Acme] [[x]]");
+  g_clear_pointer (&text, g_free);
+  text = px_token_editor_get_text (editor ());
+  g_assert_cmpstr (text, ==, "Hello [FIRSTNAME] from [COMPANY|Acme] [[x]]");
+  g_assert_cmpuint (px_token_editor_get_n_chips (editor ()), ==, 2);
+  g_assert_true (completion_hidden ());
+}
+
+static void
+test_preview_and_missing (void)
+{
+  PxTokenPalette *palette = px_generate_page_get_palette (page);
+  GtkWidget *chip;
+
+  px_token_palette_set_value (palette, "FIRSTNAME", "Ada");
+  px_token_palette_set_value (palette, "TEAM", "");
+  set_prompt ("Portrait of [FIRSTNAME] from [TEAM]");
+  g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 20));
+
+  g_assert_null (px_generate_page_get_preview (page));
+  g_assert_nonnull (px_generate_page_get_missing (page));
+  g_assert_nonnull (strstr (px_generate_page_get_missing (page), "[TEAM]"));
+  g_assert_null (strstr (px_generate_page_get_missing (page), "FIRSTNAME"));
+  chip = find_chip ("TEAM");
+  g_assert_nonnull (chip);
+  g_assert_true (gtk_widget_has_css_class (chip, "missing"));
+  g_assert_false (gtk_widget_has_css_class (find_chip ("FIRSTNAME"), "missing"));
+
+  px_token_palette_set_value (palette, "TEAM", "Platform");
+  g_assert_cmpstr (px_generate_page_get_preview (page), ==, "Portrait of Ada from Platform");
+  g_assert_null (px_generate_page_get_missing (page));
+  g_assert_false (gtk_widget_has_css_class (find_chip ("TEAM"), "missing"));
+}
+
+static void
+wait_for_results (guint n)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while ((px_generate_page_get_n_results (page) < n || px_generate_page_is_running (page)) &&
+         px_generate_page_get_banner (page) == NULL && g_get_monotonic_time () < deadline)
+    px_test_ui_spin (20);
+  g_assert_null (px_generate_page_get_banner (page));
+  g_assert_cmpuint (px_generate_page_get_n_results (page), ==, n);
+}
+
+static gboolean
+has_banner (void)
+{
+  return px_generate_page_get_banner (page) != NULL && !px_generate_page_is_running (page);
+}
+
+static gboolean
+not_running (void)
+{
+  return !px_generate_page_is_running (page);
+}
+
+static void
+test_generate_saves_to_library (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibraryImage) image = NULL;
+  guint before = px_library_count (library (), NULL, NULL);
+  guint requests = px_fake_provider_get_request_count (fake);
+
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-1"));
+  px_token_palette_set_value (px_generate_page_get_palette (page), "FIRSTNAME", "Ada");
+  px_token_palette_set_value (px_generate_page_get_palette (page), "COMPANY", "Acme");
+  set_prompt ("Professional portrait of [FIRSTNAME] from [COMPANY]");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "generate.generate", NULL));
+  wait_for_results (1);
+
+  g_assert_cmpuint (px_fake_provider_get_request_count (fake), ==, requests + 1);
+  g_assert_cmpuint (px_library_count (library (), NULL, NULL), ==, before + 1);
+  image = px_library_get_image (library (), px_generate_page_get_result_id (page, 0), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (image->prompt, ==, "Professional portrait of Ada from Acme");
+  g_assert_cmpstr (image->template_prompt, ==, "Professional portrait of [FIRSTNAME] from [COMPANY]");
+  g_assert_nonnull (strstr (image->tokens_json, "\"Ada\""));
+  g_assert_cmpstr (image->model, ==, "gpt-image-1");
+  g_assert_true (g_file_test (image->file, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_cancel_stops (void)
+{
+  guint results = px_generate_page_get_n_results (page);
+  guint before = px_library_count (library (), NULL, NULL);
+
+  px_fake_provider_set_latency (fake, 5000);
+  set_prompt ("A slow [COMPANY] lighthouse");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "generate.generate", NULL));
+  px_test_ui_spin (200);
+  g_assert_true (px_generate_page_is_running (page));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "generate.cancel", NULL));
+  wait_until (not_running, 2);
+  px_fake_provider_set_latency (fake, 0);
+
+  g_assert_cmpuint (px_generate_page_get_n_results (page), ==, results);
+  g_assert_cmpuint (px_library_count (library (), NULL, NULL), ==, before);
+  g_assert_null (px_generate_page_get_banner (page));
+}
+
+static void
+test_wrong_key_is_clear (void)
+{
+  PxEngine *engine = px_application_get_engine (app);
+  const char *banner;
+
+  px_engine_set_api_key (engine, "openai", "wrong-key-98765");
+  set_prompt ("A lighthouse");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "generate.generate", NULL));
+  wait_until (has_banner, 20);
+  banner = px_generate_page_get_banner (page);
+  g_test_message ("banner: %s", banner);
+  g_assert_nonnull (strstr (banner, "OpenAI"));
+  g_assert_nonnull (strstr (banner, "key"));
+  g_assert_null (strstr (banner, "wrong-key-98765"));
+  px_engine_set_api_key (engine, "openai", KEY);
+}
+
+static void
+on_stored (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* No key anywhere: a dialog asks for it, the keyring keeps it, the
+ * generation goes on. */
+static void
+test_missing_key_dialog (void)
+{
+  PxEngine *engine = px_application_get_engine (app);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  guint results = px_generate_page_get_n_results (page);
+  GtkWidget *dialog;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_unsetenv ("GOOGLE_API_KEY");
+  px_engine_set_api_key (engine, "vertex", NULL);
+  g_assert_true (px_generate_page_select_model (page, "imagen-4.0-generate-001"));
+  set_prompt ("A lighthouse at dusk");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "generate.generate", NULL));
+  while ((dialog = px_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) == NULL && g_get_monotonic_time () < deadline)
+    px_test_ui_spin (20);
+  g_assert_nonnull (dialog);
+  g_assert_false (px_generate_page_is_running (page));
+
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))), KEY);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_for_results (results + 1);
+
+  /* In the real keyring now; removed again for the other tests. */
+  px_credentials_lookup_async ("vertex", NULL, on_stored, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  stored = px_credentials_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, KEY);
+  g_clear_object (&result);
+  px_credentials_clear_async ("vertex", NULL, on_stored, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (px_credentials_clear_finish (result, &error));
+  g_setenv ("GOOGLE_API_KEY", KEY, TRUE);
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-1"));
+}
+
+static const char *
+setting (const char *name)
+{
+  GtkWidget *row = px_test_ui_find_by_name (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW, name);
+
+  g_assert_nonnull (row);
+  return gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row)));
+}
+
+static void
+choose_setting (const char *name,
+                const char *value)
+{
+  GtkWidget *row = px_test_ui_find_by_name (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW, name);
+  GListModel *values = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+
+  for (guint i = 0; i < g_list_model_get_n_items (values); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (values), i), value))
+      adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+  g_assert_cmpstr (setting (name), ==, value);
+}
+
+static void
+test_template_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *text = NULL;
+  GPtrArray *saved;
+  PxTemplate *template_;
+
+  g_assert_true (px_generate_page_select_model (page, "dall-e-3"));
+  choose_setting ("size", "1792x1024");
+  choose_setting ("style", "natural");
+  set_prompt ("Headshot of [FIRSTNAME|you] at [COMPANY]");
+  g_assert_true (px_generate_page_save_template (page, "Team headshots", "Work", &error));
+  g_assert_no_error (error);
+  saved = px_generate_page_get_saved_templates (page);
+  g_assert_cmpuint (saved->len, ==, 1);
+  template_ = g_ptr_array_index (saved, 0);
+  g_assert_cmpstr (template_->category, ==, "Work");
+  g_assert_cmpstr (template_->model, ==, "dall-e-3");
+
+  /* Change everything, then bring it back. */
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-1"));
+  set_prompt ("Something else");
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, template_->row_id);
+  g_assert_true (px_generate_page_apply_template (page, id));
+  text = px_token_editor_get_text (editor ());
+  g_assert_cmpstr (text, ==, "Headshot of [FIRSTNAME|you] at [COMPANY]");
+  g_assert_cmpuint (px_token_editor_get_n_chips (editor ()), ==, 2);
+  g_assert_cmpstr (setting ("size"), ==, "1792x1024");
+  g_assert_cmpstr (setting ("style"), ==, "natural");
+
+  /* Through its JSON file and back. */
+  json = px_templates_to_json (saved);
+  back = px_templates_from_json (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((PxTemplate *) g_ptr_array_index (back, 0))->prompt, ==, template_->prompt);
+  g_assert_cmpstr (g_hash_table_lookup (((PxTemplate *) g_ptr_array_index (back, 0))->settings, "size"), ==, "1792x1024");
+
+  /* A preset fills the same form: the meme one brings its captions. */
+  g_assert_true (px_generate_page_apply_template (page, "preset:meme-generator"));
+  g_clear_pointer (&text, g_free);
+  text = px_token_editor_get_text (editor ());
+  g_assert_nonnull (strstr (text, "[SUBJECT|"));
+  g_assert_true (gtk_widget_get_visible (px_test_ui_find_by_name (GTK_WIDGET (page), ADW_TYPE_PREFERENCES_GROUP, "captions")));
+}
+
+/* A meme is saved with its captions drawn in, as a meme. */
+static void
+test_meme_generation (void)
+{
+  g_autoptr(PxLibraryImage) image = NULL;
+  guint results = px_generate_page_get_n_results (page);
+
+  g_assert_true (px_generate_page_apply_template (page, "preset:meme-generator"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "generate.generate", NULL));
+  wait_for_results (results + 1);
+  image = px_library_get_image (library (), px_generate_page_get_result_id (page, 0), NULL);
+  g_assert_nonnull (image);
+  g_assert_cmpstr (image->feature, ==, "meme");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *openai = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!px_test_ui_init ())
+    {
+      g_test_skip ("No display: run the UI tests with build-aux/test");
+      return g_test_run ();
+    }
+
+  library_dir = g_dir_make_tmp ("px-generate-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("PIXMERGE_LIBRARY_DIR", library_dir, TRUE);
+
+  fake = px_fake_provider_new (0, KEY, &error);
+  g_assert_no_error (error);
+  openai = g_strconcat (px_fake_provider_get_url (fake), "/v1", NULL);
+  g_setenv ("PIXMERGE_OPENAI_BASE_URL", openai, TRUE);
+  g_setenv ("PIXMERGE_GEMINI_BASE_URL", px_fake_provider_get_url (fake), TRUE);
+  g_setenv ("PIXMERGE_VERTEX_BASE_URL", px_fake_provider_get_url (fake), TRUE);
+  g_setenv ("OPENAI_API_KEY", KEY, TRUE);
+  g_setenv ("GEMINI_API_KEY", KEY, TRUE);
+  g_setenv ("GOOGLE_API_KEY", KEY, TRUE);
+
+  app = px_test_ui_application ();
+  window = px_window_new (app);
+  px_window_set_page (window, "generate");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 50));
+  page = PX_GENERATE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_GENERATE_PAGE, NULL));
+
+  g_test_add_func ("/generate/drop-lands-where-dropped", test_drop_lands_where_dropped);
+  g_test_add_func ("/generate/completion-inserts-token", test_completion_inserts_token);
+  g_test_add_func ("/generate/preview-and-missing", test_preview_and_missing);
+  g_test_add_func ("/generate/saves-to-library", test_generate_saves_to_library);
+  g_test_add_func ("/generate/cancel-stops", test_cancel_stops);
+  g_test_add_func ("/generate/wrong-key-is-clear", test_wrong_key_is_clear);
+  g_test_add_func ("/generate/missing-key-dialog", test_missing_key_dialog);
+  g_test_add_func ("/generate/template-round-trip", test_template_round_trip);
+  g_test_add_func ("/generate/meme", test_meme_generation);
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  px_test_ui_spin (50);
+  g_clear_object (&app);
+  g_clear_object (&fake);
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", library_dir);
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  }
+  g_free (library_dir);
+  return ret;
+}
