@@ -341,12 +341,72 @@ test_cache_key (void)
   g_assert_cmpstr (k1, !=, k4);
 }
 
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+check (PxEngine    *engine,
+       const char  *provider_id,
+       GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  px_engine_check_async (engine, provider_id, NULL, on_checked, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return px_engine_check_finish (engine, result, error);
+}
+
+/* "Test connection": the right key passes, a wrong one and a dead address
+ * say what is wrong, and nothing is generated (no cost). */
+static void
+test_check_connection (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char *providers[] = { "openai", "gemini", "vertex", "automatic1111" };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
+    {
+      g_test_message ("provider %s", providers[i]);
+      g_assert_true (check (f->engine, providers[i], &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < px_fake_provider_get_requests (f->fake)->len; i++)
+    g_assert_cmpstr (((PxFakeRequest *) g_ptr_array_index (px_fake_provider_get_requests (f->fake), i))->method, ==, "GET");
+
+  for (guint i = 0; i < 3; i++)
+    {
+      px_engine_set_api_key (f->engine, providers[i], "wrong-key-98765");
+      g_assert_false (check (f->engine, providers[i], &error));
+      g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH);
+      g_assert_null (strstr (error->message, "wrong-key-98765"));
+      g_clear_error (&error);
+    }
+
+  px_engine_set_api_key (f->engine, "openai", NULL);
+  g_assert_false (check (f->engine, "openai", &error));
+  g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH);
+  g_clear_error (&error);
+
+  px_engine_set_base_url (f->engine, "automatic1111", "http://127.0.0.1:1");
+  g_assert_false (check (f->engine, "automatic1111", &error));
+  g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1:1"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  g_test_add ("/engine/check-connection", Fixture, NULL, px_test_fixture_set_up, test_check_connection, px_test_fixture_tear_down);
   g_test_add ("/engine/concurrency-limit", Fixture, NULL, px_test_fixture_set_up, test_concurrency_limit, px_test_fixture_tear_down);
   g_test_add ("/engine/rate-limit", Fixture, NULL, px_test_fixture_set_up, test_rate_limit, px_test_fixture_tear_down);
   g_test_add ("/engine/retry-after-paces-provider", Fixture, NULL, px_test_fixture_set_up, test_retry_after_paces_provider, px_test_fixture_tear_down);

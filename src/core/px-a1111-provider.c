@@ -34,6 +34,20 @@ add_number (JsonBuilder *builder,
     json_builder_add_int_value (builder, g_ascii_strtoll (value, NULL, 10));
 }
 
+/* --api-auth USER:PASSWORD, sent as HTTP Basic auth. */
+static void
+set_auth (SoupMessage             *message,
+          const PxProviderContext *context)
+{
+  if (context->api_key != NULL && *context->api_key != '\0')
+    {
+      g_autofree char *encoded = g_base64_encode ((const guchar *) context->api_key, strlen (context->api_key));
+      g_autofree char *value = g_strconcat ("Basic ", encoded, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+    }
+}
+
 static SoupMessage *
 a1111_build_message (PxProvider                *provider,
                      const PxProviderContext   *context,
@@ -100,14 +114,20 @@ a1111_build_message (PxProvider                *provider,
   if (message == NULL)
     return NULL;
 
-  if (context->api_key != NULL && *context->api_key != '\0')
-    {
-      g_autofree char *encoded = g_base64_encode ((const guchar *) context->api_key, strlen (context->api_key));
-      g_autofree char *value = g_strconcat ("Basic ", encoded, NULL);
+  set_auth (message, context);
+  return message;
+}
 
-      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
-    }
+static SoupMessage *
+a1111_build_check_message (PxProvider               *provider,
+                           const PxProviderContext  *context,
+                           GError                  **error)
+{
+  g_autofree char *url = g_strconcat (context->base_url, "/sdapi/v1/sd-models", NULL);
+  SoupMessage *message = px_provider_new_get_message (context, url, error);
 
+  if (message != NULL)
+    set_auth (message, context);
   return message;
 }
 
@@ -190,6 +210,7 @@ static void
 provider_iface_init (PxProviderInterface *iface)
 {
   iface->build_message = a1111_build_message;
+  iface->build_check_message = a1111_build_check_message;
   iface->parse_response = a1111_parse_response;
   iface->map_error = a1111_map_error;
 }

@@ -490,10 +490,11 @@ job_succeed (GTask              *task,
 }
 
 static GError *
-transport_error (Job          *job,
-                 const GError *error)
+transport_error (const PxProviderInfo *info,
+                 const char           *base_url,
+                 const GError         *error)
 {
-  const char *name = job->queue->info->name;
+  const char *name = info->name;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return cancelled_error ();
@@ -503,10 +504,10 @@ transport_error (Job          *job,
   if (error->domain == G_TLS_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
     return g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_NETWORK,
                         _("Could not make a secure connection to %s at %s: %s"),
-                        name, job->base_url, error->message);
+                        name, base_url, error->message);
 
   return g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_NETWORK,
-                      _("Could not reach %s at %s: %s"), name, job->base_url, error->message);
+                      _("Could not reach %s at %s: %s"), name, base_url, error->message);
 }
 
 static void
@@ -644,7 +645,7 @@ on_response (GObject      *source,
     }
 
   if (body == NULL)
-    error = transport_error (job, local_error);
+    error = transport_error (job->queue->info, job->base_url, local_error);
   else
     error = px_provider_map_error (job->queue->provider,
                                    &(PxProviderContext) { job->queue->info, job->model, job->base_url, job->api_key },
@@ -933,4 +934,113 @@ px_engine_init (PxEngine *self)
   self->max_attempts = 5;
   self->base_backoff_ms = 1000;
   self->max_backoff_ms = 60000;
+}
+
+/* ---- connection check ---- */
+
+typedef struct {
+  const PxProviderInfo *info;
+  PxProvider           *provider;
+  char                 *base_url;
+  char                 *api_key;
+  SoupMessage          *message;
+} Check;
+
+static void
+check_free (Check *check)
+{
+  g_clear_object (&check->provider);
+  g_free (check->base_url);
+  g_free (check->api_key);
+  g_clear_object (&check->message);
+  g_free (check);
+}
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Check *check = g_task_get_task_data (task);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &local_error);
+  guint status = soup_message_get_status (check->message);
+  GError *error;
+
+  if (body != NULL && status >= 200 && status < 300)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (body == NULL)
+    error = transport_error (check->info, check->base_url, local_error);
+  else
+    error = px_provider_map_error (check->provider,
+                                   &(PxProviderContext) { check->info, NULL, check->base_url, check->api_key },
+                                   status, soup_message_get_response_headers (check->message), body, NULL);
+  px_provider_scrub_key (error, check->api_key);
+  g_task_return_error (task, error);
+}
+
+/* Asks the provider for something small (its model list) with the key and
+ * address the engine has: "Test connection" in Preferences. */
+void
+px_engine_check_async (PxEngine            *self,
+                       const char          *provider_id,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  const PxProviderInfo *info;
+  Check *check;
+  GError *error = NULL;
+
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, px_engine_check_async);
+  info = px_catalog_lookup_provider (self->catalog, provider_id);
+  if (info == NULL)
+    {
+      g_task_return_new_error (task, PX_CATALOG_ERROR, PX_CATALOG_ERROR_UNKNOWN_PROVIDER,
+                               _("There is no provider “%s”."), provider_id);
+      return;
+    }
+
+  check = g_new0 (Check, 1);
+  check->info = info;
+  check->provider = px_provider_new_for_wire (info->wire);
+  check->base_url = px_engine_get_base_url (self, provider_id);
+  check->api_key = g_strdup (g_hash_table_lookup (self->keys, provider_id));
+  g_task_set_task_data (task, check, (GDestroyNotify) check_free);
+
+  if (info->key_policy == PX_KEY_REQUIRED && check->api_key == NULL)
+    {
+      g_task_return_new_error (task, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH,
+                               _("There is no API key for %s to test."), info->name);
+      return;
+    }
+  check->message = px_provider_build_check_message (check->provider,
+                                                    &(PxProviderContext) { info, NULL, check->base_url, check->api_key },
+                                                    &error);
+  if (check->message == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  soup_session_send_and_read_async (self->session, check->message, G_PRIORITY_DEFAULT, cancellable,
+                                    on_checked, g_steal_pointer (&task));
+}
+
+gboolean
+px_engine_check_finish (PxEngine      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

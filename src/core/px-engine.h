@@ -51,4 +51,13 @@ PxGenerationResult *px_engine_generate_finish     (PxEngine            *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
 
+void                px_engine_check_async         (PxEngine            *self,
+                                                   const char          *provider_id,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean            px_engine_check_finish        (PxEngine            *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
 G_END_DECLS

@@ -17,6 +17,19 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PxGeminiProvider, px_gemini_provider, G_TYPE_OBJE
                                G_IMPLEMENT_INTERFACE (PX_TYPE_PROVIDER, provider_iface_init))
 
 static SoupMessage *
+gemini_build_check_message (PxProvider               *provider,
+                        const PxProviderContext  *context,
+                        GError                  **error)
+{
+  g_autofree char *url = g_strconcat (context->base_url, "/v1beta/models", NULL);
+  SoupMessage *message = px_provider_new_get_message (context, url, error);
+
+  if (message != NULL && context->api_key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "x-goog-api-key", context->api_key);
+  return message;
+}
+
+static SoupMessage *
 gemini_build_message (PxProvider                *provider,
                       const PxProviderContext   *context,
                       const PxGenerationRequest *request,
@@ -199,6 +212,7 @@ static void
 provider_iface_init (PxProviderInterface *iface)
 {
   iface->build_message = gemini_build_message;
+  iface->build_check_message = gemini_build_check_message;
   iface->parse_response = gemini_parse_response;
   iface->map_error = gemini_map_error;
 }

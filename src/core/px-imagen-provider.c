@@ -24,6 +24,19 @@ static const char * const parameters[][2] = {
 };
 
 static SoupMessage *
+imagen_build_check_message (PxProvider               *provider,
+                        const PxProviderContext  *context,
+                        GError                  **error)
+{
+  g_autofree char *url = g_strconcat (context->base_url, "/v1beta1/publishers/google/models", NULL);
+  SoupMessage *message = px_provider_new_get_message (context, url, error);
+
+  if (message != NULL && context->api_key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "x-goog-api-key", context->api_key);
+  return message;
+}
+
+static SoupMessage *
 imagen_build_message (PxProvider                *provider,
                       const PxProviderContext   *context,
                       const PxGenerationRequest *request,
@@ -137,6 +150,7 @@ static void
 provider_iface_init (PxProviderInterface *iface)
 {
   iface->build_message = imagen_build_message;
+  iface->build_check_message = imagen_build_check_message;
   iface->parse_response = imagen_parse_response;
   iface->map_error = imagen_map_error;
 }

@@ -114,6 +114,19 @@ build_edit (const PxProviderContext   *context,
 }
 
 static SoupMessage *
+openai_build_check_message (PxProvider               *provider,
+                            const PxProviderContext  *context,
+                            GError                  **error)
+{
+  g_autofree char *url = g_strconcat (context->base_url, "/models", NULL);
+  SoupMessage *message = px_provider_new_get_message (context, url, error);
+
+  if (message != NULL)
+    set_auth (message, context);
+  return message;
+}
+
+static SoupMessage *
 openai_build_message (PxProvider                *provider,
                       const PxProviderContext   *context,
                       const PxGenerationRequest *request,
@@ -234,6 +247,7 @@ static void
 provider_iface_init (PxProviderInterface *iface)
 {
   iface->build_message = openai_build_message;
+  iface->build_check_message = openai_build_check_message;
   iface->parse_response = openai_parse_response;
   iface->map_error = openai_map_error;
 }

@@ -359,9 +359,8 @@ on_error_body (GObject      *source,
 
   {
     g_autoptr(GBytes) all = g_byte_array_free_to_bytes (g_steal_pointer (&stream->error_body));
-    gint64 retry_after_ms = -1;
     GError *error = px_provider_map_error (stream->provider, &stream->context, soup_message_get_status (stream->message),
-                                           soup_message_get_response_headers (stream->message), all, &retry_after_ms);
+                                           soup_message_get_response_headers (stream->message), all, NULL);
 
     px_provider_scrub_key (error, stream->api_key);
     g_task_return_error (task, error);

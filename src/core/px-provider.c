@@ -68,8 +68,13 @@ px_provider_map_error (PxProvider              *self,
                        GBytes                  *body,
                        gint64                  *retry_after_ms)
 {
+  gint64 ignored;
+
   g_return_val_if_fail (PX_IS_PROVIDER (self), NULL);
 
+  /* Callers that do not retry pass NULL. */
+  if (retry_after_ms == NULL)
+    retry_after_ms = &ignored;
   *retry_after_ms = px_provider_parse_retry_after (headers);
   return PX_PROVIDER_GET_IFACE (self)->map_error (self, context, status, headers, body, retry_after_ms);
 }
@@ -255,6 +260,28 @@ px_provider_set_invalid_url_error (const PxProviderContext  *context,
 
 /* A POST of the builder's JSON to url, or NULL with an error that names the
  * provider's address when it is not a valid URL. */
+SoupMessage *
+px_provider_build_check_message (PxProvider               *self,
+                                 const PxProviderContext  *context,
+                                 GError                  **error)
+{
+  g_return_val_if_fail (PX_IS_PROVIDER (self), NULL);
+
+  return PX_PROVIDER_GET_IFACE (self)->build_check_message (self, context, error);
+}
+
+SoupMessage *
+px_provider_new_get_message (const PxProviderContext  *context,
+                             const char               *url,
+                             GError                  **error)
+{
+  SoupMessage *message = soup_message_new (SOUP_METHOD_GET, url);
+
+  if (message == NULL)
+    px_provider_set_invalid_url_error (context, error);
+  return message;
+}
+
 SoupMessage *
 px_provider_new_json_message (const PxProviderContext  *context,
                               const char               *url,

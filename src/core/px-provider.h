@@ -52,6 +52,10 @@ struct _PxProviderInterface
                                   GBytes                    *body,
                                   PxGenerationResult        *result,
                                   GError                   **error);
+  /* A cheap authenticated request (a model list) to test the key and address. */
+  SoupMessage *(*build_check_message) (PxProvider           *self,
+                                  const PxProviderContext   *context,
+                                  GError                   **error);
   GError      *(*map_error)      (PxProvider                *self,
                                   const PxProviderContext   *context,
                                   guint                      status,
@@ -72,6 +76,12 @@ gboolean     px_provider_parse_response    (PxProvider                *self,
                                             const PxProviderContext   *context,
                                             GBytes                    *body,
                                             PxGenerationResult        *result,
+                                            GError                   **error);
+SoupMessage *px_provider_build_check_message (PxProvider         *self,
+                                            const PxProviderContext   *context,
+                                            GError                   **error);
+SoupMessage *px_provider_new_get_message   (const PxProviderContext   *context,
+                                            const char                *url,
                                             GError                   **error);
 GError      *px_provider_map_error         (PxProvider                *self,
                                             const PxProviderContext   *context,

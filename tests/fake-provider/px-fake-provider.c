@@ -15,6 +15,12 @@
 
 #define NO_FAULT ((PxFakeFault) -1)
 
+static GBytes *
+static_text (const char *text)
+{
+  return g_bytes_new_static (text, strlen (text));
+}
+
 typedef struct {
   PxFakeFault fault;
   guint       param;
@@ -1050,7 +1056,7 @@ a1111_generate (PxFakeProvider *self,
 
   if (object == NULL)
     return reply_new (422, "application/json",
-                      g_bytes_new_static ("{\"detail\":[{\"loc\":[\"body\"],\"msg\":\"value is not a valid dict\",\"type\":\"type_error.dict\"}]}", 96));
+                      static_text ("{\"detail\":[{\"loc\":[\"body\"],\"msg\":\"value is not a valid dict\",\"type\":\"type_error.dict\"}]}"));
   if (img2img && (!json_object_has_member (object, "init_images") ||
                   json_array_get_length (json_object_get_array_member (object, "init_images")) == 0))
     return a1111_error (500, "IndexError: list index out of range (init_images is empty)");
@@ -1128,6 +1134,24 @@ route (PxFakeProvider    *self,
   g_autofree char *model = NULL;
   const char *colon;
 
+  /* The model lists Preferences asks to test a connection. */
+  if (g_str_equal (soup_server_message_get_method (msg), "GET") && g_str_equal (path, "/v1/models"))
+    {
+      if (!openai_check_key (self, msg, &reply))
+        return reply;
+      return reply_new (200, "application/json",
+                        static_text ("{\"object\": \"list\", \"data\": [{\"id\": \"gpt-image-1\", "
+                                     "\"object\": \"model\", \"owned_by\": \"system\"}]}"));
+    }
+  if (g_str_equal (soup_server_message_get_method (msg), "GET") &&
+      (g_str_equal (path, "/v1beta/models") || g_str_equal (path, "/v1beta1/publishers/google/models")))
+    {
+      if (!google_check_key (self, msg, &reply))
+        return reply;
+      return reply_new (200, "application/json",
+                        static_text ("{\"models\": [{\"name\": \"models/gemini-2.5-flash-image\"}]}"));
+    }
+
   if (g_str_has_prefix (path, "/v1/images/") || g_str_equal (path, "/v1/chat/completions"))
     {
       if (!openai_check_key (self, msg, &reply))
@@ -1180,10 +1204,10 @@ route (PxFakeProvider    *self,
         return a1111_generate (self, body, TRUE, fault);
       if (g_str_equal (path, "/sdapi/v1/sd-models"))
         return reply_new (200, "application/json",
-                          g_bytes_new_static ("[{\"title\": \"sd_xl_base_1.0.safetensors\", \"model_name\": \"sd_xl_base_1.0\"}]", 82));
+                          static_text ("[{\"title\": \"sd_xl_base_1.0.safetensors\", \"model_name\": \"sd_xl_base_1.0\"}]"));
     }
 
-  return reply_new (404, "application/json", g_bytes_new_static ("{\"detail\":\"Not Found\"}", 22));
+  return reply_new (404, "application/json", static_text ("{\"detail\":\"Not Found\"}"));
 }
 
 /* Faults that spoil a good answer's bytes. */
@@ -1201,7 +1225,7 @@ spoil_body (Reply       *reply,
   if (fault == PX_FAKE_FAULT_MALFORMED_JSON)
     {
       g_bytes_unref (reply->body);
-      reply->body = g_bytes_new_static ("{\"data\": [{\"b64_json\": \"iVBORw0KGgo\", }<html>", 44);
+      reply->body = static_text ("{\"data\": [{\"b64_json\": \"iVBORw0KGgo\", }<html>");
     }
   else if (fault == PX_FAKE_FAULT_TRUNCATED_BODY)
     {
