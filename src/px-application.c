@@ -163,7 +163,7 @@ preferences_action (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   PxPreferencesWindow *prefs;
 
-  prefs = px_preferences_window_new (self->settings);
+  prefs = px_preferences_window_new (self->settings, px_application_get_engine (self));
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));
 }

@@ -3,12 +3,15 @@
 
 #include <adwaita.h>
 
+#include "px-engine.h"
+
 G_BEGIN_DECLS
 
 #define PX_TYPE_PREFERENCES_WINDOW (px_preferences_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (PxPreferencesWindow, px_preferences_window, PX, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-PxPreferencesWindow *px_preferences_window_new (GSettings *settings);
+PxPreferencesWindow *px_preferences_window_new (GSettings *settings,
+                                                PxEngine  *engine);
 
 G_END_DECLS

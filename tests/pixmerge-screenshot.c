@@ -9,6 +9,7 @@
 #include "px-generate-page.h"
 #include "px-image-window.h"
 #include "px-paths.h"
+#include "px-preferences-window.h"
 #include "px-snapshot.h"
 #include "px-test-ui.h"
 #include "px-window.h"
@@ -19,6 +20,7 @@ static int settle_ms = 400;
 static char *library_dir;
 static int open_image = -1;
 static gboolean generate;
+static char *preferences_page;
 
 static const GOptionEntry options[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, "Use the library in DIR", "DIR" },
@@ -26,6 +28,7 @@ static const GOptionEntry options[] = {
   { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height (default 720)", "PX" },
   { "settle", 0, 0, G_OPTION_ARG_INT, &settle_ms, "Milliseconds to wait after the first frame (default 400)", "MS" },
   { "open-image", 0, 0, G_OPTION_ARG_INT, &open_image, "Gallery: capture the detail view of the image at POSITION", "POSITION" },
+  { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
   { "generate", 0, 0, G_OPTION_ARG_NONE, &generate, "Generate: run one real generation against the bundled fake provider first", NULL },
   { NULL }
 };
@@ -157,6 +160,26 @@ main (int   argc,
           return 1;
         }
       px_test_ui_wait_for_draw (GTK_WIDGET (window), settle_ms);
+    }
+
+  if (preferences_page != NULL)
+    {
+      PxPreferencesWindow *prefs = px_preferences_window_new (px_application_get_settings (app),
+                                                              px_application_get_engine (app));
+
+      gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
+      gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 720);
+      if (g_str_equal (preferences_page, "providers"))
+        adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "providers");
+      gtk_window_present (GTK_WINDOW (prefs));
+      if (!px_test_ui_wait_for_draw (GTK_WIDGET (prefs), settle_ms + 600) ||
+          !px_snapshot_save_png (GTK_WIDGET (prefs), out, &error))
+        {
+          g_printerr ("pixmerge-screenshot: %s\n", error ? error->message : "Preferences were never drawn");
+          return 1;
+        }
+      g_print ("%s\n", out);
+      return 0;
     }
 
   if (open_image >= 0)

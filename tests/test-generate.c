@@ -10,6 +10,7 @@
 #include "px-credentials.h"
 #include "px-fake-provider.h"
 #include "px-generate-page.h"
+#include "px-preferences-window.h"
 #include "px-templates.h"
 #include "px-test-ui.h"
 #include "px-window.h"
@@ -450,6 +451,112 @@ test_meme_generation (void)
   g_assert_cmpstr (image->feature, ==, "meme");
 }
 
+static GtkWidget *
+provider_row (GtkWidget  *prefs,
+              const char *provider_id,
+              GType       type,
+              const char *name)
+{
+  GtkWidget *group = px_test_ui_find_by_name (prefs, ADW_TYPE_PREFERENCES_GROUP, provider_id);
+
+  g_assert_nonnull (group);
+  return px_test_ui_find_by_name (group, type, name);
+}
+
+static const char *
+status_of (GtkWidget  *prefs,
+           const char *provider_id)
+{
+  GtkWidget *group = px_test_ui_find_by_name (prefs, ADW_TYPE_PREFERENCES_GROUP, provider_id);
+  GtkWidget *row = px_test_ui_find_by_name (group, ADW_TYPE_ACTION_ROW, NULL);
+
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+static char *
+keyring_key (const char *provider_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  px_credentials_lookup_async (provider_id, NULL, on_stored, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return px_credentials_lookup_finish (result, NULL);
+}
+
+static void
+wait_for_status (GtkWidget  *prefs,
+                 const char *provider_id,
+                 const char *part)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while ((status_of (prefs, provider_id) == NULL || strstr (status_of (prefs, provider_id), part) == NULL) &&
+         g_get_monotonic_time () < deadline)
+    px_test_ui_spin (20);
+  g_test_message ("status of %s: %s", provider_id, status_of (prefs, provider_id));
+  g_assert_nonnull (strstr (status_of (prefs, provider_id), part));
+}
+
+/* Preferences: a key goes into the keyring (shown only by its last four
+ * characters), is tested against the provider, and removed; a local
+ * server's address is checked and used. */
+static void
+test_preferences_providers (void)
+{
+  PxEngine *engine = px_application_get_engine (app);
+  GtkWidget *prefs;
+  GtkWidget *key_row, *address;
+  g_autofree char *stored = NULL;
+  g_autofree char *base_url = NULL;
+
+  g_unsetenv ("GEMINI_API_KEY");
+  px_engine_set_api_key (engine, "gemini", NULL);
+  prefs = GTK_WIDGET (px_preferences_window_new (px_application_get_settings (app), engine));
+  gtk_window_present (GTK_WINDOW (prefs));
+  g_assert_true (px_test_ui_wait_for_draw (prefs, 20));
+  wait_for_status (prefs, "gemini", "No key");
+
+  key_row = provider_row (prefs, "gemini", ADW_TYPE_PASSWORD_ENTRY_ROW, "key");
+  gtk_editable_set_text (GTK_EDITABLE (key_row), KEY);
+  g_signal_emit_by_name (key_row, "apply");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "");
+  wait_for_status (prefs, "gemini", "…6789");
+  g_assert_null (strstr (status_of (prefs, "gemini"), KEY));
+  stored = keyring_key ("gemini");
+  g_assert_cmpstr (stored, ==, KEY);
+
+  g_signal_emit_by_name (provider_row (prefs, "gemini", GTK_TYPE_BUTTON, "test"), "clicked");
+  wait_for_status (prefs, "gemini", "Connected");
+
+  px_engine_set_api_key (engine, "gemini", "wrong-key-98765");
+  g_signal_emit_by_name (provider_row (prefs, "gemini", GTK_TYPE_BUTTON, "test"), "clicked");
+  wait_for_status (prefs, "gemini", "key");
+  g_assert_true (gtk_widget_has_css_class (provider_row (prefs, "gemini", ADW_TYPE_ACTION_ROW, NULL), "error"));
+  g_assert_nonnull (strstr (status_of (prefs, "gemini"), "not valid"));
+
+  g_signal_emit_by_name (provider_row (prefs, "gemini", GTK_TYPE_BUTTON, "remove"), "clicked");
+  wait_for_status (prefs, "gemini", "No key");
+  g_clear_pointer (&stored, g_free);
+  stored = keyring_key ("gemini");
+  g_assert_null (stored);
+  g_assert_false (px_engine_has_api_key (engine, "gemini"));
+
+  /* A local server's address: refused when it is not http(s), used when it is. */
+  address = provider_row (prefs, "automatic1111", ADW_TYPE_ENTRY_ROW, "address");
+  gtk_editable_set_text (GTK_EDITABLE (address), "ftp://127.0.0.1:7860");
+  g_signal_emit_by_name (address, "apply");
+  wait_for_status (prefs, "automatic1111", "http://");
+  gtk_editable_set_text (GTK_EDITABLE (address), "http://127.0.0.1:7861/");
+  g_signal_emit_by_name (address, "apply");
+  base_url = px_engine_get_base_url (engine, "automatic1111");
+  g_assert_cmpstr (base_url, ==, "http://127.0.0.1:7861");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_setenv ("GEMINI_API_KEY", KEY, TRUE);
+  px_engine_set_api_key (engine, "gemini", KEY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -496,6 +603,7 @@ main (int   argc,
   g_test_add_func ("/generate/missing-key-dialog", test_missing_key_dialog);
   g_test_add_func ("/generate/template-round-trip", test_template_round_trip);
   g_test_add_func ("/generate/meme", test_meme_generation);
+  g_test_add_func ("/generate/preferences-providers", test_preferences_providers);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
