@@ -451,6 +451,63 @@ test_meme_generation (void)
   g_assert_cmpstr (image->feature, ==, "meme");
 }
 
+/* Token sets: new, duplicate, delete (after asking), one CSV row as a set;
+ * all in the library. Model and settings are remembered. */
+static void
+test_token_sets_and_memory (void)
+{
+  PxTokenPalette *palette = px_generate_page_get_palette (page);
+  g_autofree char *csv = g_build_filename (library_dir, "people.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sets = NULL;
+  g_autofree char *last_model = NULL;
+  guint before = 0;
+  GtkWidget *dialog;
+  const PxTokenSet *set;
+
+  sets = px_library_list_token_sets (library (), &error);
+  before = sets->len;
+  g_clear_pointer (&sets, g_ptr_array_unref);
+
+  px_token_palette_set_value (palette, "FIRSTNAME", "Ada");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (palette), "palette.duplicate", NULL));
+  set = px_token_palette_get_set (palette);
+  g_assert_nonnull (strstr (set->name, "(copy)"));
+  g_assert_cmpstr (px_token_set_lookup (set, "FIRSTNAME"), ==, "Ada");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (palette), "palette.new", NULL));
+  set = px_token_palette_get_set (palette);
+  g_assert_cmpstr (px_token_set_lookup (set, "FIRSTNAME"), ==, "");   /* same tokens, no values */
+
+  g_assert_true (g_file_set_contents (csv, "First Name,Company\nAda,Acme\nBo,Beta\nCy,Corp\n", -1, NULL));
+  g_assert_true (px_token_palette_import_csv_row (palette, csv, 2, &error));
+  g_assert_no_error (error);
+  set = px_token_palette_get_set (palette);
+  g_assert_cmpstr (set->name, ==, "people.csv, row 2");
+  g_assert_cmpstr (px_token_set_lookup (set, "FIRST_NAME"), ==, "Bo");
+  g_assert_cmpstr (px_token_set_lookup (set, "COMPANY"), ==, "Beta");
+  g_assert_false (px_token_palette_import_csv_row (palette, csv, 5, &error));
+  g_assert_nonnull (strstr (error->message, "has no row 5; it has 3"));
+  g_clear_error (&error);
+
+  sets = px_library_list_token_sets (library (), &error);
+  g_assert_cmpuint (sets->len, ==, before + 3);
+  g_clear_pointer (&sets, g_ptr_array_unref);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (palette), "palette.delete", NULL));
+  dialog = px_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  sets = px_library_list_token_sets (library (), &error);
+  g_assert_cmpuint (sets->len, ==, before + 2);
+
+  /* The model and settings chosen last come back next time. */
+  g_assert_true (px_generate_page_select_model (page, "dall-e-3"));
+  px_test_ui_spin (700);
+  last_model = g_settings_get_string (px_application_get_settings (app), "last-model");
+  g_assert_cmpstr (last_model, ==, "dall-e-3");
+}
+
 static GtkWidget *
 provider_row (GtkWidget  *prefs,
               const char *provider_id,
@@ -604,6 +661,7 @@ main (int   argc,
   g_test_add_func ("/generate/template-round-trip", test_template_round_trip);
   g_test_add_func ("/generate/meme", test_meme_generation);
   g_test_add_func ("/generate/preferences-providers", test_preferences_providers);
+  g_test_add_func ("/generate/token-sets-and-memory", test_token_sets_and_memory);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -20,6 +20,15 @@ if cmp -s "$out/generate.png" "$out/gallery.png"; then
   echo "generate and gallery screenshots are identical"; exit 1
 fi
 
+# After one real generation against the bundled fake provider the page shows
+# its result, so the picture differs from the empty page's.
+"$tool" --settle 50 --width 800 --height 600 --generate generate "$out/generated.png" >/dev/null
+if cmp -s "$out/generate.png" "$out/generated.png"; then
+  echo "the page looks the same after generating"; exit 1
+fi
+"$tool" --settle 50 --preferences providers generate "$out/prefs.png" >/dev/null
+[ "$(od -An -tx1 -N8 "$out/prefs.png" | tr -d ' \n')" = "89504e470d0a1a0a" ] || { echo "no Preferences PNG"; exit 1; }
+
 if "$tool" no-such-page "$out/x.png" 2>"$out/err"; then
   echo "an unknown page was accepted"; exit 1
 fi
