@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "px-dialog.h"
 #include "px-gallery-page.h"
 #include "px-image-window.h"
 #include "px-library-model.h"
@@ -780,16 +781,12 @@ export_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                   g_dngettext (GETTEXT_PACKAGE, "Export Image", "Export Images", ids->len),
-                                   _("File names come from this pattern. Use tokens like [NAME], with a default "
-                                     "after | for images that lack one; [ID], [MODEL] and [DATE] always exist."));
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), self->export_pattern ? self->export_pattern : "[NAME|image]-[ID]");
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "choose", _("_Choose Folder…"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "choose", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "choose");
+  dialog = GTK_WIDGET (px_dialog_ask (widget, g_dngettext (GETTEXT_PACKAGE, "Export Image", "Export Images", ids->len),
+                                      _("File names come from this pattern. Use tokens like [NAME], with a default "
+                                        "after | for images that lack one; [ID], [MODEL] and [DATE] always exist."),
+                                      entry, "choose", _("_Choose Folder…"), ADW_RESPONSE_SUGGESTED));
   g_signal_connect (dialog, "response", G_CALLBACK (on_export_pattern_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "px-credentials.h"
+#include "px-dialog.h"
 #include "px-generate-page.h"
 #include "px-image-check.h"
 #include "px-meme.h"
@@ -500,10 +501,8 @@ ask_for_key (PxGeneratePage       *self,
              KeyContinuation       then)
 {
   g_autofree char *heading = g_strdup_printf (_("Add an API Key for %s"), info->name);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
-                                              _("Pixmerge keeps it in your keyring and sends it only to this provider. "
-                                                "You can change or remove it in Preferences."));
   GtkWidget *entry = gtk_entry_new ();
+  AdwMessageDialog *dialog;
   KeyRequest *request = g_new0 (KeyRequest, 1);
 
   request->page = g_object_ref (self);
@@ -516,10 +515,10 @@ ask_for_key (PxGeneratePage       *self,
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("API key"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("API key"), -1);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save Key"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  dialog = px_dialog_ask (GTK_WIDGET (self), heading,
+                          _("Pixmerge keeps it in your keyring and sends it only to this provider. "
+                            "You can change or remove it in Preferences."),
+                          entry, "save", _("_Save Key"), ADW_RESPONSE_SUGGESTED);
   g_signal_connect (dialog, "response", G_CALLBACK (on_key_dialog_response), request);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1354,8 +1353,7 @@ save_template_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   PxGeneratePage *self = PX_GENERATE_PAGE (widget);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Save as Template"),
-                                              _("The prompt, the model and its settings, under a name."));
+  GtkWidget *dialog;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *name = gtk_entry_new ();
   GtkWidget *category = gtk_entry_new ();
@@ -1365,10 +1363,8 @@ save_template_action (GtkWidget  *widget,
   gtk_entry_set_activates_default (GTK_ENTRY (name), TRUE);
   gtk_box_append (GTK_BOX (box), name);
   gtk_box_append (GTK_BOX (box), category);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  dialog = GTK_WIDGET (px_dialog_ask (widget, _("Save as Template"), _("The prompt, the model and its settings, under a name."),
+                                      box, "save", _("_Save"), ADW_RESPONSE_SUGGESTED));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_save_template_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -119,20 +119,24 @@ refresh_key (ProviderRows *rows)
   px_credentials_find_async (rows->info, rows->window->cancellable, on_key_found, rows);
 }
 
+/* A key saved or removed: show what the keyring has now. */
 static void
-on_key_stored (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_keyring_changed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   ProviderRows *rows = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean removed = g_async_result_is_tagged (result, px_credentials_clear_async);
 
-  if (!px_credentials_store_finish (result, &error))
+  if (!(removed ? px_credentials_clear_finish (result, &error) : px_credentials_store_finish (result, &error)))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         set_status (rows, error->message, TRUE);
       return;
     }
+  if (removed)
+    px_engine_set_api_key (rows->window->engine, rows->info->id, NULL);
   refresh_key (rows);
 }
 
@@ -147,33 +151,15 @@ on_key_apply (AdwEntryRow  *row,
   if (*key == '\0')
     return;
   px_engine_set_api_key (rows->window->engine, rows->info->id, key);
-  px_credentials_store_async (rows->info->id, rows->info->name, key, rows->window->cancellable, on_key_stored, rows);
+  px_credentials_store_async (rows->info->id, rows->info->name, key, rows->window->cancellable, on_keyring_changed, rows);
   memset (key, 0, strlen (key));
-}
-
-static void
-on_key_cleared (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  ProviderRows *rows = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!px_credentials_clear_finish (result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_status (rows, error->message, TRUE);
-      return;
-    }
-  px_engine_set_api_key (rows->window->engine, rows->info->id, NULL);
-  refresh_key (rows);
 }
 
 static void
 on_remove_clicked (GtkButton    *button,
                    ProviderRows *rows)
 {
-  px_credentials_clear_async (rows->info->id, rows->window->cancellable, on_key_cleared, rows);
+  px_credentials_clear_async (rows->info->id, rows->window->cancellable, on_keyring_changed, rows);
 }
 
 static void

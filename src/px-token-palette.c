@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "px-csv.h"
+#include "px-dialog.h"
 #include "px-token-editor.h"
 #include "px-token-palette.h"
 #include "px-tokens.h"
@@ -444,14 +445,11 @@ rename_action (GtkWidget  *widget,
 
   if (self->current == NULL)
     return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Rename Token Set"), NULL);
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), self->current->name);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "rename", _("_Rename"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
+  dialog = GTK_WIDGET (px_dialog_ask (widget, _("Rename Token Set"), NULL, entry, "rename", _("_Rename"),
+                                      ADW_RESPONSE_SUGGESTED));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_rename_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -489,9 +487,8 @@ delete_action (GtkWidget  *widget,
   if (self->current == NULL || self->sets->len < 2)
     return;
   body = g_strdup_printf (_("“%s” and its values will be gone. Images made with it keep their values."), self->current->name);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Delete Token Set?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  dialog = GTK_WIDGET (px_dialog_ask (widget, _("Delete Token Set?"), body, NULL, "delete", _("_Delete"),
+                                      ADW_RESPONSE_DESTRUCTIVE));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -571,13 +568,11 @@ on_csv_chosen (GtkNativeDialog *chooser,
   if (file == NULL || g_file_peek_path (file) == NULL)
     return;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("Which Row?"),
-                                   _("The column names become tokens and the row's cells their values. Row 1 is "
-                                     "the first row under the header."));
   spin = gtk_spin_button_new_with_range (1, G_MAXINT, 1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), spin);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "import", _("_Import"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "import", ADW_RESPONSE_SUGGESTED);
+  dialog = GTK_WIDGET (px_dialog_ask (GTK_WIDGET (self), _("Which Row?"),
+                                      _("The column names become tokens and the row's cells their values. Row 1 "
+                                        "is the first row under the header."),
+                                      spin, "import", _("_Import"), ADW_RESPONSE_SUGGESTED));
   g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (g_file_peek_path (file)), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_row_chosen), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -1,0 +1,30 @@
+/* px-dialog.c: a question over the window of `from`, with Cancel and one
+ * answer (the default, so Enter gives it), and an optional widget for the
+ * answer's details. The caller connects ::response and presents it. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "px-dialog.h"
+
+AdwMessageDialog *
+px_dialog_ask (GtkWidget             *from,
+               const char            *heading,
+               const char            *body,
+               GtkWidget             *extra,
+               const char            *response,
+               const char            *label,
+               AdwResponseAppearance  appearance)
+{
+  GtkRoot *root = gtk_widget_get_root (from);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                                         heading, body));
+
+  if (extra != NULL)
+    adw_message_dialog_set_extra_child (dialog, extra);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, appearance);
+  if (appearance != ADW_RESPONSE_DESTRUCTIVE)
+    adw_message_dialog_set_default_response (dialog, response);
+  return dialog;
+}
