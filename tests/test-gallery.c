@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "px-gallery-page.h"
+#include "px-generate-page.h"
 #include "px-image-window.h"
 #include "px-library-model.h"
 #include "px-test-ui.h"
@@ -178,6 +180,37 @@ test_gallery (void)
     g_assert_nonnull (undo);
     g_signal_emit_by_name (undo, "clicked");
     wait_for_count (model, 1000);
+  }
+
+  /* "Reuse in Generate": the image's template, tokens and model on the
+   * Generate page. */
+  {
+    g_autoptr(PxLibraryItem) first = g_list_model_get_item (model, 0);
+    const PxLibraryImage *image = px_library_item_get_image (first);
+    PxGeneratePage *generate;
+    g_autofree char *text = NULL;
+    GtkWidget *detail;
+
+    g_signal_emit_by_name (grid, "activate", 0);
+    detail = px_test_ui_find_toplevel (PX_TYPE_IMAGE_WINDOW);
+    g_assert_nonnull (detail);
+    g_assert_true (gtk_widget_activate_action (detail, "image.reuse", NULL));
+    px_test_ui_spin (100);
+    g_assert_cmpstr (px_window_get_page (window), ==, "generate");
+    generate = PX_GENERATE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_GENERATE_PAGE, NULL));
+    text = px_token_editor_get_text (px_generate_page_get_editor (generate));
+    g_assert_cmpstr (text, ==, image->template_prompt);
+    {
+      const PxTokenSet *set = px_token_palette_get_set (px_generate_page_get_palette (generate));
+      g_autoptr(PxTokenSet) expected = px_token_set_new ("");
+
+      px_token_set_load_json (expected, image->tokens_json);
+      g_assert_cmpuint (expected->names->len, ==, 2);
+      g_assert_cmpstr (px_token_set_lookup (set, "NAME"), ==, px_token_set_lookup (expected, "NAME"));
+      g_assert_cmpstr (px_token_set_lookup (set, "COMPANY"), ==, px_token_set_lookup (expected, "COMPANY"));
+    }
+    g_assert_null (px_test_ui_find_toplevel (PX_TYPE_IMAGE_WINDOW));
+    px_window_set_page (window, "gallery");
   }
 
   /* A library with a missing file: reported when it opens, nothing removed. */
