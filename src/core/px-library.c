@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "px-image-check.h"
-#include "px-library.h"
+#include "px-library-private.h"
 #include "px-paths.h"
 #include "px-png.h"
 #include "px-tokens.h"
@@ -34,6 +34,8 @@ struct _PxLibrary
   sqlite3  *db;
   gboolean  fail_after_file;
   gboolean  bulk;
+  char     *staging;    /* a batch's folder for files not yet committed, or NULL */
+  GPtrArray *staged;    /* relative final paths of the files staged there */
 };
 
 G_DEFINE_FINAL_TYPE (PxLibrary, px_library, G_TYPE_OBJECT)
@@ -151,6 +153,15 @@ static const char * const migrations[] = {
   "ALTER TABLE templates ADD COLUMN caption_top TEXT;"
   "ALTER TABLE templates ADD COLUMN caption_bottom TEXT;"
   "CREATE INDEX templates_category ON templates (category, name);",
+
+  /* 4: what a batch needs to run, resume and export */
+  "ALTER TABLE batch_jobs ADD COLUMN columns TEXT NOT NULL DEFAULT '[]';"
+  "ALTER TABLE batch_jobs ADD COLUMN budget REAL NOT NULL DEFAULT 0;"
+  "ALTER TABLE batch_jobs ADD COLUMN concurrency INTEGER NOT NULL DEFAULT 4;"
+  "ALTER TABLE batch_items ADD COLUMN cells TEXT NOT NULL DEFAULT '[]';"
+  "ALTER TABLE batch_items ADD COLUMN cost REAL NOT NULL DEFAULT 0;"
+  "ALTER TABLE batch_items ADD COLUMN generation_ms INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX batch_items_status ON batch_items (job_id, status, row_number);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);
@@ -464,7 +475,25 @@ store_file (PxLibrary   *self,
   g_autofree char *path = g_build_filename (self->directory, relative, NULL);
 
   *created = FALSE;
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && self->staging != NULL)
+    {
+      /* Written whole beside, moved into place once the row is committed
+       * (see px_library_move_staged). */
+      g_autofree char *staged = g_build_filename (self->staging, name, NULL);
+
+      if (g_mkdir_with_parents (self->staging, 0700) != 0 ||
+          !g_file_set_contents_full (staged, data, size,
+                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
+                         _("Could not create %s: %s"), self->staging, g_strerror (errno));
+          return NULL;
+        }
+      g_ptr_array_add (self->staged, g_strdup (relative));
+      *created = TRUE;
+    }
+  else if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       if (g_mkdir_with_parents (dir, 0700) != 0)
         {
@@ -657,7 +686,15 @@ insert_image (PxLibrary   *self,
 undo_file:
   /* Neither half: a file this call wrote goes again. One that was already
    * there belongs to other rows. */
-  if (created)
+  if (created && self->staging != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (relative);
+      g_autofree char *path = g_build_filename (self->staging, base, NULL);
+
+      g_unlink (path);
+      g_ptr_array_remove_index (self->staged, self->staged->len - 1);
+    }
+  else if (created)
     {
       g_autofree char *path = g_build_filename (self->directory, relative, NULL);
       g_unlink (path);
@@ -672,6 +709,18 @@ px_library_add_generation (PxLibrary                 *self,
                            guint                      image_index,
                            const char                *feature,
                            GError                   **error)
+{
+  return px_library_add_batch_generation (self, request, result, image_index, feature, 0, error);
+}
+
+gint64
+px_library_add_batch_generation (PxLibrary                 *self,
+                                 const PxGenerationRequest *request,
+                                 const PxGenerationResult  *result,
+                                 guint                      image_index,
+                                 const char                *feature,
+                                 gint64                     batch_id,
+                                 GError                   **error)
 {
   PxImage *image;
   g_autofree char *tokens_json = NULL;
@@ -716,6 +765,7 @@ px_library_add_generation (PxLibrary                 *self,
   row.cost = result->cost / MAX (1u, result->images->len);
   row.generation_ms = result->generation_ms;
   row.feature = feature ? feature : "generate";
+  row.batch_id = batch_id;
 
   return insert_image (self, &row, stored, error);
 }
@@ -1148,9 +1198,12 @@ collect_files (const char *root,
       g_autofree char *child = g_build_filename (relative, name, NULL);
       g_autofree char *full = g_build_filename (root, child, NULL);
 
+      /* Hidden: temp files being written, a batch's uncommitted files. */
+      if (g_str_has_prefix (name, "."))
+        continue;
       if (g_file_test (full, G_FILE_TEST_IS_DIR))
         collect_files (root, child, found);
-      else if (!g_str_has_prefix (name, "."))
+      else
         g_hash_table_add (found, g_steal_pointer (&child));
     }
 }
@@ -1372,6 +1425,8 @@ px_library_finalize (GObject *object)
 
   g_clear_pointer (&self->db, sqlite3_close);
   g_free (self->directory);
+  g_free (self->staging);
+  g_clear_pointer (&self->staged, g_ptr_array_unref);
 
   G_OBJECT_CLASS (px_library_parent_class)->finalize (object);
 }
@@ -1385,6 +1440,7 @@ px_library_class_init (PxLibraryClass *klass)
 static void
 px_library_init (PxLibrary *self)
 {
+  self->staged = g_ptr_array_new_with_free_func (g_free);
 }
 
 /* ---- templates and token sets ---- */
@@ -1764,4 +1820,92 @@ px_library_delete_token_set (PxLibrary  *self,
   g_return_val_if_fail (PX_IS_LIBRARY (self), FALSE);
 
   return delete_row (self, "DELETE FROM token_sets WHERE id = ?", id, _("deleting a token set"), error);
+}
+
+/* ---- for batches (px-library-private.h) ---- */
+
+sqlite3 *
+px_library_get_db (PxLibrary *self)
+{
+  return self->db;
+}
+
+gboolean
+px_library_exec (PxLibrary   *self,
+                 const char  *sql,
+                 GError     **error)
+{
+  return exec (self, sql, _("saving a batch"), error);
+}
+
+static char *
+staging_dir (PxLibrary *self,
+             gint64     job_id)
+{
+  g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, job_id);
+
+  return g_build_filename (self->directory, "images", ".staging", name, NULL);
+}
+
+/* Until px_library_stop_staging, new image files go to the job's staging
+ * folder instead of their place. */
+void
+px_library_start_staging (PxLibrary *self,
+                          gint64     job_id)
+{
+  g_free (self->staging);
+  self->staging = staging_dir (self, job_id);
+  g_ptr_array_set_size (self->staged, 0);
+}
+
+void
+px_library_stop_staging (PxLibrary *self)
+{
+  g_clear_pointer (&self->staging, g_free);
+}
+
+static gboolean
+row_has_file (PxLibrary  *self,
+              const char *relative)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT 1 FROM images WHERE file = ? LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, relative, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+/* After a commit (or at recovery, for all of a job's staged files): files
+ * whose rows were committed move into place, the others are deleted; a
+ * crash between commit and move is finished here next time. */
+guint
+px_library_move_staged (PxLibrary *self,
+                        gint64     job_id)
+{
+  g_autofree char *dir = staging_dir (self, job_id);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint moved = 0;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *prefix = g_strndup (name, 2);
+      g_autofree char *relative = g_build_filename ("images", prefix, name, NULL);
+      g_autofree char *from = g_build_filename (dir, name, NULL);
+      g_autofree char *to_dir = g_build_filename (self->directory, "images", prefix, NULL);
+      g_autofree char *to = g_build_filename (self->directory, relative, NULL);
+
+      if (row_has_file (self, relative) && !g_file_test (to, G_FILE_TEST_EXISTS) &&
+          g_mkdir_with_parents (to_dir, 0700) == 0 && g_rename (from, to) == 0)
+        moved++;
+      else
+        g_unlink (from);
+    }
+  g_rmdir (dir);
+  g_ptr_array_set_size (self->staged, 0);
+  return moved;
 }

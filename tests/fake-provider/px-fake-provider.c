@@ -35,8 +35,9 @@ struct _PxFakeProvider
   char        *api_key;
   guint        latency_ms;
   GQueue       faults;
-  PxFakeFault  rate_fault;
-  guint        rate_percent;
+  PxFakeFault  rate_faults[4];   /* faults at random, each with its percentage */
+  guint        rate_percents[4];
+  guint        n_rates;
   GPtrArray   *requests;
   GHashTable  *images;   /* "format|WxH|prompt" -> GBytes */
   GHashTable  *encoded;  /* the same keys -> base64 */
@@ -1111,10 +1112,16 @@ take_fault (PxFakeProvider *self,
       return fault;
     }
 
-  if (self->rate_percent > 0 && (guint) g_random_int_range (0, 100) < self->rate_percent)
+  if (self->n_rates > 0)
     {
-      *param = self->rate_fault == PX_FAKE_FAULT_SERVER_ERROR ? 500 : 0;
-      return self->rate_fault;
+      guint roll = g_random_int_range (0, 100), sum = 0;
+
+      for (guint i = 0; i < self->n_rates; i++)
+        if (roll < (sum += self->rate_percents[i]))
+          {
+            *param = self->rate_faults[i] == PX_FAKE_FAULT_SERVER_ERROR ? 500 : 0;
+            return self->rate_faults[i];
+          }
     }
 
   *param = 0;
@@ -1448,8 +1455,16 @@ px_fake_provider_set_fault_rate (PxFakeProvider *self,
                                  PxFakeFault     fault,
                                  guint           percent)
 {
-  self->rate_fault = fault;
-  self->rate_percent = MIN (percent, 100);
+  guint i;
+
+  /* One percentage per kind of fault; they add up. */
+  for (i = 0; i < self->n_rates && self->rate_faults[i] != fault; i++)
+    ;
+  if (i == G_N_ELEMENTS (self->rate_faults))
+    return;
+  self->rate_faults[i] = fault;
+  self->rate_percents[i] = MIN (percent, 100);
+  self->n_rates = MAX (self->n_rates, i + 1);
 }
 
 guint

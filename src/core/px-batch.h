@@ -1,0 +1,108 @@
+/* px-batch.h: batches: one template, many rows of tokens. The store keeps
+ * a batch and its items in the library (so nothing is lost when the process
+ * dies); PxBatchRunner runs one through the engine. */
+#pragma once
+
+#include "px-engine.h"
+#include "px-library.h"
+
+G_BEGIN_DECLS
+
+#define PX_BATCH_ERROR (px_batch_error_quark ())
+
+typedef enum {
+  PX_BATCH_ERROR_NOT_FOUND,
+  PX_BATCH_ERROR_INVALID,       /* no rows, a row missing a token, … */
+  PX_BATCH_ERROR_OVER_BUDGET,   /* the estimate is above the spend cap */
+} PxBatchError;
+
+/* What a batch is made from. Rows are cells in the order of columns; a
+ * column's normalised name is the token it fills (FIRST_NAME for "First
+ * name"); rows override the global tokens. */
+typedef struct {
+  const char         *template_prompt;
+  const char         *model_id;
+  GHashTable         *settings;     /* name -> value, or NULL */
+  GHashTable         *tokens;       /* global tokens, or NULL */
+  const char * const *columns;
+  GPtrArray          *rows;         /* GStrv each */
+  guint               concurrency;  /* 0: the provider's */
+  double              budget;       /* dollars; 0: none */
+} PxBatchSpec;
+
+typedef struct {
+  gint64      id;
+  char       *template_prompt;
+  char       *model_id;
+  GHashTable *settings;
+  GHashTable *tokens;
+  char      **columns;
+  char       *status;       /* pending, running, paused, completed, cancelled */
+  guint       total;
+  guint       concurrency;
+  double      budget;
+  double      cost;
+  guint       pending;      /* processing counts as pending: it is not done */
+  guint       completed;
+  guint       failed;
+  guint       cancelled;
+  gint64      created;
+} PxBatchJob;
+
+typedef struct {
+  gint64      id;
+  guint       row_number;
+  GHashTable *tokens;       /* merged: globals, then the row */
+} PxBatchItem;
+
+GQuark      px_batch_error_quark    (void);
+void        px_batch_job_free       (PxBatchJob       *job);
+void        px_batch_item_free      (PxBatchItem      *item);
+
+gint64      px_batch_create         (PxLibrary        *library,
+                                     const PxBatchSpec *spec,
+                                     GError          **error);
+PxBatchJob *px_batch_get            (PxLibrary        *library,
+                                     gint64            id,
+                                     GError          **error);
+GPtrArray  *px_batch_list           (PxLibrary        *library,
+                                     GError          **error);
+gboolean    px_batch_export_csv     (PxLibrary        *library,
+                                     gint64            id,
+                                     const char       *path,
+                                     GError          **error);
+double      px_batch_estimate_cost  (PxCatalog        *catalog,
+                                     const char       *model_id,
+                                     GHashTable       *settings,
+                                     guint             n_images);
+double      px_batch_estimate_seconds (guint           n_items,
+                                     guint             concurrency,
+                                     double            seconds_per_image);
+
+#define PX_TYPE_BATCH_RUNNER (px_batch_runner_get_type ())
+
+G_DECLARE_FINAL_TYPE (PxBatchRunner, px_batch_runner, PX, BATCH_RUNNER, GObject)
+
+PxBatchRunner *px_batch_runner_new          (PxEngine       *engine,
+                                             const char     *library_dir,
+                                             gint64          job_id,
+                                             GError        **error);
+void           px_batch_runner_run_async    (PxBatchRunner  *self,
+                                             GCancellable   *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer        user_data);
+gboolean       px_batch_runner_run_finish   (PxBatchRunner  *self,
+                                             GAsyncResult   *result,
+                                             GError        **error);
+void           px_batch_runner_pause        (PxBatchRunner  *self);
+void           px_batch_runner_resume       (PxBatchRunner  *self);
+void           px_batch_runner_cancel       (PxBatchRunner  *self);
+gboolean       px_batch_runner_retry_failed (PxBatchRunner  *self,
+                                             GError        **error);
+gboolean       px_batch_runner_is_paused    (PxBatchRunner  *self);
+const PxBatchJob *px_batch_runner_get_job   (PxBatchRunner  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxBatchJob, px_batch_job_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxBatchItem, px_batch_item_free)
+
+G_END_DECLS

@@ -1,0 +1,311 @@
+/* test-batch.c: batches against the fake provider over real HTTP, on a
+ * real library: transient faults are ridden out, hard ones fail only their
+ * item with the provider's words, pause and resume, cancel, the spend cap,
+ * and the results CSV. */
+#include "config.h"
+
+#include <string.h>
+
+#include "px-batch.h"
+#include "px-test-engine.h"
+
+typedef struct {
+  PxTestFixture  base;
+  char          *dir;
+  PxLibrary     *library;
+} Fixture;
+
+static void
+set_up (Fixture       *f,
+        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  static guint n;
+  g_autofree char *name = g_strdup_printf ("%u", ++n);
+
+  px_test_fixture_set_up (&f->base, data);
+  /* Enough attempts that 25 % transient faults never exhaust them. */
+  px_engine_set_retry_policy (f->base.engine, 10, 5, 50);
+  f->dir = g_build_filename (g_get_user_data_dir (), "batch", name, NULL);
+  f->library = px_library_open (f->dir, &error);
+  g_assert_no_error (error);
+}
+
+static void
+tear_down (Fixture       *f,
+           gconstpointer  data)
+{
+  g_clear_object (&f->library);
+  g_free (f->dir);
+  px_test_fixture_tear_down (&f->base, data);
+}
+
+static gint64
+make_batch (Fixture    *f,
+            guint       n_rows,
+            const char *template_prompt,
+            guint       concurrency,
+            double      budget)
+{
+  static const char *columns[] = { "First Name", "Company", NULL };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GHashTable) tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) error = NULL;
+  PxBatchSpec spec = { 0, };
+  gint64 id;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      char **row = g_new0 (char *, 3);
+
+      row[0] = g_strdup_printf ("Person %u", i + 1);
+      row[1] = g_strdup (i % 2 ? "" : "Acme");   /* empty: the global COMPANY applies */
+      g_ptr_array_add (rows, row);
+    }
+  g_hash_table_insert (tokens, g_strdup ("COMPANY"), g_strdup ("Globex"));
+  spec.template_prompt = template_prompt;
+  spec.model_id = "dall-e-3";
+  spec.tokens = tokens;
+  spec.columns = columns;
+  spec.rows = rows;
+  spec.concurrency = concurrency;
+  spec.budget = budget;
+  id = px_batch_create (f->library, &spec, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static PxBatchRunner *
+runner_for (Fixture *f,
+            gint64   id)
+{
+  g_autoptr(GError) error = NULL;
+  PxBatchRunner *runner = px_batch_runner_new (f->base.engine, f->dir, id, &error);
+
+  g_assert_no_error (error);
+  return runner;
+}
+
+static gboolean
+run (PxBatchRunner  *runner,
+     GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  px_batch_runner_run_async (runner, NULL, on_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return px_batch_runner_run_finish (runner, result, error);
+}
+
+static PxBatchJob *
+job (Fixture *f,
+     gint64   id)
+{
+  g_autoptr(GError) error = NULL;
+  PxBatchJob *job = px_batch_get (f->library, id, &error);
+
+  g_assert_no_error (error);
+  return job;
+}
+
+static void
+test_transient_faults (Fixture       *f,
+                       gconstpointer  data)
+{
+  gint64 id = make_batch (f, 60, "Portrait of [FIRST_NAME] from [COMPANY]", 8, 0);
+  g_autoptr(PxBatchRunner) runner = runner_for (f, id);
+  g_autoptr(PxBatchJob) done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+  PxLibraryQuery query = { .batch_id = id };
+
+  px_fake_provider_set_fault_rate (f->base.fake, PX_FAKE_FAULT_RATE_LIMIT, 20);
+  px_fake_provider_set_fault_rate (f->base.fake, PX_FAKE_FAULT_SERVER_ERROR, 5);
+  g_assert_true (run (runner, &error));
+  g_assert_no_error (error);
+
+  done = job (f, id);
+  g_assert_cmpstr (done->status, ==, "completed");
+  g_assert_cmpuint (done->completed, ==, 60);
+  g_assert_cmpuint (done->failed + done->pending + done->cancelled, ==, 0);
+  g_assert_cmpuint (px_fake_provider_get_request_count (f->base.fake), >, 60);   /* faults were retried */
+  g_assert_cmpuint (px_fake_provider_get_max_in_flight (f->base.fake), <=, 8);
+
+  /* One image per row, tagged with the batch, with the row's tokens. */
+  g_assert_cmpuint (px_library_count (f->library, &query, &error), ==, 60);
+  query.search = "person 52 globex";
+  images = px_library_list (f->library, &query, 0, 10, &error);
+  g_assert_cmpuint (images->len, ==, 1);
+  g_assert_cmpstr (((PxLibraryImage *) g_ptr_array_index (images, 0))->prompt, ==, "Portrait of Person 52 from Globex");
+}
+
+static void
+test_hard_errors_fail_alone (Fixture       *f,
+                             gconstpointer  data)
+{
+  gint64 id = make_batch (f, 6, "[FIRST_NAME] of [COMPANY]", 2, 0);
+  g_autoptr(PxBatchRunner) runner = NULL;
+  g_autoptr(PxBatchJob) done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = g_build_filename (f->dir, "results.csv", NULL);
+  g_autofree char *text = NULL;
+
+  /* The quota is not retried: one item fails with OpenAI's own words. */
+  px_fake_provider_push_fault (f->base.fake, PX_FAKE_FAULT_QUOTA, 0);
+  runner = runner_for (f, id);
+  g_assert_true (run (runner, &error));
+  g_assert_no_error (error);
+
+  done = job (f, id);
+  g_assert_cmpuint (done->completed, ==, 5);
+  g_assert_cmpuint (done->failed, ==, 1);
+  g_assert_cmpuint (px_fake_provider_get_request_count (f->base.fake), ==, 6);
+
+  g_assert_true (px_batch_export_csv (f->library, id, csv, &error));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "First Name,Company,status,error,image_file,model,cost,time_ms\r\n"));
+  g_assert_nonnull (strstr (text, "failed,"));
+  g_assert_nonnull (strstr (text, "quota"));
+}
+
+static void
+on_progress_pause (PxBatchRunner *runner,
+                   gboolean      *paused)
+{
+  if (!*paused && px_batch_runner_get_job (runner)->completed >= 2)
+    {
+      px_batch_runner_pause (runner);
+      *paused = TRUE;
+    }
+}
+
+static gboolean
+resume_later (gpointer data)
+{
+  px_batch_runner_resume (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_pause_resume (Fixture       *f,
+                   gconstpointer  data)
+{
+  gint64 id = make_batch (f, 10, "Portrait of [FIRST_NAME]", 2, 0);
+  g_autoptr(PxBatchRunner) runner = runner_for (f, id);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxBatchJob) done = NULL;
+  gboolean paused = FALSE;
+  guint requests;
+  gint64 until;
+
+  px_fake_provider_set_latency (f->base.fake, 100);
+  g_signal_connect (runner, "progress", G_CALLBACK (on_progress_pause), &paused);
+  px_batch_runner_run_async (runner, NULL, on_done, &result);
+  while (!paused)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Paused: what was in flight lands, nothing new starts. */
+  until = g_get_monotonic_time () + 300 * 1000;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  requests = px_fake_provider_get_request_count (f->base.fake);
+  until = g_get_monotonic_time () + 400 * 1000;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (px_fake_provider_get_request_count (f->base.fake), ==, requests);
+  g_assert_cmpuint (requests, <, 10);
+  g_assert_null (result);
+  g_assert_true (px_batch_runner_is_paused (runner));
+
+  g_timeout_add (10, resume_later, runner);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (px_batch_runner_run_finish (runner, result, &error));
+  done = job (f, id);
+  g_assert_cmpuint (done->completed, ==, 10);
+}
+
+static gboolean
+cancel_later (gpointer data)
+{
+  px_batch_runner_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  gint64 id = make_batch (f, 20, "Portrait of [FIRST_NAME]", 4, 0);
+  g_autoptr(PxBatchRunner) runner = runner_for (f, id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxBatchJob) done = NULL;
+  PxLibraryQuery query = { .batch_id = id };
+
+  px_fake_provider_set_latency (f->base.fake, 2000);
+  g_timeout_add (200, cancel_later, runner);
+  g_assert_false (run (runner, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  done = job (f, id);
+  g_assert_cmpstr (done->status, ==, "cancelled");
+  g_assert_cmpuint (done->cancelled, ==, 20);
+  g_assert_cmpuint (done->completed, ==, 0);
+  g_assert_cmpuint (px_fake_provider_get_request_count (f->base.fake), <=, 4);
+  g_assert_cmpuint (px_library_count (f->library, &query, NULL), ==, 0);
+
+  /* Retry brings them back; this time they are done. */
+  px_fake_provider_set_latency (f->base.fake, 0);
+  g_assert_true (px_batch_runner_retry_failed (runner, &error));
+  g_clear_object (&runner);
+  runner = runner_for (f, id);
+  g_assert_true (run (runner, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&done, px_batch_job_free);
+  done = job (f, id);
+  g_assert_cmpuint (done->completed, ==, 20);
+}
+
+static void
+test_budget (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxBatchJob) done = NULL;
+  double price = px_batch_estimate_cost (px_engine_get_catalog (f->base.engine), "dall-e-3", NULL, 1);
+  gint64 too_small = make_batch (f, 10, "Portrait of [FIRST_NAME]", 2, price * 5);
+  g_autoptr(PxBatchRunner) runner = runner_for (f, too_small);
+
+  g_assert_cmpfloat (price, >, 0);
+  /* The estimate is above the cap: nothing is sent. */
+  g_assert_false (run (runner, &error));
+  g_assert_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_OVER_BUDGET);
+  g_assert_cmpuint (px_fake_provider_get_request_count (f->base.fake), ==, 0);
+  g_assert_cmpfloat (px_batch_estimate_seconds (10, 4, 2.0), ==, 6.0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/batch/transient-faults", Fixture, NULL, set_up, test_transient_faults, tear_down);
+  g_test_add ("/batch/hard-errors-fail-alone", Fixture, NULL, set_up, test_hard_errors_fail_alone, tear_down);
+  g_test_add ("/batch/pause-resume", Fixture, NULL, set_up, test_pause_resume, tear_down);
+  g_test_add ("/batch/cancel", Fixture, NULL, set_up, test_cancel, tear_down);
+  g_test_add ("/batch/budget", Fixture, NULL, set_up, test_budget, tear_down);
+
+  return g_test_run ();
+}
