@@ -124,6 +124,39 @@ rm -f "$(find "$tmp/library/images" -name '*.png' | head -n1)"
 check "library check finds a missing file" run 1 "$cli" library check
 check "missing file named" has err "is missing"
 
+# batches: CSV edge cases end to end, then a run, its status and its results
+b() { printf "$1" >"$tmp/$2"; }
+b '\xef\xbb\xbfName;City\r\nAda;"Paris;\r\nFrance"\r\n=Bo;Rome\r\n' bom.csv
+check "batch run: BOM, ; and a quoted newline" run 0 env OPENAI_API_KEY="$key" "$cli" batch run --csv "$tmp/bom.csv" \
+  --prompt "Portrait of [NAME] in [CITY]" --model dall-e-3 --concurrency 2
+check "batch id first" test "$(head -n1 "$tmp/out" | cut -d' ' -f1)" = "batch:"
+bid=$(sed -n 's/^batch: //p' "$tmp/out")
+check "progress on stderr" has err "2 of 2 done"
+check "batch status" run 0 "$cli" batch status "$bid"
+check "status counts" has out "completed: 2"
+check "status failed" has out "failed: 0"
+check "status pending" has out "pending: 0"
+check "batch export" run 0 "$cli" batch export "$bid" -o "$tmp/results.csv"
+check "results keep the input columns" grep -q "^NAME,CITY,status,error,image_file,model,cost,time_ms" "$tmp/results.csv"
+check "a formula stays text" grep -q "^'=Bo,Rome,completed" "$tmp/results.csv"
+check "quoted newline kept" grep -q '"Paris;' "$tmp/results.csv"
+check "batch list" run 0 "$cli" batch list
+check "listed" has out "completed	2/2	dall-e-3"
+b 'Name,City\nAda,Paris\nB\xffo,Rome\n' bad-utf8.csv
+check "invalid UTF-8 refused" run 1 "$cli" batch run --csv "$tmp/bad-utf8.csv" --prompt "[NAME]" --model local-model
+check "its row and column named" has err "Row 2, column 1 (NAME)"
+b '' empty.csv
+check "empty file refused" run 1 "$cli" batch run --csv "$tmp/empty.csv" --prompt "[NAME]" --model local-model
+b 'Name,City\n' header.csv
+check "header only refused" run 1 "$cli" batch run --csv "$tmp/header.csv" --prompt "[NAME]" --model local-model
+check "header only says so" has err "no rows"
+b 'Name,name\nA,B\n' dup.csv
+check "duplicate headers refused" run 1 "$cli" batch run --csv "$tmp/dup.csv" --prompt "[NAME]" --model local-model
+check "duplicate named" has err "NAME"
+check "over budget refused" run 1 env OPENAI_API_KEY="$key" "$cli" batch run --csv "$tmp/bom.csv" --prompt "[NAME]" \
+  --model dall-e-3 --budget 0.01
+check "budget message" has err "spend cap"
+
 # templates: the built-in presets, then saved ones through export and import
 check "templates list" run 0 "$cli" templates list
 check "presets listed" has out "preset:meme-generator	Fun	Meme Generator"
