@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "px-batch-page.h"
+#include "px-dialog.h"
 #include "px-compare-page.h"
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
@@ -25,7 +26,9 @@ struct _PxWindow
   AdwToastOverlay      *toast_overlay;
   PxGalleryPage        *gallery_page;
   PxGeneratePage       *generate_page;
+  PxBatchPage          *batch_page;
   PxApplication        *application;
+  gboolean              closing;
 };
 
 G_DEFINE_FINAL_TYPE (PxWindow, px_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -54,6 +57,7 @@ px_window_new (PxApplication *application)
   self->application = application;
   px_gallery_page_set_library (self->gallery_page, library, error);
   px_generate_page_set_application (self->generate_page, application);
+  px_batch_page_set_application (self->batch_page, application);
   return self;
 }
 
@@ -199,10 +203,44 @@ save_window_state (PxWindow *self)
   g_settings_apply (self->settings);
 }
 
+static void
+on_close_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   PxWindow         *self)
+{
+  if (g_str_equal (response, "background"))
+    {
+      px_batch_page_run_in_background (self->batch_page);
+      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+    }
+  else if (g_str_equal (response, "stop"))
+    {
+      self->closing = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
 static gboolean
 px_window_close_request (GtkWindow *window)
 {
-  save_window_state (PX_WINDOW (window));
+  PxWindow *self = PX_WINDOW (window);
+
+  save_window_state (self);
+
+  /* A running batch: ask before stopping it. */
+  if (px_batch_page_is_running (self->batch_page) && !self->closing)
+    {
+      AdwMessageDialog *dialog = px_dialog_ask (GTK_WIDGET (self), _("A Batch Is Running"),
+                                                _("It can go on without the window: Pixmerge tells you when it is "
+                                                  "done. Stopped batches can be resumed from the Batch page."),
+                                                NULL, "background", _("_Run in Background"), ADW_RESPONSE_SUGGESTED);
+
+      adw_message_dialog_add_response (dialog, "stop", _("_Stop and Close"));
+      adw_message_dialog_set_response_appearance (dialog, "stop", ADW_RESPONSE_DESTRUCTIVE);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
 
   return GTK_WINDOW_CLASS (px_window_parent_class)->close_request (window);
 }
@@ -271,6 +309,7 @@ px_window_class_init (PxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, gallery_page);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, generate_page);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, batch_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
 

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "px-batch-page.h"
 #include "px-fake-provider.h"
 #include "px-generate-page.h"
 #include "px-image-window.h"
@@ -21,6 +22,7 @@ static char *library_dir;
 static int open_image = -1;
 static gboolean generate;
 static char *preferences_page;
+static char *csv_file;
 
 static const GOptionEntry options[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, "Use the library in DIR", "DIR" },
@@ -29,6 +31,7 @@ static const GOptionEntry options[] = {
   { "settle", 0, 0, G_OPTION_ARG_INT, &settle_ms, "Milliseconds to wait after the first frame (default 400)", "MS" },
   { "open-image", 0, 0, G_OPTION_ARG_INT, &open_image, "Gallery: capture the detail view of the image at POSITION", "POSITION" },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
+  { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, "Batch: import FILE first; with --generate, capture the batch mid-run", "FILE" },
   { "generate", 0, 0, G_OPTION_ARG_NONE, &generate, "Generate: run one real generation against the bundled fake provider first", NULL },
   { NULL }
 };
@@ -136,6 +139,38 @@ main (int   argc,
     {
       g_printerr ("pixmerge-screenshot: the window was never drawn\n");
       return 1;
+    }
+
+  if (csv_file != NULL)
+    {
+      PxBatchPage *batch_page = PX_BATCH_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_BATCH_PAGE, NULL));
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (csv_file);
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+      px_window_set_page (window, "batch");
+      px_batch_page_open_csv (batch_page, file);
+      while (px_batch_page_get_n_rows (batch_page) == 0 && px_batch_page_get_error (batch_page) == NULL &&
+             g_get_monotonic_time () < deadline)
+        px_test_ui_spin (50);
+      if (px_batch_page_get_n_rows (batch_page) == 0)
+        {
+          g_printerr ("pixmerge-screenshot: %s\n", px_batch_page_get_error (batch_page) ? px_batch_page_get_error (batch_page) : "the CSV never loaded");
+          return 1;
+        }
+      if (generate)
+        {
+          GtkWidget *start = px_test_ui_find_by_name (GTK_WIDGET (batch_page), GTK_TYPE_BUTTON, "start");
+
+          px_batch_page_select_model (batch_page, "dall-e-3");
+          g_signal_emit_by_name (start, "clicked");
+          /* Mid-run: some done, some not. */
+          while ((px_batch_page_get_runner (batch_page) == NULL ||
+                  px_batch_runner_get_job (px_batch_page_get_runner (batch_page))->completed < 3) &&
+                 g_get_monotonic_time () < deadline)
+            px_test_ui_spin (20);
+        }
+      px_test_ui_wait_for_draw (GTK_WIDGET (window), settle_ms);
+      generate = FALSE;
     }
 
   if (generate)

@@ -1,0 +1,171 @@
+/* test-batch-page.c: the Batch page in a real window under Xvfb against
+ * the fake provider: a CSV in, its tokens matched to columns, a row with an
+ * empty cell named and skipped, the batch run to the end, its results
+ * exported; a broken file is refused with its row. */
+#include "config.h"
+
+#include <string.h>
+
+#include "px-batch-page.h"
+#include "px-fake-provider.h"
+#include "px-test-ui.h"
+#include "px-window.h"
+
+#define KEY "test-key-0123456789"
+
+static PxApplication *app;
+static PxFakeProvider *fake;
+static PxWindow *window;
+static PxBatchPage *page;
+static char *dir;
+
+static GFile *
+write_csv (const char *name,
+           const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return g_file_new_for_path (path);
+}
+
+static void
+spin_until (gboolean (*done) (void))
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done () && g_get_monotonic_time () < deadline)
+    px_test_ui_spin (20);
+  g_assert_true (done ());
+}
+
+static gboolean
+loaded (void)
+{
+  return px_batch_page_get_n_rows (page) == 6;
+}
+
+static gboolean
+has_error (void)
+{
+  return px_batch_page_get_error (page) != NULL;
+}
+
+static gboolean
+finished (void)
+{
+  return px_batch_page_get_runner (page) != NULL && !px_batch_page_is_running (page) &&
+         px_batch_runner_get_job (px_batch_page_get_runner (page))->completed > 0;
+}
+
+static void
+test_import_map_validate_run_export (void)
+{
+  g_autoptr(GFile) csv = write_csv ("people.csv", "First Name,Company,City\nAda,Acme,Paris\nBo,,Rome\nCy,Corp,Oslo\n"
+                                                  "Di,Dyn,Lima\nEd,Eon,Kyiv\nFa,Fox,Baku\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibrary) library = NULL;
+  g_autoptr(PxBatchJob) job = NULL;
+  g_autofree char *results = g_build_filename (dir, "results.csv", NULL);
+  g_autofree char *text = NULL;
+  GtkWidget *mapping, *start;
+  const char *problems;
+
+  px_batch_page_open_csv (page, csv);
+  spin_until (loaded);
+
+  px_token_editor_set_text (px_batch_page_get_editor (page), "Portrait of [FIRST_NAME] at [COMPANY] in [TOWN|a city]");
+  /* FIRST_NAME and COMPANY found their columns by name; TOWN has a default. */
+  mapping = px_test_ui_find_by_name (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW, "FIRST_NAME");
+  g_assert_nonnull (mapping);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (mapping)), ==, 1);
+  mapping = px_test_ui_find_by_name (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW, "TOWN");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (mapping)), ==, 0);
+  /* TOWN takes the City column after all. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (mapping), 3);
+
+  problems = px_batch_page_get_problems (page);
+  g_assert_nonnull (problems);
+  g_assert_nonnull (strstr (problems, "Row 2: [COMPANY] is empty"));
+  start = px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_BUTTON, "start");
+  g_assert_false (gtk_widget_is_sensitive (start));
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_CHECK_BUTTON, NULL)), TRUE);
+  g_assert_true (px_batch_page_select_model (page, "dall-e-3"));
+  g_assert_true (gtk_widget_is_sensitive (start));
+  g_signal_emit_by_name (start, "clicked");
+  spin_until (finished);
+
+  library = g_object_ref (px_application_get_library (app, NULL));
+  job = px_batch_get (library, px_batch_page_get_job_id (page), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (job->total, ==, 5);
+  g_assert_cmpuint (job->completed, ==, 5);
+  g_assert_cmpstr (job->status, ==, "completed");
+
+  g_assert_true (px_batch_export_csv (library, job->id, results, &error));
+  g_assert_true (g_file_get_contents (results, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "Ada,Acme,Paris,completed"));
+  g_assert_null (strstr (text, "Bo,"));
+  g_assert_nonnull (strstr (px_batch_runner_get_job (px_batch_page_get_runner (page))->template_prompt, "[TOWN|a city]"));
+}
+
+static void
+test_broken_file_named (void)
+{
+  g_autoptr(GFile) csv = write_csv ("broken.csv", "Name,City\nAda,Paris\nBo\n");
+
+  px_batch_page_open_csv (page, csv);
+  spin_until (has_error);
+  g_test_message ("%s", px_batch_page_get_error (page));
+  g_assert_nonnull (strstr (px_batch_page_get_error (page), "broken.csv"));
+  g_assert_nonnull (strstr (px_batch_page_get_error (page), "Row 2"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *openai = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!px_test_ui_init ())
+    {
+      g_test_skip ("No display: run the UI tests with build-aux/test");
+      return g_test_run ();
+    }
+
+  dir = g_dir_make_tmp ("px-batch-page-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("PIXMERGE_LIBRARY_DIR", dir, TRUE);
+  fake = px_fake_provider_new (0, KEY, &error);
+  g_assert_no_error (error);
+  openai = g_strconcat (px_fake_provider_get_url (fake), "/v1", NULL);
+  g_setenv ("PIXMERGE_OPENAI_BASE_URL", openai, TRUE);
+  g_setenv ("OPENAI_API_KEY", KEY, TRUE);
+
+  app = px_test_ui_application ();
+  window = px_window_new (app);
+  px_window_set_page (window, "batch");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 50));
+  page = PX_BATCH_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_BATCH_PAGE, NULL));
+
+  g_test_add_func ("/batch-page/import-map-validate-run-export", test_import_map_validate_run_export);
+  g_test_add_func ("/batch-page/broken-file-named", test_broken_file_named);
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  px_test_ui_spin (50);
+  g_clear_object (&app);
+  g_clear_object (&fake);
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  }
+  g_free (dir);
+  return ret;
+}
