@@ -1,19 +1,504 @@
-/* px-compare-page.c: the Compare Models page of the main window. */
+/* px-compare-page.c: one prompt (tokens filled from a token set) sent to
+ * two to six models at once; a grid of what each made, with its time and
+ * cost or its error; every result saved in the library tagged with the
+ * comparison, one of them kept as the winner. Earlier comparisons are
+ * listed. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "px-compare-page.h"
+#include "px-credentials.h"
+#include "px-tokens.h"
+
+#define MIN_MODELS 2
+#define MAX_MODELS 6
 
 struct _PxComparePage
 {
-  AdwBin parent_instance;
+  AdwBin          parent_instance;
+
+  PxApplication  *application;
+  PxEngine       *engine;
+  PxLibrary      *library;
+  GPtrArray      *models;        /* const PxModel *, as the check buttons */
+  GPtrArray      *checks;        /* GtkCheckButton */
+  GPtrArray      *token_sets;    /* PxTokenSet */
+  GHashTable     *cells;         /* model id -> cell widget */
+  GCancellable   *cancellable;
+  gint64          comparison_id;
+  guint           running;
+  guint           pending_keys;
+
+  GtkDropDown    *token_sets_dropdown;
+  PxTokenEditor  *editor;
+  GtkFlowBox     *model_choices;
+  GtkLabel       *status_label;
+  GtkFlowBox     *results;
+  AdwPreferencesGroup *history_group;
 };
 
 G_DEFINE_FINAL_TYPE (PxComparePage, px_compare_page, ADW_TYPE_BIN)
 
+static guint
+n_chosen (PxComparePage *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; self->checks != NULL && i < self->checks->len; i++)
+    n += gtk_check_button_get_active (g_ptr_array_index (self->checks, i));
+  return n;
+}
+
+static void
+update_sensitivity (PxComparePage *self)
+{
+  guint n = n_chosen (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.run",
+                                 self->running == 0 && self->pending_keys == 0 && n >= MIN_MODELS && n <= MAX_MODELS);
+  if (self->running == 0 && (n < MIN_MODELS || n > MAX_MODELS))
+    gtk_label_set_text (self->status_label, _("Choose two to six models."));
+  else if (self->running == 0)
+    gtk_label_set_text (self->status_label, "");
+}
+
+static GHashTable *
+chosen_tokens (PxComparePage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->token_sets_dropdown);
+
+  if (self->token_sets == NULL || selected >= self->token_sets->len)
+    return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return px_token_set_to_table (g_ptr_array_index (self->token_sets, selected));
+}
+
+/* ---- history ---- */
+
+static void
+refresh_history (PxComparePage *self)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  GtkWidget *row;
+
+  while ((row = g_object_get_data (G_OBJECT (self->history_group), "first-row")) != NULL)
+    {
+      g_object_set_data (G_OBJECT (self->history_group), "first-row", g_object_get_data (G_OBJECT (row), "next-row"));
+      adw_preferences_group_remove (self->history_group, row);
+    }
+  if (self->library == NULL || (list = px_library_list_comparisons (self->library, NULL)) == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->history_group), list->len > 0);
+  for (guint i = MIN (list->len, 20); i > 0; i--)
+    {
+      PxComparison *comparison = g_ptr_array_index (list, i - 1);
+      g_autofree char *models = g_strjoinv (", ", comparison->models);
+      g_autofree char *subtitle = g_strdup_printf (comparison->winner_image_id ? _("%s · %u images · winner kept")
+                                                                               : _("%s · %u images"),
+                                                   models, comparison->n_images);
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), comparison->prompt);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_preferences_group_add (self->history_group, row);
+      g_object_set_data (G_OBJECT (row), "next-row", g_object_get_data (G_OBJECT (self->history_group), "first-row"));
+      g_object_set_data (G_OBJECT (self->history_group), "first-row", row);
+    }
+}
+
+/* ---- cells ---- */
+
+static GtkWidget *
+make_cell (PxComparePage *self,
+           const PxModel *model)
+{
+  GtkWidget *cell = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (model->name);
+  GtkWidget *picture = gtk_picture_new ();
+  GtkWidget *spinner = gtk_spinner_new ();
+  GtkWidget *info = gtk_label_new (_("Generating…"));
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *keep = gtk_button_new_with_mnemonic (_("_Keep"));
+  GtkWidget *open = gtk_button_new_with_mnemonic (_("_Enlarge"));
+
+  gtk_widget_add_css_class (cell, "card");
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_set_margin_top (title, 6);
+  gtk_widget_set_size_request (picture, 220, 220);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  gtk_label_set_wrap (GTK_LABEL (info), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (info), 40);
+  gtk_widget_set_margin_start (info, 6);
+  gtk_widget_set_margin_end (info, 6);
+  gtk_widget_add_css_class (info, "caption");
+  gtk_widget_set_tooltip_text (keep, _("Keep this one as the comparison's winner"));
+  gtk_widget_set_sensitive (keep, FALSE);
+  gtk_widget_set_sensitive (open, FALSE);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_bottom (buttons, 6);
+  gtk_box_append (GTK_BOX (buttons), keep);
+  gtk_box_append (GTK_BOX (buttons), open);
+  gtk_box_append (GTK_BOX (cell), title);
+  gtk_box_append (GTK_BOX (cell), spinner);
+  gtk_box_append (GTK_BOX (cell), picture);
+  gtk_box_append (GTK_BOX (cell), info);
+  gtk_box_append (GTK_BOX (cell), buttons);
+  g_object_set_data (G_OBJECT (cell), "picture", picture);
+  g_object_set_data (G_OBJECT (cell), "spinner", spinner);
+  g_object_set_data (G_OBJECT (cell), "info", info);
+  g_object_set_data (G_OBJECT (cell), "keep", keep);
+  g_object_set_data (G_OBJECT (cell), "open", open);
+  g_object_set_data_full (G_OBJECT (cell), "model-id", g_strdup (model->id), g_free);
+  return cell;
+}
+
+static void
+on_keep_clicked (GtkButton     *button,
+                 PxComparePage *self)
+{
+  px_compare_page_keep (self, g_object_get_data (G_OBJECT (button), "model-id"));
+}
+
+static void
+on_open_clicked (GtkButton *button,
+                 gpointer   user_data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (button), "win.show-image", "x",
+                              (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "image-id")));
+}
+
+typedef struct {
+  PxComparePage       *page;
+  GtkWidget           *cell;
+  PxGenerationRequest *request;
+} Run;
+
+static void
+finish_one (PxComparePage *self)
+{
+  if (--self->running == 0)
+    {
+      gtk_label_set_text (self->status_label, _("Done. Keep the one you like best; every result is in the Gallery."));
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.library-changed", NULL);
+      refresh_history (self);
+      update_sensitivity (self);
+    }
+}
+
+static void
+on_generated (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Run *run = user_data;
+  PxComparePage *self = run->page;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxGenerationResult) generated = px_engine_generate_finish (PX_ENGINE (source), result, &error);
+  GtkWidget *info = g_object_get_data (G_OBJECT (run->cell), "info");
+  GtkWidget *spinner = g_object_get_data (G_OBJECT (run->cell), "spinner");
+
+  gtk_spinner_stop (GTK_SPINNER (spinner));
+  gtk_widget_set_visible (spinner, FALSE);
+  if (generated == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (info), error->message);
+      gtk_widget_add_css_class (info, "error");
+    }
+  else
+    {
+      PxImage *image = g_ptr_array_index (generated->images, 0);
+      g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (image->bytes, NULL);
+      g_autofree char *text = g_strdup_printf (_("%.1f s · $%.3f%s"), generated->generation_ms / 1000.0, generated->cost,
+                                               generated->cached ? _(" · from the cache") : "");
+      g_autoptr(GError) save_error = NULL;
+      gint64 id = self->library ? px_library_add_generation (self->library, run->request, generated, 0, "compare",
+                                                             &save_error) : 0;
+
+      if (texture != NULL)
+        gtk_picture_set_paintable (GTK_PICTURE (g_object_get_data (G_OBJECT (run->cell), "picture")), GDK_PAINTABLE (texture));
+      if (id > 0 && !px_library_tag_comparison (self->library, id, self->comparison_id, &save_error))
+        id = 0;
+      gtk_label_set_text (GTK_LABEL (info), save_error ? save_error->message : text);
+      if (id > 0)
+        {
+          GtkWidget *keep = g_object_get_data (G_OBJECT (run->cell), "keep");
+          GtkWidget *open = g_object_get_data (G_OBJECT (run->cell), "open");
+
+          g_object_set_data (G_OBJECT (run->cell), "image-id", GSIZE_TO_POINTER ((gsize) id));
+          g_object_set_data (G_OBJECT (open), "image-id", GSIZE_TO_POINTER ((gsize) id));
+          g_object_set_data_full (G_OBJECT (keep), "model-id",
+                                  g_strdup (g_object_get_data (G_OBJECT (run->cell), "model-id")), g_free);
+          g_signal_connect (keep, "clicked", G_CALLBACK (on_keep_clicked), self);
+          g_signal_connect (open, "clicked", G_CALLBACK (on_open_clicked), NULL);
+          gtk_widget_set_sensitive (keep, TRUE);
+          gtk_widget_set_sensitive (open, TRUE);
+        }
+    }
+
+  finish_one (self);
+  px_generation_request_free (run->request);
+  g_object_unref (run->cell);
+  g_object_unref (run->page);
+  g_free (run);
+}
+
+static void
+start_all (PxComparePage *self)
+{
+  g_autofree char *template_text = px_token_editor_get_text (self->editor);
+  g_autoptr(GHashTable) tokens = chosen_tokens (self);
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_auto(GStrv) model_ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prompt = px_tokens_resolve (template_text, tokens, 0, &error);
+  GtkWidget *child;
+
+  if (prompt == NULL)
+    {
+      gtk_label_set_text (self->status_label, error->message);
+      update_sensitivity (self);
+      return;
+    }
+
+  for (guint i = 0; i < self->checks->len; i++)
+    if (gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
+      g_strv_builder_add (ids, ((PxModel *) g_ptr_array_index (self->models, i))->id);
+  model_ids = g_strv_builder_end (ids);
+  self->comparison_id = self->library ? px_library_add_comparison (self->library, template_text, prompt, tokens,
+                                                                   (const char * const *) model_ids, &error) : 0;
+  if (self->library != NULL && self->comparison_id == 0)
+    {
+      gtk_label_set_text (self->status_label, error->message);
+      update_sensitivity (self);
+      return;
+    }
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results))) != NULL)
+    gtk_flow_box_remove (self->results, child);
+  g_hash_table_remove_all (self->cells);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  /* All at once: the engine keeps each provider within its limits. */
+  for (guint i = 0; i < self->checks->len; i++)
+    {
+      const PxModel *model = g_ptr_array_index (self->models, i);
+      g_autofree char *qualified = g_strdup_printf ("%s/%s", model->provider_id, model->id);
+      PxGenerationRequest *request;
+      Run *run;
+
+      if (!gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
+        continue;
+      run = g_new0 (Run, 1);
+      run->page = g_object_ref (self);
+      run->cell = g_object_ref_sink (make_cell (self, model));
+      gtk_flow_box_append (self->results, run->cell);
+      g_hash_table_insert (self->cells, g_strdup (model->id), run->cell);
+      run->request = px_generation_request_new (qualified, prompt);
+      px_generation_request_set_template (run->request, template_text, tokens);
+      request = px_generation_request_new (qualified, prompt);
+      px_generation_request_set_template (request, template_text, tokens);
+      self->running++;
+      px_engine_generate_async (self->engine, request, self->cancellable, on_generated, run);
+    }
+  gtk_label_set_text (self->status_label, _("Generating with every model at once…"));
+  update_sensitivity (self);
+}
+
+typedef struct {
+  PxComparePage        *page;
+  const PxProviderInfo *info;
+} KeyLookup;
+
+static void
+on_key_found (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  KeyLookup *lookup = user_data;
+  PxComparePage *self = lookup->page;
+  g_autofree char *key = px_credentials_find_finish (result, NULL);
+
+  if (key != NULL)
+    px_engine_set_api_key (self->engine, lookup->info->id, key);
+  if (--self->pending_keys == 0)
+    start_all (self);
+  g_object_unref (self);
+  g_free (lookup);
+}
+
+/* Each provider's key first (from the environment or the keyring); a
+ * provider without one shows its error in its cells. */
+static void
+run_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  PxComparePage *self = PX_COMPARE_PAGE (widget);
+  g_autoptr(GHashTable) asked = g_hash_table_new (g_str_hash, g_str_equal);
+  PxCatalog *catalog = px_engine_get_catalog (self->engine);
+
+  self->pending_keys = 1;
+  for (guint i = 0; i < self->checks->len; i++)
+    {
+      const PxModel *model = g_ptr_array_index (self->models, i);
+      const PxProviderInfo *info = px_catalog_lookup_provider (catalog, model->provider_id);
+
+      if (!gtk_check_button_get_active (g_ptr_array_index (self->checks, i)) || info == NULL ||
+          g_hash_table_contains (asked, info->id) || px_engine_has_api_key (self->engine, info->id) ||
+          info->key_policy == PX_KEY_NONE)
+        continue;
+      {
+        KeyLookup *lookup = g_new0 (KeyLookup, 1);
+
+        lookup->page = g_object_ref (self);
+        lookup->info = info;
+        g_hash_table_add (asked, info->id);
+        self->pending_keys++;
+        px_credentials_find_async (info, NULL, on_key_found, lookup);
+      }
+    }
+  update_sensitivity (self);
+  if (--self->pending_keys == 0)
+    start_all (self);
+}
+
+/* ---- public ---- */
+
+gboolean
+px_compare_page_keep (PxComparePage *self,
+                      const char    *model_id)
+{
+  GtkWidget *cell = g_hash_table_lookup (self->cells, model_id);
+  gint64 image_id = cell ? GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (cell), "image-id")) : 0;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (image_id == 0 || !px_library_set_comparison_winner (self->library, self->comparison_id, image_id, &error))
+    {
+      if (error != NULL)
+        gtk_label_set_text (self->status_label, error->message);
+      return FALSE;
+    }
+  g_hash_table_iter_init (&iter, self->cells);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (value == cell)
+        gtk_widget_add_css_class (value, "px-winner");
+      else
+        gtk_widget_remove_css_class (value, "px-winner");
+    }
+  gtk_label_set_text (self->status_label, _("Kept. All results stay in the Gallery, tagged with this comparison."));
+  refresh_history (self);
+  return TRUE;
+}
+
+static void
+on_check_toggled (PxComparePage *self)
+{
+  update_sensitivity (self);
+}
+
+void
+px_compare_page_set_application (PxComparePage *self,
+                                 PxApplication *application)
+{
+  g_autoptr(GtkStringList) set_names = gtk_string_list_new (NULL);
+  GPtrArray *models;
+
+  self->application = application;
+  self->engine = g_object_ref (px_application_get_engine (application));
+  self->library = px_application_get_library (application, NULL);
+  if (self->library != NULL)
+    g_object_ref (self->library);
+
+  models = px_catalog_get_models (px_engine_get_catalog (self->engine));
+  for (guint i = 0; i < models->len; i++)
+    {
+      const PxModel *model = g_ptr_array_index (models, i);
+      GtkWidget *check = gtk_check_button_new_with_label (model->name);
+
+      gtk_widget_set_name (check, model->id);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_check_toggled), self);
+      gtk_flow_box_append (self->model_choices, check);
+      g_ptr_array_add (self->models, (gpointer) model);
+      g_ptr_array_add (self->checks, check);
+    }
+
+  if (self->library != NULL)
+    self->token_sets = px_library_list_token_sets (self->library, NULL);
+  for (guint i = 0; self->token_sets != NULL && i < self->token_sets->len; i++)
+    gtk_string_list_append (set_names, ((PxTokenSet *) g_ptr_array_index (self->token_sets, i))->name);
+  gtk_drop_down_set_model (self->token_sets_dropdown, G_LIST_MODEL (set_names));
+  refresh_history (self);
+  update_sensitivity (self);
+}
+
+gboolean
+px_compare_page_choose_model (PxComparePage *self,
+                              const char    *model_id,
+                              gboolean       chosen)
+{
+  for (guint i = 0; i < self->models->len; i++)
+    if (g_str_equal (((PxModel *) g_ptr_array_index (self->models, i))->id, model_id))
+      {
+        gtk_check_button_set_active (g_ptr_array_index (self->checks, i), chosen);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+PxTokenEditor *
+px_compare_page_get_editor (PxComparePage *self)
+{
+  return self->editor;
+}
+
+gboolean
+px_compare_page_is_running (PxComparePage *self)
+{
+  return self->running > 0 || self->pending_keys > 0;
+}
+
+gint64
+px_compare_page_get_comparison (PxComparePage *self)
+{
+  return self->comparison_id;
+}
+
+guint
+px_compare_page_get_n_cells (PxComparePage *self)
+{
+  return g_hash_table_size (self->cells);
+}
+
+const char *
+px_compare_page_get_cell_text (PxComparePage *self,
+                               const char    *model_id)
+{
+  GtkWidget *cell = g_hash_table_lookup (self->cells, model_id);
+
+  return cell ? gtk_label_get_text (GTK_LABEL (g_object_get_data (G_OBJECT (cell), "info"))) : NULL;
+}
+
 static void
 px_compare_page_dispose (GObject *object)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), PX_TYPE_COMPARE_PAGE);
+  PxComparePage *self = PX_COMPARE_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PX_TYPE_COMPARE_PAGE);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->library);
+  g_clear_pointer (&self->models, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_ptr_array_unref);
+  g_clear_pointer (&self->token_sets, g_ptr_array_unref);
+  g_clear_pointer (&self->cells, g_hash_table_unref);
 
   G_OBJECT_CLASS (px_compare_page_parent_class)->dispose (object);
 }
@@ -26,11 +511,26 @@ px_compare_page_class_init (PxComparePageClass *klass)
 
   object_class->dispose = px_compare_page_dispose;
 
+  g_type_ensure (PX_TYPE_TOKEN_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-compare-page.ui");
+  gtk_widget_class_bind_template_child_full (widget_class, "token_sets", FALSE,
+                                             G_STRUCT_OFFSET (PxComparePage, token_sets_dropdown));
+  gtk_widget_class_bind_template_child (widget_class, PxComparePage, editor);
+  gtk_widget_class_bind_template_child (widget_class, PxComparePage, model_choices);
+  gtk_widget_class_bind_template_child (widget_class, PxComparePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, PxComparePage, results);
+  gtk_widget_class_bind_template_child (widget_class, PxComparePage, history_group);
+  gtk_widget_class_install_action (widget_class, "compare.run", NULL, run_action);
 }
 
 static void
 px_compare_page_init (PxComparePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->models = g_ptr_array_new ();
+  self->checks = g_ptr_array_new ();
+  self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+  px_token_editor_set_text (self->editor, _("A lighthouse on a cliff at dusk, [STYLE|oil painting]"));
+  update_sensitivity (self);
 }

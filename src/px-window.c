@@ -27,6 +27,7 @@ struct _PxWindow
   PxGalleryPage        *gallery_page;
   PxGeneratePage       *generate_page;
   PxBatchPage          *batch_page;
+  PxComparePage        *compare_page;
   PxApplication        *application;
   gboolean              closing;
 };
@@ -58,6 +59,7 @@ px_window_new (PxApplication *application)
   px_gallery_page_set_library (self->gallery_page, library, error);
   px_generate_page_set_application (self->generate_page, application);
   px_batch_page_set_application (self->batch_page, application);
+  px_compare_page_set_application (self->compare_page, application);
   return self;
 }
 
@@ -310,6 +312,7 @@ px_window_class_init (PxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxWindow, gallery_page);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, generate_page);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, batch_page);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, compare_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
 

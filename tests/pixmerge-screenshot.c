@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "px-batch-page.h"
+#include "px-compare-page.h"
 #include "px-fake-provider.h"
 #include "px-generate-page.h"
 #include "px-image-window.h"
@@ -169,6 +170,22 @@ main (int   argc,
                  g_get_monotonic_time () < deadline)
             px_test_ui_spin (20);
         }
+      px_test_ui_wait_for_draw (GTK_WIDGET (window), settle_ms);
+      generate = FALSE;
+    }
+
+  if (generate && g_str_equal (page, "compare"))
+    {
+      PxComparePage *compare = PX_COMPARE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_COMPARE_PAGE, NULL));
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+      px_compare_page_choose_model (compare, "dall-e-3", TRUE);
+      px_compare_page_choose_model (compare, "gpt-image-1", TRUE);
+      px_compare_page_choose_model (compare, "gemini-2.5-flash-image", TRUE);
+      gtk_widget_activate_action (GTK_WIDGET (compare), "compare.run", NULL);
+      px_test_ui_spin (100);
+      while (px_compare_page_is_running (compare) && g_get_monotonic_time () < deadline)
+        px_test_ui_spin (50);
       px_test_ui_wait_for_draw (GTK_WIDGET (window), settle_ms);
       generate = FALSE;
     }

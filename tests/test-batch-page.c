@@ -1,12 +1,14 @@
-/* test-batch-page.c: the Batch page in a real window under Xvfb against
- * the fake provider: a CSV in, its tokens matched to columns, a row with an
- * empty cell named and skipped, the batch run to the end, its results
- * exported; a broken file is refused with its row. */
+/* test-batch-page.c: the Batch and Compare pages in a real window under
+ * Xvfb against the fake provider: a CSV in, its tokens matched to columns, a
+ * row with an empty cell named and skipped, the batch run to the end, its
+ * results exported; a broken file refused with its row; three models
+ * compared, the results tagged, one kept. */
 #include "config.h"
 
 #include <string.h>
 
 #include "px-batch-page.h"
+#include "px-compare-page.h"
 #include "px-fake-provider.h"
 #include "px-test-ui.h"
 #include "px-window.h"
@@ -122,6 +124,53 @@ test_broken_file_named (void)
   g_assert_nonnull (strstr (px_batch_page_get_error (page), "Row 2"));
 }
 
+static PxComparePage *compare;
+
+static gboolean
+compared (void)
+{
+  return px_compare_page_get_n_cells (compare) == 3 && !px_compare_page_is_running (compare);
+}
+
+static void
+test_compare_three_models (void)
+{
+  PxLibrary *library = px_application_get_library (app, NULL);
+  g_autoptr(GPtrArray) list = NULL;
+  PxLibraryQuery query = { .feature = "compare" };
+  GtkWidget *button;
+
+  compare = PX_COMPARE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_COMPARE_PAGE, NULL));
+  px_window_set_page (window, "compare");
+  button = px_test_ui_find_by_name (GTK_WIDGET (compare), GTK_TYPE_BUTTON, "compare");
+  px_token_editor_set_text (px_compare_page_get_editor (compare), "A lighthouse, [STYLE|watercolour]");
+
+  /* One model is not a comparison. */
+  g_assert_true (px_compare_page_choose_model (compare, "dall-e-3", TRUE));
+  g_assert_false (gtk_widget_is_sensitive (button));
+  g_assert_true (px_compare_page_choose_model (compare, "gpt-image-1", TRUE));
+  g_assert_true (px_compare_page_choose_model (compare, "imagen-4.0-generate-001", TRUE));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  spin_until (compared);
+
+  /* OpenAI answered; Vertex has no key here, and its cell says so. */
+  g_assert_nonnull (strstr (px_compare_page_get_cell_text (compare, "dall-e-3"), "$"));
+  g_assert_nonnull (strstr (px_compare_page_get_cell_text (compare, "gpt-image-1"), "$"));
+  g_assert_nonnull (strstr (px_compare_page_get_cell_text (compare, "imagen-4.0-generate-001"), "key"));
+
+  /* Both results in the library, tagged; one kept as the winner. */
+  g_assert_cmpuint (px_library_count (library, &query, NULL), ==, 2);
+  g_assert_false (px_compare_page_keep (compare, "imagen-4.0-generate-001"));
+  g_assert_true (px_compare_page_keep (compare, "gpt-image-1"));
+  list = px_library_list_comparisons (library, NULL);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpint (((PxComparison *) g_ptr_array_index (list, 0))->id, ==, px_compare_page_get_comparison (compare));
+  g_assert_cmpuint (((PxComparison *) g_ptr_array_index (list, 0))->n_images, ==, 2);
+  g_assert_cmpint (((PxComparison *) g_ptr_array_index (list, 0))->winner_image_id, >, 0);
+  g_assert_cmpstr (((PxComparison *) g_ptr_array_index (list, 0))->prompt, ==, "A lighthouse, watercolour");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -146,6 +195,8 @@ main (int   argc,
   openai = g_strconcat (px_fake_provider_get_url (fake), "/v1", NULL);
   g_setenv ("PIXMERGE_OPENAI_BASE_URL", openai, TRUE);
   g_setenv ("OPENAI_API_KEY", KEY, TRUE);
+  g_setenv ("PIXMERGE_VERTEX_BASE_URL", px_fake_provider_get_url (fake), TRUE);
+  g_unsetenv ("GOOGLE_API_KEY");
 
   app = px_test_ui_application ();
   window = px_window_new (app);
@@ -156,6 +207,7 @@ main (int   argc,
 
   g_test_add_func ("/batch-page/import-map-validate-run-export", test_import_map_validate_run_export);
   g_test_add_func ("/batch-page/broken-file-named", test_broken_file_named);
+  g_test_add_func ("/compare/three-models", test_compare_three_models);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -162,6 +162,18 @@ static const char * const migrations[] = {
   "ALTER TABLE batch_items ADD COLUMN cost REAL NOT NULL DEFAULT 0;"
   "ALTER TABLE batch_items ADD COLUMN generation_ms INTEGER NOT NULL DEFAULT 0;"
   "CREATE INDEX batch_items_status ON batch_items (job_id, status, row_number);",
+
+  /* 5: model comparisons */
+  "CREATE TABLE comparisons ("
+  "  id INTEGER PRIMARY KEY,"
+  "  template_prompt TEXT NOT NULL,"
+  "  prompt TEXT NOT NULL,"
+  "  tokens TEXT NOT NULL DEFAULT '{}',"
+  "  models TEXT NOT NULL DEFAULT '',"
+  "  winner_image_id INTEGER REFERENCES images (id) ON DELETE SET NULL,"
+  "  created INTEGER NOT NULL);"
+  /* images.comparison_id exists since version 1 */
+  "CREATE INDEX images_comparison ON images (comparison_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);
@@ -1908,4 +1920,128 @@ px_library_move_staged (PxLibrary *self,
   g_rmdir (dir);
   g_ptr_array_set_size (self->staged, 0);
   return moved;
+}
+
+/* ---- comparisons ---- */
+
+void
+px_comparison_free (PxComparison *comparison)
+{
+  if (comparison == NULL)
+    return;
+  g_free (comparison->template_prompt);
+  g_free (comparison->prompt);
+  g_strfreev (comparison->models);
+  g_free (comparison);
+}
+
+gint64
+px_library_add_comparison (PxLibrary          *self,
+                           const char         *template_prompt,
+                           const char         *prompt,
+                           GHashTable         *tokens,
+                           const char * const *models,
+                           GError            **error)
+{
+  g_autofree char *tokens_json = table_to_json (tokens);
+  g_autofree char *joined = g_strjoinv ("\n", (char **) models);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (PX_IS_LIBRARY (self), 0);
+
+  if (sqlite3_prepare_v2 (self->db, "INSERT INTO comparisons (template_prompt, prompt, tokens, models, created)"
+                                    " VALUES (?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_db_error (self, error, _("saving a comparison"));
+      return 0;
+    }
+  sqlite3_bind_text (stmt, 1, template_prompt, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, prompt, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, tokens_json, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, joined, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, _("saving a comparison"));
+      return 0;
+    }
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+static gboolean
+update_ids (PxLibrary   *self,
+            const char  *sql,
+            gint64       first,
+            gint64       second,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_db_error (self, error, _("saving a comparison"));
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, second);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE || set_db_error (self, error, _("saving a comparison"));
+}
+
+/* Tags a library image as one result of a comparison. */
+gboolean
+px_library_tag_comparison (PxLibrary  *self,
+                           gint64      image_id,
+                           gint64      comparison_id,
+                           GError    **error)
+{
+  g_return_val_if_fail (PX_IS_LIBRARY (self), FALSE);
+
+  return update_ids (self, "UPDATE images SET comparison_id = ?2 WHERE id = ?1", image_id, comparison_id, error);
+}
+
+gboolean
+px_library_set_comparison_winner (PxLibrary  *self,
+                                  gint64      comparison_id,
+                                  gint64      image_id,
+                                  GError    **error)
+{
+  g_return_val_if_fail (PX_IS_LIBRARY (self), FALSE);
+
+  return update_ids (self, "UPDATE comparisons SET winner_image_id = ?2 WHERE id = ?1", comparison_id, image_id, error);
+}
+
+GPtrArray *
+px_library_list_comparisons (PxLibrary  *self,
+                             GError    **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) px_comparison_free);
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (PX_IS_LIBRARY (self), NULL);
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT c.id, c.template_prompt, c.prompt, c.models, COALESCE (c.winner_image_id, 0),"
+                                    " c.created, (SELECT COUNT(*) FROM images WHERE comparison_id = c.id AND trashed = 0)"
+                                    " FROM comparisons c ORDER BY c.id DESC", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_db_error (self, error, _("reading comparisons"));
+      return NULL;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      PxComparison *comparison = g_new0 (PxComparison, 1);
+
+      comparison->id = sqlite3_column_int64 (stmt, 0);
+      comparison->template_prompt = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      comparison->prompt = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      comparison->models = g_strsplit ((const char *) sqlite3_column_text (stmt, 3), "\n", -1);
+      comparison->winner_image_id = sqlite3_column_int64 (stmt, 4);
+      comparison->created = sqlite3_column_int64 (stmt, 5);
+      comparison->n_images = sqlite3_column_int (stmt, 6);
+      g_ptr_array_add (list, comparison);
+    }
+  sqlite3_finalize (stmt);
+  return g_steal_pointer (&list);
 }

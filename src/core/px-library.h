@@ -19,7 +19,7 @@ typedef enum {
   PX_LIBRARY_ERROR_PATTERN,     /* an export file name pattern that does not resolve */
 } PxLibraryError;
 
-#define PX_LIBRARY_SCHEMA_VERSION 4
+#define PX_LIBRARY_SCHEMA_VERSION 5
 
 typedef struct {
   gint64   id;
@@ -51,6 +51,17 @@ typedef struct {
   GPtrArray *names;         /* upper-case token names */
   GPtrArray *values;        /* same length as names */
 } PxTokenSet;
+
+/* One prompt sent to several models. */
+typedef struct {
+  gint64   id;
+  char    *template_prompt;
+  char    *prompt;
+  char   **models;
+  gint64   winner_image_id;   /* 0: none kept yet */
+  gint64   created;
+  guint    n_images;
+} PxComparison;
 
 typedef enum {
   PX_LIBRARY_SORT_NEWEST,
@@ -170,6 +181,24 @@ GHashTable     *px_token_set_to_table    (const PxTokenSet *set);
 char           *px_token_set_to_json     (const PxTokenSet *set);
 void            px_token_set_load_json   (PxTokenSet      *set,
                                           const char      *json);
+
+gint64          px_library_add_comparison (PxLibrary     *self,
+                                          const char      *template_prompt,
+                                          const char      *prompt,
+                                          GHashTable      *tokens,
+                                          const char * const *models,
+                                          GError         **error);
+gboolean        px_library_tag_comparison (PxLibrary     *self,
+                                          gint64           image_id,
+                                          gint64           comparison_id,
+                                          GError         **error);
+gboolean        px_library_set_comparison_winner (PxLibrary *self,
+                                          gint64           comparison_id,
+                                          gint64           image_id,
+                                          GError         **error);
+GPtrArray      *px_library_list_comparisons (PxLibrary   *self,
+                                          GError         **error);
+void            px_comparison_free       (PxComparison    *comparison);
 
 gboolean        px_library_begin_bulk    (PxLibrary       *self,
                                           GError         **error);
