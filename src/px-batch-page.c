@@ -65,6 +65,7 @@ struct _PxBatchPage
   GtkProgressBar       *progress_bar;
   GtkLabel             *counts_label;
   GtkButton            *pause_button;
+  GtkButton            *gallery_button;
   GtkListBox           *items_list;
 };
 
@@ -694,6 +695,8 @@ show_job (PxBatchPage *self,
   if (job == NULL)
     return;
   self->job_id = id;
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->gallery_button), "x", id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->gallery_button), "win.show-batch");
   {
     GtkWidget *child;
 
@@ -1084,6 +1087,7 @@ px_batch_page_class_init (PxBatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, counts_label);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, PxBatchPage, gallery_button);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, items_list);
   gtk_widget_class_bind_template_callback (widget_class, validate);
 

@@ -39,6 +39,8 @@ struct _PxGalleryPage
   GtkDropDown         *sort_order;
   GtkDropDown         *feature_filter;
   GtkDropDown         *date_filter;
+  GtkButton           *batch_chip;
+  gint64               batch_id;   /* show one batch's images; 0: all */
   GtkStringList       *models;
   GtkStringList       *features;
   gboolean             updating_choices;
@@ -211,6 +213,7 @@ on_filter_changed (PxGalleryPage *self)
 
   filter.model = chosen (self->model_filter, self->models);
   filter.feature = chosen (self->feature_filter, self->features);
+  filter.batch_id = self->batch_id;
   filter.sort = gtk_drop_down_get_selected (self->sort_order) == 1 ? PX_LIBRARY_SORT_OLDEST : PX_LIBRARY_SORT_NEWEST;
   if (when > 0 && when < G_N_ELEMENTS (days))
     {
@@ -978,6 +981,36 @@ px_gallery_page_set_library (PxGalleryPage *self,
   self->check_source = g_timeout_add (CHECK_DELAY_MS, start_check, self);
 }
 
+/* Only one batch's images (0: all again), with a button that says so and
+ * clears it. */
+void
+px_gallery_page_show_batch (PxGalleryPage *self,
+                            gint64         batch_id)
+{
+  g_return_if_fail (PX_IS_GALLERY_PAGE (self));
+
+  self->batch_id = batch_id;
+  if (batch_id > 0)
+    {
+      g_autofree char *label = g_strdup_printf (_("Batch %" G_GINT64_FORMAT), batch_id);
+      GtkWidget *content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+      gtk_box_append (GTK_BOX (content), gtk_label_new (label));
+      gtk_box_append (GTK_BOX (content), gtk_image_new_from_icon_name ("window-close-symbolic"));
+      gtk_button_set_child (self->batch_chip, content);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->batch_chip), batch_id > 0);
+  if (self->model != NULL)
+    px_library_model_reload (self->model);
+  on_filter_changed (self);
+}
+
+static void
+on_batch_chip_clicked (PxGalleryPage *self)
+{
+  px_gallery_page_show_batch (self, 0);
+}
+
 /* Shows one image's details (it may be new: the library is read again). */
 void
 px_gallery_page_show_image (PxGalleryPage *self,
@@ -1055,6 +1088,8 @@ px_gallery_page_class_init (PxGalleryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, sort_order);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, feature_filter);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, date_filter);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, batch_chip);
+  gtk_widget_class_bind_template_callback (widget_class, on_batch_chip_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_install_action (widget_class, "gallery.export", NULL, export_action);

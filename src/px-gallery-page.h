@@ -19,5 +19,7 @@ void        px_gallery_page_reload      (PxGalleryPage *self);
 
 void        px_gallery_page_show_image  (PxGalleryPage *self,
                                          gint64         id);
+void        px_gallery_page_show_batch  (PxGalleryPage *self,
+                                         gint64         batch_id);
 
 G_END_DECLS

@@ -148,6 +148,18 @@ show_image_action (GtkWidget  *widget,
   px_gallery_page_show_image (self->gallery_page, g_variant_get_int64 (parameter));
 }
 
+/* One batch's images in the Gallery. */
+static void
+show_batch_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PxWindow *self = PX_WINDOW (widget);
+
+  px_window_set_page (self, "gallery");
+  px_gallery_page_show_batch (self->gallery_page, g_variant_get_int64 (parameter));
+}
+
 static void
 reuse_image_action (GtkWidget  *widget,
                     const char *action_name,
@@ -318,6 +330,7 @@ px_window_class_init (PxWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-image", "x", show_image_action);
+  gtk_widget_class_install_action (widget_class, "win.show-batch", "x", show_batch_action);
   gtk_widget_class_install_action (widget_class, "win.reuse-image", "x", reuse_image_action);
   gtk_widget_class_install_action (widget_class, "win.library-changed", NULL, library_changed_action);
 }

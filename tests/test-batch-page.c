@@ -10,6 +10,7 @@
 #include "px-batch-page.h"
 #include "px-compare-page.h"
 #include "px-fake-provider.h"
+#include "px-gallery-page.h"
 #include "px-test-ui.h"
 #include "px-window.h"
 
@@ -110,6 +111,18 @@ test_import_map_validate_run_export (void)
   g_assert_nonnull (strstr (text, "Ada,Acme,Paris,completed"));
   g_assert_null (strstr (text, "Bo,"));
   g_assert_nonnull (strstr (px_batch_runner_get_job (px_batch_page_get_runner (page))->template_prompt, "[TOWN|a city]"));
+
+  /* "Show in Gallery": the gallery shows this batch's images only. */
+  g_signal_emit_by_name (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_BUTTON, "show-in-gallery"), "clicked");
+  g_assert_cmpstr (px_window_get_page (window), ==, "gallery");
+  {
+    GtkWidget *gallery = px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_GALLERY_PAGE, NULL);
+
+    g_assert_cmpuint (g_list_model_get_n_items (px_gallery_page_get_model (PX_GALLERY_PAGE (gallery))), ==, 5);
+    g_assert_true (gtk_widget_get_visible (px_test_ui_find_by_name (gallery, GTK_TYPE_BUTTON, "batch-filter")));
+    px_gallery_page_show_batch (PX_GALLERY_PAGE (gallery), 0);
+    px_window_set_page (window, "batch");
+  }
 }
 
 static void
