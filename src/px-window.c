@@ -43,23 +43,19 @@ px_window_get_page_names (void)
   return page_names;
 }
 
+static GtkWidget *ensure_page (PxWindow *self, const char *name);
+
 PxWindow *
 px_window_new (PxApplication *application)
 {
-  const GError *error = NULL;
-  PxLibrary *library;
   PxWindow *self;
 
   g_return_val_if_fail (PX_IS_APPLICATION (application), NULL);
 
-  library = px_application_get_library (application, &error);
   self = g_object_new (PX_TYPE_WINDOW, "application", application, NULL);
-
   self->application = application;
-  px_gallery_page_set_library (self->gallery_page, library, error);
-  px_generate_page_set_application (self->generate_page, application);
-  px_batch_page_set_application (self->batch_page, application);
-  px_compare_page_set_application (self->compare_page, application);
+  /* The page restored from last time, now that there is an application. */
+  ensure_page (self, gtk_stack_get_visible_child_name (self->stack));
   return self;
 }
 
@@ -91,6 +87,7 @@ px_window_set_page (PxWindow   *self,
   if (!g_strv_contains (page_names, name))
     return FALSE;
 
+  ensure_page (self, name);
   gtk_stack_set_visible_child_name (self->stack, name);
   page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
   adw_window_title_set_title (self->page_title, gtk_stack_page_get_title (page));
@@ -136,6 +133,65 @@ on_back_clicked (PxWindow  *self,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* Pages are built the first time they are shown: the window's first frame
+ * pays only for the page it opens on. */
+static GtkWidget *
+ensure_page (PxWindow   *self,
+             const char *name)
+{
+  AdwBin *slot = ADW_BIN (gtk_stack_get_child_by_name (self->stack, name));
+  GtkWidget *page = adw_bin_get_child (slot);
+  const GError *error = NULL;
+  PxLibrary *library;
+
+  /* Still being constructed: px_window_new builds the page. */
+  if (page != NULL || self->application == NULL)
+    return page;
+
+  if (g_str_equal (name, "gallery"))
+    {
+      page = g_object_new (PX_TYPE_GALLERY_PAGE, NULL);
+      adw_bin_set_child (slot, page);
+      self->gallery_page = PX_GALLERY_PAGE (page);
+      library = px_application_get_library (self->application, &error);
+      px_gallery_page_set_library (self->gallery_page, library, error);
+    }
+  else if (g_str_equal (name, "generate"))
+    {
+      page = g_object_new (PX_TYPE_GENERATE_PAGE, NULL);
+      adw_bin_set_child (slot, page);
+      self->generate_page = PX_GENERATE_PAGE (page);
+      px_generate_page_set_application (self->generate_page, self->application);
+    }
+  else if (g_str_equal (name, "batch"))
+    {
+      page = g_object_new (PX_TYPE_BATCH_PAGE, NULL);
+      adw_bin_set_child (slot, page);
+      self->batch_page = PX_BATCH_PAGE (page);
+      px_batch_page_set_application (self->batch_page, self->application);
+    }
+  else
+    {
+      page = g_object_new (PX_TYPE_COMPARE_PAGE, NULL);
+      adw_bin_set_child (slot, page);
+      self->compare_page = PX_COMPARE_PAGE (page);
+      px_compare_page_set_application (self->compare_page, self->application);
+    }
+  return page;
+}
+
+static PxGalleryPage *
+gallery_page (PxWindow *self)
+{
+  return PX_GALLERY_PAGE (ensure_page (self, "gallery"));
+}
+
+static PxGeneratePage *
+generate_page (PxWindow *self)
+{
+  return PX_GENERATE_PAGE (ensure_page (self, "generate"));
+}
+
 /* A library image in the Gallery, with its details open. */
 static void
 show_image_action (GtkWidget  *widget,
@@ -145,7 +201,7 @@ show_image_action (GtkWidget  *widget,
   PxWindow *self = PX_WINDOW (widget);
 
   px_window_set_page (self, "gallery");
-  px_gallery_page_show_image (self->gallery_page, g_variant_get_int64 (parameter));
+  px_gallery_page_show_image (gallery_page (self), g_variant_get_int64 (parameter));
 }
 
 /* One batch's images in the Gallery. */
@@ -157,7 +213,7 @@ show_batch_action (GtkWidget  *widget,
   PxWindow *self = PX_WINDOW (widget);
 
   px_window_set_page (self, "gallery");
-  px_gallery_page_show_batch (self->gallery_page, g_variant_get_int64 (parameter));
+  px_gallery_page_show_batch (gallery_page (self), g_variant_get_int64 (parameter));
 }
 
 static void
@@ -176,7 +232,7 @@ reuse_image_action (GtkWidget  *widget,
         px_window_add_toast (self, adw_toast_new (error->message));
       return;
     }
-  px_generate_page_reuse (self->generate_page, image);
+  px_generate_page_reuse (generate_page (self), image);
   px_window_set_page (self, "generate");
 }
 
@@ -186,7 +242,9 @@ library_changed_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
-  px_gallery_page_reload (PX_WINDOW (widget)->gallery_page);
+  /* A Gallery not built yet reads the library when it is. */
+  if (PX_WINDOW (widget)->gallery_page != NULL)
+    px_gallery_page_reload (PX_WINDOW (widget)->gallery_page);
 }
 
 static void
@@ -242,7 +300,7 @@ px_window_close_request (GtkWindow *window)
   save_window_state (self);
 
   /* A running batch: ask before stopping it. */
-  if (px_batch_page_is_running (self->batch_page) && !self->closing)
+  if (self->batch_page != NULL && px_batch_page_is_running (self->batch_page) && !self->closing)
     {
       AdwMessageDialog *dialog = px_dialog_ask (GTK_WIDGET (self), _("A Batch Is Running"),
                                                 _("It can go on without the window: Pixmerge tells you when it is "
@@ -321,10 +379,6 @@ px_window_class_init (PxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, page_title);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, PxWindow, gallery_page);
-  gtk_widget_class_bind_template_child (widget_class, PxWindow, generate_page);
-  gtk_widget_class_bind_template_child (widget_class, PxWindow, batch_page);
-  gtk_widget_class_bind_template_child (widget_class, PxWindow, compare_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
 

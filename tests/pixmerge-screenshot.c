@@ -144,11 +144,12 @@ main (int   argc,
 
   if (csv_file != NULL)
     {
-      PxBatchPage *batch_page = PX_BATCH_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_BATCH_PAGE, NULL));
+      PxBatchPage *batch_page;
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (csv_file);
       gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
       px_window_set_page (window, "batch");
+      batch_page = PX_BATCH_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_BATCH_PAGE, NULL));
       px_batch_page_open_csv (batch_page, file);
       while (px_batch_page_get_n_rows (batch_page) == 0 && px_batch_page_get_error (batch_page) == NULL &&
              g_get_monotonic_time () < deadline)

@@ -153,8 +153,8 @@ test_compare_three_models (void)
   PxLibraryQuery query = { .feature = "compare" };
   GtkWidget *button;
 
-  compare = PX_COMPARE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_COMPARE_PAGE, NULL));
   px_window_set_page (window, "compare");
+  compare = PX_COMPARE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_COMPARE_PAGE, NULL));
   button = px_test_ui_find_by_name (GTK_WIDGET (compare), GTK_TYPE_BUTTON, "compare");
   px_token_editor_set_text (px_compare_page_get_editor (compare), "A lighthouse, [STYLE|watercolour]");
 

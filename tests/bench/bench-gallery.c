@@ -102,6 +102,12 @@ main (int   argc,
 
   g_setenv ("PIXMERGE_LIBRARY_DIR", dir, TRUE);
   app = px_test_ui_application ();
+  /* The window opens on the page it was closed on: the Gallery. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_set_string (settings, "last-page", "gallery");
+  }
   start = g_get_monotonic_time ();
   window = px_window_new (app);
   built = ms_since (start);
