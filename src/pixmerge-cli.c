@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -789,6 +790,7 @@ cmd_batch (int    argc,
            char **argv)
 {
   g_autofree char *csv = NULL, *prompt = NULL, *model_id = NULL, *base_url = NULL, *out = NULL;
+  g_autofree char *images_dir = NULL, *pattern = NULL;
   g_auto(GStrv) token_args = NULL;
   g_auto(GStrv) set_args = NULL;
   int concurrency = 0;
@@ -803,6 +805,8 @@ cmd_batch (int    argc,
     { "budget", 0, 0, G_OPTION_ARG_DOUBLE, &budget, N_("Spend cap in dollars: not started above it, paused at it"), N_("DOLLARS") },
     { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, N_("The provider's address (local servers)"), N_("URL") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Where export writes the results CSV"), N_("FILE") },
+    { "images", 0, 0, G_OPTION_ARG_FILENAME, &images_dir, N_("export: also copy the images into this folder"), N_("DIR") },
+    { "pattern", 0, 0, G_OPTION_ARG_STRING, &pattern, N_("export: image file names from tokens, like [NAME]-[ID]"), N_("PATTERN") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("run --csv FILE --prompt TEXT --model ID | resume ID | "
@@ -881,6 +885,25 @@ cmd_batch (int    argc,
             return usage (context, _("batch export needs -o FILE"));
           if (!px_batch_export_csv (library, id, out, &error))
             return fail ("%s", error->message);
+          /* The images too, named from their tokens: all or nothing. */
+          if (images_dir != NULL)
+            {
+              PxLibraryQuery query = { .batch_id = id, .sort = PX_LIBRARY_SORT_OLDEST };
+              guint n = px_library_count (library, &query, &error);
+              g_autoptr(GPtrArray) images = n ? px_library_list (library, &query, 0, n, &error) : NULL;
+              g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+              g_autoptr(GPtrArray) written = NULL;
+
+              for (guint i = 0; images != NULL && i < images->len; i++)
+                g_array_append_val (ids, ((PxLibraryImage *) g_ptr_array_index (images, i))->id);
+              if (error == NULL && g_mkdir_with_parents (images_dir, 0755) == 0)
+                written = px_library_export (library, (gint64 *) ids->data, ids->len, images_dir,
+                                             pattern ? pattern : "[ID]", &error);
+              if (written == NULL)
+                return fail ("%s", error ? error->message : g_strerror (errno));
+              for (guint i = 0; i < written->len; i++)
+                g_print ("%s\n", (const char *) g_ptr_array_index (written, i));
+            }
           return 0;
         }
       if ((job = px_batch_get (library, id, &error)) == NULL)

@@ -140,6 +140,9 @@ check "batch export" run 0 "$cli" batch export "$bid" -o "$tmp/results.csv"
 check "results keep the input columns" grep -q "^NAME,CITY,status,error,image_file,model,cost,time_ms" "$tmp/results.csv"
 check "a formula stays text" grep -q "^'=Bo,Rome,completed" "$tmp/results.csv"
 check "quoted newline kept" grep -q '"Paris;' "$tmp/results.csv"
+check "batch export with images" run 0 "$cli" batch export "$bid" -o "$tmp/results2.csv" --images "$tmp/batch-images" --pattern "[NAME]-[CITY|x]"
+check "images named from tokens" test -f "$tmp/batch-images/Ada-Paris;France.png" -o -f "$tmp/batch-images/Ada-Paris; France.png"
+check "two images exported" test "$(ls "$tmp/batch-images" | wc -l)" = 2
 check "batch list" run 0 "$cli" batch list
 check "listed" has out "completed	2/2	dall-e-3"
 b 'Name,City\nAda,Paris\nB\xffo,Rome\n' bad-utf8.csv
