@@ -542,6 +542,48 @@ update_progress (PxBatchPage *self)
   gtk_label_set_text (self->counts_label, counts);
 }
 
+typedef struct {
+  PxLibrary      *library;
+  PxLibraryImage *image;
+} Thumb;
+
+static void
+thumb_free (Thumb *thumb)
+{
+  g_object_unref (thumb->library);
+  px_library_image_free (thumb->image);
+  g_free (thumb);
+}
+
+static void
+thumb_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Thumb *thumb = task_data;
+  GError *error = NULL;
+  g_autofree char *path = px_library_thumbnail (thumb->library, thumb->image, 64, &error);
+  GdkTexture *texture = path ? gdk_texture_new_from_filename (path, &error) : NULL;
+
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void
+on_thumb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GtkPicture) picture = user_data;
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (texture != NULL)
+    gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+}
+
 static void
 on_item_changed (PxBatchRunner *runner,
                  gint64         item_id,
@@ -560,8 +602,19 @@ on_item_changed (PxBatchRunner *runner,
   if (image_id > 0 && self->library != NULL && (image = px_library_get_image (self->library, image_id, NULL)) != NULL)
     {
       g_autofree char *subtitle = g_strdup_printf ("%s · %s", status, image->prompt);
+      GtkWidget *picture = gtk_picture_new ();
+      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_thumb, g_object_ref (picture));
+      Thumb *thumb = g_new0 (Thumb, 1);
 
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      /* A small picture of each finished item, made off the main thread. */
+      gtk_widget_set_size_request (picture, 40, 40);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
+      thumb->library = g_object_ref (self->library);
+      thumb->image = g_steal_pointer (&image);
+      g_task_set_task_data (task, thumb, (GDestroyNotify) thumb_free);
+      g_task_run_in_thread (task, thumb_in_thread);
     }
   if (g_str_equal (status, "failed"))
     gtk_widget_add_css_class (row, "error");

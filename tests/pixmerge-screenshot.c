@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "px-batch-page.h"
 #include "px-compare-page.h"
@@ -180,13 +181,22 @@ main (int   argc,
       PxComparePage *compare = PX_COMPARE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_COMPARE_PAGE, NULL));
       gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-      px_compare_page_choose_model (compare, "dall-e-3", TRUE);
-      px_compare_page_choose_model (compare, "gpt-image-1", TRUE);
-      px_compare_page_choose_model (compare, "gemini-2.5-flash-image", TRUE);
+      static const char *models[] = { "dall-e-3", "gpt-image-1", "gemini-2.5-flash-image" };
+      guint done = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+        px_compare_page_choose_model (compare, models[i], TRUE);
+      /* Mid-run: the first request is slow, the others arrive. */
+      px_fake_provider_push_fault (fake, PX_FAKE_FAULT_LATENCY, 5000);
       gtk_widget_activate_action (GTK_WIDGET (compare), "compare.run", NULL);
-      px_test_ui_spin (100);
-      while (px_compare_page_is_running (compare) && g_get_monotonic_time () < deadline)
-        px_test_ui_spin (50);
+      while (done < 2 && g_get_monotonic_time () < deadline)
+        {
+          px_test_ui_spin (50);
+          done = 0;
+          for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+            done += px_compare_page_get_cell_text (compare, models[i]) != NULL &&
+                    strchr (px_compare_page_get_cell_text (compare, models[i]), '$') != NULL;
+        }
       px_test_ui_wait_for_draw (GTK_WIDGET (window), settle_ms);
       generate = FALSE;
     }
