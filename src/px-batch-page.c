@@ -16,8 +16,10 @@
 #include "px-tokens.h"
 
 #define MAX_PROBLEMS_SHOWN 8
-#define MAX_ITEMS_SHOWN 200
+#define MAX_ITEMS_SHOWN 60
 #define SECONDS_PER_IMAGE_GUESS 12.0
+#define FLUSH_INTERVAL_MS 200
+#define MAX_ITEMS_PER_FLUSH 10
 
 struct _PxBatchPage
 {
@@ -47,6 +49,8 @@ struct _PxBatchPage
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
   guint                 n_items_shown;
+  GQueue                item_events;     /* ItemEvent, waiting for the next flush */
+  guint                 flush_source;
 
   GtkStack             *stack;
   AdwPreferencesGroup  *history_group;
@@ -544,7 +548,9 @@ update_progress (PxBatchPage *self)
 
 typedef struct {
   PxLibrary      *library;
-  PxLibraryImage *image;
+  gint64          image_id;
+  PxLibraryImage *image;     /* read in the thread */
+  GdkTexture     *texture;
 } Thumb;
 
 static void
@@ -552,9 +558,11 @@ thumb_free (Thumb *thumb)
 {
   g_object_unref (thumb->library);
   px_library_image_free (thumb->image);
+  g_clear_object (&thumb->texture);
   g_free (thumb);
 }
 
+/* The image's row and a small picture of it, off the main thread. */
 static void
 thumb_in_thread (GTask        *task,
                  gpointer      source_object,
@@ -563,13 +571,17 @@ thumb_in_thread (GTask        *task,
 {
   Thumb *thumb = task_data;
   GError *error = NULL;
-  g_autofree char *path = px_library_thumbnail (thumb->library, thumb->image, 64, &error);
-  GdkTexture *texture = path ? gdk_texture_new_from_filename (path, &error) : NULL;
+  g_autofree char *path = NULL;
 
-  if (texture == NULL)
+  thumb->image = px_library_get_image (thumb->library, thumb->image_id, &error);
+  if (thumb->image != NULL)
+    path = px_library_thumbnail (thumb->library, thumb->image, 64, &error);
+  if (path != NULL)
+    thumb->texture = gdk_texture_new_from_filename (path, &error);
+  if (thumb->texture == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, texture, g_object_unref);
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -577,11 +589,94 @@ on_thumb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GtkPicture) picture = user_data;
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GtkWidget) row = user_data;
+  Thumb *thumb = g_task_get_task_data (G_TASK (result));
 
-  if (texture != NULL)
-    gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  if (thumb->image != NULL)
+    {
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                                   thumb->image->prompt);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    }
+  gtk_picture_set_paintable (g_object_get_data (G_OBJECT (row), "picture"), GDK_PAINTABLE (thumb->texture));
+}
+
+typedef struct {
+  gint64  item_id;
+  char   *status;
+  gint64  image_id;
+} ItemEvent;
+
+static void
+item_event_free (ItemEvent *event)
+{
+  g_free (event->status);
+  g_free (event);
+}
+
+static void
+add_item_row (PxBatchPage *self,
+              ItemEvent   *event)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = g_strdup_printf (_("Item %" G_GINT64_FORMAT), event->item_id);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), event->status);
+  if (event->image_id > 0 && self->library != NULL)
+    {
+      GtkWidget *picture = gtk_picture_new ();
+      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_thumb, g_object_ref (row));
+      Thumb *thumb = g_new0 (Thumb, 1);
+
+      gtk_widget_set_size_request (picture, 40, 40);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
+      g_object_set_data (G_OBJECT (row), "picture", picture);
+      thumb->library = g_object_ref (self->library);
+      thumb->image_id = event->image_id;
+      g_task_set_task_data (task, thumb, (GDestroyNotify) thumb_free);
+      g_task_run_in_thread (task, thumb_in_thread);
+    }
+  if (g_str_equal (event->status, "failed"))
+    gtk_widget_add_css_class (row, "error");
+  gtk_list_box_prepend (self->items_list, row);
+  if (++self->n_items_shown > MAX_ITEMS_SHOWN)
+    {
+      gtk_list_box_remove (self->items_list, GTK_WIDGET (gtk_list_box_get_row_at_index (self->items_list, MAX_ITEMS_SHOWN)));
+      self->n_items_shown--;
+    }
+}
+
+/* Items finish many times a second in a big batch: the page shows them a
+ * few times a second, the newest ones, so drawing never holds up the loop. */
+static gboolean
+flush_items (gpointer data)
+{
+  PxBatchPage *self = data;
+  guint n = g_queue_get_length (&self->item_events);
+
+  self->flush_source = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      ItemEvent *event = g_queue_pop_head (&self->item_events);
+
+      if (n - i <= MAX_ITEMS_PER_FLUSH)
+        add_item_row (self, event);
+      item_event_free (event);
+    }
+  update_progress (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_flush (PxBatchPage *self)
+{
+  if (self->flush_source == 0)
+    self->flush_source = g_timeout_add (FLUSH_INTERVAL_MS, flush_items, self);
 }
 
 static void
@@ -591,39 +686,16 @@ on_item_changed (PxBatchRunner *runner,
                  gint64         image_id,
                  PxBatchPage   *self)
 {
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *title = g_strdup_printf (_("Item %" G_GINT64_FORMAT), item_id);
-  g_autoptr(PxLibraryImage) image = NULL;
+  ItemEvent *event;
 
   if (g_str_equal (status, "processing"))
     return;
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), status);
-  if (image_id > 0 && self->library != NULL && (image = px_library_get_image (self->library, image_id, NULL)) != NULL)
-    {
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", status, image->prompt);
-      GtkWidget *picture = gtk_picture_new ();
-      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_thumb, g_object_ref (picture));
-      Thumb *thumb = g_new0 (Thumb, 1);
-
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      /* A small picture of each finished item, made off the main thread. */
-      gtk_widget_set_size_request (picture, 40, 40);
-      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
-      thumb->library = g_object_ref (self->library);
-      thumb->image = g_steal_pointer (&image);
-      g_task_set_task_data (task, thumb, (GDestroyNotify) thumb_free);
-      g_task_run_in_thread (task, thumb_in_thread);
-    }
-  if (g_str_equal (status, "failed"))
-    gtk_widget_add_css_class (row, "error");
-  gtk_list_box_prepend (self->items_list, row);
-  if (++self->n_items_shown > MAX_ITEMS_SHOWN)
-    {
-      gtk_list_box_remove (self->items_list, GTK_WIDGET (gtk_list_box_get_row_at_index (self->items_list, MAX_ITEMS_SHOWN)));
-      self->n_items_shown--;
-    }
+  event = g_new0 (ItemEvent, 1);
+  event->item_id = item_id;
+  event->status = g_strdup (status);
+  event->image_id = image_id;
+  g_queue_push_tail (&self->item_events, event);
+  schedule_flush (self);
 }
 
 static void
@@ -721,7 +793,7 @@ start_runner (PxBatchPage *self)
       show_toast (self, error->message);
       return;
     }
-  g_signal_connect_swapped (self->runner, "progress", G_CALLBACK (update_progress), self);
+  g_signal_connect_swapped (self->runner, "progress", G_CALLBACK (schedule_flush), self);
   g_signal_connect (self->runner, "item-changed", G_CALLBACK (on_item_changed), self);
   gtk_label_set_text (self->run_title, px_batch_runner_get_job (self->runner)->template_prompt);
   gtk_stack_set_visible_child_name (self->stack, "run");
@@ -1093,6 +1165,8 @@ px_batch_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->chooser);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_queue_clear_full (&self->item_events, (GDestroyNotify) item_event_free);
   /* Closing the window stops a batch it runs (unless it went to the
    * background); the batch is saved and resumes from Earlier Batches. */
   if (self->runner != NULL && self->running)
@@ -1160,6 +1234,7 @@ px_batch_page_init (PxBatchPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  g_queue_init (&self->item_events);
   self->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->mapping_rows = g_ptr_array_new ();
   self->bad_rows = g_array_new (FALSE, FALSE, sizeof (guint));
