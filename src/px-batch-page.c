@@ -10,6 +10,7 @@
 #include "px-batch-page.h"
 #include "px-batch.h"
 #include "px-credentials.h"
+#include "px-dialog.h"
 #include "px-csv.h"
 #include "px-paths.h"
 #include "px-token-editor.h"
@@ -345,15 +346,10 @@ import_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   PxBatchPage *self = PX_BATCH_PAGE (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Import CSV"), GTK_WINDOW (gtk_widget_get_root (widget)),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  self->chooser = px_dialog_file_chooser (widget, _("Import CSV"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                                          _("CSV files"), (const char * const[]) { "text/csv", NULL }, "csv");
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_csv_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }

@@ -13,4 +13,12 @@ AdwMessageDialog *px_dialog_ask (GtkWidget             *from,
                                  const char            *label,
                                  AdwResponseAppearance  appearance);
 
+GtkFileChooserNative *px_dialog_file_chooser (GtkWidget             *from,
+                                              const char            *title,
+                                              GtkFileChooserAction   action,
+                                              const char            *accept,
+                                              const char            *filter_name,
+                                              const char * const    *mime_types,
+                                              const char            *suffix);
+
 G_END_DECLS

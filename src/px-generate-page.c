@@ -1200,16 +1200,11 @@ choose_reference_action (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   PxGeneratePage *self = PX_GENERATE_PAGE (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Choose a Reference Image"), GTK_WINDOW (gtk_widget_get_root (widget)),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Images"));
-  gtk_file_filter_add_mime_type (filter, "image/png");
-  gtk_file_filter_add_mime_type (filter, "image/jpeg");
-  gtk_file_filter_add_mime_type (filter, "image/webp");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  self->chooser = px_dialog_file_chooser (widget, _("Choose a Reference Image"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                          _("_Open"), _("Images"),
+                                          (const char * const[]) { "image/png", "image/jpeg", "image/webp", NULL }, NULL);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_reference_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
@@ -1615,18 +1610,13 @@ templates_file_action (GtkWidget  *widget,
 {
   PxGeneratePage *self = PX_GENERATE_PAGE (widget);
   gboolean import = g_str_equal (action_name, "generate.import-templates");
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   gtk_popover_popdown (self->templates_popover);
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (import ? _("Import Templates") : _("Export Templates"),
-                                               GTK_WINDOW (gtk_widget_get_root (widget)),
-                                               import ? GTK_FILE_CHOOSER_ACTION_OPEN : GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               import ? _("_Import") : _("_Export"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Pixmerge templates (JSON)"));
-  gtk_file_filter_add_mime_type (filter, "application/json");
-  gtk_file_filter_add_suffix (filter, "json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  self->chooser = px_dialog_file_chooser (widget, import ? _("Import Templates") : _("Export Templates"),
+                                          import ? GTK_FILE_CHOOSER_ACTION_OPEN : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                          import ? _("_Import") : _("_Export"), _("Pixmerge templates (JSON)"),
+                                          (const char * const[]) { "application/json", NULL }, "json");
   if (!import)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "pixmerge-templates.json");
   g_signal_connect (self->chooser, "response", G_CALLBACK (import ? on_templates_imported : on_templates_exported), self);

@@ -584,15 +584,10 @@ import_csv_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   PxTokenPalette *self = PX_TOKEN_PALETTE (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Import a Row From CSV"), GTK_WINDOW (gtk_widget_get_root (widget)),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  self->chooser = px_dialog_file_chooser (widget, _("Import a Row From CSV"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                                          _("CSV files"), (const char * const[]) { "text/csv", NULL }, "csv");
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_csv_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }

@@ -12,6 +12,7 @@
 
 #include "px-batch.h"
 #include "px-csv.h"
+#include "px-json.h"
 #include "px-library-private.h"
 #include "px-provider.h"
 #include "px-tokens.h"
@@ -67,43 +68,6 @@ node_to_string (JsonNode *node)
 }
 
 static char *
-table_to_json (GHashTable *table)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GList) keys = table ? g_hash_table_get_keys (table) : NULL;
-
-  keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
-  json_builder_begin_object (builder);
-  for (GList *l = keys; l != NULL; l = l->next)
-    {
-      json_builder_set_member_name (builder, l->data);
-      json_builder_add_string_value (builder, g_hash_table_lookup (table, l->data));
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return node_to_string (root);
-}
-
-static GHashTable *
-json_to_table (const char *json)
-{
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GList) members = NULL;
-  JsonObject *object;
-
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return table;
-  object = json_node_get_object (json_parser_get_root (parser));
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    g_hash_table_insert (table, g_strdup (l->data), g_strdup (json_object_get_string_member (object, l->data)));
-  return table;
-}
-
-static char *
 strv_to_json (const char * const *values,
               guint               n)
 {
@@ -143,8 +107,8 @@ px_batch_create (PxLibrary          *library,
                  GError            **error)
 {
   sqlite3 *db = px_library_get_db (library);
-  g_autofree char *settings = table_to_json (spec->settings);
-  g_autofree char *tokens = table_to_json (spec->tokens);
+  g_autofree char *settings = px_json_from_table (spec->settings);
+  g_autofree char *tokens = px_json_from_table (spec->tokens);
   g_auto(GStrv) names = NULL;
   g_autofree char *columns = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -209,7 +173,7 @@ px_batch_create (PxLibrary          *library,
       for (guint c = 0; c < n_columns && cells[c] != NULL; c++)
         if (names[c] != NULL && *cells[c] != '\0')
           g_hash_table_insert (merged, g_strdup (names[c]), g_strdup (cells[c]));
-      row_tokens = table_to_json (merged);
+      row_tokens = px_json_from_table (merged);
       row_cells = strv_to_json (cells, n_columns);
 
       sqlite3_reset (stmt);
@@ -275,8 +239,8 @@ job_from_row (PxLibrary    *library,
   job->id = sqlite3_column_int64 (stmt, 0);
   job->template_prompt = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
   job->model_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  job->settings = json_to_table ((const char *) sqlite3_column_text (stmt, 3));
-  job->tokens = json_to_table ((const char *) sqlite3_column_text (stmt, 4));
+  job->settings = px_json_to_table ((const char *) sqlite3_column_text (stmt, 3));
+  job->tokens = px_json_to_table ((const char *) sqlite3_column_text (stmt, 4));
   job->status = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
   job->total = sqlite3_column_int (stmt, 6);
   job->columns = json_to_strv ((const char *) sqlite3_column_text (stmt, 7));
@@ -519,7 +483,7 @@ take_pending (PxBatchRunner  *self,
 
       item->id = sqlite3_column_int64 (stmt, 0);
       item->row_number = sqlite3_column_int (stmt, 1);
-      item->tokens = json_to_table ((const char *) sqlite3_column_text (stmt, 2));
+      item->tokens = px_json_to_table ((const char *) sqlite3_column_text (stmt, 2));
       g_ptr_array_add (items, item);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "px-image-check.h"
+#include "px-json.h"
 #include "px-library-private.h"
 #include "px-paths.h"
 #include "px-png.h"
@@ -527,52 +528,6 @@ store_file (PxLibrary   *self,
   return g_steal_pointer (&relative);
 }
 
-static char *
-table_to_json (GHashTable *table)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GList) keys = table ? g_hash_table_get_keys (table) : NULL;
-
-  keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
-  json_builder_begin_object (builder);
-  for (GList *l = keys; l != NULL; l = l->next)
-    {
-      json_builder_set_member_name (builder, l->data);
-      json_builder_add_string_value (builder, g_hash_table_lookup (table, l->data));
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-
-  return json_generator_to_data (generator, NULL);
-}
-
-static GHashTable *
-json_to_table (const char *json)
-{
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GList) members = NULL;
-  JsonObject *object;
-
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return table;
-
-  object = json_node_get_object (json_parser_get_root (parser));
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *node = json_object_get_member (object, l->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        g_hash_table_insert (table, g_strdup (l->data), g_strdup (json_node_get_string (node)));
-    }
-
-  return table;
-}
 
 /* The AUTOMATIC1111 "parameters" layout that other tools read: the prompt,
  * then "Key: value" pairs on one line. */
@@ -744,8 +699,8 @@ px_library_add_batch_generation (PxLibrary                 *self,
   g_return_val_if_fail (image_index < result->images->len, 0);
 
   image = g_ptr_array_index (result->images, image_index);
-  tokens_json = table_to_json (request->tokens);
-  settings_json = table_to_json (result->settings);
+  tokens_json = px_json_from_table (request->tokens);
+  settings_json = px_json_from_table (result->settings);
 
   /* Provenance inside the file itself, so an exported PNG keeps it. */
   if (g_strcmp0 (image->mime_type, "image/png") == 0)
@@ -1283,7 +1238,7 @@ px_library_export_name (const PxLibraryImage  *image,
                         const char            *pattern,
                         GError               **error)
 {
-  g_autoptr(GHashTable) values = json_to_table (image->tokens_json);
+  g_autoptr(GHashTable) values = px_json_to_table (image->tokens_json);
   g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (image->created);
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GString) safe = g_string_new (NULL);
@@ -1943,7 +1898,7 @@ px_library_add_comparison (PxLibrary          *self,
                            const char * const *models,
                            GError            **error)
 {
-  g_autofree char *tokens_json = table_to_json (tokens);
+  g_autofree char *tokens_json = px_json_from_table (tokens);
   g_autofree char *joined = g_strjoinv ("\n", (char **) models);
   sqlite3_stmt *stmt = NULL;
   int rc;

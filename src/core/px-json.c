@@ -1,0 +1,56 @@
+/* px-json.c: tokens and settings as JSON objects of strings. */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "px-json.h"
+
+/* Keys sorted, so equal tables give equal text. */
+char *
+px_json_from_table (GHashTable *table)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GList) keys = table ? g_hash_table_get_keys (table) : NULL;
+
+  keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
+  json_builder_begin_object (builder);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      json_builder_set_member_name (builder, l->data);
+      json_builder_add_string_value (builder, g_hash_table_lookup (table, l->data));
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+/* Anything but an object of strings gives what it can: an empty table at
+ * worst, never an error. */
+GHashTable *
+px_json_to_table (const char *json)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return table;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (object, l->data);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_hash_table_insert (table, g_strdup (l->data), g_strdup (json_node_get_string (node)));
+    }
+
+  return table;
+}
