@@ -33,7 +33,9 @@ struct _PxBatchPage
   char                 *csv_name;
   char                **columns;        /* as in the file */
   char                **column_tokens;  /* normalised: the token each column fills */
-  GPtrArray            *rows;           /* GStrv */
+  GPtrArray            *rows;           /* GStrv, the rows that could be read */
+  GArray               *row_numbers;    /* guint: each row's number in the file */
+  GPtrArray            *unreadable;     /* messages for rows that could not be read */
   GPtrArray            *models;         /* const PxModel * */
   GHashTable           *mapping;        /* token -> AdwComboRow */
   GPtrArray            *mapping_rows;
@@ -150,6 +152,8 @@ typedef struct {
   char       *path;
   char      **columns;
   GPtrArray  *rows;
+  GArray     *row_numbers;   /* each row's number in the file */
+  GPtrArray  *unreadable;    /* messages for rows that could not be read */
 } Loaded;
 
 static void
@@ -158,6 +162,8 @@ loaded_free (Loaded *loaded)
   g_free (loaded->path);
   g_strfreev (loaded->columns);
   g_clear_pointer (&loaded->rows, g_ptr_array_unref);
+  g_clear_pointer (&loaded->row_numbers, g_array_unref);
+  g_clear_pointer (&loaded->unreadable, g_ptr_array_unref);
   g_free (loaded);
 }
 
@@ -180,10 +186,32 @@ load_in_thread (GTask        *task,
     }
   loaded->columns = g_strdupv ((char **) px_csv_reader_get_columns (reader));
   loaded->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  while ((row = px_csv_reader_next_row (reader, cancellable, &error)) != NULL)
-    g_ptr_array_add (loaded->rows, row);
+  loaded->row_numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  loaded->unreadable = g_ptr_array_new_with_free_func (g_free);
+  for (;;)
+    {
+      guint number;
+
+      row = px_csv_reader_next_row (reader, cancellable, &error);
+      /* A ragged or garbled row is listed, the rest of the file still read. */
+      if (row == NULL && (g_error_matches (error, PX_CSV_ERROR, PX_CSV_ERROR_RAGGED) ||
+                          g_error_matches (error, PX_CSV_ERROR, PX_CSV_ERROR_ENCODING)))
+        {
+          g_ptr_array_add (loaded->unreadable, g_strdup (error->message));
+          g_clear_error (&error);
+          continue;
+        }
+      if (row == NULL)
+        break;
+      number = px_csv_reader_get_row_number (reader);
+      g_ptr_array_add (loaded->rows, row);
+      g_array_append_val (loaded->row_numbers, number);
+    }
   if (error != NULL)
     g_task_return_error (task, error);
+  else if (loaded->rows->len == 0 && loaded->unreadable->len > 0)
+    g_task_return_new_error (task, PX_CSV_ERROR, PX_CSV_ERROR_RAGGED, "%s",
+                             (const char *) g_ptr_array_index (loaded->unreadable, 0));
   else if (loaded->rows->len == 0)
     g_task_return_new_error (task, PX_CSV_ERROR, PX_CSV_ERROR_EMPTY, _("%s has a header but no rows."), loaded->path);
   else
@@ -276,8 +304,12 @@ on_loaded (GObject      *source,
   g_strfreev (self->columns);
   g_strfreev (self->column_tokens);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->row_numbers, g_array_unref);
+  g_clear_pointer (&self->unreadable, g_ptr_array_unref);
   self->columns = g_steal_pointer (&loaded->columns);
   self->rows = g_steal_pointer (&loaded->rows);
+  self->row_numbers = g_steal_pointer (&loaded->row_numbers);
+  self->unreadable = g_steal_pointer (&loaded->unreadable);
   n = g_strv_length (self->columns);
   self->column_tokens = g_new0 (char *, n + 1);
   for (guint c = 0; c < n; c++)
@@ -288,6 +320,8 @@ on_loaded (GObject      *source,
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s — %u row", "%s — %u rows", self->rows->len),
                            self->csv_name, self->rows->len);
   gtk_label_set_text (self->file_label, title);
+  /* A new file's problems are not the old file's: ask again. */
+  gtk_check_button_set_active (self->skip_check, FALSE);
   fill_preview (self);
 
   /* A first template from the columns, if there is none yet. */
@@ -453,6 +487,12 @@ validate (PxBatchPage *self)
         }
     }
 
+  /* Rows that could not be read are left out; they are listed like the
+   * others and the batch waits for "skip" (or a fixed file). */
+  for (guint i = 0; !blocked && i < self->unreadable->len; i++)
+    if (++self->n_problems <= MAX_PROBLEMS_SHOWN)
+      g_string_append_printf (problems, "%s\n", (const char *) g_ptr_array_index (self->unreadable, i));
+
   for (guint r = 0; !blocked && r < self->rows->len; r++)
     {
       const char * const *row = g_ptr_array_index (self->rows, r);
@@ -467,7 +507,7 @@ validate (PxBatchPage *self)
             {
               if (++self->n_problems <= MAX_PROBLEMS_SHOWN)
                 g_string_append_printf (problems, _("Row %u: [%s] is empty (column “%s”).\n"),
-                                        r + 1, token->name, self->columns[column]);
+                                        g_array_index (self->row_numbers, guint, r), token->name, self->columns[column]);
               bad = TRUE;
             }
         }
@@ -479,11 +519,11 @@ validate (PxBatchPage *self)
 
   gtk_label_set_text (self->problems_label, g_strchomp (problems->str));
   gtk_widget_set_visible (GTK_WIDGET (self->problems_label), problems->len > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->skip_check), !blocked && self->bad_rows->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->skip_check), !blocked && self->n_problems > 0);
   usable = self->rows->len - (gtk_check_button_get_active (self->skip_check) ? self->bad_rows->len : 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.start",
                                  !blocked && model != NULL && usable > 0 &&
-                                 (self->bad_rows->len == 0 || gtk_check_button_get_active (self->skip_check)));
+                                 (self->n_problems == 0 || gtk_check_button_get_active (self->skip_check)));
 
   if (model != NULL && self->engine != NULL)
     {
@@ -1174,6 +1214,8 @@ px_batch_page_dispose (GObject *object)
   g_clear_pointer (&self->columns, g_strfreev);
   g_clear_pointer (&self->column_tokens, g_strfreev);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->row_numbers, g_array_unref);
+  g_clear_pointer (&self->unreadable, g_ptr_array_unref);
   g_clear_pointer (&self->models, g_ptr_array_unref);
   g_clear_pointer (&self->mapping, g_hash_table_unref);
   g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);

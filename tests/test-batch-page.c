@@ -125,16 +125,40 @@ test_import_map_validate_run_export (void)
   }
 }
 
-static void
-test_broken_file_named (void)
+static gboolean
+loaded_three (void)
 {
-  g_autoptr(GFile) csv = write_csv ("broken.csv", "Name,City\nAda,Paris\nBo\n");
+  return px_batch_page_get_n_rows (page) == 3;
+}
 
+/* Rows that cannot be read are listed by number with the readable rows'
+ * problems; a file with nothing readable is refused. */
+static void
+test_broken_rows_listed (void)
+{
+  g_autoptr(GFile) csv = write_csv ("broken.csv", "Name,City\nAda,Paris\nBo\nC\xffy,Rome\nDi,Lima\nEd,\n");
+  g_autoptr(GFile) hopeless = write_csv ("hopeless.csv", "Name,City\nBo\n");
+  GtkWidget *start = px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_BUTTON, "start");
+  const char *problems;
+
+  px_window_set_page (window, "batch");
+  gtk_widget_activate_action (GTK_WIDGET (page), "batch.back", NULL);
   px_batch_page_open_csv (page, csv);
+  spin_until (loaded_three);
+  px_token_editor_set_text (px_batch_page_get_editor (page), "[NAME] in [CITY]");
+  problems = px_batch_page_get_problems (page);
+  g_test_message ("%s", problems);
+  g_assert_nonnull (strstr (problems, "Row 2: it has 1 fields"));
+  g_assert_nonnull (strstr (problems, "Row 3, column 1 (NAME): the text is not valid UTF-8"));
+  g_assert_nonnull (strstr (problems, "Row 5: [CITY] is empty"));
+  g_assert_false (gtk_widget_is_sensitive (start));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_CHECK_BUTTON, NULL)), TRUE);
+  g_assert_true (gtk_widget_is_sensitive (start));
+
+  px_batch_page_open_csv (page, hopeless);
   spin_until (has_error);
-  g_test_message ("%s", px_batch_page_get_error (page));
-  g_assert_nonnull (strstr (px_batch_page_get_error (page), "broken.csv"));
-  g_assert_nonnull (strstr (px_batch_page_get_error (page), "Row 2"));
+  g_assert_nonnull (strstr (px_batch_page_get_error (page), "hopeless.csv"));
+  g_assert_nonnull (strstr (px_batch_page_get_error (page), "Row 1"));
 }
 
 static PxComparePage *compare;
@@ -219,7 +243,7 @@ main (int   argc,
   page = PX_BATCH_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_BATCH_PAGE, NULL));
 
   g_test_add_func ("/batch-page/import-map-validate-run-export", test_import_map_validate_run_export);
-  g_test_add_func ("/batch-page/broken-file-named", test_broken_file_named);
+  g_test_add_func ("/batch-page/broken-rows-listed", test_broken_rows_listed);
   g_test_add_func ("/compare/three-models", test_compare_three_models);
   ret = g_test_run ();
 

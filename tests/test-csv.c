@@ -208,6 +208,42 @@ test_round_trip (void)
   g_assert_cmpstrv (got, row);
 }
 
+/* A bad row is named and skipped: the next call goes on with the next row,
+ * so a whole file's problems can be listed. */
+static void
+test_reading_goes_on_after_bad_rows (void)
+{
+  static const char data[] = "Name,City\nAda,Paris\nBo\nC\xffy,Rome\nDi,Lima\n";
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (data, sizeof data - 1, NULL);
+  g_autoptr(PxCsvReader) reader = px_csv_reader_new (stream);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) row = NULL;
+
+  g_assert_true (px_csv_reader_read_header (reader, NULL, &error));
+  row = px_csv_reader_next_row (reader, NULL, &error);
+  g_assert_cmpstr (row[0], ==, "Ada");
+  g_clear_pointer (&row, g_strfreev);
+
+  g_assert_null (px_csv_reader_next_row (reader, NULL, &error));
+  g_assert_error (error, PX_CSV_ERROR, PX_CSV_ERROR_RAGGED);
+  g_assert_true (g_str_has_prefix (error->message, "Row 2:"));
+  g_clear_error (&error);
+
+  g_assert_null (px_csv_reader_next_row (reader, NULL, &error));
+  g_assert_error (error, PX_CSV_ERROR, PX_CSV_ERROR_ENCODING);
+  g_assert_true (g_str_has_prefix (error->message, "Row 3, column 1 (NAME)"));
+  g_clear_error (&error);
+
+  row = px_csv_reader_next_row (reader, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (row[0], ==, "Di");
+  g_assert_cmpstr (row[1], ==, "Lima");
+  g_assert_cmpuint (px_csv_reader_get_row_number (reader), ==, 4);
+  g_clear_pointer (&row, g_strfreev);
+  g_assert_null (px_csv_reader_next_row (reader, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -220,6 +256,7 @@ main (int   argc,
   g_test_add_func ("/csv/missing-file", test_reader_from_path);
   g_test_add_func ("/csv/writer", test_writer);
   g_test_add_func ("/csv/round-trip", test_round_trip);
+  g_test_add_func ("/csv/reading-goes-on-after-bad-rows", test_reading_goes_on_after_bad_rows);
 
   return g_test_run ();
 }

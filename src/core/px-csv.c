@@ -145,6 +145,7 @@ read_record (PxCsvReader   *self,
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) field = g_string_sized_new (64);
   gboolean any = FALSE;
+  guint bad_column = 0;
   int c;
 
   c = peek (self, cancellable, error);
@@ -219,12 +220,10 @@ read_record (PxCsvReader   *self,
             goto too_long;
         }
 
-      if (!g_utf8_validate (field->str, field->len, NULL))
-        {
-          set_row_error (self, error, PX_CSV_ERROR_ENCODING, fields->len + 1,
-                         _("the text is not valid UTF-8; save the file as “CSV UTF-8”."));
-          return NULL;
-        }
+      /* Named once the row is read to its end, so reading can go on with
+       * the next row. */
+      if (bad_column == 0 && !g_utf8_validate (field->str, field->len, NULL))
+        bad_column = fields->len + 1;
 
       g_ptr_array_add (fields, g_strndup (field->str, field->len));
 
@@ -245,6 +244,13 @@ read_record (PxCsvReader   *self,
       else if (c == '\n')
         self->pos++;
       break;
+    }
+
+  if (bad_column > 0)
+    {
+      set_row_error (self, error, PX_CSV_ERROR_ENCODING, bad_column,
+                     _("the text is not valid UTF-8; save the file as “CSV UTF-8”."));
+      return NULL;
     }
 
   if (!any)
