@@ -11,6 +11,7 @@
 #include "px-batch.h"
 #include "px-credentials.h"
 #include "px-dialog.h"
+#include "px-model-settings.h"
 #include "px-csv.h"
 #include "px-paths.h"
 #include "px-token-editor.h"
@@ -62,6 +63,10 @@ struct _PxBatchPage
   PxTokenEditor        *editor;
   AdwPreferencesGroup  *mapping_group;
   AdwComboRow          *model_row;
+  AdwComboRow          *globals_row;
+  AdwPreferencesGroup  *model_group;
+  PxModelSettings      *model_settings;
+  GPtrArray            *token_sets;     /* PxTokenSet, for globals_row (after "None") */
   GtkSpinButton        *concurrency_spin;
   GtkSpinButton        *budget_spin;
   GtkLabel             *problems_label;
@@ -405,6 +410,18 @@ on_drop (GtkDropTarget *target,
 
 /* ---- tokens, columns, problems ---- */
 
+/* The token set chosen for tokens no column fills (empty when "None"). */
+static GHashTable *
+global_tokens (PxBatchPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->globals_row);
+
+  if (self->token_sets == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
+      selected > self->token_sets->len)
+    return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return px_token_set_to_table (g_ptr_array_index (self->token_sets, selected - 1));
+}
+
 static int
 mapped_column (PxBatchPage *self,
                const char  *token)
@@ -459,6 +476,7 @@ validate (PxBatchPage *self)
   g_autoptr(GPtrArray) tokens = NULL;
   g_autoptr(GString) problems = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) globals = global_tokens (self);
   const PxModel *model = chosen_model (self);
   gboolean blocked = FALSE;
   guint usable;
@@ -479,7 +497,8 @@ validate (PxBatchPage *self)
     {
       PxToken *token = g_ptr_array_index (tokens, t);
 
-      if (token->default_value == NULL && mapped_column (self, token->name) < 0)
+      if (token->default_value == NULL && mapped_column (self, token->name) < 0 &&
+          !g_hash_table_contains (globals, token->name))
         {
           g_string_append_printf (problems, _("[%s] has no column and no default; choose a column or write "
                                               "[%s|a default].\n"), token->name, token->name);
@@ -503,7 +522,8 @@ validate (PxBatchPage *self)
           PxToken *token = g_ptr_array_index (tokens, t);
           int column = mapped_column (self, token->name);
 
-          if (token->default_value == NULL && column >= 0 && *row[column] == '\0')
+          if (token->default_value == NULL && column >= 0 && *row[column] == '\0' &&
+              !g_hash_table_contains (globals, token->name))
             {
               if (++self->n_problems <= MAX_PROBLEMS_SHOWN)
                 g_string_append_printf (problems, _("Row %u: [%s] is empty (column “%s”).\n"),
@@ -546,6 +566,14 @@ validate (PxBatchPage *self)
       else
         gtk_label_set_text (self->estimate_label, estimate);
     }
+}
+
+static void
+on_model_selected (PxBatchPage *self)
+{
+  if (self->model_settings != NULL)
+    px_model_settings_show (self->model_settings, chosen_model (self), NULL);
+  validate (self);
 }
 
 static void
@@ -885,6 +913,8 @@ typedef struct {
   char        *model_id;
   char       **columns;
   GPtrArray   *rows;
+  GHashTable  *settings;
+  GHashTable  *tokens;
   gint64       id;
 } Create;
 
@@ -896,6 +926,8 @@ create_free (Create *create)
   g_free (create->model_id);
   g_strfreev (create->columns);
   g_ptr_array_unref (create->rows);
+  g_clear_pointer (&create->settings, g_hash_table_unref);
+  g_clear_pointer (&create->tokens, g_hash_table_unref);
   g_free (create);
 }
 
@@ -984,6 +1016,10 @@ start_action (GtkWidget  *widget,
   create->spec.model_id = create->model_id;
   create->spec.columns = (const char * const *) create->columns;
   create->spec.rows = create->rows;
+  create->settings = px_model_settings_get_values (self->model_settings);
+  create->tokens = global_tokens (self);
+  create->spec.settings = create->settings;
+  create->spec.tokens = create->tokens;
   create->spec.concurrency = gtk_spin_button_get_value_as_int (self->concurrency_spin);
   create->spec.budget = gtk_spin_button_get_value (self->budget_spin);
 
@@ -1120,6 +1156,17 @@ px_batch_page_set_application (PxBatchPage   *self,
       gtk_string_list_append (names, label);
     }
   adw_combo_row_set_model (self->model_row, G_LIST_MODEL (names));
+  px_model_settings_show (self->model_settings, chosen_model (self), NULL);
+
+  {
+    g_autoptr(GtkStringList) sets = gtk_string_list_new ((const char * const[]) { _("None"), NULL });
+
+    if (self->library != NULL)
+      self->token_sets = px_library_list_token_sets (self->library, NULL);
+    for (guint i = 0; self->token_sets != NULL && i < self->token_sets->len; i++)
+      gtk_string_list_append (sets, ((PxTokenSet *) g_ptr_array_index (self->token_sets, i))->name);
+    adw_combo_row_set_model (self->globals_row, G_LIST_MODEL (sets));
+  }
   refresh_history (self);
 }
 
@@ -1217,6 +1264,8 @@ px_batch_page_dispose (GObject *object)
   g_clear_pointer (&self->row_numbers, g_array_unref);
   g_clear_pointer (&self->unreadable, g_ptr_array_unref);
   g_clear_pointer (&self->models, g_ptr_array_unref);
+  g_clear_pointer (&self->model_settings, px_model_settings_free);
+  g_clear_pointer (&self->token_sets, g_ptr_array_unref);
   g_clear_pointer (&self->mapping, g_hash_table_unref);
   g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);
   g_clear_pointer (&self->bad_rows, g_array_unref);
@@ -1242,6 +1291,9 @@ px_batch_page_class_init (PxBatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, editor);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, mapping_group);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, model_row);
+  gtk_widget_class_bind_template_child (widget_class, PxBatchPage, globals_row);
+  gtk_widget_class_bind_template_child (widget_class, PxBatchPage, model_group);
+  gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, concurrency_spin);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, budget_spin);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, problems_label);
@@ -1276,6 +1328,7 @@ px_batch_page_init (PxBatchPage *self)
   self->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->mapping_rows = g_ptr_array_new ();
   self->bad_rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->model_settings = px_model_settings_new (self->model_group, G_CALLBACK (validate), self);
 
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));

@@ -12,6 +12,7 @@
 #include "px-generate-page.h"
 #include "px-image-check.h"
 #include "px-meme.h"
+#include "px-model-settings.h"
 #include "px-prompt-helper.h"
 #include "px-provider.h"
 #include "px-tokens.h"
@@ -35,8 +36,7 @@ struct _PxGeneratePage
 
   GPtrArray            *models;            /* const PxModel *, in model_row's order */
   const PxModel        *model;
-  GHashTable           *setting_widgets;   /* name -> GtkWidget */
-  GPtrArray            *setting_rows;      /* rows added to settings_group */
+  PxModelSettings      *model_settings;
   gboolean              restoring;
 
   GBytes               *reference;
@@ -139,67 +139,10 @@ hide_banner (PxGeneratePage *self)
 
 /* ---- models and settings ---- */
 
-static const char *
-setting_title (const char *name)
-{
-  static const struct {
-    const char *name;
-    const char *title;
-  } titles[] = {
-    { "size", N_("Size") },
-    { "aspect_ratio", N_("Aspect Ratio") },
-    { "quality", N_("Quality") },
-    { "style", N_("Style") },
-    { "count", N_("Images") },
-    { "background", N_("Background") },
-    { "output_format", N_("Format") },
-    { "image_size", N_("Resolution") },
-    { "person_generation", N_("People") },
-    { "steps", N_("Steps") },
-    { "cfg_scale", N_("Prompt Strength") },
-    { "seed", N_("Seed") },
-    { "negative_prompt", N_("Negative Prompt") },
-    { "denoising_strength", N_("Reference Strength") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
-    if (g_str_equal (titles[i].name, name))
-      return _(titles[i].title);
-  return name;
-}
-
-static char *
-setting_value (GtkWidget *widget)
-{
-  if (ADW_IS_COMBO_ROW (widget))
-    {
-      GtkStringObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (widget));
-
-      return item ? g_strdup (gtk_string_object_get_string (item)) : NULL;
-    }
-  if (GTK_IS_SPIN_BUTTON (widget))
-    return g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget)));
-  if (GTK_IS_EDITABLE (widget))
-    return g_strdup (gtk_editable_get_text (GTK_EDITABLE (widget)));
-  return NULL;
-}
-
 static GHashTable *
 current_settings (PxGeneratePage *self)
 {
-  GHashTable *settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GHashTableIter iter;
-  gpointer name, widget;
-
-  g_hash_table_iter_init (&iter, self->setting_widgets);
-  while (g_hash_table_iter_next (&iter, &name, &widget))
-    {
-      char *value = setting_value (widget);
-
-      if (value != NULL)
-        g_hash_table_insert (settings, g_strdup (name), value);
-    }
-  return settings;
+  return px_model_settings_get_values (self->model_settings);
 }
 
 static gboolean
@@ -246,61 +189,11 @@ on_setting_changed (PxGeneratePage *self)
   save_state_soon (self);
 }
 
-/* The rows for the chosen model's settings; values from wanted where the
- * model takes them, else its defaults. */
 static void
 build_setting_rows (PxGeneratePage *self,
                     GHashTable     *wanted)
 {
-  for (guint i = 0; i < self->setting_rows->len; i++)
-    adw_preferences_group_remove (self->settings_group, g_ptr_array_index (self->setting_rows, i));
-  g_ptr_array_set_size (self->setting_rows, 0);
-  g_hash_table_remove_all (self->setting_widgets);
-
-  for (guint i = 0; self->model != NULL && i < self->model->settings->len; i++)
-    {
-      const PxSettingSpec *spec = g_ptr_array_index (self->model->settings, i);
-      const char *value = wanted ? g_hash_table_lookup (wanted, spec->name) : NULL;
-      GtkWidget *row, *widget;
-
-      if (spec->kind == PX_SETTING_CHOICE)
-        {
-          g_autoptr(GtkStringList) list = gtk_string_list_new ((const char * const *) spec->values);
-          guint selected = 0;
-
-          row = widget = adw_combo_row_new ();
-          adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (list));
-          for (guint v = 0; spec->values[v] != NULL; v++)
-            if (g_strcmp0 (spec->values[v], value ? value : spec->default_value) == 0)
-              selected = v;
-          adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
-          g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (on_setting_changed), self);
-        }
-      else if (spec->kind == PX_SETTING_INTEGER)
-        {
-          gint64 number = g_ascii_strtoll (value ? value : (spec->default_value ? spec->default_value : "0"), NULL, 10);
-
-          row = adw_action_row_new ();
-          widget = gtk_spin_button_new_with_range (spec->min, spec->max, 1);
-          gtk_widget_set_valign (widget, GTK_ALIGN_CENTER);
-          gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget), CLAMP (number, spec->min, spec->max));
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), widget);
-          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), widget);
-          g_signal_connect_swapped (widget, "value-changed", G_CALLBACK (on_setting_changed), self);
-        }
-      else
-        {
-          row = widget = adw_entry_row_new ();
-          gtk_editable_set_text (GTK_EDITABLE (row), value ? value : (spec->default_value ? spec->default_value : ""));
-          g_signal_connect_swapped (row, "changed", G_CALLBACK (on_setting_changed), self);
-        }
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), setting_title (spec->name));
-      gtk_widget_set_name (widget, spec->name);
-      adw_preferences_group_add (self->settings_group, row);
-      g_ptr_array_add (self->setting_rows, row);
-      g_hash_table_insert (self->setting_widgets, g_strdup (spec->name), widget);
-    }
-
+  px_model_settings_show (self->model_settings, self->model, wanted);
   gtk_widget_set_visible (GTK_WIDGET (self->reference_group), self->model != NULL && self->model->reference_images > 0);
 }
 
@@ -1983,8 +1876,7 @@ px_generate_page_dispose (GObject *object)
   g_clear_object (&self->library);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->models, g_ptr_array_unref);
-  g_clear_pointer (&self->setting_widgets, g_hash_table_unref);
-  g_clear_pointer (&self->setting_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->model_settings, px_model_settings_free);
   g_clear_pointer (&self->reference, g_bytes_unref);
   g_clear_pointer (&self->reference_mime, g_free);
   g_clear_pointer (&self->feature, g_free);
@@ -2055,8 +1947,7 @@ px_generate_page_init (PxGeneratePage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->setting_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->setting_rows = g_ptr_array_new ();
+  self->model_settings = px_model_settings_new (self->settings_group, G_CALLBACK (on_setting_changed), self);
   self->rewrite = g_string_new (NULL);
   self->presets = px_templates_get_presets ();
 

@@ -77,7 +77,12 @@ test_import_map_validate_run_export (void)
   px_batch_page_open_csv (page, csv);
   spin_until (loaded);
 
-  px_token_editor_set_text (px_batch_page_get_editor (page), "Portrait of [FIRST_NAME] at [COMPANY] in [TOWN|a city]");
+  px_token_editor_set_text (px_batch_page_get_editor (page), "Portrait of [FIRST_NAME] at [COMPANY] in [TOWN|a city] for [TEAM]");
+  /* TEAM has no column: until a token set gives it a value, no row can be made. */
+  g_assert_nonnull (strstr (px_batch_page_get_problems (page), "[TEAM] has no column"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (px_test_ui_find_by_name (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW,
+                                                                      "globals")), 1);
+  g_assert_null (strstr (px_batch_page_get_problems (page), "[TEAM]"));
   /* FIRST_NAME and COMPANY found their columns by name; TOWN has a default. */
   mapping = px_test_ui_find_by_name (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW, "FIRST_NAME");
   g_assert_nonnull (mapping);
@@ -95,6 +100,14 @@ test_import_map_validate_run_export (void)
 
   gtk_check_button_set_active (GTK_CHECK_BUTTON (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_CHECK_BUTTON, NULL)), TRUE);
   g_assert_true (px_batch_page_select_model (page, "dall-e-3"));
+  /* The model's own settings, as on the Generate page. */
+  {
+    AdwComboRow *size = ADW_COMBO_ROW (px_test_ui_find_by_name (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW, "size"));
+
+    g_assert_nonnull (size);
+    adw_combo_row_set_selected (size, 1);
+    g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (size)), ==, "1792x1024");
+  }
   g_assert_true (gtk_widget_is_sensitive (start));
   g_signal_emit_by_name (start, "clicked");
   spin_until (finished);
@@ -105,6 +118,8 @@ test_import_map_validate_run_export (void)
   g_assert_cmpuint (job->total, ==, 5);
   g_assert_cmpuint (job->completed, ==, 5);
   g_assert_cmpstr (job->status, ==, "completed");
+  g_assert_cmpstr (g_hash_table_lookup (job->settings, "size"), ==, "1792x1024");
+  g_assert_cmpstr (g_hash_table_lookup (job->tokens, "TEAM"), ==, "Platform");
 
   g_assert_true (px_batch_export_csv (library, job->id, results, &error));
   g_assert_true (g_file_get_contents (results, &text, NULL, NULL));
@@ -236,6 +251,13 @@ main (int   argc,
   g_unsetenv ("GOOGLE_API_KEY");
 
   app = px_test_ui_application ();
+  /* A token set the Batch page offers for tokens without a column. */
+  {
+    g_autoptr(PxTokenSet) set = px_token_set_new ("Platform team");
+
+    px_token_set_set (set, "TEAM", "Platform");
+    g_assert_cmpint (px_library_save_token_set (px_application_get_library (app, NULL), set, &error), >, 0);
+  }
   window = px_window_new (app);
   px_window_set_page (window, "batch");
   gtk_window_present (GTK_WINDOW (window));

@@ -1,0 +1,163 @@
+/* px-model-settings.c: a model's settings as rows of a preferences group:
+ * choices as combo rows, numbers as spin buttons, text as entry rows, each
+ * with its current or default value. The Generate and Batch pages share
+ * them. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "px-model-settings.h"
+
+struct _PxModelSettings
+{
+  AdwPreferencesGroup *group;
+  GCallback            changed;
+  gpointer             user_data;
+  GPtrArray           *rows;       /* rows added to group */
+  GHashTable          *widgets;    /* name -> GtkWidget holding the value */
+};
+
+static const char *
+setting_title (const char *name)
+{
+  static const struct {
+    const char *name;
+    const char *title;
+  } titles[] = {
+    { "size", N_("Size") },
+    { "aspect_ratio", N_("Aspect Ratio") },
+    { "quality", N_("Quality") },
+    { "style", N_("Style") },
+    { "count", N_("Images") },
+    { "background", N_("Background") },
+    { "output_format", N_("Format") },
+    { "image_size", N_("Resolution") },
+    { "person_generation", N_("People") },
+    { "steps", N_("Steps") },
+    { "cfg_scale", N_("Prompt Strength") },
+    { "seed", N_("Seed") },
+    { "negative_prompt", N_("Negative Prompt") },
+    { "denoising_strength", N_("Reference Strength") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_str_equal (titles[i].name, name))
+      return _(titles[i].title);
+  return name;
+}
+
+static char *
+setting_value (GtkWidget *widget)
+{
+  if (ADW_IS_COMBO_ROW (widget))
+    {
+      GtkStringObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (widget));
+
+      return item ? g_strdup (gtk_string_object_get_string (item)) : NULL;
+    }
+  if (GTK_IS_SPIN_BUTTON (widget))
+    return g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget)));
+  if (GTK_IS_EDITABLE (widget))
+    return g_strdup (gtk_editable_get_text (GTK_EDITABLE (widget)));
+  return NULL;
+}
+
+PxModelSettings *
+px_model_settings_new (AdwPreferencesGroup *group,
+                       GCallback            changed,
+                       gpointer             user_data)
+{
+  PxModelSettings *self = g_new0 (PxModelSettings, 1);
+
+  self->group = group;
+  self->changed = changed;
+  self->user_data = user_data;
+  self->rows = g_ptr_array_new ();
+  self->widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return self;
+}
+
+void
+px_model_settings_free (PxModelSettings *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->rows);
+  g_hash_table_unref (self->widgets);
+  g_free (self);
+}
+
+GHashTable *
+px_model_settings_get_values (PxModelSettings *self)
+{
+  GHashTable *settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer name, widget;
+
+  g_hash_table_iter_init (&iter, self->widgets);
+  while (g_hash_table_iter_next (&iter, &name, &widget))
+    {
+      char *value = setting_value (widget);
+
+      if (value != NULL)
+        g_hash_table_insert (settings, g_strdup (name), value);
+    }
+  return settings;
+}
+
+/* The rows for model's settings; values from wanted where the model takes
+ * them, else its defaults. */
+void
+px_model_settings_show (PxModelSettings *self,
+                        const PxModel   *model,
+                        GHashTable      *wanted)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    adw_preferences_group_remove (self->group, g_ptr_array_index (self->rows, i));
+  g_ptr_array_set_size (self->rows, 0);
+  g_hash_table_remove_all (self->widgets);
+
+  for (guint i = 0; model != NULL && i < model->settings->len; i++)
+    {
+      const PxSettingSpec *spec = g_ptr_array_index (model->settings, i);
+      const char *value = wanted ? g_hash_table_lookup (wanted, spec->name) : NULL;
+      GtkWidget *row, *widget;
+
+      if (spec->kind == PX_SETTING_CHOICE)
+        {
+          g_autoptr(GtkStringList) list = gtk_string_list_new ((const char * const *) spec->values);
+          guint selected = 0;
+
+          row = widget = adw_combo_row_new ();
+          adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (list));
+          for (guint v = 0; spec->values[v] != NULL; v++)
+            if (g_strcmp0 (spec->values[v], value ? value : spec->default_value) == 0)
+              selected = v;
+          adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+          g_signal_connect_swapped (row, "notify::selected", self->changed, self->user_data);
+        }
+      else if (spec->kind == PX_SETTING_INTEGER)
+        {
+          gint64 number = g_ascii_strtoll (value ? value : (spec->default_value ? spec->default_value : "0"), NULL, 10);
+
+          row = adw_action_row_new ();
+          widget = gtk_spin_button_new_with_range (spec->min, spec->max, 1);
+          gtk_widget_set_valign (widget, GTK_ALIGN_CENTER);
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget), CLAMP (number, spec->min, spec->max));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), widget);
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), widget);
+          g_signal_connect_swapped (widget, "value-changed", self->changed, self->user_data);
+        }
+      else
+        {
+          row = widget = adw_entry_row_new ();
+          gtk_editable_set_text (GTK_EDITABLE (row), value ? value : (spec->default_value ? spec->default_value : ""));
+          g_signal_connect_swapped (row, "changed", self->changed, self->user_data);
+        }
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), setting_title (spec->name));
+      gtk_widget_set_name (widget, spec->name);
+      adw_preferences_group_add (self->group, row);
+      g_ptr_array_add (self->rows, row);
+      g_hash_table_insert (self->widgets, g_strdup (spec->name), widget);
+    }
+}
