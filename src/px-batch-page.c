@@ -325,8 +325,6 @@ on_loaded (GObject      *source,
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s — %u row", "%s — %u rows", self->rows->len),
                            self->csv_name, self->rows->len);
   gtk_label_set_text (self->file_label, title);
-  /* A new file's problems are not the old file's: ask again. */
-  gtk_check_button_set_active (self->skip_check, FALSE);
   fill_preview (self);
 
   /* A first template from the columns, if there is none yet. */
@@ -343,6 +341,8 @@ on_loaded (GObject      *source,
       }
   }
   px_token_editor_set_known_tokens (self->editor, (const char * const *) self->column_tokens);
+  /* A new file's problems are not the old file's: ask again. */
+  gtk_check_button_set_active (self->skip_check, FALSE);
   rebuild_mapping (self);
   gtk_stack_set_visible_child_name (self->stack, "setup");
 }
@@ -429,8 +429,11 @@ mapped_column (PxBatchPage *self,
   AdwComboRow *row = g_hash_table_lookup (self->mapping, token);
   guint selected = row ? adw_combo_row_get_selected (row) : 0;
 
-  /* Entry 0 is "no column". */
-  return selected == 0 || selected == GTK_INVALID_LIST_POSITION ? -1 : (int) selected - 1;
+  /* Entry 0 is "no column"; a choice left from another file is none. */
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || self->columns == NULL ||
+      selected > g_strv_length (self->columns))
+    return -1;
+  return (int) selected - 1;
 }
 
 static void

@@ -223,6 +223,117 @@ test_compare_three_models (void)
   g_assert_cmpstr (((PxComparison *) g_ptr_array_index (list, 0))->prompt, ==, "A lighthouse, watercolour");
 }
 
+/* A notification server on the test's session bus: what the desktop shows,
+ * recorded. */
+static GPtrArray *notifications;
+
+static void
+on_notification_call (GDBusConnection       *connection,
+                      const char            *sender,
+                      const char            *path,
+                      const char            *interface,
+                      const char            *method,
+                      GVariant              *parameters,
+                      GDBusMethodInvocation *invocation,
+                      gpointer               user_data)
+{
+  if (g_str_equal (method, "Notify"))
+    {
+      const char *summary, *body;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_variant_get_child (parameters, 4, "&s", &body);
+      g_ptr_array_add (notifications, g_strdup_printf ("%s: %s", summary, body));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
+    }
+  else if (g_str_equal (method, "GetCapabilities"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new_parsed ("(@as ['body'],)"));
+  else if (g_str_equal (method, "GetServerInformation"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "pixmerge", "1", "1.2"));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+serve_notifications (void)
+{
+  static const char xml[] =
+    "<node><interface name='org.freedesktop.Notifications'>"
+    "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/><arg type='s' direction='in'/>"
+    "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='as' direction='in'/>"
+    "<arg type='a{sv}' direction='in'/><arg type='i' direction='in'/><arg type='u' direction='out'/></method>"
+    "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+    "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+    "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
+    "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
+    "<signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+    "<signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+    "</interface></node>";
+  static const GDBusInterfaceVTable vtable = { on_notification_call, NULL, NULL, { 0 } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, &error);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_no_error (error);
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0], &vtable,
+                                     NULL, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "RequestName", g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+window_gone (void)
+{
+  return px_test_ui_find_toplevel (PX_TYPE_WINDOW) == NULL;
+}
+
+/* Closing the window while a batch runs asks; "Run in Background" hides
+ * the window, the batch goes on to its end, then the window goes. */
+static void
+test_close_runs_in_background (void)
+{
+  g_autoptr(GFile) csv = write_csv ("more.csv", "Name\nA\nB\nC\nD\nE\nF\nG\nH\n");
+  GtkWidget *start, *dialog;
+  g_autoptr(PxBatchRunner) runner = NULL;
+
+  px_window_set_page (window, "batch");
+  gtk_widget_activate_action (GTK_WIDGET (page), "batch.back", NULL);
+  px_batch_page_open_csv (page, csv);
+  while (px_batch_page_get_n_rows (page) != 8)
+    px_test_ui_spin (20);
+  px_token_editor_set_text (px_batch_page_get_editor (page), "Portrait of [NAME]");
+  g_assert_true (px_batch_page_select_model (page, "dall-e-3"));
+  px_fake_provider_set_latency (fake, 300);
+  start = px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_BUTTON, "start");
+  g_signal_emit_by_name (start, "clicked");
+  while (!px_batch_page_is_running (page))
+    px_test_ui_spin (20);
+  runner = g_object_ref (px_batch_page_get_runner (page));
+
+  gtk_window_close (GTK_WINDOW (window));
+  px_test_ui_spin (50);
+  dialog = px_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "background");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (px_batch_page_is_running (page));
+
+  spin_until (window_gone);
+  window = NULL;
+  g_assert_cmpuint (px_batch_runner_get_job (runner)->completed, ==, 8);
+  px_test_ui_spin (200);
+  g_assert_cmpuint (notifications->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (notifications, 0), "Batch finished: The batch is done: 8 completed"));
+  px_fake_provider_set_latency (fake, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -250,6 +361,7 @@ main (int   argc,
   g_setenv ("PIXMERGE_VERTEX_BASE_URL", px_fake_provider_get_url (fake), TRUE);
   g_unsetenv ("GOOGLE_API_KEY");
 
+  serve_notifications ();
   app = px_test_ui_application ();
   /* A token set the Batch page offers for tokens without a column. */
   {
@@ -267,9 +379,11 @@ main (int   argc,
   g_test_add_func ("/batch-page/import-map-validate-run-export", test_import_map_validate_run_export);
   g_test_add_func ("/batch-page/broken-rows-listed", test_broken_rows_listed);
   g_test_add_func ("/compare/three-models", test_compare_three_models);
+  g_test_add_func ("/window-closed/batch-runs-in-background", test_close_runs_in_background);
   ret = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
   px_test_ui_spin (50);
   g_clear_object (&app);
   g_clear_object (&fake);
@@ -278,5 +392,6 @@ main (int   argc,
     g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
   }
   g_free (dir);
+  g_clear_pointer (&notifications, g_ptr_array_unref);
   return ret;
 }
