@@ -295,6 +295,63 @@ test_budget (Fixture       *f,
   g_assert_cmpfloat (px_batch_estimate_seconds (10, 4, 2.0), ==, 6.0);
 }
 
+/* The cap is a spend limit, not only an estimate: a model whose images turn
+ * out dearer than its price table (billed by output tokens) pauses the
+ * batch once the cost reaches the cap. */
+static void
+test_pauses_at_spend_cap (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const char catalog_json[] =
+    "{\"version\": 1, \"providers\": [{\"id\": \"openai\", \"name\": \"OpenAI\", \"wire\": \"openai\","
+    " \"base_url\": \"http://127.0.0.1:1/v1\", \"key\": \"required\", \"concurrency\": 1}],"
+    " \"models\": [{\"id\": \"gpt-image-1\", \"provider\": \"openai\", \"name\": \"GPT Image 1\","
+    " \"output_token_price\": 0.001, \"settings\": {\"count\": {\"min\": 1, \"max\": 1, \"default\": 1}},"
+    " \"price\": {\"default\": 0.01}}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxCatalog) catalog = px_catalog_new_from_data (catalog_json, -1, &error);
+  g_autoptr(PxEngine) engine = NULL;
+  g_autoptr(PxBatchRunner) runner = NULL;
+  g_autoptr(PxBatchJob) done = NULL;
+  g_autofree char *base = g_strconcat (px_fake_provider_get_url (f->base.fake), "/v1", NULL);
+  static const char *columns[] = { "Name", NULL };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  PxBatchSpec spec = { 0, };
+  gint64 id;
+
+  g_assert_no_error (error);
+  engine = px_engine_new (catalog);
+  px_engine_set_base_url (engine, "openai", base);
+  px_engine_set_api_key (engine, "openai", PX_TEST_KEY);
+  for (guint i = 0; i < 10; i++)
+    {
+      char **row = g_new0 (char *, 2);
+
+      row[0] = g_strdup_printf ("Person %u", i);
+      g_ptr_array_add (rows, row);
+    }
+  spec.template_prompt = "Portrait of [NAME]";
+  spec.model_id = "gpt-image-1";
+  spec.columns = columns;
+  spec.rows = rows;
+  spec.concurrency = 1;
+  spec.budget = 3.0;   /* the table says $0.10 for all ten; each costs 1,056 tokens × $0.001 */
+  id = px_batch_create (f->library, &spec, &error);
+  g_assert_no_error (error);
+
+  runner = px_batch_runner_new (engine, f->dir, id, &error);
+  g_assert_no_error (error);
+  g_assert_false (run (runner, &error));
+  g_assert_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_OVER_BUDGET);
+  g_assert_nonnull (strstr (error->message, "spend cap is $3.00"));
+
+  done = job (f, id);
+  g_assert_cmpstr (done->status, ==, "paused");
+  g_assert_cmpuint (done->completed, ==, 3);
+  g_assert_cmpuint (done->pending, ==, 7);
+  g_assert_cmpfloat (done->cost, >=, 3.0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -306,6 +363,7 @@ main (int   argc,
   g_test_add ("/batch/pause-resume", Fixture, NULL, set_up, test_pause_resume, tear_down);
   g_test_add ("/batch/cancel", Fixture, NULL, set_up, test_cancel, tear_down);
   g_test_add ("/batch/budget", Fixture, NULL, set_up, test_budget, tear_down);
+  g_test_add ("/batch/pauses-at-spend-cap", Fixture, NULL, set_up, test_pauses_at_spend_cap, tear_down);
 
   return g_test_run ();
 }

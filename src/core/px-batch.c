@@ -748,6 +748,12 @@ maybe_finish (PxBatchRunner *self)
       g_task_return_new_error (run, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The batch was cancelled."));
       return;
     }
+  /* Reaching the cap with the last item is just the end. */
+  if (self->over_budget && self->job->pending == 0)
+    {
+      self->over_budget = self->paused = FALSE;
+      self->exhausted = TRUE;
+    }
   if (self->over_budget)
     {
       run = g_steal_pointer (&self->run);
@@ -791,17 +797,8 @@ on_item_saved (GObject      *source,
     }
   self->job->completed++;
   self->job->pending--;
-  self->job->cost += op->result->cost;
   g_signal_emit (self, signals[ITEM_CHANGED], 0, op->item_id, "completed", image_id);
   g_signal_emit (self, signals[PROGRESS], 0);
-
-  /* The spend cap: stop starting new items once it is reached. */
-  if (self->job->budget > 0 && self->job->cost >= self->job->budget && !self->over_budget)
-    {
-      self->over_budget = TRUE;
-      self->paused = TRUE;
-      set_status (self, "paused");
-    }
   fill (self);
   maybe_finish (self);
 }
@@ -820,6 +817,15 @@ on_generated (GObject      *source,
   self->in_flight--;
   if (generated != NULL)
     {
+      /* The spend cap counts an image as soon as it is paid for, so no new
+       * item starts once the cost reaches it (those in flight still land). */
+      self->job->cost += generated->cost;
+      if (self->job->budget > 0 && self->job->cost >= self->job->budget && !self->over_budget)
+        {
+          self->over_budget = TRUE;
+          self->paused = TRUE;
+          set_status (self, "paused");
+        }
       op = op_new (OP_COMPLETE);
       op->item_id = flight->item_id;
       op->request = g_steal_pointer (&flight->request);
