@@ -58,6 +58,16 @@ test_presets_are_valid (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
     g_assert_true (g_hash_table_contains (ids, wanted[i]));
+
+  /* Every name, category and description is also where xgettext finds it. */
+  for (guint i = 0; i < presets->len; i++)
+    {
+      const PxTemplate *preset = g_ptr_array_index (presets, i);
+
+      g_assert_true (g_strv_contains (px_templates_get_preset_strings (), preset->name));
+      g_assert_true (g_strv_contains (px_templates_get_preset_strings (), preset->category));
+      g_assert_true (g_strv_contains (px_templates_get_preset_strings (), preset->description));
+    }
   g_assert_true (g_hash_table_contains (features, "meme"));
   g_assert_true (g_hash_table_contains (features, "action-figure"));
 

@@ -243,6 +243,24 @@ px_templates_get_presets (void)
   presets = parse (g_bytes_get_data (data, NULL), g_bytes_get_size (data), TRUE, &error);
   if (presets == NULL)
     g_error ("The built-in presets are broken: %s", error->message);
+
+  /* Shown in the user's language (see px-presets-strings.c). */
+  for (guint i = 0; i < presets->len; i++)
+    {
+      PxTemplate *preset = g_ptr_array_index (presets, i);
+      char **fields[] = { &preset->name, &preset->category, &preset->description };
+
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          const char *translated = g_dgettext (GETTEXT_PACKAGE, *fields[f]);
+
+          if (translated != *fields[f])
+            {
+              g_free (*fields[f]);
+              *fields[f] = g_strdup (translated);
+            }
+        }
+    }
   return presets;
 }
 

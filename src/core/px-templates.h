@@ -35,6 +35,7 @@ PxTemplate *px_template_copy          (const PxTemplate  *template_);
 void        px_template_free          (PxTemplate        *template_);
 
 GPtrArray  *px_templates_get_presets  (void);
+const char * const *px_templates_get_preset_strings (void);
 GPtrArray  *px_templates_from_json    (const char        *data,
                                        gssize             length,
                                        GError           **error);
