@@ -1639,14 +1639,10 @@ on_improve_closed (PxGeneratePage *self)
 static void
 on_improve_accept (PxGeneratePage *self)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->editor));
-
   if (!self->rewrite_ok)
     return;
   /* One undoable step: Ctrl+Z brings the old prompt back. */
-  gtk_text_buffer_begin_user_action (buffer);
-  px_token_editor_set_text (self->editor, self->rewrite->str);
-  gtk_text_buffer_end_user_action (buffer);
+  px_token_editor_replace_text (self->editor, self->rewrite->str);
   gtk_popover_popdown (self->improve_popover);
 }
 
@@ -1670,6 +1666,8 @@ build_improve_popover (PxGeneratePage *self)
   gtk_label_set_max_width_chars (self->improve_label, 50);
   gtk_label_set_width_chars (self->improve_label, 40);
   self->improve_accept = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Use This Prompt")));
+  gtk_widget_set_name (GTK_WIDGET (self->improve_accept), "use-rewrite");
+  gtk_widget_set_name (GTK_WIDGET (self->improve_label), "rewrite");
   gtk_widget_add_css_class (GTK_WIDGET (self->improve_accept), "suggested-action");
   g_signal_connect_swapped (self->improve_accept, "clicked", G_CALLBACK (on_improve_accept), self);
   g_signal_connect_swapped (reject, "clicked", G_CALLBACK (on_improve_reject), self);

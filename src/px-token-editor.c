@@ -25,9 +25,15 @@ struct _PxTokenEditor
   char          **missing;
   int             completion_start;   /* char offset of the "[" being completed; -1: none */
   gboolean        converting;
+  GPtrArray      *undo;               /* template texts, oldest first; the last is now */
+  GPtrArray      *redo;
 };
 
+#define MAX_UNDO 100
+
 G_DEFINE_FINAL_TYPE (PxTokenEditor, px_token_editor, GTK_TYPE_TEXT_VIEW)
+
+static void remember (PxTokenEditor *self);
 
 G_DEFINE_BOXED_TYPE (PxTokenDrag, px_token_drag, px_token_drag_copy, px_token_drag_free)
 
@@ -271,6 +277,26 @@ px_token_editor_set_text (PxTokenEditor *self,
   gtk_text_buffer_set_text (buffer, text ? text : "", -1);
   self->converting = FALSE;
   convert_typed_tokens (self);
+  /* A step too (undo itself restores the step it is on: no new one). */
+  remember (self);
+}
+
+/* Like set_text, but one step Ctrl+Z takes back. */
+void
+px_token_editor_replace_text (PxTokenEditor *self,
+                              const char    *text)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_return_if_fail (PX_IS_TOKEN_EDITOR (self));
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_delete (buffer, &start, &end);
+  gtk_text_buffer_insert (buffer, &start, text ? text : "", -1);
+  gtk_text_buffer_end_user_action (buffer);
 }
 
 void
@@ -518,6 +544,66 @@ on_key_pressed (GtkEventControllerKey *controller,
     }
 }
 
+/* Undo works on the template text, not on the buffer: GtkTextBuffer's own
+ * history brings a deleted chip back as a bare U+FFFC, without its token. */
+static void
+remember (PxTokenEditor *self)
+{
+  g_autofree char *text = px_token_editor_get_text (self);
+
+  if (self->undo->len > 0 && g_str_equal (g_ptr_array_index (self->undo, self->undo->len - 1), text))
+    return;
+  g_ptr_array_add (self->undo, g_steal_pointer (&text));
+  if (self->undo->len > MAX_UNDO)
+    g_ptr_array_remove_index (self->undo, 0);
+  g_ptr_array_set_size (self->redo, 0);
+}
+
+static void
+restore (PxTokenEditor *self,
+         GPtrArray     *from,
+         GPtrArray     *to)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextIter end;
+
+  if (from == self->undo ? from->len < 2 : from->len == 0)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  g_ptr_array_add (to, g_ptr_array_steal_index (from, from->len - 1));
+  if (from == self->redo)
+    {
+      g_ptr_array_add (self->undo, g_ptr_array_steal_index (to, to->len - 1));
+      px_token_editor_set_text (self, g_ptr_array_index (self->undo, self->undo->len - 1));
+    }
+  else
+    px_token_editor_set_text (self, g_ptr_array_index (from, from->len - 1));
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PxTokenEditor *self = PX_TOKEN_EDITOR (widget);
+
+  restore (self, self->undo, self->redo);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PxTokenEditor *self = PX_TOKEN_EDITOR (widget);
+
+  restore (self, self->redo, self->undo);
+}
+
 static void
 on_user_action_ended (GtkTextBuffer *buffer,
                       PxTokenEditor *self)
@@ -526,6 +612,7 @@ on_user_action_ended (GtkTextBuffer *buffer,
     return;
   convert_typed_tokens (self);
   update_completion (self);
+  remember (self);
 }
 
 void
@@ -602,6 +689,8 @@ px_token_editor_dispose (GObject *object)
   g_clear_pointer ((GtkWidget **) &self->completion, gtk_widget_unparent);
   g_clear_pointer (&self->known, g_strfreev);
   g_clear_pointer (&self->missing, g_strfreev);
+  g_clear_pointer (&self->undo, g_ptr_array_unref);
+  g_clear_pointer (&self->redo, g_ptr_array_unref);
 
   G_OBJECT_CLASS (px_token_editor_parent_class)->dispose (object);
 }
@@ -609,8 +698,17 @@ px_token_editor_dispose (GObject *object)
 static void
 px_token_editor_class_init (PxTokenEditorClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = px_token_editor_dispose;
-  GTK_WIDGET_CLASS (klass)->size_allocate = px_token_editor_size_allocate;
+  widget_class->size_allocate = px_token_editor_size_allocate;
+
+  /* GtkTextView's own text.undo/text.redo would use the buffer's history. */
+  gtk_widget_class_install_action (widget_class, "prompt.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "prompt.redo", NULL, redo_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "prompt.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "prompt.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "prompt.redo", NULL);
 }
 
 static void
@@ -620,6 +718,10 @@ px_token_editor_init (PxTokenEditor *self)
   GtkWidget *scroller = gtk_scrolled_window_new ();
 
   self->completion_start = -1;
+  self->undo = g_ptr_array_new_with_free_func (g_free);
+  self->redo = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->undo, g_strdup (""));
+  gtk_text_buffer_set_enable_undo (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), FALSE);
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self), GTK_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (GTK_WIDGET (self), "px-token-editor");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Prompt"), -1);
@@ -653,4 +755,13 @@ px_token_editor_init (PxTokenEditor *self)
   self->drop_target = gtk_drop_target_new (PX_TYPE_TOKEN_DRAG, GDK_ACTION_COPY | GDK_ACTION_MOVE);
   g_signal_connect (self->drop_target, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drop_target));
+}
+
+/* Ctrl+Z, for code and tests. */
+void
+px_token_editor_undo (PxTokenEditor *self)
+{
+  g_return_if_fail (PX_IS_TOKEN_EDITOR (self));
+
+  restore (self, self->undo, self->redo);
 }

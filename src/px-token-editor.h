@@ -30,6 +30,8 @@ GtkWidget     *px_token_editor_new                (void);
 char          *px_token_editor_get_text           (PxTokenEditor      *self);
 void           px_token_editor_set_text           (PxTokenEditor      *self,
                                                    const char         *text);
+void           px_token_editor_replace_text       (PxTokenEditor      *self,
+                                                   const char         *text);
 void           px_token_editor_set_known_tokens   (PxTokenEditor      *self,
                                                    const char * const *names);
 void           px_token_editor_set_missing        (PxTokenEditor      *self,
@@ -40,6 +42,7 @@ gboolean       px_token_editor_drop_token         (PxTokenEditor      *self,
                                                    const PxTokenDrag  *drag,
                                                    double              x,
                                                    double              y);
+void           px_token_editor_undo               (PxTokenEditor      *self);
 guint          px_token_editor_get_n_chips        (PxTokenEditor      *self);
 GtkPopover    *px_token_editor_get_completion     (PxTokenEditor      *self);
 GtkListBox    *px_token_editor_get_completion_list (PxTokenEditor     *self);

@@ -509,6 +509,60 @@ test_token_sets_and_memory (void)
 }
 
 static GtkWidget *
+improve_part (GType       type,
+              const char *name)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON, "improve"));
+
+  return px_test_ui_find_by_name (GTK_WIDGET (gtk_menu_button_get_popover (button)), type, name);
+}
+
+static gboolean
+rewrite_settled (void)
+{
+  return gtk_widget_get_sensitive (improve_part (GTK_TYPE_BUTTON, "use-rewrite")) ||
+         gtk_widget_has_css_class (improve_part (GTK_TYPE_LABEL, "rewrite"), "error");
+}
+
+/* "Improve": the rewrite streams into the popover; one that keeps the
+ * tokens can be used (one undo step), one that drops them cannot. */
+static void
+test_improve_prompt (void)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON, "improve"));
+  g_autofree char *text = NULL;
+  const char *shown;
+
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-1"));
+  set_prompt ("Portrait of [FIRSTNAME] from [COMPANY|Acme]");
+  gtk_menu_button_popup (button);
+  wait_until (rewrite_settled, 10);
+  shown = gtk_label_get_text (GTK_LABEL (improve_part (GTK_TYPE_LABEL, "rewrite")));
+  g_assert_nonnull (strstr (shown, "[FIRSTNAME]"));
+  g_assert_nonnull (strstr (shown, "[COMPANY|Acme]"));
+  g_signal_emit_by_name (improve_part (GTK_TYPE_BUTTON, "use-rewrite"), "clicked");
+  text = px_token_editor_get_text (editor ());
+  g_assert_cmpstr (text, ==, shown);
+  g_assert_cmpuint (px_token_editor_get_n_chips (editor ()), ==, 2);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
+  /* Ctrl+Z: the prompt as it was. */
+  px_token_editor_undo (editor ());
+  g_clear_pointer (&text, g_free);
+  text = px_token_editor_get_text (editor ());
+  g_assert_cmpstr (text, ==, "Portrait of [FIRSTNAME] from [COMPANY|Acme]");
+  g_assert_cmpuint (px_token_editor_get_n_chips (editor ()), ==, 2);
+
+  /* The model loses the tokens: said, and nothing to use. */
+  px_fake_provider_push_fault (fake, PX_FAKE_FAULT_DROP_TOKENS, 0);
+  set_prompt ("Portrait of [FIRSTNAME]");
+  gtk_menu_button_popup (button);
+  wait_until (rewrite_settled, 10);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (improve_part (GTK_TYPE_LABEL, "rewrite"))), "lost [FIRSTNAME]"));
+  g_assert_false (gtk_widget_get_sensitive (improve_part (GTK_TYPE_BUTTON, "use-rewrite")));
+  gtk_menu_button_popdown (button);
+}
+
+static GtkWidget *
 provider_row (GtkWidget  *prefs,
               const char *provider_id,
               GType       type,
@@ -662,6 +716,7 @@ main (int   argc,
   g_test_add_func ("/generate/meme", test_meme_generation);
   g_test_add_func ("/generate/preferences-providers", test_preferences_providers);
   g_test_add_func ("/generate/token-sets-and-memory", test_token_sets_and_memory);
+  g_test_add_func ("/generate/improve-prompt", test_improve_prompt);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
