@@ -58,6 +58,7 @@ struct _PxBatchPage
 
   GtkStack             *stack;
   AdwPreferencesGroup  *history_group;
+  GtkListBox           *history_list;
   GtkLabel             *file_label;
   GtkColumnView        *preview;
   PxTokenEditor        *editor;
@@ -71,7 +72,6 @@ struct _PxBatchPage
   GtkSpinButton        *budget_spin;
   GtkLabel             *problems_label;
   GtkCheckButton       *skip_check;
-  GtkButton            *start_button;
   GtkLabel             *estimate_label;
   GtkLabel             *run_title;
   GtkProgressBar       *progress_bar;
@@ -115,39 +115,54 @@ on_history_open (GtkButton   *button,
   show_job (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "job-id")), FALSE);
 }
 
+/* The stored status in the user's words. "running" or "paused" with no
+ * runner of this page behind it was cut short (a crash, a closed app): it
+ * resumes when opened. */
+static const char *
+status_text (PxBatchPage      *self,
+             const PxBatchJob *job)
+{
+  gboolean ours = self->runner != NULL && self->running && px_batch_runner_get_job (self->runner)->id == job->id;
+
+  if (g_str_equal (job->status, "completed"))
+    return _("Completed");
+  if (g_str_equal (job->status, "cancelled"))
+    return _("Cancelled");
+  if (ours)
+    return g_str_equal (job->status, "paused") ? _("Paused") : _("Running");
+  if (g_str_equal (job->status, "pending"))
+    return _("Not started");
+  return _("Interrupted — open it to go on");
+}
+
 static void
 refresh_history (PxBatchPage *self)
 {
   g_autoptr(GPtrArray) jobs = NULL;
   GtkWidget *row;
 
-  while ((row = g_object_get_data (G_OBJECT (self->history_group), "first-row")) != NULL)
-    {
-      g_object_set_data (G_OBJECT (self->history_group), "first-row", g_object_get_data (G_OBJECT (row), "next-row"));
-      adw_preferences_group_remove (self->history_group, row);
-    }
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
+    gtk_list_box_remove (self->history_list, row);
   if (self->library == NULL || (jobs = px_batch_list (self->library, NULL)) == NULL)
     return;
 
   gtk_widget_set_visible (GTK_WIDGET (self->history_group), jobs->len > 0);
-  for (guint i = jobs->len; i > 0; i--)
+  /* Newest first, as the library lists them. */
+  for (guint i = 0; i < jobs->len; i++)
     {
-      PxBatchJob *job = g_ptr_array_index (jobs, i - 1);
-      g_autofree char *title = g_strdup_printf ("%s", job->template_prompt);
-      g_autofree char *subtitle = g_strdup_printf (_("%s · %u of %u done · %u failed · %s"),
-                                                   job->status, job->completed, job->total, job->failed, job->model_id);
+      PxBatchJob *job = g_ptr_array_index (jobs, i);
+      g_autofree char *subtitle = g_strdup_printf (_("%s · %u of %u done · %u failed · %s"), status_text (self, job),
+                                                   job->completed, job->total, job->failed, job->model_id);
       GtkWidget *open = gtk_button_new_with_mnemonic (_("_Open"));
 
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), job->template_prompt);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
       g_object_set_data (G_OBJECT (open), "job-id", GSIZE_TO_POINTER ((gsize) job->id));
       g_signal_connect (open, "clicked", G_CALLBACK (on_history_open), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
-      adw_preferences_group_add (self->history_group, row);
-      g_object_set_data (G_OBJECT (row), "next-row", g_object_get_data (G_OBJECT (self->history_group), "first-row"));
-      g_object_set_data (G_OBJECT (self->history_group), "first-row", row);
+      gtk_list_box_append (self->history_list, row);
     }
 }
 
@@ -692,7 +707,9 @@ add_item_row (PxBatchPage *self,
   g_autofree char *title = g_strdup_printf (_("Item %" G_GINT64_FORMAT), event->item_id);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), event->status);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), g_str_equal (event->status, "completed") ? _("Completed")
+                                                     : g_str_equal (event->status, "failed") ? _("Failed")
+                                                     : _("Cancelled"));
   if (event->image_id > 0 && self->library != NULL)
     {
       GtkWidget *picture = gtk_picture_new ();
@@ -1289,6 +1306,7 @@ px_batch_page_class_init (PxBatchPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-batch-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, history_group);
+  gtk_widget_class_bind_template_child (widget_class, PxBatchPage, history_list);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, file_label);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, preview);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, editor);
@@ -1301,7 +1319,6 @@ px_batch_page_class_init (PxBatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, budget_spin);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, problems_label);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, skip_check);
-  gtk_widget_class_bind_template_child (widget_class, PxBatchPage, start_button);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, estimate_label);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, run_title);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, progress_bar);

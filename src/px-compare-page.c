@@ -36,6 +36,7 @@ struct _PxComparePage
   GtkLabel       *status_label;
   GtkFlowBox     *results;
   AdwPreferencesGroup *history_group;
+  GtkListBox     *history_list;
 };
 
 G_DEFINE_FINAL_TYPE (PxComparePage, px_compare_page, ADW_TYPE_BIN)
@@ -81,17 +82,15 @@ refresh_history (PxComparePage *self)
   g_autoptr(GPtrArray) list = NULL;
   GtkWidget *row;
 
-  while ((row = g_object_get_data (G_OBJECT (self->history_group), "first-row")) != NULL)
-    {
-      g_object_set_data (G_OBJECT (self->history_group), "first-row", g_object_get_data (G_OBJECT (row), "next-row"));
-      adw_preferences_group_remove (self->history_group, row);
-    }
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
+    gtk_list_box_remove (self->history_list, row);
   if (self->library == NULL || (list = px_library_list_comparisons (self->library, NULL)) == NULL)
     return;
   gtk_widget_set_visible (GTK_WIDGET (self->history_group), list->len > 0);
-  for (guint i = MIN (list->len, 20); i > 0; i--)
+  /* The twenty newest, newest first. */
+  for (guint i = 0; i < MIN (list->len, 20); i++)
     {
-      PxComparison *comparison = g_ptr_array_index (list, i - 1);
+      PxComparison *comparison = g_ptr_array_index (list, i);
       g_autofree char *models = g_strjoinv (", ", comparison->models);
       g_autofree char *subtitle = g_strdup_printf (comparison->winner_image_id ? _("%s · %u images · winner kept")
                                                                                : _("%s · %u images"),
@@ -100,9 +99,7 @@ refresh_history (PxComparePage *self)
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), comparison->prompt);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_preferences_group_add (self->history_group, row);
-      g_object_set_data (G_OBJECT (row), "next-row", g_object_get_data (G_OBJECT (self->history_group), "first-row"));
-      g_object_set_data (G_OBJECT (self->history_group), "first-row", row);
+      gtk_list_box_append (self->history_list, row);
     }
 }
 
@@ -520,6 +517,7 @@ px_compare_page_class_init (PxComparePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxComparePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, PxComparePage, results);
   gtk_widget_class_bind_template_child (widget_class, PxComparePage, history_group);
+  gtk_widget_class_bind_template_child (widget_class, PxComparePage, history_list);
   gtk_widget_class_install_action (widget_class, "compare.run", NULL, run_action);
 }
 

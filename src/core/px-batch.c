@@ -385,7 +385,6 @@ typedef enum {
   OP_COMPLETE,
   OP_FAIL,
   OP_CANCEL_PENDING,
-  OP_RETRY_FAILED,
   OP_SET_STATUS,
   OP_REFRESH,
 } OpKind;
@@ -441,7 +440,7 @@ static guint signals[N_SIGNALS];
 static void fill (PxBatchRunner *self);
 
 static gboolean
-set_item (PxLibrary   *library,
+run_sql (PxLibrary   *library,
           const char  *sql,
           gint64       id,
           const char  *text,
@@ -489,7 +488,7 @@ take_pending (PxBatchRunner  *self,
   g_clear_pointer (&stmt, sqlite3_finalize);
 
   for (guint i = 0; i < items->len; i++)
-    if (!set_item (self->library, "UPDATE batch_items SET status = 'processing', attempts = attempts + 1, updated = ?2"
+    if (!run_sql (self->library, "UPDATE batch_items SET status = 'processing', attempts = attempts + 1, updated = ?2"
                                   " WHERE id = ?1", ((PxBatchItem *) g_ptr_array_index (items, i))->id, NULL, error))
       goto fail;
   if (!px_library_exec (self->library, "COMMIT", error))
@@ -555,16 +554,6 @@ fail:
   return 0;
 }
 
-static gboolean
-run_sql (PxLibrary   *library,
-         const char  *sql,
-         gint64       job_id,
-         const char  *text,
-         GError     **error)
-{
-  return set_item (library, sql, job_id, text, error);
-}
-
 static void
 db_worker (gpointer data,
            gpointer user_data)
@@ -615,11 +604,6 @@ db_worker (gpointer data,
     case OP_CANCEL_PENDING:
       ok = run_sql (self->library, "UPDATE batch_items SET status = 'cancelled', updated = ?2"
                                    " WHERE job_id = ?1 AND status IN ('pending', 'processing')", self->job_id, NULL, &error);
-      break;
-
-    case OP_RETRY_FAILED:
-      ok = run_sql (self->library, "UPDATE batch_items SET status = 'pending', error = NULL, updated = ?2"
-                                   " WHERE job_id = ?1 AND status IN ('failed', 'cancelled')", self->job_id, NULL, &error);
       break;
 
     case OP_SET_STATUS:
