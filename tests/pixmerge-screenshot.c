@@ -164,7 +164,7 @@ main (int   argc,
         {
           GtkWidget *start = px_test_ui_find_by_name (GTK_WIDGET (batch_page), GTK_TYPE_BUTTON, "start");
 
-          px_batch_page_select_model (batch_page, "dall-e-3");
+          px_batch_page_select_model (batch_page, "gpt-image-2");
           g_signal_emit_by_name (start, "clicked");
           /* Mid-run: some done, some not. */
           while ((px_batch_page_get_runner (batch_page) == NULL ||
@@ -181,7 +181,7 @@ main (int   argc,
       PxComparePage *compare = PX_COMPARE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_COMPARE_PAGE, NULL));
       gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-      static const char *models[] = { "dall-e-3", "gpt-image-1", "gemini-2.5-flash-image" };
+      static const char *models[] = { "gpt-image-2", "gpt-image-1.5", "gemini-3.1-flash-image" };
       guint done = 0;
 
       for (guint i = 0; i < G_N_ELEMENTS (models); i++)

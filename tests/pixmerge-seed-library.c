@@ -11,7 +11,7 @@
 static const char * const names[] = { "Ada", "Bo", "Chidi", "Dana", "Emil", "Fatima", "Goran", "Hana" };
 static const char * const companies[] = { "Acme", "Globex", "Initech", "Umbrella", "Stark" };
 static const char * const models[][2] = {
-  { "openai", "gpt-image-1" }, { "openai", "dall-e-3" }, { "gemini", "gemini-2.5-flash-image" },
+  { "openai", "gpt-image-1.5" }, { "openai", "gpt-image-2" }, { "gemini", "gemini-3.1-flash-image" },
 };
 
 int

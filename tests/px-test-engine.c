@@ -35,10 +35,11 @@ px_test_engine_new (PxFakeProvider *fake)
   return engine;
 }
 
-static void
-on_generated (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* A GAsyncReadyCallback that keeps the result in *(GAsyncResult **) user_data. */
+void
+px_test_store_result (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
@@ -53,7 +54,7 @@ px_test_generate (PxEngine             *engine,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  px_engine_generate_async (engine, request, cancellable, on_generated, &result);
+  px_engine_generate_async (engine, request, cancellable, px_test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 

@@ -24,6 +24,9 @@ PxGenerationResult *px_test_generate   (PxEngine             *engine,
                                         PxGenerationRequest  *request,
                                         GCancellable         *cancellable,
                                         GError              **error);
+void                px_test_store_result (GObject            *source,
+                                        GAsyncResult         *result,
+                                        gpointer              user_data);
 GBytes             *px_test_png        (int                   width,
                                         int                   height);
 

@@ -99,14 +99,14 @@ test_import_map_validate_run_export (void)
   g_assert_false (gtk_widget_is_sensitive (start));
 
   gtk_check_button_set_active (GTK_CHECK_BUTTON (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_CHECK_BUTTON, NULL)), TRUE);
-  g_assert_true (px_batch_page_select_model (page, "dall-e-3"));
+  g_assert_true (px_batch_page_select_model (page, "gpt-image-2"));
   /* The model's own settings, as on the Generate page. */
   {
     AdwComboRow *size = ADW_COMBO_ROW (px_test_ui_find_by_name (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW, "size"));
 
     g_assert_nonnull (size);
     adw_combo_row_set_selected (size, 1);
-    g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (size)), ==, "1792x1024");
+    g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (size)), ==, "1536x1024");
   }
   g_assert_true (gtk_widget_is_sensitive (start));
   g_signal_emit_by_name (start, "clicked");
@@ -118,7 +118,7 @@ test_import_map_validate_run_export (void)
   g_assert_cmpuint (job->total, ==, 5);
   g_assert_cmpuint (job->completed, ==, 5);
   g_assert_cmpstr (job->status, ==, "completed");
-  g_assert_cmpstr (g_hash_table_lookup (job->settings, "size"), ==, "1792x1024");
+  g_assert_cmpstr (g_hash_table_lookup (job->settings, "size"), ==, "1536x1024");
   g_assert_cmpstr (g_hash_table_lookup (job->tokens, "TEAM"), ==, "Platform");
 
   g_assert_true (px_batch_export_csv (library, job->id, results, &error));
@@ -198,23 +198,23 @@ test_compare_three_models (void)
   px_token_editor_set_text (px_compare_page_get_editor (compare), "A lighthouse, [STYLE|watercolour]");
 
   /* One model is not a comparison. */
-  g_assert_true (px_compare_page_choose_model (compare, "dall-e-3", TRUE));
+  g_assert_true (px_compare_page_choose_model (compare, "gpt-image-2", TRUE));
   g_assert_false (gtk_widget_is_sensitive (button));
-  g_assert_true (px_compare_page_choose_model (compare, "gpt-image-1", TRUE));
+  g_assert_true (px_compare_page_choose_model (compare, "gpt-image-1.5", TRUE));
   g_assert_true (px_compare_page_choose_model (compare, "imagen-4.0-generate-001", TRUE));
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
   spin_until (compared);
 
   /* OpenAI answered; Vertex has no key here, and its cell says so. */
-  g_assert_nonnull (strstr (px_compare_page_get_cell_text (compare, "dall-e-3"), "$"));
-  g_assert_nonnull (strstr (px_compare_page_get_cell_text (compare, "gpt-image-1"), "$"));
+  g_assert_nonnull (strstr (px_compare_page_get_cell_text (compare, "gpt-image-2"), "$"));
+  g_assert_nonnull (strstr (px_compare_page_get_cell_text (compare, "gpt-image-1.5"), "$"));
   g_assert_nonnull (strstr (px_compare_page_get_cell_text (compare, "imagen-4.0-generate-001"), "key"));
 
   /* Both results in the library, tagged; one kept as the winner. */
   g_assert_cmpuint (px_library_count (library, &query, NULL), ==, 2);
   g_assert_false (px_compare_page_keep (compare, "imagen-4.0-generate-001"));
-  g_assert_true (px_compare_page_keep (compare, "gpt-image-1"));
+  g_assert_true (px_compare_page_keep (compare, "gpt-image-1.5"));
   list = px_library_list_comparisons (library, NULL);
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpint (((PxComparison *) g_ptr_array_index (list, 0))->id, ==, px_compare_page_get_comparison (compare));
@@ -307,7 +307,7 @@ test_close_runs_in_background (void)
   while (px_batch_page_get_n_rows (page) != 8)
     px_test_ui_spin (20);
   px_token_editor_set_text (px_batch_page_get_editor (page), "Portrait of [NAME]");
-  g_assert_true (px_batch_page_select_model (page, "dall-e-3"));
+  g_assert_true (px_batch_page_select_model (page, "gpt-image-2"));
   px_fake_provider_set_latency (fake, 300);
   start = px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_BUTTON, "start");
   g_signal_emit_by_name (start, "clicked");

@@ -64,7 +64,7 @@ make_batch (Fixture    *f,
     }
   g_hash_table_insert (tokens, g_strdup ("COMPANY"), g_strdup ("Globex"));
   spec.template_prompt = template_prompt;
-  spec.model_id = "dall-e-3";
+  spec.model_id = "gpt-image-2";
   spec.tokens = tokens;
   spec.columns = columns;
   spec.rows = rows;
@@ -283,7 +283,7 @@ test_budget (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PxBatchJob) done = NULL;
-  double price = px_batch_estimate_cost (px_engine_get_catalog (f->base.engine), "dall-e-3", NULL, 1);
+  double price = px_batch_estimate_cost (px_engine_get_catalog (f->base.engine), "gpt-image-2", NULL, 1);
   gint64 too_small = make_batch (f, 10, "Portrait of [FIRST_NAME]", 2, price * 5);
   g_autoptr(PxBatchRunner) runner = runner_for (f, too_small);
 
@@ -305,7 +305,7 @@ test_pauses_at_spend_cap (Fixture       *f,
   static const char catalog_json[] =
     "{\"version\": 1, \"providers\": [{\"id\": \"openai\", \"name\": \"OpenAI\", \"wire\": \"openai\","
     " \"base_url\": \"http://127.0.0.1:1/v1\", \"key\": \"required\", \"concurrency\": 1}],"
-    " \"models\": [{\"id\": \"gpt-image-1\", \"provider\": \"openai\", \"name\": \"GPT Image 1\","
+    " \"models\": [{\"id\": \"gpt-image-1.5\", \"provider\": \"openai\", \"name\": \"GPT Image 1\","
     " \"output_token_price\": 0.001, \"settings\": {\"count\": {\"min\": 1, \"max\": 1, \"default\": 1}},"
     " \"price\": {\"default\": 0.01}}]}";
   g_autoptr(GError) error = NULL;
@@ -331,7 +331,7 @@ test_pauses_at_spend_cap (Fixture       *f,
       g_ptr_array_add (rows, row);
     }
   spec.template_prompt = "Portrait of [NAME]";
-  spec.model_id = "gpt-image-1";
+  spec.model_id = "gpt-image-1.5";
   spec.columns = columns;
   spec.rows = rows;
   spec.concurrency = 1;

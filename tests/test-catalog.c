@@ -98,15 +98,23 @@ test_prices (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(PxCatalog) catalog = px_catalog_new_default (&error);
   const struct { const char *model; const char *quality; const char *size; double price; } cases[] = {
-    { "dall-e-3", "standard", "1024x1024", 0.04 },
-    { "dall-e-3", "hd", "1024x1024", 0.08 },
-    { "dall-e-3", "standard", "1792x1024", 0.08 },
-    { "dall-e-3", "hd", "1024x1792", 0.12 },
-    { "gpt-image-1", "low", "1024x1024", 0.011 },
-    { "gpt-image-1", "medium", "1024x1024", 0.042 },
-    { "gpt-image-1", "high", "1024x1024", 0.167 },
-    { "gpt-image-1", "high", "1536x1024", 0.25 },
-    { "gpt-image-1", "medium", "1536x1024", 0.063 },
+    /* OpenAI's tables (docs/PROVIDERS-PRICES.md has the sources and dates). */
+    { "gpt-image-2", "low", "1024x1024", 0.006 },
+    { "gpt-image-2", "medium", "1024x1024", 0.053 },
+    { "gpt-image-2", "high", "1024x1024", 0.211 },
+    { "gpt-image-2", "medium", "1536x1024", 0.041 },
+    { "gpt-image-2", "high", "1024x1536", 0.165 },
+    /* Larger sizes: scaled by pixels from 1024² until usage says. */
+    { "gpt-image-2", "medium", "2048x2048", 0.212 },
+    /* auto may turn out high: the estimate must not be below it. */
+    { "gpt-image-2", "auto", "1024x1024", 0.211 },
+    { "gpt-image-2", "low", "auto", 0.006 },
+    { "gpt-image-1.5", "low", "1024x1024", 0.009 },
+    { "gpt-image-1.5", "high", "1536x1024", 0.2 },
+    /* The mini model has its own, cheaper table, sizes included. */
+    { "gpt-image-1-mini", "low", "1024x1024", 0.005 },
+    { "gpt-image-1-mini", "medium", "1536x1024", 0.015 },
+    { "gpt-image-1-mini", "high", "1024x1536", 0.052 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -119,8 +127,15 @@ test_prices (void)
       g_assert_cmpfloat_with_epsilon (px_model_price_per_image (model, settings), cases[i].price, 1e-9);
     }
 
-  g_assert_cmpfloat_with_epsilon (px_model_price_per_image (px_catalog_lookup_model (catalog, "gemini-2.5-flash-image", NULL), NULL),
-                                  0.039, 1e-9);
+  /* Gemini's price follows the image size ($60 per million output tokens). */
+  {
+    const PxModel *flash = px_catalog_lookup_model (catalog, "gemini-3.1-flash-image", NULL);
+    g_autoptr(GHashTable) settings = g_hash_table_new (g_str_hash, g_str_equal);
+
+    g_assert_cmpfloat_with_epsilon (px_model_price_per_image (flash, NULL), 0.067, 1e-9);
+    g_hash_table_insert (settings, "image_size", "4K");
+    g_assert_cmpfloat_with_epsilon (px_model_price_per_image (flash, settings), 0.151, 1e-9);
+  }
   g_assert_cmpfloat (px_model_price_per_image (px_catalog_lookup_model (catalog, "stable-diffusion", NULL), NULL), ==, 0);
 }
 
@@ -133,17 +148,17 @@ test_custom_models (void)
   g_autofree char *path = px_catalog_get_custom_models_path ();
   const PxModel *model;
 
-  g_assert_null (px_catalog_lookup_model (catalog, "gemini-3-pro-image", &error));
+  g_assert_null (px_catalog_lookup_model (catalog, "gemini-9-image", &error));
   g_assert_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_UNKNOWN_MODEL);
   g_assert_nonnull (strstr (error->message, "PROVIDER/MODEL"));
   g_clear_error (&error);
 
-  model = px_catalog_add_custom_model (catalog, "gemini", "gemini-3-pro-image", &error);
+  model = px_catalog_add_custom_model (catalog, "gemini", "gemini-9-image", &error);
   g_assert_no_error (error);
   g_assert_true (model->custom);
   g_assert_cmpstr (model->provider_id, ==, "gemini");
   g_assert_nonnull (px_model_lookup_setting (model, "aspect_ratio"));
-  g_assert_true (px_catalog_lookup_model (catalog, "gemini-3-pro-image", NULL) == model);
+  g_assert_true (px_catalog_lookup_model (catalog, "gemini-9-image", NULL) == model);
 
   g_assert_null (px_catalog_add_custom_model (catalog, "nobody", "x", &error));
   g_assert_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_UNKNOWN_PROVIDER);
@@ -157,7 +172,7 @@ test_custom_models (void)
   g_assert_no_error (error);
   reloaded = px_catalog_new_default (&error);
   g_assert_no_error (error);
-  model = px_catalog_lookup_model (reloaded, "gemini-3-pro-image", &error);
+  model = px_catalog_lookup_model (reloaded, "gemini-9-image", &error);
   g_assert_no_error (error);
   g_assert_true (model->custom);
 

@@ -56,9 +56,9 @@ check "missing file fails" run 1 "$cli" csv-check "$tmp/none.csv"
 
 # providers
 check "providers lists models" run 0 "$cli" providers
-check "dall-e-3 listed" has out "dall-e-3"
+check "gpt-image-2 listed" has out "gpt-image-2"
 check "imagen listed" has out "imagen-4.0-generate-001"
-check "capabilities listed" has out "quality standard|hd"
+check "capabilities listed" has out "quality low|medium|high|auto"
 
 # a model id the list does not know yet
 check "models add" run 0 "$cli" models add openai gpt-image-9
@@ -76,36 +76,36 @@ export PIXMERGE_OPENAI_BASE_URL="$root/v1" PIXMERGE_GEMINI_BASE_URL="$root" PIXM
 
 png_size () { od -An -tu1 -j16 -N8 "$1" | awk '{print $3*256+$4 "x" $7*256+$8}'; }
 
-check "generate with OPENAI_API_KEY" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-1 \
+check "generate with OPENAI_API_KEY" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-1.5 \
   --prompt "Portrait of [NAME]" --token NAME=Ada --size 1536x1024 --quality low -o "$tmp/ada.png"
 check "prints the written path" has out "$tmp/ada.png"
 check "image written" test "$(png_size "$tmp/ada.png")" = 1536x1024
 check "cost reported" has err '$0.011'
-check "same request is cached" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-1 \
+check "same request is cached" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-1.5 \
   --prompt "Portrait of [NAME]" --token NAME=Ada --size 1536x1024 --quality low -o "$tmp/ada2.png"
 check "cached note" has err "from the cache"
 check "cached image identical" cmp -s "$tmp/ada.png" "$tmp/ada2.png"
-check "gemini with GEMINI_API_KEY" run 0 env GEMINI_API_KEY="$key" "$cli" generate --model gemini-2.5-flash-image \
+check "gemini with GEMINI_API_KEY" run 0 env GEMINI_API_KEY="$key" "$cli" generate --model gemini-3.1-flash-image \
   --prompt "A lighthouse" --aspect-ratio 16:9 -o "$tmp/lighthouse.png"
 check "imagen with GOOGLE_API_KEY, two images" run 0 env GOOGLE_API_KEY="$key" "$cli" generate \
   --model imagen-4.0-fast-generate-001 --prompt "A fox" --count 2 -o "$tmp/fox.png"
 check "second image numbered" test -s "$tmp/fox-2.png"
-check "reference image" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-1 --prompt "Make it blue" \
+check "reference image" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-1.5 --prompt "Make it blue" \
   --reference "$tmp/ada.png" -o "$tmp/blue.png"
 
-check "wrong key fails" run 1 env OPENAI_API_KEY=sk-wrong-000000000000 "$cli" generate --model dall-e-3 --prompt "x" -o "$tmp/wrong.png"
+check "wrong key fails" run 1 env OPENAI_API_KEY=sk-wrong-000000000000 "$cli" generate --model gpt-image-2 --prompt "x" -o "$tmp/wrong.png"
 check "wrong key message" has err "did not accept the API key"
 check "wrong key one line" one_line
 check "nothing left on failure" test ! -e "$tmp/wrong.png"
-check "missing token fails before sending" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model dall-e-3 --prompt "[WHO]" -o "$tmp/who.png"
+check "missing token fails before sending" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-2 --prompt "[WHO]" -o "$tmp/who.png"
 check "missing token named" has err "[WHO]"
-check "invalid setting" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model dall-e-3 --prompt "x" --quality ultra -o "$tmp/q.png"
+check "invalid setting" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-2 --prompt "x" --quality ultra -o "$tmp/q.png"
 check "invalid setting names choices" has err "choose one of standard, hd"
-check "generate without -o is usage" run 2 "$cli" generate --model dall-e-3 --prompt x
+check "generate without -o is usage" run 2 "$cli" generate --model gpt-image-2 --prompt x
 
 # every generated image is in the library
 check "library list" run 0 "$cli" library list
-check "listed with model and prompt" has out "gpt-image-1	Portrait of Ada"
+check "listed with model and prompt" has out "gpt-image-1.5	Portrait of Ada"
 check "every image listed" test "$(wc -l <"$tmp/out")" = 6
 check "library search" run 0 "$cli" library search lighthouse
 check "search finds one" test "$(wc -l <"$tmp/out")" = 1
@@ -115,7 +115,7 @@ check "token value found" has out "Portrait of Ada"
 check "library export" run 0 "$cli" library export --to "$tmp/export" --pattern "[NAME|picture]-[MODEL]"
 check "exported names from tokens" has out "$tmp/export/Ada-gpt-image-1.png"
 check "collisions numbered" has out "$tmp/export/Ada-gpt-image-1-2.png"
-check "default for a missing token" has out "$tmp/export/picture-gemini-2.5-flash-image.png"
+check "default for a missing token" has out "$tmp/export/picture-gemini-3.1-flash-image.png"
 check "exported file has provenance" grep -qa "pixmerge:prompt" "$tmp/export/Ada-gpt-image-1.png"
 check "export of a missing id fails" run 1 "$cli" library export --to "$tmp/export2" 99999
 check "library check passes" run 0 "$cli" library check
@@ -128,7 +128,7 @@ check "missing file named" has err "is missing"
 b() { printf "$1" >"$tmp/$2"; }
 b '\xef\xbb\xbfName;City\r\nAda;"Paris;\r\nFrance"\r\n=Bo;Rome\r\n' bom.csv
 check "batch run: BOM, ; and a quoted newline" run 0 env OPENAI_API_KEY="$key" "$cli" batch run --csv "$tmp/bom.csv" \
-  --prompt "Portrait of [NAME] in [CITY]" --model dall-e-3 --concurrency 2
+  --prompt "Portrait of [NAME] in [CITY]" --model gpt-image-2 --concurrency 2
 check "batch id first" test "$(head -n1 "$tmp/out" | cut -d' ' -f1)" = "batch:"
 bid=$(sed -n 's/^batch: //p' "$tmp/out")
 check "progress on stderr" has err "2 of 2 done"
@@ -144,7 +144,7 @@ check "batch export with images" run 0 "$cli" batch export "$bid" -o "$tmp/resul
 check "images named from tokens" test -f "$tmp/batch-images/Ada-Paris;France.png" -o -f "$tmp/batch-images/Ada-Paris; France.png"
 check "two images exported" test "$(ls "$tmp/batch-images" | wc -l)" = 2
 check "batch list" run 0 "$cli" batch list
-check "listed" has out "completed	2/2	dall-e-3"
+check "listed" has out "completed	2/2	gpt-image-2"
 b 'Name,City\nAda,Paris\nB\xffo,Rome\n' bad-utf8.csv
 check "invalid UTF-8 refused" run 1 "$cli" batch run --csv "$tmp/bad-utf8.csv" --prompt "[NAME]" --model local-model
 check "its row and column named" has err "Row 2, column 1 (NAME)"
@@ -157,14 +157,14 @@ b 'Name,name\nA,B\n' dup.csv
 check "duplicate headers refused" run 1 "$cli" batch run --csv "$tmp/dup.csv" --prompt "[NAME]" --model local-model
 check "duplicate named" has err "NAME"
 check "over budget refused" run 1 env OPENAI_API_KEY="$key" "$cli" batch run --csv "$tmp/bom.csv" --prompt "[NAME]" \
-  --model dall-e-3 --budget 0.01
+  --model gpt-image-2 --budget 0.01
 check "budget message" has err "spend cap"
 
 # templates: the built-in presets, then saved ones through export and import
 check "templates list" run 0 "$cli" templates list
 check "presets listed" has out "preset:meme-generator	Fun	Meme Generator"
 cat >"$tmp/templates.json" <<'JSON'
-{"templates": [{"name": "Team headshots", "category": "Work", "prompt": "Headshot of [FIRSTNAME]", "model": "dall-e-3", "settings": {"size": "1024x1792"}}]}
+{"templates": [{"name": "Team headshots", "category": "Work", "prompt": "Headshot of [FIRSTNAME]", "model": "gpt-image-2", "settings": {"size": "1024x1536"}}]}
 JSON
 check "templates import" run 0 "$cli" templates import "$tmp/templates.json"
 check "templates list shows the import" run 0 "$cli" templates list
@@ -177,9 +177,9 @@ check "broken import names the template" has err "Template 1 has no “prompt”
 
 # keys through the real keyring
 check "keys set" sh -c "printf '%s\n' '$key' | '$cli' keys set openai 2>'$tmp/err'"
-check "generate with the keyring key" run 0 env -u OPENAI_API_KEY "$cli" generate --model dall-e-3 --prompt "Keyring cat" --no-cache -o "$tmp/k.png"
+check "generate with the keyring key" run 0 env -u OPENAI_API_KEY "$cli" generate --model gpt-image-2 --prompt "Keyring cat" --no-cache -o "$tmp/k.png"
 check "keys clear" run 0 "$cli" keys clear openai
-check "no key after clear" run 1 env -u OPENAI_API_KEY "$cli" generate --model dall-e-3 --prompt "Keyring dog" -o "$tmp/k2.png"
+check "no key after clear" run 1 env -u OPENAI_API_KEY "$cli" generate --model gpt-image-2 --prompt "Keyring dog" -o "$tmp/k2.png"
 check "no key message names the variable" has err "OPENAI_API_KEY"
 check "unknown provider" run 1 "$cli" keys set nobody
 

@@ -64,7 +64,7 @@ test_concurrency_limit (Fixture       *f,
 
   px_fake_provider_set_latency (f->fake, 150);
   px_engine_set_limits (f->engine, "openai", 2, 0);
-  ms = run_many (f->engine, "gpt-image-1", 6, &failed);
+  ms = run_many (f->engine, "gpt-image-1.5", 6, &failed);
 
   g_assert_cmpuint (failed, ==, 0);
   g_assert_cmpuint (px_fake_provider_get_max_in_flight (f->fake), ==, 2);
@@ -74,7 +74,7 @@ test_concurrency_limit (Fixture       *f,
   /* Other providers have their own slots. */
   px_fake_provider_clear_requests (f->fake);
   px_engine_set_limits (f->engine, "gemini", 4, 0);
-  run_many (f->engine, "gemini-2.5-flash-image", 8, &failed);
+  run_many (f->engine, "gemini-3.1-flash-image", 8, &failed);
   g_assert_cmpuint (failed, ==, 0);
   g_assert_cmpuint (px_fake_provider_get_max_in_flight (f->fake), ==, 4);
 }
@@ -88,7 +88,7 @@ test_rate_limit (Fixture       *f,
 
   /* 600 a minute: one every 100 ms, whatever the concurrency. */
   px_engine_set_limits (f->engine, "openai", 8, 600);
-  ms = run_many (f->engine, "dall-e-3", 5, &failed);
+  ms = run_many (f->engine, "gpt-image-2", 5, &failed);
 
   g_assert_cmpuint (failed, ==, 0);
   g_assert_cmpint (ms, >=, 4 * 100 - 10);
@@ -105,7 +105,7 @@ test_retry_after_paces_provider (Fixture       *f,
 
   px_engine_set_limits (f->engine, "openai", 1, 0);
   px_fake_provider_push_fault (f->fake, PX_FAKE_FAULT_RATE_LIMIT, 1);
-  ms = run_many (f->engine, "gpt-image-1", 3, &failed);
+  ms = run_many (f->engine, "gpt-image-1.5", 3, &failed);
 
   g_assert_cmpuint (failed, ==, 0);
   g_assert_cmpint (ms, >=, 1000);
@@ -122,18 +122,18 @@ test_checks_before_sending (Fixture       *f,
   g_autoptr(GString) long_prompt = g_string_new (NULL);
   PxGenerationRequest *request;
 
-  request = px_generation_request_new ("dall-e-3", "a cat");
+  request = px_generation_request_new ("gpt-image-2", "a cat");
   px_generation_request_set_setting (request, "quality", "ultra");
   result = px_test_generate (f->engine, request, NULL, &error);
   g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST);
-  g_assert_nonnull (strstr (error->message, "standard, hd"));
+  g_assert_nonnull (strstr (error->message, "low, medium, high, auto"));
   g_clear_error (&error);
 
-  for (guint i = 0; i < 4001; i++)
+  for (guint i = 0; i < 32001; i++)
     g_string_append_c (long_prompt, 'a');
-  result = px_test_generate (f->engine, px_generation_request_new ("dall-e-3", long_prompt->str), NULL, &error);
+  result = px_test_generate (f->engine, px_generation_request_new ("gpt-image-2", long_prompt->str), NULL, &error);
   g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST);
-  g_assert_nonnull (strstr (error->message, "4001 characters long, but DALL·E 3 accepts at most 4000"));
+  g_assert_nonnull (strstr (error->message, "32001 characters long, but GPT Image 2 accepts at most 32000"));
   g_clear_error (&error);
 
   result = px_test_generate (f->engine, px_generation_request_new ("no-such-model", "a cat"), NULL, &error);
@@ -142,7 +142,7 @@ test_checks_before_sending (Fixture       *f,
   g_clear_error (&error);
 
   px_engine_set_api_key (f->engine, "openai", NULL);
-  result = px_test_generate (f->engine, px_generation_request_new ("gpt-image-1", "a cat"), NULL, &error);
+  result = px_test_generate (f->engine, px_generation_request_new ("gpt-image-1.5", "a cat"), NULL, &error);
   g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "OPENAI_API_KEY"));
   g_clear_error (&error);
@@ -184,25 +184,26 @@ test_cost (Fixture       *f,
            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PxGenerationResult) hd = NULL;
+  g_autoptr(PxGenerationResult) high = NULL;
   g_autoptr(PxGenerationResult) tokens = NULL;
   PxGenerationRequest *request;
 
-  request = px_generation_request_new ("dall-e-3", "a cat");
-  px_generation_request_set_setting (request, "quality", "hd");
-  hd = px_test_generate (f->engine, request, NULL, &error);
+  request = px_generation_request_new ("gpt-image-2", "a cat");
+  px_generation_request_set_setting (request, "quality", "high");
+  high = px_test_generate (f->engine, request, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat_with_epsilon (hd->cost, 0.08, 1e-9);
+  /* The fake reports 4160 output tokens for a high 1024² image: $30 per million. */
+  g_assert_cmpfloat_with_epsilon (high->cost, 4160 * 0.00003, 1e-9);
 
-  /* GPT image models report output tokens: $40 per million. */
-  request = px_generation_request_new ("gpt-image-1", "a cat");
+  /* GPT image models report output tokens: $32 per million for 1.5. */
+  request = px_generation_request_new ("gpt-image-1.5", "a cat");
   px_generation_request_set_setting (request, "quality", "low");
   px_generation_request_set_setting (request, "count", "2");
   tokens = px_test_generate (f->engine, request, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tokens->images->len, ==, 2);
   g_assert_cmpint (tokens->output_tokens, ==, 544);
-  g_assert_cmpfloat_with_epsilon (tokens->cost, 544 * 0.00004, 1e-9);
+  g_assert_cmpfloat_with_epsilon (tokens->cost, 544 * 0.000032, 1e-9);
 }
 
 static void
@@ -244,7 +245,7 @@ generate_cat (Fixture    *f,
               gboolean    bypass)
 {
   g_autoptr(GError) error = NULL;
-  PxGenerationRequest *request = px_generation_request_new ("gpt-image-1", prompt);
+  PxGenerationRequest *request = px_generation_request_new ("gpt-image-1.5", prompt);
   PxGenerationResult *result;
 
   if (size != NULL)
@@ -332,10 +333,10 @@ test_cache_key (void)
   g_hash_table_insert (b, "quality", "hd");
   g_hash_table_insert (b, "size", "1024x1024");
 
-  k1 = px_cache_key ("openai", "dall-e-3", "a cat", a, NULL);
-  k2 = px_cache_key ("openai", "dall-e-3", "a cat", b, NULL);
+  k1 = px_cache_key ("openai", "gpt-image-2", "a cat", a, NULL);
+  k2 = px_cache_key ("openai", "gpt-image-2", "a cat", b, NULL);
   k3 = px_cache_key ("openai", "dall-e-3a", " cat", a, NULL);
-  k4 = px_cache_key ("gemini", "dall-e-3", "a cat", a, NULL);
+  k4 = px_cache_key ("gemini", "gpt-image-2", "a cat", a, NULL);
   g_assert_cmpstr (k1, ==, k2);
   g_assert_cmpstr (k1, !=, k3);
   g_assert_cmpstr (k1, !=, k4);

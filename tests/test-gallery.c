@@ -126,7 +126,7 @@ test_gallery (void)
       px_test_ui_spin (20);
     g_assert_cmpuint (g_list_model_get_n_items (models), ==, 4);  /* All Models + 3 */
     for (guint i = 1; i < 4; i++)
-      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (models), i), "dall-e-3"))
+      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (models), i), "gpt-image-2"))
         gtk_drop_down_set_selected (filter, i);
     wait_for_count (model, 333);
 

@@ -257,7 +257,7 @@ test_generate_saves_to_library (void)
   guint before = px_library_count (library (), NULL, NULL);
   guint requests = px_fake_provider_get_request_count (fake);
 
-  g_assert_true (px_generate_page_select_model (page, "gpt-image-1"));
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-1.5"));
   px_token_palette_set_value (px_generate_page_get_palette (page), "FIRSTNAME", "Ada");
   px_token_palette_set_value (px_generate_page_get_palette (page), "COMPANY", "Acme");
   set_prompt ("Professional portrait of [FIRSTNAME] from [COMPANY]");
@@ -271,7 +271,7 @@ test_generate_saves_to_library (void)
   g_assert_cmpstr (image->prompt, ==, "Professional portrait of Ada from Acme");
   g_assert_cmpstr (image->template_prompt, ==, "Professional portrait of [FIRSTNAME] from [COMPANY]");
   g_assert_nonnull (strstr (image->tokens_json, "\"Ada\""));
-  g_assert_cmpstr (image->model, ==, "gpt-image-1");
+  g_assert_cmpstr (image->model, ==, "gpt-image-1.5");
   g_assert_true (g_file_test (image->file, G_FILE_TEST_IS_REGULAR));
 }
 
@@ -362,7 +362,7 @@ test_missing_key_dialog (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (px_credentials_clear_finish (result, &error));
   g_setenv ("GOOGLE_API_KEY", KEY, TRUE);
-  g_assert_true (px_generate_page_select_model (page, "gpt-image-1"));
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-1.5"));
 }
 
 static const char *
@@ -398,9 +398,9 @@ test_template_round_trip (void)
   GPtrArray *saved;
   PxTemplate *template_;
 
-  g_assert_true (px_generate_page_select_model (page, "dall-e-3"));
-  choose_setting ("size", "1792x1024");
-  choose_setting ("style", "natural");
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-2"));
+  choose_setting ("size", "1536x1024");
+  choose_setting ("quality", "high");
   set_prompt ("Headshot of [FIRSTNAME|you] at [COMPANY]");
   g_assert_true (px_generate_page_save_template (page, "Team headshots", "Work", &error));
   g_assert_no_error (error);
@@ -408,25 +408,25 @@ test_template_round_trip (void)
   g_assert_cmpuint (saved->len, ==, 1);
   template_ = g_ptr_array_index (saved, 0);
   g_assert_cmpstr (template_->category, ==, "Work");
-  g_assert_cmpstr (template_->model, ==, "dall-e-3");
+  g_assert_cmpstr (template_->model, ==, "gpt-image-2");
 
   /* Change everything, then bring it back. */
-  g_assert_true (px_generate_page_select_model (page, "gpt-image-1"));
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-1.5"));
   set_prompt ("Something else");
   id = g_strdup_printf ("%" G_GINT64_FORMAT, template_->row_id);
   g_assert_true (px_generate_page_apply_template (page, id));
   text = px_token_editor_get_text (editor ());
   g_assert_cmpstr (text, ==, "Headshot of [FIRSTNAME|you] at [COMPANY]");
   g_assert_cmpuint (px_token_editor_get_n_chips (editor ()), ==, 2);
-  g_assert_cmpstr (setting ("size"), ==, "1792x1024");
-  g_assert_cmpstr (setting ("style"), ==, "natural");
+  g_assert_cmpstr (setting ("size"), ==, "1536x1024");
+  g_assert_cmpstr (setting ("quality"), ==, "high");
 
   /* Through its JSON file and back. */
   json = px_templates_to_json (saved);
   back = px_templates_from_json (json, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (((PxTemplate *) g_ptr_array_index (back, 0))->prompt, ==, template_->prompt);
-  g_assert_cmpstr (g_hash_table_lookup (((PxTemplate *) g_ptr_array_index (back, 0))->settings, "size"), ==, "1792x1024");
+  g_assert_cmpstr (g_hash_table_lookup (((PxTemplate *) g_ptr_array_index (back, 0))->settings, "size"), ==, "1536x1024");
 
   /* A preset fills the same form: the meme one brings its captions. */
   g_assert_true (px_generate_page_apply_template (page, "preset:meme-generator"));
@@ -502,10 +502,10 @@ test_token_sets_and_memory (void)
   g_assert_cmpuint (sets->len, ==, before + 2);
 
   /* The model and settings chosen last come back next time. */
-  g_assert_true (px_generate_page_select_model (page, "dall-e-3"));
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-2"));
   px_test_ui_spin (700);
   last_model = g_settings_get_string (px_application_get_settings (app), "last-model");
-  g_assert_cmpstr (last_model, ==, "dall-e-3");
+  g_assert_cmpstr (last_model, ==, "gpt-image-2");
 }
 
 static GtkWidget *
@@ -533,7 +533,7 @@ test_improve_prompt (void)
   g_autofree char *text = NULL;
   const char *shown;
 
-  g_assert_true (px_generate_page_select_model (page, "gpt-image-1"));
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-1.5"));
   set_prompt ("Portrait of [FIRSTNAME] from [COMPANY|Acme]");
   gtk_menu_button_popup (button);
   wait_until (rewrite_settled, 10);

@@ -19,10 +19,10 @@ typedef struct {
 } ProviderCase;
 
 static const ProviderCase providers[] = {
-  { "openai-dall-e-3", "dall-e-3", "/v1/images/generations", NULL, 1024, 1024, TRUE, TRUE },
-  { "openai-gpt-image-1", "gpt-image-1", "/v1/images/generations", "/v1/images/edits", 1024, 1024, TRUE, TRUE },
-  { "gemini", "gemini-2.5-flash-image", "/v1beta/models/gemini-2.5-flash-image:generateContent",
-    "/v1beta/models/gemini-2.5-flash-image:generateContent", 1024, 1024, TRUE, TRUE },
+  { "openai-gpt-image-2", "gpt-image-2", "/v1/images/generations", "/v1/images/edits", 1024, 1024, TRUE, TRUE },
+  { "openai-gpt-image-1.5", "gpt-image-1.5", "/v1/images/generations", "/v1/images/edits", 1024, 1024, TRUE, TRUE },
+  { "gemini", "gemini-3.1-flash-image", "/v1beta/models/gemini-3.1-flash-image:generateContent",
+    "/v1beta/models/gemini-3.1-flash-image:generateContent", 1024, 1024, TRUE, TRUE },
   { "imagen", "imagen-4.0-generate-001", "/v1beta1/publishers/google/models/imagen-4.0-generate-001:predict",
     NULL, 1024, 1024, TRUE, TRUE },
   { "openai-compatible", "local-model", "/v1/images/generations", "/v1/images/edits", 512, 512, FALSE, FALSE },
@@ -140,25 +140,36 @@ typedef struct {
   int          expected_code;  /* -1: success */
   guint        expected_requests;
   const char  *message_part;
+  guint        unknown;        /* requests lost after they were sent: maybe charged */
 } FaultCase;
 
-/* With max 3 attempts: retryable faults once → success on the second try;
- * three times → the error after three requests. */
+/* With max 3 attempts. What the provider says it did not do (429, a 5xx
+ * error answer) is sent again up to three times; a request lost after it
+ * was sent (a dropped connection, a gateway timeout) may have been done and
+ * charged: sent again once at most, and counted. */
 static const FaultCase faults[] = {
-  { PX_FAKE_FAULT_RATE_LIMIT, 0, 1, -1, 2, NULL },
-  { PX_FAKE_FAULT_RATE_LIMIT, 0, 3, PX_PROVIDER_ERROR_RATE_LIMITED, 3, "Gave up after 3 attempts" },
-  { PX_FAKE_FAULT_SERVER_ERROR, 500, 1, -1, 2, NULL },
-  { PX_FAKE_FAULT_SERVER_ERROR, 503, 2, -1, 3, NULL },
-  { PX_FAKE_FAULT_SERVER_ERROR, 502, 3, PX_PROVIDER_ERROR_SERVER, 3, "HTTP 502" },
-  { PX_FAKE_FAULT_DROP_CONNECTION, 0, 1, -1, 2, NULL },
-  { PX_FAKE_FAULT_DROP_CONNECTION, 0, 3, PX_PROVIDER_ERROR_NETWORK, 3, "Could not reach" },
-  { PX_FAKE_FAULT_MALFORMED_JSON, 0, 1, PX_PROVIDER_ERROR_BAD_RESPONSE, 1, "cannot read" },
-  { PX_FAKE_FAULT_TRUNCATED_BODY, 0, 1, PX_PROVIDER_ERROR_BAD_RESPONSE, 1, "cannot read" },
-  { PX_FAKE_FAULT_TRUNCATED_IMAGE, 0, 1, PX_PROVIDER_ERROR_BAD_RESPONSE, 1, "damaged or incomplete image" },
-  { PX_FAKE_FAULT_NOT_IMAGE, 0, 1, PX_PROVIDER_ERROR_BAD_RESPONSE, 1, "not an image (it starts with “<!DOCTYPE html>" },
-  { PX_FAKE_FAULT_BOMB, 0, 1, PX_PROVIDER_ERROR_BAD_RESPONSE, 1, "60000 × 60000" },
-  { PX_FAKE_FAULT_TRICKLE, 2, 1, -1, 1, NULL },
-  { PX_FAKE_FAULT_LATENCY, 30, 1, -1, 1, NULL },
+  { PX_FAKE_FAULT_RATE_LIMIT, 0, 1, -1, 2, NULL, 0 },
+  { PX_FAKE_FAULT_RATE_LIMIT, 0, 3, PX_PROVIDER_ERROR_RATE_LIMITED, 3, "Gave up after 3 attempts", 0 },
+  { PX_FAKE_FAULT_SERVER_ERROR, 500, 1, -1, 2, NULL, 0 },
+  { PX_FAKE_FAULT_SERVER_ERROR, 503, 2, -1, 3, NULL, 0 },
+  { PX_FAKE_FAULT_SERVER_ERROR, 502, 3, PX_PROVIDER_ERROR_SERVER, 3, "HTTP 502", 0 },
+  { PX_FAKE_FAULT_SERVER_ERROR, 504, 1, -1, 2, NULL, 1 },
+  { PX_FAKE_FAULT_SERVER_ERROR, 504, 2, PX_PROVIDER_ERROR_TIMEOUT, 2, "may have been charged", 2 },
+  { PX_FAKE_FAULT_DROP_CONNECTION, 0, 1, -1, 2, NULL, 1 },
+  { PX_FAKE_FAULT_DROP_CONNECTION, 0, 2, PX_PROVIDER_ERROR_NETWORK, 2, "may have been charged", 2 },
+  { PX_FAKE_FAULT_MALFORMED_JSON, 0, 1, PX_PROVIDER_ERROR_BAD_RESPONSE, 1, "cannot read", 0 },
+  { PX_FAKE_FAULT_TRUNCATED_BODY, 0, 1, PX_PROVIDER_ERROR_BAD_RESPONSE, 1, "cannot read", 0 },
+  { PX_FAKE_FAULT_TRUNCATED_IMAGE, 0, 1, PX_PROVIDER_ERROR_BAD_RESPONSE, 1, "damaged or incomplete image", 0 },
+  { PX_FAKE_FAULT_NOT_IMAGE, 0, 1, PX_PROVIDER_ERROR_BAD_RESPONSE, 1, "not an image (it starts with “<!DOCTYPE html>", 0 },
+  { PX_FAKE_FAULT_BOMB, 0, 1, PX_PROVIDER_ERROR_BAD_RESPONSE, 1, "60000 × 60000", 0 },
+  { PX_FAKE_FAULT_TRICKLE, 2, 1, -1, 1, NULL, 0 },
+  { PX_FAKE_FAULT_LATENCY, 30, 1, -1, 1, NULL, 0 },
+};
+
+/* A local server's 500 is out of memory, not a passing fault: not sent
+ * again, and nothing is paid for it. */
+static const FaultCase local_server_error = {
+  PX_FAKE_FAULT_SERVER_ERROR, 500, 1, PX_PROVIDER_ERROR_SERVER, 1, "HTTP 500", 0
 };
 
 static void
@@ -168,27 +179,46 @@ run_fault (Fixture            *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PxGenerationResult) result = NULL;
+  g_autoptr(GAsyncResult) async_result = NULL;
+  double possibly_paid;
+
+  if (!c->needs_key && fc->fault == PX_FAKE_FAULT_SERVER_ERROR && fc->param == 500)
+    fc = &local_server_error;
 
   px_fake_provider_clear_requests (f->fake);
   for (guint i = 0; i < fc->times; i++)
     px_fake_provider_push_fault (f->fake, fc->fault, fc->param);
 
-  result = px_test_generate (f->engine, new_request (c), NULL, &error);
+  px_engine_generate_async (f->engine, new_request (c), NULL, px_test_store_result, &async_result);
+  while (async_result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  result = px_engine_generate_finish (f->engine, async_result, &error);
+  possibly_paid = result != NULL ? result->possibly_paid : px_engine_generate_get_possibly_paid (f->engine, async_result);
 
   if (fc->expected_code < 0)
     {
       g_assert_no_error (error);
       g_assert_cmpuint (result->images->len, ==, 1);
       g_assert_cmpuint (result->attempts, ==, fc->expected_requests);
+      g_assert_cmpuint (result->unknown_outcomes, ==, fc->unknown);
     }
   else
     {
       g_assert_null (result);
       g_assert_error (error, PX_PROVIDER_ERROR, fc->expected_code);
-      if (strstr (error->message, fc->message_part) == NULL)
+      /* Nothing is charged on a local server: no word of money there. */
+      if (!c->needs_key && fc->unknown > 0)
+        g_assert_null (strstr (error->message, "charged"));
+      else if (strstr (error->message, fc->message_part) == NULL)
         g_error ("%s, fault %d: “%s” does not contain “%s”", c->name, fc->fault, error->message, fc->message_part);
       g_assert_null (strstr (error->message, PX_TEST_KEY));
     }
+  /* A lost paid request is counted at the model's price; free servers and
+   * answers the provider does not bill cost nothing extra. */
+  if (fc->unknown > 0 && c->needs_key)
+    g_assert_cmpfloat (possibly_paid, >, 0);
+  else if (fc->unknown == 0 && fc->expected_code != PX_PROVIDER_ERROR_BAD_RESPONSE)
+    g_assert_cmpfloat (possibly_paid, ==, 0);
   g_assert_cmpuint (px_fake_provider_get_request_count (f->fake), ==, fc->expected_requests);
 }
 
@@ -277,7 +307,8 @@ test_cancel (Fixture       *f,
   /* Waiting to retry: cancel ends the wait at once. */
   g_cancellable_reset (cancellable);
   px_engine_set_retry_policy (f->engine, 3, 5000, 5000);
-  px_fake_provider_push_fault (f->fake, PX_FAKE_FAULT_SERVER_ERROR, 500);
+  /* 503: busy, retried everywhere (a local server's 500 is not). */
+  px_fake_provider_push_fault (f->fake, PX_FAKE_FAULT_SERVER_ERROR, 503);
   start = g_get_monotonic_time ();
   g_timeout_add_once (200, on_cancel_timeout, cancellable);
   result = px_test_generate (f->engine, new_request (c), cancellable, &error);

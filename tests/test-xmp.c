@@ -9,14 +9,14 @@
 #include "px-xmp.h"
 
 #define PROMPT "<pixmerge:prompt>A cat &amp; a &lt;dog&gt;</pixmerge:prompt>"
-#define MODEL "<pixmerge:model>gpt-image-1</pixmerge:model>"
+#define MODEL "<pixmerge:model>gpt-image-1.5</pixmerge:model>"
 
 static void
 check_format (const char *format,
               const char *mime)
 {
   g_autoptr(GBytes) plain = px_fake_render_image ("A cat & a <dog>", 96, 64, format);
-  g_autofree char *packet = px_xmp_packet ("A cat & a <dog>", "A [ANIMAL]", "gpt-image-1", "{\"ANIMAL\":\"cat\"}", "{}");
+  g_autofree char *packet = px_xmp_packet ("A cat & a <dog>", "A [ANIMAL]", "gpt-image-1.5", "{\"ANIMAL\":\"cat\"}", "{}");
   g_autoptr(GBytes) tagged = px_xmp_embed (plain, mime, packet);
   g_autoptr(GError) error = NULL;
   g_autofree char *got_mime = NULL;

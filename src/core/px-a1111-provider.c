@@ -180,6 +180,42 @@ a1111_parse_response (PxProvider               *provider,
   return TRUE;
 }
 
+/* FastAPI's 422: {"detail": [{"loc": ["body", "steps"], "msg": "…"}]}, as
+ * "steps: value is not a valid integer; …". */
+static char *
+describe_validation (JsonArray *details)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (details) && i < 5; i++)
+    {
+      JsonNode *node = json_array_get_element (details, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *loc = item ? json_object_get_member (item, "loc") : NULL;
+      JsonNode *msg = item ? json_object_get_member (item, "msg") : NULL;
+      const char *field = NULL;
+
+      if (loc != NULL && JSON_NODE_HOLDS_ARRAY (loc))
+        {
+          JsonArray *path = json_node_get_array (loc);
+          guint n = json_array_get_length (path);
+          JsonNode *last = n > 0 ? json_array_get_element (path, n - 1) : NULL;
+
+          if (last != NULL && JSON_NODE_HOLDS_VALUE (last) && json_node_get_value_type (last) == G_TYPE_STRING)
+            field = json_node_get_string (last);
+        }
+      if (msg == NULL || !JSON_NODE_HOLDS_VALUE (msg) || json_node_get_value_type (msg) != G_TYPE_STRING)
+        continue;
+      if (out->len > 0)
+        g_string_append (out, "; ");
+      if (field != NULL)
+        g_string_append_printf (out, "%s: ", field);
+      g_string_append (out, json_node_get_string (msg));
+    }
+
+  return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
 static GError *
 a1111_map_error (PxProvider              *provider,
                  const PxProviderContext *context,
@@ -191,14 +227,17 @@ a1111_map_error (PxProvider              *provider,
   g_autoptr(JsonObject) root = px_provider_parse_json_object (body, context->info->name, NULL);
   const char *message = NULL;
   g_autofree char *excerpt = NULL;
+  g_autofree char *validation = NULL;
+  JsonNode *detail = root != NULL ? json_object_get_member (root, "detail") : NULL;
 
-  if (root != NULL)
+  if (detail != NULL && JSON_NODE_HOLDS_ARRAY (detail))
+    message = validation = describe_validation (json_node_get_array (detail));
+  for (guint i = 0; root != NULL && message == NULL && i < 3; i++)
     {
-      message = json_object_get_string_member_with_default (root, "errors", NULL);
-      if (message == NULL)
-        message = json_object_get_string_member_with_default (root, "detail", NULL);
-      if (message == NULL)
-        message = json_object_get_string_member_with_default (root, "error", NULL);
+      JsonNode *node = json_object_get_member (root, (const char *[]) { "errors", "detail", "error" }[i]);
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        message = json_node_get_string (node);
     }
   if (message == NULL)
     message = excerpt = px_provider_body_excerpt (body);

@@ -66,6 +66,9 @@ model_free (PxModel *model)
   g_free (model->id);
   g_free (model->provider_id);
   g_free (model->name);
+  g_free (model->deprecated);
+  g_free (model->retired);
+  g_free (model->replacement);
   g_ptr_array_unref (model->settings);
   g_ptr_array_unref (model->price_rules);
   g_free (model);
@@ -184,6 +187,9 @@ parse_model (PxCatalog   *self,
   model->response_format = json_object_has_member (object, "response_format") &&
                            json_object_get_boolean_member (object, "response_format");
   model->output_token_price = get_double (object, "output_token_price", 0);
+  model->deprecated = g_strdup (get_string (object, "deprecated", NULL));
+  model->retired = g_strdup (get_string (object, "retired", NULL));
+  model->replacement = g_strdup (get_string (object, "replacement", NULL));
   model->settings = g_ptr_array_new_with_free_func ((GDestroyNotify) setting_spec_free);
   model->price_rules = g_ptr_array_new_with_free_func ((GDestroyNotify) price_rule_free);
 
@@ -668,6 +674,35 @@ px_model_get_count (const PxModel *model,
   const char *count = settings != NULL ? g_hash_table_lookup (settings, "count") : NULL;
 
   return count != NULL ? MAX (1, (guint) g_ascii_strtoull (count, NULL, 10)) : 1;
+}
+
+/* "GPT Image 2 (gpt-image-2), GPT Image 1.5 (gpt-image-1.5)": what the
+ * same provider still serves, its named successor first; for messages
+ * about a model that is gone. */
+char *
+px_catalog_describe_alternatives (PxCatalog     *self,
+                                  const PxModel *model)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  const PxModel *first = model->replacement ? find_model (self, model->provider_id, model->replacement) : NULL;
+
+  g_return_val_if_fail (PX_IS_CATALOG (self), NULL);
+
+  for (guint i = 0; i <= self->models->len; i++)
+    {
+      const PxModel *other = i == 0 ? first : g_ptr_array_index (self->models, i - 1);
+
+      if (other == NULL || other == model || (i > 0 && other == first) || other->retired != NULL ||
+          other->custom || !g_str_equal (other->provider_id, model->provider_id))
+        continue;
+      if (out->len > 0)
+        g_string_append (out, ", ");
+      g_string_append_printf (out, "%s (%s)", other->name, other->id);
+    }
+
+  if (out->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 static void

@@ -58,6 +58,9 @@ typedef struct {
   gboolean    response_format;    /* OpenAI wire: send response_format=b64_json */
   double      output_token_price; /* dollars per output token when usage is reported; 0: use the table */
   gboolean    custom;             /* added by the user */
+  char       *deprecated;         /* shutdown date the provider announced, or NULL */
+  char       *retired;            /* date the provider stopped serving it, or NULL */
+  char       *replacement;        /* the model id the provider names as its successor */
   GPtrArray  *settings;           /* PxSettingSpec */
   double      price_default;
   GPtrArray  *price_rules;        /* internal */
@@ -102,5 +105,7 @@ double                px_model_price_per_image      (const PxModel  *model,
                                                      GHashTable     *settings);
 guint                 px_model_get_count            (const PxModel  *model,
                                                      GHashTable     *settings);
+char                 *px_catalog_describe_alternatives (PxCatalog   *self,
+                                                     const PxModel  *model);
 
 G_END_DECLS

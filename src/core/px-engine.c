@@ -1,9 +1,17 @@
 /* px-engine.c: the one place that runs generations. A job goes: checks
  * (model, settings, prompt length, key) -> cache (worker thread) -> a slot
  * in its provider's queue -> the provider's rate limit -> HTTP -> parse ->
- * image check -> cost -> cache store. Retryable failures (429, 5xx, network,
- * timeout) wait for Retry-After or an exponential backoff with jitter and
- * go round again; a 429's wait also holds back the provider's other jobs. */
+ * image check -> cost -> cache store.
+ *
+ * Money decides what is sent again. A request the provider says it did not
+ * do (429; a 5xx error answer from a paid provider, which does not bill
+ * failed requests; a connection that failed before the request was out) is
+ * retried within a small budget. A request whose outcome is unknown (the
+ * connection lost or timed out after it was sent, a gateway timeout) may
+ * have been charged: it is counted as possibly paid and sent again at most
+ * once. A 429 that names a wait is waited out, however many times, up to
+ * max_rate_wait in all; the wait holds back the provider's other jobs, and
+ * concurrency halves after a 429 and creeps back after clean answers. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -12,17 +20,29 @@
 #include "px-engine.h"
 #include "px-image-check.h"
 #include "px-provider.h"
+#include "px-rate-limiter.h"
+
+#define MAX_CONCURRENCY 32
+#define DEFAULT_MAX_RATE_WAIT_MS (10 * 60 * 1000)
 
 typedef struct {
   const PxProviderInfo *info;
   PxProvider           *provider;
-  guint                 limit;
+  guint                 limit;            /* in flight now: lowered after a 429 */
+  guint                 max_limit;        /* what the user asked, or the catalog's */
   guint                 active;
-  guint                 requests_per_minute;
+  guint                 clean_answers;    /* since the limit last changed */
+  gint64                lowered_us;
+  PxRateLimiter        *limiter;
   GQueue                waiting;          /* GTask */
-  gint64                next_start_us;    /* rate limit: earliest next request */
   gint64                blocked_until_us; /* after a 429 with a wait */
 } ProviderQueue;
+
+typedef enum {
+  OUTCOME_NOT_DONE,   /* the provider did nothing: safe to send again */
+  OUTCOME_UNKNOWN,    /* sent, and then lost: maybe done, maybe charged */
+  OUTCOME_REFUSED,    /* the provider answered; sending again changes nothing */
+} Outcome;
 
 struct _PxEngine
 {
@@ -40,6 +60,7 @@ struct _PxEngine
   guint        max_attempts;
   guint        base_backoff_ms;
   guint        max_backoff_ms;
+  gint64       max_rate_wait_ms;
 };
 
 typedef struct {
@@ -52,7 +73,14 @@ typedef struct {
   char                *base_url;
   char                *api_key;
   SoupMessage         *message;
+  GCancellable        *attempt;       /* this send only: cancelled with the task, or by the resend guard */
+  gboolean             request_sent;  /* the body went out on this attempt */
+  gboolean             resend_stopped;
+  gboolean             paced;         /* holds a reservation in the rate limiter */
   guint                attempts;
+  guint                unknown_outcomes;
+  double               possibly_paid;
+  gint64               rate_waited_ms;
   gint64               started_us;
   gboolean             holds_slot;
   guint                wait_source;
@@ -76,14 +104,27 @@ job_free (Job *job)
   if (job->api_key != NULL)
     memset (job->api_key, 0, strlen (job->api_key));
   g_free (job->api_key);
+  if (job->message != NULL)
+    g_signal_handlers_disconnect_by_data (job->message, job);
   g_clear_object (&job->message);
+  g_clear_object (&job->attempt);
   g_free (job);
+}
+
+static void
+drop_message (Job *job)
+{
+  if (job->message != NULL)
+    g_signal_handlers_disconnect_by_data (job->message, job);
+  g_clear_object (&job->message);
+  g_clear_object (&job->attempt);
 }
 
 static void
 provider_queue_free (ProviderQueue *queue)
 {
   g_clear_object (&queue->provider);
+  g_clear_pointer (&queue->limiter, px_rate_limiter_free);
   g_queue_clear (&queue->waiting);
   g_free (queue);
 }
@@ -208,8 +249,8 @@ get_queue (PxEngine             *self,
       queue = g_new0 (ProviderQueue, 1);
       queue->info = info;
       queue->provider = px_provider_new_for_wire (info->wire);
-      queue->limit = info->concurrency;
-      queue->requests_per_minute = info->requests_per_minute;
+      queue->limit = queue->max_limit = info->concurrency;
+      queue->limiter = px_rate_limiter_new (info->requests_per_minute, queue->limit);
       g_queue_init (&queue->waiting);
       g_hash_table_insert (self->queues, g_strdup (info->id), queue);
     }
@@ -217,6 +258,9 @@ get_queue (PxEngine             *self,
   return queue;
 }
 
+/* What the user asked: concurrency requests in flight (0: the catalog's
+ * default; at most 32, above the default when asked) and at most
+ * requests_per_minute (0: as fast as the provider allows). */
 void
 px_engine_set_limits (PxEngine   *self,
                       const char *provider_id,
@@ -232,8 +276,21 @@ px_engine_set_limits (PxEngine   *self,
   g_return_if_fail (info != NULL);
 
   queue = get_queue (self, info);
-  queue->limit = MAX (1, concurrency);
-  queue->requests_per_minute = requests_per_minute;
+  queue->limit = queue->max_limit = concurrency > 0 ? MIN (concurrency, MAX_CONCURRENCY) : info->concurrency;
+  g_clear_pointer (&queue->limiter, px_rate_limiter_free);
+  queue->limiter = px_rate_limiter_new (info->requests_per_minute, queue->limit);
+  px_rate_limiter_set_user_cap (queue->limiter, requests_per_minute);
+}
+
+/* The longest a job waits in all for a provider that keeps answering 429
+ * with a time; past it, the job fails as rate limited (a batch pauses). */
+void
+px_engine_set_max_rate_wait (PxEngine *self,
+                             guint     seconds)
+{
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  self->max_rate_wait_ms = (gint64) seconds * 1000;
 }
 
 void
@@ -343,6 +400,8 @@ on_cancelled_idle (gpointer user_data)
     }
   else if (job->wait_source != 0)
     job_fail (task, cancelled_error ());
+  else if (job->attempt != NULL)
+    g_cancellable_cancel (job->attempt);
 
   return G_SOURCE_REMOVE;
 }
@@ -394,12 +453,11 @@ job_start (GTask *task)
   Job *job = g_task_get_task_data (task);
   ProviderQueue *queue = job->queue;
   gint64 now = g_get_monotonic_time ();
-  gint64 at = MAX (now, MAX (queue->next_start_us, queue->blocked_until_us));
+  gint64 wait_us = px_rate_limiter_take (queue->limiter, px_model_get_count (job->model, job->settings), now);
+  gint64 at = MAX (now + wait_us, queue->blocked_until_us);
 
-  if (queue->requests_per_minute > 0)
-    queue->next_start_us = at + 60 * G_USEC_PER_SEC / queue->requests_per_minute;
-
-  job_wait_then_send (task, (at - now) / 1000);
+  job->paced = wait_us > 0;
+  job_wait_then_send (task, (at - now + 999) / 1000);
 }
 
 static gint64
@@ -464,6 +522,8 @@ job_succeed (GTask              *task,
   result->model_id = g_strdup (job->model->id);
   result->settings = g_hash_table_ref (job->settings);
   result->attempts = job->attempts;
+  result->unknown_outcomes = job->unknown_outcomes;
+  result->possibly_paid = job->possibly_paid;
   result->generation_ms = (g_get_monotonic_time () - job->started_us) / 1000;
 
   if (!result->cached)
@@ -510,15 +570,62 @@ transport_error (const PxProviderInfo *info,
                       _("Could not reach %s at %s: %s"), name, base_url, error->message);
 }
 
+/* What the request would have cost: what a lost one may have cost. */
+static double
+price_of (Job *job)
+{
+  return px_model_price_per_image (job->model, job->settings) * px_model_get_count (job->model, job->settings);
+}
+
+/* After a 429 the provider wants fewer at once; after as many clean answers
+ * as may be in flight, one more again, up to what was asked. */
 static void
-handle_failure (GTask  *task,
-                GError *error,
-                gint64  retry_after_ms)
+adjust_concurrency (ProviderQueue *queue,
+                    gboolean       limited)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (limited)
+    {
+      /* One cut per burst of 429s, not one per request of the burst. */
+      if (now - queue->lowered_us > G_USEC_PER_SEC)
+        {
+          queue->limit = MAX (1, queue->limit / 2);
+          queue->lowered_us = now;
+        }
+      queue->clean_answers = 0;
+      return;
+    }
+
+  if (queue->limit < queue->max_limit && ++queue->clean_answers >= queue->limit)
+    {
+      queue->limit++;
+      queue->clean_answers = 0;
+    }
+}
+
+static char *
+format_wait (gint64 ms)
+{
+  if (ms >= 3600 * 1000)
+    return g_strdup_printf (_("%.1f hours"), ms / 3600000.0);
+  if (ms >= 120 * 1000)
+    return g_strdup_printf (_("%.0f minutes"), ms / 60000.0);
+  return g_strdup_printf (_("%.0f seconds"), ms / 1000.0);
+}
+
+static void
+handle_failure (GTask   *task,
+                GError  *error,
+                gint64   retry_after_ms,
+                Outcome  outcome)
 {
   Job *job = g_task_get_task_data (task);
   PxEngine *self = job->engine;
+  gboolean retry = FALSE;
+  gint64 delay = -1;
 
-  g_clear_object (&job->message);
+  drop_message (job);
   scrub_key (job, error);
 
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
@@ -528,24 +635,78 @@ handle_failure (GTask  *task,
       return;
     }
 
-  if (px_provider_error_is_retryable (error) && job->attempts < self->max_attempts && job->holds_slot)
+  if (outcome == OUTCOME_UNKNOWN)
     {
-      gint64 delay = retry_after_ms >= 0 ? retry_after_ms : backoff_ms (self, job->attempts);
+      job->unknown_outcomes++;
+      job->possibly_paid += price_of (job);
+    }
+
+  if (g_error_matches (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_RATE_LIMITED) && retry_after_ms >= 0)
+    {
+      /* The provider named a time: wait it out, as often as it asks, until
+       * the waits add up to more than a person would sit through. */
+      if (job->rate_waited_ms + retry_after_ms <= self->max_rate_wait_ms)
+        {
+          job->rate_waited_ms += retry_after_ms;
+          retry = TRUE;
+          delay = retry_after_ms;
+        }
+      else
+        {
+          g_autofree char *wait = format_wait (retry_after_ms);
+
+          g_prefix_error (&error, _("%s asks Pixmerge to wait %s before the next request. "),
+                          job->queue->info->name, wait);
+        }
+    }
+  else if (px_provider_error_is_retryable (error) && job->holds_slot && job->attempts < self->max_attempts)
+    {
+      /* A lost request may have been done and charged: once more at most. */
+      retry = outcome == OUTCOME_NOT_DONE || (outcome == OUTCOME_UNKNOWN && job->unknown_outcomes <= 1);
+      delay = retry_after_ms >= 0 ? MIN (retry_after_ms, self->max_rate_wait_ms) : backoff_ms (self, job->attempts);
+    }
+
+  if (retry)
+    {
+      ProviderQueue *queue = job->queue;
 
       /* The provider asked everyone to wait, not just this request. */
       if (error->code == PX_PROVIDER_ERROR_RATE_LIMITED)
-        job->queue->blocked_until_us = MAX (job->queue->blocked_until_us,
-                                            g_get_monotonic_time () + delay * 1000);
+        queue->blocked_until_us = MAX (queue->blocked_until_us, g_get_monotonic_time () + delay * 1000);
 
-      g_debug ("Retrying %s in %" G_GINT64_FORMAT " ms after attempt %u: %s",
-               job->model->id, delay, job->attempts, error->message);
+      if (outcome == OUTCOME_UNKNOWN)
+        g_message ("%s: the answer to a request was lost after it was sent, so it may have been charged; "
+                   "sending it once more: %s", job->model->id, error->message);
+      else
+        g_debug ("Retrying %s in %" G_GINT64_FORMAT " ms after attempt %u: %s",
+                 job->model->id, delay, job->attempts, error->message);
       g_clear_error (&error);
       job_wait_then_send (task, delay);
       return;
     }
 
-  if (job->attempts > 1 && px_provider_error_is_retryable (error))
+  if (job->attempts > 1 && px_provider_error_is_retryable (error) && !(error->code == PX_PROVIDER_ERROR_RATE_LIMITED && retry_after_ms >= 0))
     g_prefix_error (&error, _("Gave up after %u attempts. "), job->attempts);
+  if (g_error_matches (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_MODEL_RETIRED))
+    {
+      g_autofree char *alternatives = px_catalog_describe_alternatives (self->catalog, job->model);
+
+      if (alternatives != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("%s Choose another model: %s."), error->message, alternatives);
+
+          g_free (error->message);
+          error->message = g_steal_pointer (&message);
+        }
+    }
+  if (job->possibly_paid > 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("%s It may have been charged all the same (up to $%.3f)."),
+                                                  error->message, job->possibly_paid);
+
+      g_free (error->message);
+      error->message = g_steal_pointer (&message);
+    }
 
   job_fail (task, error);
 }
@@ -605,13 +766,35 @@ on_decoded (GObject      *source,
 
   if (result != NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
-      g_clear_object (&((Job *) g_task_get_task_data (task))->message);
+      drop_message (g_task_get_task_data (task));
       job_succeed (task, result);
       return;
     }
 
   g_clear_pointer (&result, px_generation_result_free);
-  handle_failure (task, error, -1);
+  /* The provider answered and charged; what it sent cannot be used. */
+  if (!g_error_matches (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_POLICY))
+    ((Job *) g_task_get_task_data (task))->possibly_paid += price_of (g_task_get_task_data (task));
+  handle_failure (task, error, -1, OUTCOME_REFUSED);
+}
+
+/* Whether an HTTP error answer means the provider did nothing. Paid
+ * providers do not bill requests that end in an error answer; a gateway
+ * timeout means the request may still have run behind the gateway. A local
+ * server's 500 is usually out of memory: asking again brings the same. */
+static Outcome
+outcome_for_status (Job   *job,
+                    guint  status)
+{
+  if (status == 429)
+    return OUTCOME_NOT_DONE;
+  if (status == 408 || status == 504)
+    return OUTCOME_UNKNOWN;
+  if (status == 500 && job->queue->info->key_policy != PX_KEY_REQUIRED)
+    return OUTCOME_REFUSED;
+  if (status >= 500)
+    return OUTCOME_NOT_DONE;
+  return OUTCOME_REFUSED;
 }
 
 static void
@@ -621,6 +804,7 @@ on_response (GObject      *source,
 {
   GTask *task = user_data;
   Job *job = g_task_get_task_data (task);
+  ProviderQueue *queue = job->queue;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) body = NULL;
   gint64 retry_after_ms = -1;
@@ -629,11 +813,15 @@ on_response (GObject      *source,
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), async_result, &local_error);
   status = soup_message_get_status (job->message);
+  if (status != 0)
+    px_rate_limiter_learn (queue->limiter, soup_message_get_response_headers (job->message),
+                           body != NULL && status >= 200 && status < 300, g_get_monotonic_time ());
 
   if (body != NULL && status >= 200 && status < 300)
     {
       g_autoptr(GTask) decode = g_task_new (job->engine, NULL, on_decoded, task);
 
+      adjust_concurrency (queue, FALSE);
       /* The provider is done with this request: its slot goes to the next
        * one while we decode. */
       release_slot (job);
@@ -644,15 +832,54 @@ on_response (GObject      *source,
       return;
     }
 
-  if (body == NULL)
-    error = transport_error (job->queue->info, job->base_url, local_error);
-  else
-    error = px_provider_map_error (job->queue->provider,
-                                   &(PxProviderContext) { job->queue->info, job->model, job->base_url, job->api_key },
-                                   status, soup_message_get_response_headers (job->message),
-                                   body, &retry_after_ms);
+  if (body == NULL && job->resend_stopped)
+    {
+      /* libsoup was about to send the request again on a new connection
+       * after the old one died with the request written: our decision. */
+      handle_failure (task, g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_NETWORK,
+                                         _("The connection to %s was lost after the request was sent."),
+                                         queue->info->name), -1, OUTCOME_UNKNOWN);
+      return;
+    }
 
-  handle_failure (task, error, retry_after_ms);
+  if (body == NULL)
+    {
+      error = transport_error (queue->info, job->base_url, local_error);
+      handle_failure (task, error, -1, job->request_sent ? OUTCOME_UNKNOWN : OUTCOME_NOT_DONE);
+      return;
+    }
+
+  error = px_provider_map_error (queue->provider,
+                                 &(PxProviderContext) { queue->info, job->model, job->base_url, job->api_key },
+                                 status, soup_message_get_response_headers (job->message),
+                                 body, &retry_after_ms);
+  if (status == 429)
+    {
+      adjust_concurrency (queue, TRUE);
+      px_rate_limiter_exhausted (queue->limiter, g_get_monotonic_time ());
+    }
+  handle_failure (task, error, retry_after_ms, outcome_for_status (job, status));
+}
+
+static void
+on_wrote_body (SoupMessage *message,
+               Job         *job)
+{
+  job->request_sent = TRUE;
+}
+
+/* libsoup sends a request again by itself when a kept-alive connection
+ * turns out dead. Before the request was written that is what we want;
+ * after, the provider may have it, and paying twice is ours to decide. */
+static void
+on_restarted (SoupMessage *message,
+              Job         *job)
+{
+  if (job->request_sent && job->attempt != NULL)
+    {
+      job->resend_stopped = TRUE;
+      g_cancellable_cancel (job->attempt);
+    }
 }
 
 static void
@@ -677,14 +904,20 @@ job_send (GTask *task)
 
   /* libsoup opens a new connection for every POST unless told the request
    * may go over a kept-alive one: a new TLS handshake per image would cost
-   * more than the image takes to arrive. A request lost to a connection
-   * the server had just closed is resent by libsoup, and our own retries
-   * cover the rest. */
+   * more than the image takes to arrive. The flag also lets libsoup resend
+   * on its own; on_restarted() stops that once the request was written. */
   soup_message_add_flags (job->message, SOUP_MESSAGE_IDEMPOTENT);
+  g_signal_connect (job->message, "wrote-body", G_CALLBACK (on_wrote_body), job);
+  g_signal_connect (job->message, "restarted", G_CALLBACK (on_restarted), job);
+  job->request_sent = job->resend_stopped = FALSE;
+  job->attempt = g_cancellable_new ();
+  if (job->paced)
+    px_rate_limiter_sent (job->queue->limiter);
+  job->paced = FALSE;
 
   job->attempts++;
   soup_session_send_and_read_async (job->engine->session, job->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_response, task);
+                                    job->attempt, on_response, task);
 }
 
 static void
@@ -754,6 +987,18 @@ check_request (PxEngine             *self,
   GPtrArray *references = job->request->references;
   g_autoptr(GError) local_error = NULL;
   glong length;
+
+  /* A model the provider has shut down: no request, and the ones it
+   * still serves by name. */
+  if (model->retired != NULL)
+    {
+      g_autofree char *alternatives = px_catalog_describe_alternatives (self->catalog, model);
+
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_MODEL_RETIRED,
+                   _("%s (%s) has been retired by %s (%s) and no longer makes images. Choose another model: %s."),
+                   model->name, model->id, info->name, model->retired, alternatives ? alternatives : _("none known"));
+      return FALSE;
+    }
 
   job->settings = px_model_resolve_settings (model, job->request->settings, &local_error);
   if (job->settings == NULL)
@@ -890,6 +1135,42 @@ px_engine_generate_finish (PxEngine      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* For a generation that failed: what its lost requests may have cost all
+ * the same (0 when every failure was an answer the provider does not bill). */
+double
+px_engine_generate_get_possibly_paid (PxEngine     *self,
+                                      GAsyncResult *result)
+{
+  Job *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  job = g_task_get_task_data (G_TASK (result));
+  return job != NULL ? job->possibly_paid : 0;
+}
+
+/* What the engine paces a provider by now: requests in flight and
+ * requests a minute (0: not limited). For tests and the CLI's summary. */
+void
+px_engine_get_pace (PxEngine   *self,
+                    const char *provider_id,
+                    guint      *concurrency,
+                    double     *per_minute)
+{
+  const PxProviderInfo *info;
+  ProviderQueue *queue;
+
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  info = px_catalog_lookup_provider (self->catalog, provider_id);
+  g_return_if_fail (info != NULL);
+  queue = get_queue (self, info);
+  if (concurrency != NULL)
+    *concurrency = queue->limit;
+  if (per_minute != NULL)
+    *per_minute = px_rate_limiter_get_per_minute (queue->limiter);
+}
+
 static void
 px_engine_dispose (GObject *object)
 {
@@ -934,6 +1215,7 @@ px_engine_init (PxEngine *self)
   self->max_attempts = 5;
   self->base_backoff_ms = 1000;
   self->max_backoff_ms = 60000;
+  self->max_rate_wait_ms = DEFAULT_MAX_RATE_WAIT_MS;
 }
 
 /* ---- connection check ---- */

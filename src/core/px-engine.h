@@ -41,6 +41,12 @@ void                px_engine_set_retry_policy    (PxEngine            *self,
                                                    guint                max_backoff_ms);
 void                px_engine_set_timeout         (PxEngine            *self,
                                                    guint                seconds);
+void                px_engine_set_max_rate_wait   (PxEngine            *self,
+                                                   guint                seconds);
+void                px_engine_get_pace            (PxEngine            *self,
+                                                   const char          *provider_id,
+                                                   guint               *concurrency,
+                                                   double              *per_minute);
 
 void                px_engine_generate_async      (PxEngine            *self,
                                                    PxGenerationRequest *request,
@@ -50,6 +56,8 @@ void                px_engine_generate_async      (PxEngine            *self,
 PxGenerationResult *px_engine_generate_finish     (PxEngine            *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
+double              px_engine_generate_get_possibly_paid (PxEngine     *self,
+                                                   GAsyncResult        *result);
 
 void                px_engine_check_async         (PxEngine            *self,
                                                    const char          *provider_id,

@@ -40,6 +40,7 @@ gemini_build_message (PxProvider                *provider,
   g_autofree char *url = g_strdup_printf ("%s/v1beta/models/%s:generateContent",
                                           context->base_url, context->model->id);
   const char *aspect = g_hash_table_lookup (settings, "aspect_ratio");
+  const char *image_size = g_hash_table_lookup (settings, "image_size");
   SoupMessage *message;
 
   json_builder_begin_object (builder);
@@ -84,12 +85,21 @@ gemini_build_message (PxProvider                *provider,
   json_builder_add_string_value (builder, "TEXT");
   json_builder_add_string_value (builder, "IMAGE");
   json_builder_end_array (builder);
-  if (aspect != NULL)
+  if (aspect != NULL || image_size != NULL)
     {
       json_builder_set_member_name (builder, "imageConfig");
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "aspectRatio");
-      json_builder_add_string_value (builder, aspect);
+      if (aspect != NULL)
+        {
+          json_builder_set_member_name (builder, "aspectRatio");
+          json_builder_add_string_value (builder, aspect);
+        }
+      /* Gemini 3 image models only; the catalog offers it where it applies. */
+      if (image_size != NULL)
+        {
+          json_builder_set_member_name (builder, "imageSize");
+          json_builder_add_string_value (builder, image_size);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
@@ -160,6 +170,10 @@ gemini_parse_response (PxProvider               *provider,
       JsonObject *part = json_array_get_object_element (parts, i);
       JsonObject *inline_data = part ? member_object (part, "inlineData", "inline_data") : NULL;
 
+      /* Thinking models show drafts as parts marked thought: not the answer,
+       * and not what the user pays the image price for. */
+      if (part != NULL && json_object_get_boolean_member_with_default (part, "thought", FALSE))
+        continue;
       if (inline_data != NULL)
         {
           const char *data = json_object_get_string_member_with_default (inline_data, "data", NULL);
@@ -188,6 +202,14 @@ gemini_parse_response (PxProvider               *provider,
                          g_str_equal (finish, "PROHIBITED_CONTENT") || g_str_equal (finish, "IMAGE_PROHIBITED_CONTENT")))
     g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_POLICY,
                  _("%s refused to make this image under its content policy (%s)%s%s. Try rewording it."),
+                 context->info->name, finish, text->len > 0 ? ": " : "", text->str);
+  else if (finish != NULL && g_str_equal (finish, "IMAGE_RECITATION"))
+    g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_POLICY,
+                 _("%s stopped because the image would copy existing work too closely (IMAGE_RECITATION). "
+                   "Try a less specific prompt."), context->info->name);
+  else if (finish != NULL && (g_str_equal (finish, "IMAGE_OTHER") || g_str_equal (finish, "NO_IMAGE")))
+    g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                 _("%s made no image (%s)%s%s. Try again or reword the prompt."),
                  context->info->name, finish, text->len > 0 ? ": " : "", text->str);
   else
     g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,

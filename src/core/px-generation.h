@@ -34,6 +34,8 @@ typedef struct {
   gint64       output_tokens;    /* from the provider's usage, or -1 */
   char        *provider_metadata; /* JSON the provider reports (seeds, …), or NULL */
   guint        attempts;
+  guint        unknown_outcomes;  /* requests lost after they were sent: maybe charged */
+  double       possibly_paid;     /* dollars those may have cost, on top of cost */
 } PxGenerationResult;
 
 PxImage             *px_image_new                     (GBytes              *bytes,

@@ -20,7 +20,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PxImagenProvider, px_imagen_provider, G_TYPE_OBJE
 static const char * const parameters[][2] = {
   { "aspect_ratio", "aspectRatio" },
   { "person_generation", "personGeneration" },
-  { "image_size", "imageSize" },
+  { "image_size", "sampleImageSize" },
 };
 
 static SoupMessage *
@@ -72,6 +72,9 @@ imagen_build_message (PxProvider                *provider,
           json_builder_add_string_value (builder, value);
         }
     }
+  /* Say why a sample was filtered instead of dropping it silently. */
+  json_builder_set_member_name (builder, "includeRaiReason");
+  json_builder_add_boolean_value (builder, TRUE);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 

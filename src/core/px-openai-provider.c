@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "px-openai-provider.h"
 
@@ -134,6 +135,17 @@ openai_build_message (PxProvider                *provider,
                       GError                   **error)
 {
   SoupMessage *message;
+  const char *background = g_hash_table_lookup (settings, "background");
+  const char *format = g_hash_table_lookup (settings, "output_format");
+
+  /* The API refuses this after the request is sent; say it before. */
+  if (g_strcmp0 (background, "transparent") == 0 && g_strcmp0 (format, "jpeg") == 0)
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                   _("A transparent background needs PNG or WebP output: JPEG has no transparency. Choose "
+                     "another output format or an opaque background."));
+      return NULL;
+    }
 
   if (request->references->len > 0)
     message = build_edit (context, request, settings, error);
@@ -231,8 +243,17 @@ openai_map_error (PxProvider              *provider,
   if (g_strcmp0 (code, "moderation_blocked") == 0 || g_strcmp0 (code, "content_policy_violation") == 0 ||
       g_strcmp0 (type, "image_generation_user_error") == 0)
     px_code = PX_PROVIDER_ERROR_POLICY;
-  else if (g_strcmp0 (code, "insufficient_quota") == 0 || g_strcmp0 (code, "billing_hard_limit_reached") == 0)
+  else if (g_strcmp0 (code, "insufficient_quota") == 0 || g_strcmp0 (type, "insufficient_quota") == 0 ||
+           g_strcmp0 (code, "billing_hard_limit_reached") == 0)
     px_code = PX_PROVIDER_ERROR_QUOTA;
+  else if (g_strcmp0 (code, "billing_not_active") == 0 || g_strcmp0 (type, "billing_not_active") == 0)
+    px_code = PX_PROVIDER_ERROR_BILLING;
+  else if (g_strcmp0 (code, "unsupported_country_region_territory") == 0)
+    px_code = PX_PROVIDER_ERROR_REGION;
+  else if (g_strcmp0 (code, "model_not_found") == 0)
+    px_code = PX_PROVIDER_ERROR_MODEL_RETIRED;
+  else if (status == 403 && message != NULL && strstr (message, "must be verified") != NULL)
+    px_code = PX_PROVIDER_ERROR_NOT_VERIFIED;
 
   if (message == NULL)
     {

@@ -79,6 +79,29 @@ px_provider_map_error (PxProvider              *self,
   return PX_PROVIDER_GET_IFACE (self)->map_error (self, context, status, headers, body, retry_after_ms);
 }
 
+/* Problems with the account, the key or the model that no retry mends and
+ * that every further request would meet too: a batch pauses on them. */
+gboolean
+px_provider_error_is_account_problem (const GError *error)
+{
+  if (error == NULL || error->domain != PX_PROVIDER_ERROR)
+    return FALSE;
+
+  switch (error->code)
+    {
+    case PX_PROVIDER_ERROR_AUTH:
+    case PX_PROVIDER_ERROR_QUOTA:
+    case PX_PROVIDER_ERROR_MODEL_RETIRED:
+    case PX_PROVIDER_ERROR_NOT_VERIFIED:
+    case PX_PROVIDER_ERROR_REGION:
+    case PX_PROVIDER_ERROR_BILLING:
+    case PX_PROVIDER_ERROR_FREE_TIER:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 gboolean
 px_provider_error_is_retryable (const GError *error)
 {
@@ -160,17 +183,34 @@ px_provider_decode_base64 (const char  *text,
   return g_bytes_new_take (data, size);
 }
 
-/* Retry-After in seconds or as an HTTP date; -1 when absent. */
+/* How long the provider asks us to wait, in ms; -1 when it does not say.
+ * OpenAI's retry-after-ms comes first (finer), then Retry-After in seconds
+ * or as an HTTP date. Absurd values are the engine's to judge; this only
+ * keeps them from overflowing. */
 gint64
 px_provider_parse_retry_after (SoupMessageHeaders *headers)
 {
-  const char *value = headers != NULL ? soup_message_headers_get_one (headers, "Retry-After") : NULL;
+  const char *value;
   guint64 seconds;
 
+  if (headers == NULL)
+    return -1;
+
+  value = soup_message_headers_get_one (headers, "retry-after-ms");
+  if (value != NULL)
+    {
+      char *end = NULL;
+      double ms = g_ascii_strtod (value, &end);
+
+      if (end != value && ms >= 0 && ms < 1e12)
+        return (gint64) ms;
+    }
+
+  value = soup_message_headers_get_one (headers, "Retry-After");
   if (value == NULL)
     return -1;
 
-  if (g_ascii_string_to_unsigned (value, 10, 0, 24 * 3600, &seconds, NULL))
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &seconds, NULL))
     return (gint64) seconds * 1000;
 
   {
@@ -182,6 +222,42 @@ px_provider_parse_retry_after (SoupMessageHeaders *headers)
   }
 
   return -1;
+}
+
+/* OpenAI's durations in x-ratelimit-reset-*: "12ms", "1s", "6m0s",
+ * "1h2m3.5s", and Google's "17s" / "0.5s". Milliseconds, or -1. */
+gint64
+px_provider_parse_duration (const char *text)
+{
+  double total = 0;
+  const char *p = text;
+
+  if (text == NULL || *text == '\0')
+    return -1;
+
+  while (*p != '\0')
+    {
+      char *end = NULL;
+      double value = g_ascii_strtod (p, &end);
+
+      if (end == p || value < 0)
+        return -1;
+      p = end;
+      if (g_str_has_prefix (p, "ms"))
+        total += value, p += 2;
+      else if (*p == 'h')
+        total += value * 3600000, p++;
+      else if (*p == 'm')
+        total += value * 60000, p++;
+      else if (*p == 's')
+        total += value * 1000, p++;
+      else if (*p == '\0')
+        total += value * 1000;   /* a bare number: seconds */
+      else
+        return -1;
+    }
+
+  return total < 1e12 ? (gint64) total : -1;
 }
 
 PxProviderError
@@ -221,7 +297,8 @@ px_provider_status_error (const PxProviderContext *context,
     {
     case PX_PROVIDER_ERROR_AUTH:
       return g_error_new (PX_PROVIDER_ERROR, code,
-                          _("%s did not accept the API key (HTTP %u):%s. Check the key in Preferences."),
+                          _("%s did not accept the API key (HTTP %u):%s. Update the key in Preferences "
+                            "(or with “pixmerge-cli keys set”), then resume."),
                           name, status, quoted);
     case PX_PROVIDER_ERROR_RATE_LIMITED:
       return g_error_new (PX_PROVIDER_ERROR, code,
@@ -229,8 +306,8 @@ px_provider_status_error (const PxProviderContext *context,
                           name, status, quoted);
     case PX_PROVIDER_ERROR_QUOTA:
       return g_error_new (PX_PROVIDER_ERROR, code,
-                          _("Your %s quota or billing limit is used up (HTTP %u):%s. "
-                            "Check your account; Pixmerge will not retry."),
+                          _("Your %s account has no credit or quota left (HTTP %u):%s. Add credit or raise "
+                            "the limit in the account's billing settings, then resume; Pixmerge will not retry."),
                           name, status, quoted);
     case PX_PROVIDER_ERROR_POLICY:
       return g_error_new (PX_PROVIDER_ERROR, code,
@@ -242,6 +319,29 @@ px_provider_status_error (const PxProviderContext *context,
     case PX_PROVIDER_ERROR_TIMEOUT:
       return g_error_new (PX_PROVIDER_ERROR, code,
                           _("%s took too long to answer (HTTP %u):%s"), name, status, quoted);
+    case PX_PROVIDER_ERROR_MODEL_RETIRED:
+      return g_error_new (PX_PROVIDER_ERROR, code,
+                          _("%s no longer serves “%s”, or this account cannot use it (HTTP %u):%s"),
+                          name, context->model ? context->model->id : "?", status, quoted);
+    case PX_PROVIDER_ERROR_NOT_VERIFIED:
+      return g_error_new (PX_PROVIDER_ERROR, code,
+                          _("%s requires a verified organization for this model (HTTP %u):%s. Verify your "
+                            "organization in the provider's account settings, or choose another model."),
+                          name, status, quoted);
+    case PX_PROVIDER_ERROR_REGION:
+      return g_error_new (PX_PROVIDER_ERROR, code,
+                          _("%s is not available where you are (HTTP %u):%s. Use another provider."),
+                          name, status, quoted);
+    case PX_PROVIDER_ERROR_BILLING:
+      return g_error_new (PX_PROVIDER_ERROR, code,
+                          _("%s needs billing set up for this key (HTTP %u):%s. Enable billing in your account, "
+                            "then resume."),
+                          name, status, quoted);
+    case PX_PROVIDER_ERROR_FREE_TIER:
+      return g_error_new (PX_PROVIDER_ERROR, code,
+                          _("%s allows this model nothing on the free tier (HTTP %u):%s. Enable billing for the "
+                            "key's project, or choose another model."),
+                          name, status, quoted);
     case PX_PROVIDER_ERROR_INVALID_REQUEST:
     default:
       return g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
@@ -369,15 +469,27 @@ px_provider_google_error (const PxProviderContext *context,
             {
               JsonObject *violation = json_array_get_object_element (violations, k);
               const char *quota = violation ? json_object_get_string_member_with_default (violation, "quotaId", "") : "";
+              const char *value = violation ? json_object_get_string_member_with_default (violation, "quotaValue", "") : "";
 
-              if (strstr (quota, "PerDay") != NULL)
+              if (g_str_equal (value, "0"))
+                code = PX_PROVIDER_ERROR_FREE_TIER;
+              else if (strstr (quota, "PerDay") != NULL && code < 0)
                 code = PX_PROVIDER_ERROR_QUOTA;
             }
         }
     }
 
+  /* The free tier of a model it does not offer for free says so in words
+   * ("limit: 0"), with a RetryInfo that no wait would honour. */
+  if (status == 429 && message != NULL && strstr (message, "limit: 0") != NULL)
+    code = PX_PROVIDER_ERROR_FREE_TIER;
   if (code < 0 && g_strcmp0 (google_status, "FAILED_PRECONDITION") == 0)
-    code = PX_PROVIDER_ERROR_QUOTA;
+    code = message != NULL && strstr (message, "location") != NULL ? PX_PROVIDER_ERROR_REGION
+                                                                    : PX_PROVIDER_ERROR_BILLING;
+  if (code < 0 && (g_strcmp0 (google_status, "NOT_FOUND") == 0 || status == 404))
+    code = PX_PROVIDER_ERROR_MODEL_RETIRED;
+  if (code == PX_PROVIDER_ERROR_FREE_TIER || code == PX_PROVIDER_ERROR_QUOTA)
+    *retry_after_ms = -1;
 
   return px_provider_status_error (context, status, code, message);
 }

@@ -24,6 +24,11 @@ typedef enum {
   PX_PROVIDER_ERROR_TIMEOUT,          /* retried */
   PX_PROVIDER_ERROR_BAD_RESPONSE,     /* not the JSON or the image it should be */
   PX_PROVIDER_ERROR_CANCELLED,
+  PX_PROVIDER_ERROR_MODEL_RETIRED,    /* the provider no longer serves the model, or not to this account */
+  PX_PROVIDER_ERROR_NOT_VERIFIED,     /* the organization must be verified for this model */
+  PX_PROVIDER_ERROR_REGION,           /* not offered where the user is */
+  PX_PROVIDER_ERROR_BILLING,          /* billing not enabled or not active */
+  PX_PROVIDER_ERROR_FREE_TIER,        /* the free tier allows this model nothing (limit 0) */
 } PxProviderError;
 
 /* Everything a provider needs to talk to one service for one model. */
@@ -92,6 +97,8 @@ GError      *px_provider_map_error         (PxProvider                *self,
 
 /* Helpers shared by the implementations. */
 gboolean     px_provider_error_is_retryable (const GError             *error);
+gboolean     px_provider_error_is_account_problem (const GError       *error);
+gint64       px_provider_parse_duration    (const char                *text);
 JsonObject  *px_provider_parse_json_object (GBytes                    *body,
                                             const char                *provider_name,
                                             GError                   **error);

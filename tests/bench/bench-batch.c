@@ -97,7 +97,7 @@ import_50k (const char *dir)
   while ((row = px_csv_reader_next_row (reader, NULL, &error)) != NULL)
     g_ptr_array_add (rows, row);
   spec.template_prompt = "Portrait of [FIRST_NAME] from [COMPANY] in [CITY]";
-  spec.model_id = "dall-e-3";
+  spec.model_id = "gpt-image-2";
   spec.columns = px_csv_reader_get_columns (reader);
   spec.rows = rows;
   if (px_batch_create (library, &spec, &error) == 0)

@@ -50,7 +50,7 @@ bench_overhead (PxEngine *engine)
       gint64 start = g_get_monotonic_time ();
       double ms;
 
-      result = px_test_generate (engine, px_generation_request_new ("gpt-image-1", "A 1024 square portrait"), NULL, &error);
+      result = px_test_generate (engine, px_generation_request_new ("gpt-image-1.5", "A 1024 square portrait"), NULL, &error);
       ms = (g_get_monotonic_time () - start) / 1000.0;
       if (result == NULL)
         {
@@ -83,7 +83,7 @@ bench_concurrency (PxEngine *engine)
   px_engine_set_limits (engine, "openai", concurrency, 0);
   start = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
-    px_engine_generate_async (engine, px_generation_request_new ("gpt-image-1", "A 1024 square portrait"),
+    px_engine_generate_async (engine, px_generation_request_new ("gpt-image-1.5", "A 1024 square portrait"),
                               NULL, on_done, &pending);
   while (pending.pending > 0)
     g_main_context_iteration (NULL, TRUE);

@@ -19,10 +19,16 @@ main (int   argc,
   static int port = 0;
   static int latency = 0;
   static char *key = NULL;
+  static int rpm = 0;
+  static char *problem = NULL;
   static const GOptionEntry options[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: any free one)", "N" },
     { "key", 0, 0, G_OPTION_ARG_STRING, &key, "Accept only this API key", "KEY" },
     { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency, "Delay every answer by N milliseconds", "N" },
+    { "rpm", 0, 0, G_OPTION_ARG_INT, &rpm, "The account's limit: requests a minute (default 10000), answered "
+      "with 429 and the providers' headers and bodies when exceeded", "N" },
+    { "account-problem", 0, 0, G_OPTION_ARG_STRING, &problem, "Answer every paid request with this account "
+      "problem: revoked-key, no-quota, billing-inactive, not-verified, region, free-tier-zero", "NAME" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -38,7 +44,7 @@ main (int   argc,
   g_option_context_add_main_entries (context, options, NULL);
   g_option_context_set_summary (context, "Serves the OpenAI, Gemini, Vertex AI Imagen and AUTOMATIC1111 APIs on "
                                          "127.0.0.1 with images that show the prompt. For tests and demos only.");
-  if (!g_option_context_parse (context, &argc, &argv, &error) || port < 0 || port > 65535 || latency < 0)
+  if (!g_option_context_parse (context, &argc, &argv, &error) || port < 0 || port > 65535 || latency < 0 || rpm < 0)
     {
       g_printerr ("pixmerge-fake-provider: %s\n", error ? error->message : "invalid option value");
       return 2;
@@ -51,6 +57,10 @@ main (int   argc,
       return 1;
     }
   px_fake_provider_set_latency (fake, latency);
+  if (rpm > 0)
+    px_fake_provider_set_rpm (fake, rpm);
+  if (problem != NULL)
+    px_fake_provider_set_account_problem (fake, px_fake_account_problem_from_string (problem));
 
   g_print ("%s\n", px_fake_provider_get_url (fake));
   fflush (stdout);

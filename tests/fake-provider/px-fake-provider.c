@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "px-fake-account.h"
 #include "px-fake-image.h"
 #include "px-fake-provider.h"
 
@@ -44,6 +45,7 @@ struct _PxFakeProvider
   GHashTable  *responses; /* request body checksum -> response body */
   guint        in_flight;
   guint        max_in_flight;
+  PxFakeAccount account;
 };
 
 G_DEFINE_FINAL_TYPE (PxFakeProvider, px_fake_provider, G_TYPE_OBJECT)
@@ -54,6 +56,8 @@ typedef struct {
   char       *content_type;
   GBytes     *body;
   char       *retry_after;
+  char       *retry_after_ms;
+  gboolean    openai_headers;   /* x-ratelimit-* on the answer, as OpenAI sends on every one */
   gboolean    drop;
   guint       trickle_ms;   /* > 0: send the body in 512-byte pieces */
   GPtrArray  *events;       /* SSE: each a whole "data: …\n\n" */
@@ -73,6 +77,7 @@ reply_free (Reply *reply)
   g_free (reply->content_type);
   g_clear_pointer (&reply->body, g_bytes_unref);
   g_free (reply->retry_after);
+  g_free (reply->retry_after_ms);
   g_clear_pointer (&reply->events, g_ptr_array_unref);
   g_free (reply);
 }
@@ -222,16 +227,15 @@ typedef struct {
   gboolean            gpt_image;
 } OpenaiModel;
 
-static const char * const dalle_sizes[] = { "1024x1024", "1792x1024", "1024x1792", NULL };
-static const char * const dalle_qualities[] = { "standard", "hd", NULL };
-static const char * const dalle_styles[] = { "vivid", "natural", NULL };
 static const char * const gpt_sizes[] = { "1024x1024", "1536x1024", "1024x1536", "auto", NULL };
 static const char * const gpt_qualities[] = { "low", "medium", "high", "auto", NULL };
 static const char * const local_sizes[] = { "256x256", "512x512", "768x768", "1024x1024", NULL };
 
+/* What OpenAI serves in late 2026; dall-e-3 and gpt-image-1 are shut down
+ * and answer 404 model_not_found like any model an account cannot use.
+ * gpt-image-2 takes any size (NULL: multiples of 16 up to 3840). */
 static const OpenaiModel openai_models[] = {
-  { "dall-e-3", 4000, 1, dalle_sizes, dalle_qualities, dalle_styles, FALSE },
-  { "gpt-image-1", 32000, 10, gpt_sizes, gpt_qualities, NULL, TRUE },
+  { "gpt-image-2", 32000, 10, NULL, gpt_qualities, NULL, TRUE },
   { "gpt-image-1-mini", 32000, 10, gpt_sizes, gpt_qualities, NULL, TRUE },
   { "gpt-image-1.5", 32000, 10, gpt_sizes, gpt_qualities, NULL, TRUE },
   /* What an OpenAI-compatible local server (sd-server, LocalAI) serves. */
@@ -273,6 +277,11 @@ openai_fault_reply (PxFakeFault fault,
                             "requests", NULL, "rate_limit_exceeded");
       if (param > 0)
         reply->retry_after = g_strdup_printf ("%u", param);
+      return reply;
+    case PX_FAKE_FAULT_RATE_LIMIT_MS:
+      reply = openai_error (429, "Rate limit reached for images per min. Please try again later.",
+                            "requests", NULL, "rate_limit_exceeded");
+      reply->retry_after_ms = g_strdup_printf ("%u", param);
       return reply;
     case PX_FAKE_FAULT_QUOTA:
       return openai_error (429, "You exceeded your current quota, please check your plan and billing details.",
@@ -380,7 +389,12 @@ openai_images (PxFakeProvider *self,
       message = g_strdup_printf ("Invalid 'n': %u. %s supports at most %u.", n, model_id, model->max_n);
       return openai_error (400, message, "invalid_request_error", "n", "invalid_value");
     }
-  if (size != NULL && !g_strv_contains (model->sizes, size))
+  if (size != NULL && model->sizes == NULL && !g_str_equal (size, "auto") &&
+      (sscanf (size, "%dx%d", &width, &height) != 2 || width % 16 || height % 16 || width > 3840 || height > 3840 ||
+       width < 16 || height < 16))
+    return openai_error (400, "Invalid value for 'size': both sides must be multiples of 16, at most 3840.",
+                         "invalid_request_error", "size", "invalid_value");
+  if (size != NULL && model->sizes != NULL && !g_strv_contains (model->sizes, size))
     {
       message = g_strdup_printf ("Invalid value: '%s'. Supported values are: %s.", size, model->sizes[0]);
       return openai_error (400, message, "invalid_request_error", "size", "invalid_value");
@@ -394,6 +408,13 @@ openai_images (PxFakeProvider *self,
     return openai_error (400, "Unknown parameter: 'response_format'.", "invalid_request_error", "response_format", "unknown_parameter");
   if (!model->gpt_image && (format != NULL || g_hash_table_contains (fields, "background")))
     return openai_error (400, "Unknown parameter: 'output_format'.", "invalid_request_error", "output_format", "unknown_parameter");
+  if (g_strcmp0 (g_hash_table_lookup (fields, "background"), "transparent") == 0 &&
+      g_str_equal (model->model, "gpt-image-2"))
+    return openai_error (400, "Transparent background is not supported for this model.", "invalid_request_error",
+                         "background", "invalid_value");
+  if (g_strcmp0 (g_hash_table_lookup (fields, "background"), "transparent") == 0 && g_strcmp0 (format, "jpeg") == 0)
+    return openai_error (400, "Transparent background requires output_format png or webp.", "invalid_request_error",
+                         "background", "invalid_value");
   if (format != NULL && !g_str_equal (format, "png") && !g_str_equal (format, "jpeg") && !g_str_equal (format, "webp"))
     return openai_error (400, "Invalid value for 'output_format'.", "invalid_request_error", "output_format", "invalid_value");
 
@@ -819,7 +840,8 @@ gemini_generate (PxFakeProvider *self,
   if (!json_object_has_member (object, "contents") ||
       json_array_get_length (json_object_get_array_member (object, "contents")) == 0)
     return google_error (400, "INVALID_ARGUMENT", "* GenerateContentRequest.contents: contents is not specified", NULL);
-  if (!g_str_has_prefix (model, "gemini-"))
+  /* gemini-2.5-flash-image is past its shutdown date in late 2026. */
+  if (!g_str_has_prefix (model, "gemini-") || g_str_equal (model, "gemini-2.5-flash-image"))
     {
       g_autofree char *message = g_strdup_printf ("models/%s is not found for API version v1beta, or is not supported "
                                                   "for generateContent.", model);
@@ -966,7 +988,10 @@ imagen_predict (PxFakeProvider *self,
       count = json_object_get_int_member_with_default (parameters, "sampleCount", 4);
       ratio = json_object_get_string_member_with_default (parameters, "aspectRatio", NULL);
       person = json_object_get_string_member_with_default (parameters, "personGeneration", NULL);
-      image_size = json_object_get_string_member_with_default (parameters, "imageSize", NULL);
+      image_size = json_object_get_string_member_with_default (parameters, "sampleImageSize", NULL);
+      if (json_object_has_member (parameters, "imageSize"))
+        return google_error (400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown name \"imageSize\" at "
+                             "'parameters': Cannot find field.", NULL);
     }
   if (count < 1 || count > 4)
     return google_error (400, "INVALID_ARGUMENT", "sampleCount must be between 1 and 4.", NULL);
@@ -976,7 +1001,7 @@ imagen_predict (PxFakeProvider *self,
       !g_str_equal (person, "allow_all"))
     return google_error (400, "INVALID_ARGUMENT", "Unsupported personGeneration value.", NULL);
   if (image_size != NULL && (strstr (model, "fast") != NULL || g_str_has_prefix (model, "imagen-3")))
-    return google_error (400, "INVALID_ARGUMENT", "imageSize is not supported by this model.", NULL);
+    return google_error (400, "INVALID_ARGUMENT", "sampleImageSize is not supported by this model.", NULL);
 
   ratio_size (ratio, &width, &height);
   builder = json_builder_new ();
@@ -1128,6 +1153,45 @@ take_fault (PxFakeProvider *self,
   return NO_FAULT;
 }
 
+/* The model a JSON request names, for the account's messages. */
+static char *
+request_model (GBytes     *body,
+               const char *fallback)
+{
+  g_autoptr(JsonObject) object = g_bytes_get_size (body) > 0 ? parse_body (body) : NULL;
+  const char *model = object ? json_object_get_string_member_with_default (object, "model", NULL) : NULL;
+
+  return g_strdup (model ? model : fallback);
+}
+
+/* What the account says before any work is done: a problem with it, or
+ * its limiter's 429. NULL: go on. */
+static Reply *
+account_gate (PxFakeProvider *self,
+              PxFakeWire      wire,
+              const char     *model)
+{
+  g_autofree char *text = NULL;
+  gint64 retry_ms = 0;
+  guint status = 0;
+  Reply *reply;
+
+  if ((text = px_fake_account_problem_body (&self->account, wire, model, &status)) != NULL)
+    return reply_new (status, "application/json", g_bytes_new_take (g_steal_pointer (&text), strlen (text)));
+
+  if (px_fake_account_take (&self->account, &retry_ms))
+    return NULL;
+
+  text = px_fake_account_limited_body (&self->account, wire, model, retry_ms);
+  reply = reply_new (429, "application/json", g_bytes_new_take (g_steal_pointer (&text), strlen (text)));
+  if (wire == PX_FAKE_WIRE_OPENAI)
+    {
+      reply->retry_after_ms = g_strdup_printf ("%" G_GINT64_FORMAT, retry_ms);
+      reply->retry_after = g_strdup_printf ("%" G_GINT64_FORMAT, (retry_ms + 999) / 1000);
+    }
+  return reply;
+}
+
 static Reply *
 route (PxFakeProvider    *self,
        SoupServerMessage *msg,
@@ -1146,9 +1210,18 @@ route (PxFakeProvider    *self,
     {
       if (!openai_check_key (self, msg, &reply))
         return reply;
-      return reply_new (200, "application/json",
-                        static_text ("{\"object\": \"list\", \"data\": [{\"id\": \"gpt-image-1\", "
-                                     "\"object\": \"model\", \"owned_by\": \"system\"}]}"));
+      /* What a late-2026 account lists: one image model the catalog does
+       * not know yet, and no gpt-image-1-mini (this account cannot use it). */
+      reply = reply_new (200, "application/json",
+                         static_text ("{\"object\": \"list\", \"data\": ["
+                                      "{\"id\": \"gpt-image-2\", \"object\": \"model\", \"created\": 1776729600, \"owned_by\": \"system\"}, "
+                                      "{\"id\": \"gpt-image-2-2026-04-21\", \"object\": \"model\", \"created\": 1776729600, \"owned_by\": \"system\"}, "
+                                      "{\"id\": \"gpt-image-1.5\", \"object\": \"model\", \"created\": 1765152000, \"owned_by\": \"system\"}, "
+                                      "{\"id\": \"gpt-image-3-preview\", \"object\": \"model\", \"created\": 1790000000, \"owned_by\": \"system\"}, "
+                                      "{\"id\": \"gpt-4o-mini\", \"object\": \"model\", \"created\": 1721172741, \"owned_by\": \"system\"}, "
+                                      "{\"id\": \"local-model\", \"object\": \"model\", \"created\": 1700000000, \"owned_by\": \"user\"}]}"));
+      reply->openai_headers = TRUE;
+      return reply;
     }
   if (g_str_equal (soup_server_message_get_method (msg), "GET") &&
       (g_str_equal (path, "/v1beta/models") || g_str_equal (path, "/v1beta1/publishers/google/models")))
@@ -1156,21 +1229,41 @@ route (PxFakeProvider    *self,
       if (!google_check_key (self, msg, &reply))
         return reply;
       return reply_new (200, "application/json",
-                        static_text ("{\"models\": [{\"name\": \"models/gemini-2.5-flash-image\"}]}"));
+                        static_text ("{\"models\": ["
+                                     "{\"name\": \"models/gemini-3.1-flash-image\", \"displayName\": \"Gemini 3.1 Flash Image\", "
+                                     "\"supportedGenerationMethods\": [\"generateContent\", \"countTokens\", \"batchGenerateContent\"]}, "
+                                     "{\"name\": \"models/gemini-3-pro-image\", \"displayName\": \"Gemini 3 Pro Image\", "
+                                     "\"supportedGenerationMethods\": [\"generateContent\", \"countTokens\"]}, "
+                                     "{\"name\": \"models/gemini-3.5-flash-image-preview\", \"displayName\": \"Gemini 3.5 Flash Image Preview\", "
+                                     "\"supportedGenerationMethods\": [\"generateContent\"]}, "
+                                     "{\"name\": \"models/gemini-2.5-flash\", \"displayName\": \"Gemini 2.5 Flash\", "
+                                     "\"supportedGenerationMethods\": [\"generateContent\", \"streamGenerateContent\"]}, "
+                                     "{\"name\": \"models/text-embedding-004\", \"displayName\": \"Text Embedding 004\", "
+                                     "\"supportedGenerationMethods\": [\"embedContent\"]}]}"));
     }
 
   if (g_str_has_prefix (path, "/v1/images/") || g_str_equal (path, "/v1/chat/completions"))
     {
       if (!openai_check_key (self, msg, &reply))
         return reply;
-      if ((fault_reply = openai_fault_reply (fault, param)) != NULL && fault != PX_FAKE_FAULT_POLICY)
-        return fault_reply;
-      g_clear_pointer (&fault_reply, reply_free);
-      if (g_str_equal (path, "/v1/images/generations"))
-        return openai_generations (self, body, fault);
-      if (g_str_equal (path, "/v1/images/edits"))
-        return openai_edits (self, msg, body, fault);
-      return openai_chat (self, body, fault);
+      model = g_str_equal (path, "/v1/images/edits") ? g_strdup ("gpt-image-2") : request_model (body, "gpt-image-2");
+      if ((reply = account_gate (self, PX_FAKE_WIRE_OPENAI, model)) == NULL)
+        {
+          if ((fault_reply = openai_fault_reply (fault, param)) != NULL && fault != PX_FAKE_FAULT_POLICY)
+            reply = fault_reply;
+          else
+            {
+              g_clear_pointer (&fault_reply, reply_free);
+              if (g_str_equal (path, "/v1/images/generations"))
+                reply = openai_generations (self, body, fault);
+              else if (g_str_equal (path, "/v1/images/edits"))
+                reply = openai_edits (self, msg, body, fault);
+              else
+                reply = openai_chat (self, body, fault);
+            }
+        }
+      reply->openai_headers = TRUE;
+      return reply;
     }
 
   if ((g_str_has_prefix (path, "/v1beta/models/") || g_str_has_prefix (path, "/v1beta1/publishers/google/models/") ||
@@ -1181,6 +1274,8 @@ route (PxFakeProvider    *self,
 
       model = g_strndup (name, colon - name);
       if (!google_check_key (self, msg, &reply))
+        return reply;
+      if ((reply = account_gate (self, PX_FAKE_WIRE_GOOGLE, model)) != NULL)
         return reply;
       if ((fault_reply = google_fault_reply (fault, param)) != NULL)
         return fault_reply;
@@ -1262,11 +1357,10 @@ set_headers (Delivery *delivery)
   soup_server_message_set_status (msg, delivery->reply->status, NULL);
   if (delivery->reply->retry_after != NULL)
     soup_message_headers_replace (headers, "Retry-After", delivery->reply->retry_after);
-  if (delivery->reply->status == 429)
-    {
-      soup_message_headers_replace (headers, "x-ratelimit-limit-requests", "5");
-      soup_message_headers_replace (headers, "x-ratelimit-remaining-requests", "0");
-    }
+  if (delivery->reply->retry_after_ms != NULL)
+    soup_message_headers_replace (headers, "retry-after-ms", delivery->reply->retry_after_ms);
+  if (delivery->reply->openai_headers)
+    px_fake_account_add_headers (&delivery->self->account, headers);
 }
 
 static gboolean
@@ -1467,6 +1561,31 @@ px_fake_provider_set_fault_rate (PxFakeProvider *self,
   self->n_rates = MAX (self->n_rates, i + 1);
 }
 
+/* The account's limit: requests a minute, from a bucket that starts full
+ * and refills continuously. The default, 10,000, is a large account. */
+void
+px_fake_provider_set_rpm (PxFakeProvider *self,
+                          guint           per_minute)
+{
+  px_fake_account_set_rate (&self->account, per_minute);
+}
+
+/* From now on every paid request meets this problem (PX_FAKE_ACCOUNT_OK
+ * mends it), as a revoked key or an empty account would. */
+void
+px_fake_provider_set_account_problem (PxFakeProvider       *self,
+                                      PxFakeAccountProblem  problem)
+{
+  self->account.problem = problem;
+}
+
+/* How many requests the limiter refused with a 429. */
+guint
+px_fake_provider_get_limited_count (PxFakeProvider *self)
+{
+  return self->account.refused;
+}
+
 guint
 px_fake_provider_get_request_count (PxFakeProvider *self)
 {
@@ -1522,6 +1641,7 @@ static void
 px_fake_provider_init (PxFakeProvider *self)
 {
   g_queue_init (&self->faults);
+  px_fake_account_init (&self->account, 10000);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
   self->images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->encoded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

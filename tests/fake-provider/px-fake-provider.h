@@ -4,6 +4,8 @@
 
 #include <libsoup/soup.h>
 
+#include "px-fake-account.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -20,6 +22,7 @@ typedef enum {
   PX_FAKE_FAULT_TRICKLE,          /* the answer, slowly; param: ms between 512-byte chunks */
   PX_FAKE_FAULT_POLICY,           /* refused by the content policy */
   PX_FAKE_FAULT_DROP_TOKENS,      /* a chat rewrite that loses the [TOKENS] */
+  PX_FAKE_FAULT_RATE_LIMIT_MS,    /* OpenAI 429 with only retry-after-ms; param: milliseconds */
 } PxFakeFault;
 
 typedef struct {
@@ -48,6 +51,11 @@ void            px_fake_provider_set_fault_rate    (PxFakeProvider *self,
                                                     PxFakeFault     fault,
                                                     guint           percent);
 guint           px_fake_provider_get_request_count (PxFakeProvider *self);
+void            px_fake_provider_set_rpm           (PxFakeProvider *self,
+                                                    guint           per_minute);
+void            px_fake_provider_set_account_problem (PxFakeProvider     *self,
+                                                    PxFakeAccountProblem problem);
+guint           px_fake_provider_get_limited_count (PxFakeProvider *self);
 GPtrArray      *px_fake_provider_get_requests      (PxFakeProvider *self);
 void            px_fake_provider_clear_requests    (PxFakeProvider *self);
 guint           px_fake_provider_get_max_in_flight (PxFakeProvider *self);
