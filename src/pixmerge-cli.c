@@ -537,6 +537,7 @@ cmd_generate (int    argc,
   g_auto(GStrv) token_args = NULL;
   g_auto(GStrv) set_args = NULL;
   gboolean no_cache = FALSE;
+  int concurrency = 0, rpm = 0;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_id, N_("Model id, or PROVIDER/MODEL for one not in the list"), N_("ID") },
     { "prompt", 'p', 0, G_OPTION_ARG_STRING, &prompt, N_("The prompt, with tokens like [NAME]"), N_("TEXT") },
@@ -550,6 +551,8 @@ cmd_generate (int    argc,
     { "reference", 'r', 0, G_OPTION_ARG_FILENAME, &reference, N_("A reference image to edit from"), N_("FILE") },
     { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, N_("The provider's address (local servers)"), N_("URL") },
     { "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache, N_("Ask the provider even for a request made before"), NULL },
+    { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, N_("Requests in flight at most (default: the provider's usual; up to 32)"), N_("N") },
+    { "rpm", 0, 0, G_OPTION_ARG_INT, &rpm, N_("Requests a minute at most (default: as fast as the provider allows)"), N_("N") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Where to write the image"), N_("FILE") },
     { NULL }
   };
@@ -625,9 +628,15 @@ cmd_generate (int    argc,
       }
     }
 
+  if (concurrency < 0 || concurrency > 32 || rpm < 0)
+    {
+      px_generation_request_free (request);
+      return usage (context, _("--concurrency takes 1 to 32, --rpm a positive number"));
+    }
   engine = px_engine_new (catalog);
   if (base_url != NULL)
     px_engine_set_base_url (engine, info->id, base_url);
+  px_engine_set_limits (engine, info->id, concurrency, rpm);
   key = find_key (info);
   px_engine_set_api_key (engine, info->id, key);
   if (key != NULL)
@@ -682,6 +691,11 @@ cmd_generate (int    argc,
                            "%u images from %s in %.1f s, $%.3f%s\n", result->images->len),
               result->images->len, model->name, result->generation_ms / 1000.0, result->cost,
               result->cached ? _(" (from the cache)") : "");
+  if (result->unknown_outcomes > 0)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "%u request was lost after it was sent and may have been charged too (up to $%.3f).\n",
+                             "%u requests were lost after they were sent and may have been charged too (up to $%.3f).\n",
+                             result->unknown_outcomes), result->unknown_outcomes, result->possibly_paid);
   return 0;
 }
 
@@ -692,6 +706,7 @@ engine_for (PxCatalog  *catalog,
             const char *model_id,
             const char *base_url,
             guint       concurrency,
+            guint       rpm,
             GError    **error)
 {
   const PxModel *model = px_catalog_lookup_model (catalog, model_id, error);
@@ -707,8 +722,10 @@ engine_for (PxCatalog  *catalog,
   engine = px_engine_new (catalog);
   if (base_url != NULL)
     px_engine_set_base_url (engine, info->id, base_url);
-  if (concurrency > 0)
-    px_engine_set_limits (engine, info->id, concurrency, info->requests_per_minute);
+  /* The batch's concurrency is what it keeps in flight: the provider's
+   * limit follows it, even above the catalog's usual (the provider's own
+   * rate limits pace it from the first answer on). */
+  px_engine_set_limits (engine, info->id, concurrency, rpm);
   key = find_key (info);
   px_engine_set_api_key (engine, info->id, key);
   if (key != NULL)
@@ -731,7 +748,8 @@ on_batch_progress (PxBatchRunner *runner)
 static int
 run_batch (gint64      id,
            PxCatalog  *catalog,
-           const char *base_url)
+           const char *base_url,
+           guint       rpm)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PxLibrary) library = open_library ();
@@ -745,7 +763,7 @@ run_batch (gint64      id,
     return 1;
   if ((job = px_batch_get (library, id, &error)) == NULL)
     return fail ("%s", error->message);
-  if ((engine = engine_for (catalog, job->model_id, base_url, job->concurrency, &error)) == NULL ||
+  if ((engine = engine_for (catalog, job->model_id, base_url, job->concurrency, rpm, &error)) == NULL ||
       (runner = px_batch_runner_new (engine, px_paths_get_library_dir (), id, &error)) == NULL)
     return fail ("%s", error->message);
 
@@ -753,6 +771,11 @@ run_batch (gint64      id,
   px_batch_runner_run_async (runner, NULL, on_async_done, &result);
   ok = px_batch_runner_run_finish (runner, wait_for (&result), &error);
   job = (px_batch_job_free (job), px_batch_get (library, id, NULL));
+  if (job != NULL && job->possibly_paid > 0)
+    g_printerr (_("Requests lost after they were sent may have been charged too: up to $%.2f on top of $%.2f.\n"),
+                job->possibly_paid, job->cost);
+  if (!ok && g_error_matches (error, PX_BATCH_ERROR, PX_BATCH_ERROR_PAUSED))
+    return fail (_("%s\nFix it, then go on with “pixmerge-cli batch resume %" G_GINT64_FORMAT "”."), error->message, id);
   if (!ok)
     return fail ("%s", error->message);
   if (job != NULL && job->failed > 0)
@@ -793,13 +816,14 @@ cmd_batch (int    argc,
   g_autofree char *images_dir = NULL, *pattern = NULL;
   g_auto(GStrv) token_args = NULL;
   g_auto(GStrv) set_args = NULL;
-  int concurrency = 0;
+  int concurrency = 0, rpm = 0;
   double budget = 0;
   const GOptionEntry entries[] = {
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Rows of token values; the header names the tokens"), N_("FILE") },
     { "prompt", 'p', 0, G_OPTION_ARG_STRING, &prompt, N_("The prompt template, with tokens like [NAME]"), N_("TEXT") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_id, N_("Model id"), N_("ID") },
-    { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, N_("Images at once (the provider's limit applies too)"), N_("N") },
+    { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, N_("Requests in flight (default 4, up to 32; the provider's rate limits pace them)"), N_("N") },
+    { "rpm", 0, 0, G_OPTION_ARG_INT, &rpm, N_("Requests a minute at most (default: as fast as the provider allows)"), N_("N") },
     { "token", 't', 0, G_OPTION_ARG_STRING_ARRAY, &token_args, N_("A value for every row (rows override it)"), N_("NAME=VALUE") },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set_args, N_("A model setting"), N_("NAME=VALUE") },
     { "budget", 0, 0, G_OPTION_ARG_DOUBLE, &budget, N_("Spend cap in dollars: not started above it, paused at it"), N_("DOLLARS") },
@@ -821,6 +845,8 @@ cmd_batch (int    argc,
     return usage (context, error->message);
   if (argc < 2)
     return usage (context, _("batch needs run, resume, status, export or list"));
+  if (concurrency < 0 || concurrency > 32 || rpm < 0)
+    return usage (context, _("--concurrency takes 1 to 32, --rpm a positive number"));
 
   if (g_str_equal (argv[1], "run") && argc == 2)
     {
@@ -862,14 +888,22 @@ cmd_batch (int    argc,
         return fail ("%s", error->message);
       g_print ("batch: %" G_GINT64_FORMAT "\n", id);
       fflush (stdout);
-      return run_batch (id, catalog, base_url);
+      return run_batch (id, catalog, base_url, rpm);
     }
 
   if (g_str_equal (argv[1], "resume") && argc == 3)
     {
-      if ((catalog = load_catalog ()) == NULL)
+      gint64 id = g_ascii_strtoll (argv[2], NULL, 10);
+
+      if ((catalog = load_catalog ()) == NULL || (library = open_library ()) == NULL)
         return 1;
-      return run_batch (g_ascii_strtoll (argv[2], NULL, 10), catalog, base_url);
+      /* --model replaces a model the provider retired; --concurrency
+       * changes what the batch keeps in flight from now on. */
+      if (model_id != NULL && px_catalog_lookup_model (catalog, model_id, &error) == NULL)
+        return fail ("%s", error->message);
+      if ((model_id != NULL || concurrency > 0) && !px_batch_update (library, id, model_id, concurrency, &error))
+        return fail ("%s", error->message);
+      return run_batch (id, catalog, base_url, rpm);
     }
 
   if ((g_str_equal (argv[1], "status") && argc == 3) || (g_str_equal (argv[1], "export") && argc == 3))
@@ -910,6 +944,10 @@ cmd_batch (int    argc,
         return fail ("%s", error->message);
       g_print ("status: %s\ncompleted: %u\nfailed: %u\npending: %u\ncancelled: %u\ntotal: %u\ncost: %.4f\n",
                job->status, job->completed, job->failed, job->pending, job->cancelled, job->total, job->cost);
+      if (job->possibly_paid > 0)
+        g_print ("possibly charged: %.4f\n", job->possibly_paid);
+      if (job->reason != NULL)
+        g_print ("reason: %s\n", job->reason);
       return 0;
     }
 

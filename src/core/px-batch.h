@@ -14,6 +14,7 @@ typedef enum {
   PX_BATCH_ERROR_NOT_FOUND,
   PX_BATCH_ERROR_INVALID,       /* no rows, a row missing a token, … */
   PX_BATCH_ERROR_OVER_BUDGET,   /* the estimate is above the spend cap */
+  PX_BATCH_ERROR_PAUSED,        /* paused by a problem no retry mends (the account, the key, the model) */
 } PxBatchError;
 
 /* What a batch is made from. Rows are cells in the order of columns; a
@@ -38,10 +39,12 @@ typedef struct {
   GHashTable *tokens;
   char      **columns;
   char       *status;       /* pending, running, paused, completed, cancelled */
+  char       *reason;       /* why it paused by itself, or NULL */
   guint       total;
   guint       concurrency;
   double      budget;
   double      cost;
+  double      possibly_paid; /* requests lost after they were sent may have cost this too */
   guint       pending;      /* processing counts as pending: it is not done */
   guint       completed;
   guint       failed;
@@ -66,6 +69,11 @@ PxBatchJob *px_batch_get            (PxLibrary        *library,
                                      gint64            id,
                                      GError          **error);
 GPtrArray  *px_batch_list           (PxLibrary        *library,
+                                     GError          **error);
+gboolean    px_batch_update         (PxLibrary        *library,
+                                     gint64            id,
+                                     const char       *model_id,
+                                     guint             concurrency,
                                      GError          **error);
 gboolean    px_batch_export_csv     (PxLibrary        *library,
                                      gint64            id,
@@ -100,6 +108,7 @@ void           px_batch_runner_cancel       (PxBatchRunner  *self);
 gboolean       px_batch_runner_retry_failed (PxBatchRunner  *self,
                                              GError        **error);
 gboolean       px_batch_runner_is_paused    (PxBatchRunner  *self);
+const GError  *px_batch_runner_get_problem  (PxBatchRunner  *self);
 const PxBatchJob *px_batch_runner_get_job   (PxBatchRunner  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxBatchJob, px_batch_job_free)

@@ -19,7 +19,7 @@ typedef enum {
   PX_LIBRARY_ERROR_PATTERN,     /* an export file name pattern that does not resolve */
 } PxLibraryError;
 
-#define PX_LIBRARY_SCHEMA_VERSION 5
+#define PX_LIBRARY_SCHEMA_VERSION 6
 
 typedef struct {
   gint64   id;

@@ -29,6 +29,7 @@ struct _PxRateLimiter
   guint    reserved;        /* requests promised a later time, not sent yet */
   guint    user_cap;        /* the user's requests a minute; 0: none */
   gboolean learned;
+  gboolean learned_limit;   /* the provider has said what its limit is */
 };
 
 PxRateLimiter *
@@ -161,11 +162,18 @@ px_rate_limiter_learn (PxRateLimiter      *self,
     }
 
   refill (self, now_us);
-  self->learned = TRUE;
+  /* The first answer tells how much is left; later ones may have been
+   * counted before requests we sent since, so they only ever lower what
+   * we think is left (the local refill raises it). */
+  if (read_number (headers, "x-ratelimit-remaining", unit, &remaining))
+    {
+      double told = MIN (remaining, limit) - self->reserved;
+
+      self->tokens = self->learned_limit ? MIN (self->tokens, told) : told;
+    }
+  self->learned = self->learned_limit = TRUE;
   self->per_minute = limit;
   self->burst = limit;
-  if (read_number (headers, "x-ratelimit-remaining", unit, &remaining))
-    self->tokens = MIN (remaining, limit) - self->reserved;
   return TRUE;
 }
 

@@ -1,0 +1,262 @@
+/* test-account.c: what a real account does to the engine, against the fake
+ * over real HTTP: pacing learned from the provider's own rate-limit headers,
+ * 429s that name a wait, the user's concurrency above the catalog's default,
+ * account problems with their own words and no retries, retired models, and
+ * combinations refused before anything is sent. */
+#include "config.h"
+
+#include <string.h>
+
+#include "px-test-engine.h"
+
+typedef PxTestFixture Fixture;
+
+static void
+on_one_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  guint *left = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxGenerationResult) generated = px_engine_generate_finish (PX_ENGINE (source), result, &error);
+
+  g_assert_no_error (error);
+  (*left)--;
+}
+
+/* n generations at once, to the end; returns the wall time in ms. */
+static gint64
+run_many (PxEngine   *engine,
+          const char *model,
+          guint       n)
+{
+  gint64 start = g_get_monotonic_time ();
+  guint left = n;
+
+  /* One prompt for all: the in-process fake draws each new prompt's image
+   * on this thread, which would space the requests out by itself. */
+  for (guint i = 0; i < n; i++)
+    px_engine_generate_async (engine, px_generation_request_new (model, "A picture"), NULL, on_one_done, &left);
+  while (left > 0)
+    g_main_context_iteration (NULL, TRUE);
+  return (g_get_monotonic_time () - start) / 1000;
+}
+
+/* The account allows 60 a minute. The catalog guesses 50 and the test asks
+ * for 8 at once: from the first answer on, the engine paces by what the
+ * provider's headers say, bursts what is left in the provider's bucket,
+ * then one a second. */
+static void
+test_pacing_learned_from_headers (Fixture       *f,
+                                  gconstpointer  data)
+{
+  double per_minute = 0;
+  guint concurrency = 0;
+  gint64 ms;
+
+  px_fake_provider_set_rpm (f->fake, 60);
+  ms = run_many (f->engine, "gpt-image-2", 1);
+  px_engine_get_pace (f->engine, "openai", &concurrency, &per_minute);
+  g_assert_cmpfloat (per_minute, ==, 60);
+  g_assert_cmpuint (concurrency, ==, 8);
+
+  /* 59 left in the bucket, 6 more at one a second. */
+  ms = run_many (f->engine, "gpt-image-2", 65);
+  g_test_message ("65 requests on a 60/min account after one: %" G_GINT64_FORMAT " ms, %u refused",
+                  ms, px_fake_provider_get_limited_count (f->fake));
+  g_assert_cmpint (ms, >=, 5000);
+  g_assert_cmpint (ms, <=, 1.25 * 6000 + 500);
+  g_assert_cmpuint (px_fake_provider_get_limited_count (f->fake), <=, 65 / 10);
+}
+
+/* The provider names a wait longer than any backoff: it is waited out, as
+ * often as it asks, without using up the attempts; past the longest wait
+ * a person would sit through, the error says how long it asked. */
+static void
+test_long_retry_after_waited_out (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxGenerationResult) result = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < 4; i++)
+    px_fake_provider_push_fault (f->fake, PX_FAKE_FAULT_RATE_LIMIT_MS, 400);
+  result = px_test_generate (f->engine, px_generation_request_new ("gpt-image-2", "a cat"), NULL, &error);
+  g_assert_no_error (error);
+  /* Four 429s and the answer, though the retry policy allows 3 attempts. */
+  g_assert_cmpuint (result->attempts, ==, 5);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 4 * 400 * 1000);
+  g_assert_cmpfloat (result->possibly_paid, ==, 0);
+
+  px_engine_set_max_rate_wait (f->engine, 1);
+  px_fake_provider_clear_requests (f->fake);
+  px_fake_provider_push_fault (f->fake, PX_FAKE_FAULT_RATE_LIMIT_MS, 1500);
+  g_clear_pointer (&result, px_generation_result_free);
+  result = px_test_generate (f->engine, px_generation_request_new ("gpt-image-2", "a dog"), NULL, &error);
+  g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_RATE_LIMITED);
+  g_assert_nonnull (strstr (error->message, "asks Pixmerge to wait 2 seconds"));
+  g_assert_cmpuint (px_fake_provider_get_request_count (f->fake), ==, 1);
+}
+
+static void
+test_concurrency_above_default (Fixture       *f,
+                                gconstpointer  data)
+{
+  const PxProviderInfo *info = px_catalog_lookup_provider (px_engine_get_catalog (f->engine), "openai");
+
+  px_fake_provider_set_latency (f->fake, 200);
+
+  /* Asked for: 16 in flight, four times the catalog's usual. */
+  px_engine_set_limits (f->engine, "openai", 16, 0);
+  run_many (f->engine, "gpt-image-2", 16);
+  g_assert_cmpuint (info->concurrency, ==, 4);
+  g_assert_cmpuint (px_fake_provider_get_max_in_flight (f->fake), ==, 16);
+
+  /* Not asked: the catalog's. */
+  px_fake_provider_clear_requests (f->fake);
+  px_engine_set_limits (f->engine, "openai", 0, 0);
+  run_many (f->engine, "gpt-image-2", 8);
+  g_assert_cmpuint (px_fake_provider_get_max_in_flight (f->fake), ==, 4);
+}
+
+/* After a 429 fewer at once; clean answers bring it back to what was asked. */
+static void
+test_concurrency_backs_off (Fixture       *f,
+                            gconstpointer  data)
+{
+  guint concurrency = 0;
+
+  px_fake_provider_push_fault (f->fake, PX_FAKE_FAULT_RATE_LIMIT, 0);
+  run_many (f->engine, "gpt-image-2", 1);
+  px_engine_get_pace (f->engine, "openai", &concurrency, NULL);
+  g_assert_cmpuint (concurrency, ==, 4);
+
+  run_many (f->engine, "gpt-image-2", 40);
+  px_engine_get_pace (f->engine, "openai", &concurrency, NULL);
+  g_assert_cmpuint (concurrency, ==, 8);
+}
+
+typedef struct {
+  PxFakeAccountProblem problem;
+  const char          *model;
+  int                  code;
+  const char          *words;
+  const char          *next_step;
+} ProblemCase;
+
+static const ProblemCase problems[] = {
+  { PX_FAKE_ACCOUNT_REVOKED_KEY, "gpt-image-2", PX_PROVIDER_ERROR_AUTH, "Incorrect API key provided", "Update the key" },
+  { PX_FAKE_ACCOUNT_NO_QUOTA, "gpt-image-2", PX_PROVIDER_ERROR_QUOTA, "exceeded your current quota", "Add credit" },
+  { PX_FAKE_ACCOUNT_BILLING_INACTIVE, "gpt-image-2", PX_PROVIDER_ERROR_BILLING, "Your account is not active", "Enable billing" },
+  { PX_FAKE_ACCOUNT_NOT_VERIFIED, "gpt-image-2", PX_PROVIDER_ERROR_NOT_VERIFIED, "must be verified to use the model `gpt-image-2`", "Verify your organization" },
+  { PX_FAKE_ACCOUNT_REGION, "gpt-image-2", PX_PROVIDER_ERROR_REGION, "Country, region, or territory not supported", "Use another provider" },
+  { PX_FAKE_ACCOUNT_REVOKED_KEY, "gemini-3.1-flash-image", PX_PROVIDER_ERROR_AUTH, "API key expired", "Update the key" },
+  { PX_FAKE_ACCOUNT_NO_QUOTA, "gemini-3.1-flash-image", PX_PROVIDER_ERROR_QUOTA, "exceeded your current quota", "Add credit" },
+  { PX_FAKE_ACCOUNT_BILLING_INACTIVE, "gemini-3.1-flash-image", PX_PROVIDER_ERROR_BILLING, "Please enable billing", "Enable billing" },
+  { PX_FAKE_ACCOUNT_FREE_TIER_ZERO, "gemini-3-pro-image", PX_PROVIDER_ERROR_FREE_TIER, "limit: 0, model: gemini-3-pro-image", "free tier" },
+  { PX_FAKE_ACCOUNT_REGION, "gemini-3.1-flash-image", PX_PROVIDER_ERROR_REGION, "User location is not supported", "Use another provider" },
+};
+
+/* Each problem is named as what it is, with the provider's words and the
+ * next step, after one request: none of them is retried. */
+static void
+test_account_problems (Fixture       *f,
+                       gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (problems); i++)
+    {
+      const ProblemCase *c = &problems[i];
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PxGenerationResult) result = NULL;
+
+      px_fake_provider_clear_requests (f->fake);
+      px_fake_provider_set_account_problem (f->fake, c->problem);
+      result = px_test_generate (f->engine, px_generation_request_new (c->model, "a cat"), NULL, &error);
+      g_assert_null (result);
+      if (!g_error_matches (error, PX_PROVIDER_ERROR, c->code) || strstr (error->message, c->words) == NULL ||
+          strstr (error->message, c->next_step) == NULL)
+        g_error ("%s, problem %d: got code %d, “%s”", c->model, c->problem, error->code, error->message);
+      g_assert_true (px_provider_error_is_account_problem (error));
+      g_assert_cmpuint (px_fake_provider_get_request_count (f->fake), ==, 1);
+    }
+}
+
+static void
+test_retired_models (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxGenerationResult) result = NULL;
+
+  /* Known to be shut down: refused here, with the successor first. */
+  result = px_test_generate (f->engine, px_generation_request_new ("dall-e-3", "a cat"), NULL, &error);
+  g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_MODEL_RETIRED);
+  g_assert_nonnull (strstr (error->message, "retired by OpenAI"));
+  g_assert_nonnull (strstr (error->message, "Choose another model: GPT Image 2 (gpt-image-2), GPT Image 1.5"));
+  g_assert_cmpuint (px_fake_provider_get_request_count (f->fake), ==, 0);
+  g_clear_error (&error);
+
+  result = px_test_generate (f->engine, px_generation_request_new ("gemini-2.5-flash-image", "a cat"), NULL, &error);
+  g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_MODEL_RETIRED);
+  g_assert_nonnull (strstr (error->message, "Gemini 3.1 Flash Image (gemini-3.1-flash-image)"));
+  g_clear_error (&error);
+
+  /* Gone at the provider though the list does not know it yet: the
+   * provider's 404 says so, in words, with what the account can use. */
+  result = px_test_generate (f->engine, px_generation_request_new ("openai/gpt-image-0", "a cat"), NULL, &error);
+  g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_MODEL_RETIRED);
+  g_assert_nonnull (strstr (error->message, "no longer serves “gpt-image-0”, or this account cannot use it"));
+  g_assert_nonnull (strstr (error->message, "does not exist or you do not have access to it"));
+  g_assert_nonnull (strstr (error->message, "GPT Image 2 (gpt-image-2)"));
+  g_assert_null (strstr (error->message, "rejected the request"));
+  g_assert_cmpuint (px_fake_provider_get_request_count (f->fake), ==, 1);
+}
+
+static void
+test_refused_before_sending (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxGenerationResult) result = NULL;
+  PxGenerationRequest *request = px_generation_request_new ("gpt-image-1.5", "a logo");
+
+  px_generation_request_set_setting (request, "background", "transparent");
+  px_generation_request_set_setting (request, "output_format", "jpeg");
+  result = px_test_generate (f->engine, request, NULL, &error);
+  g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST);
+  g_assert_nonnull (strstr (error->message, "transparent background needs PNG or WebP"));
+  g_clear_error (&error);
+
+  /* gpt-image-2 has no transparent background at all: not offered. */
+  request = px_generation_request_new ("gpt-image-2", "a logo");
+  px_generation_request_set_setting (request, "background", "transparent");
+  result = px_test_generate (f->engine, request, NULL, &error);
+  g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST);
+  g_assert_nonnull (strstr (error->message, "transparent"));
+  g_assert_cmpuint (px_fake_provider_get_request_count (f->fake), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/account/pacing-learned-from-headers", Fixture, NULL, px_test_fixture_set_up,
+              test_pacing_learned_from_headers, px_test_fixture_tear_down);
+  g_test_add ("/account/long-retry-after-waited-out", Fixture, NULL, px_test_fixture_set_up,
+              test_long_retry_after_waited_out, px_test_fixture_tear_down);
+  g_test_add ("/account/concurrency-above-default", Fixture, NULL, px_test_fixture_set_up,
+              test_concurrency_above_default, px_test_fixture_tear_down);
+  g_test_add ("/account/concurrency-backs-off", Fixture, NULL, px_test_fixture_set_up,
+              test_concurrency_backs_off, px_test_fixture_tear_down);
+  g_test_add ("/account/problems", Fixture, NULL, px_test_fixture_set_up, test_account_problems,
+              px_test_fixture_tear_down);
+  g_test_add ("/account/retired-models", Fixture, NULL, px_test_fixture_set_up, test_retired_models,
+              px_test_fixture_tear_down);
+  g_test_add ("/account/refused-before-sending", Fixture, NULL, px_test_fixture_set_up,
+              test_refused_before_sending, px_test_fixture_tear_down);
+
+  return g_test_run ();
+}
