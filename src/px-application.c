@@ -67,16 +67,17 @@ apply_settings (PxApplication *self)
   PxCatalog *catalog = px_engine_get_catalog (self->engine);
   GPtrArray *providers = px_catalog_get_providers (catalog);
   g_autoptr(GVariant) urls = g_settings_get_value (self->settings, "base-urls");
-  guint concurrency = g_settings_get_int (self->settings, "concurrency");
+  g_autoptr(GVariant) limits = g_settings_get_value (self->settings, "provider-limits");
 
   for (guint i = 0; i < providers->len; i++)
     {
       const PxProviderInfo *info = g_ptr_array_index (providers, i);
       const char *url = NULL;
+      int concurrency = 0, rpm = 0;
 
-      /* At most what the provider allows, at most what the user wants. */
-      px_engine_set_limits (self->engine, info->id, MIN (info->concurrency, MAX (1, concurrency)),
-                            info->requests_per_minute);
+      /* 0: Automatic. The engine paces by what the provider says. */
+      g_variant_lookup (limits, info->id, "(ii)", &concurrency, &rpm);
+      px_engine_set_limits (self->engine, info->id, MAX (0, concurrency), MAX (0, rpm));
       g_variant_lookup (urls, info->id, "&s", &url);
       px_engine_set_base_url (self->engine, info->id, url);
     }
@@ -109,7 +110,13 @@ px_application_get_engine (PxApplication *self)
       self->cache = px_cache_new (cache_dir, 0);
       px_engine_set_cache (self->engine, self->cache);
       apply_settings (self);
-      g_signal_connect_object (self->settings, "changed", G_CALLBACK (apply_settings), self, G_CONNECT_SWAPPED);
+      /* Only the keys it reads: the pages save their state often. */
+      g_signal_connect_object (self->settings, "changed::provider-limits", G_CALLBACK (apply_settings), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::base-urls", G_CALLBACK (apply_settings), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::cache-ttl-minutes", G_CALLBACK (apply_settings), self,
+                               G_CONNECT_SWAPPED);
     }
   return self->engine;
 }

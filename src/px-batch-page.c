@@ -1154,7 +1154,7 @@ px_batch_page_set_application (PxBatchPage   *self,
                                PxApplication *application)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  GPtrArray *models;
+  g_autoptr(GPtrArray) models = NULL;
 
   g_return_if_fail (PX_IS_BATCH_PAGE (self));
 
@@ -1164,7 +1164,8 @@ px_batch_page_set_application (PxBatchPage   *self,
   if (self->library != NULL)
     g_object_ref (self->library);
 
-  models = px_catalog_get_models (px_engine_get_catalog (self->engine));
+  /* Retired models stay known (what names them still opens) but are not offered. */
+  models = px_catalog_list_offered (px_engine_get_catalog (self->engine));
   self->models = g_ptr_array_new ();
   for (guint i = 0; i < models->len; i++)
     {
@@ -1214,13 +1215,17 @@ gboolean
 px_batch_page_select_model (PxBatchPage *self,
                             const char  *model_id)
 {
+  const PxModel *replacement;
+
   for (guint i = 0; self->models != NULL && i < self->models->len; i++)
     if (g_str_equal (((PxModel *) g_ptr_array_index (self->models, i))->id, model_id))
       {
         adw_combo_row_set_selected (self->model_row, i);
         return TRUE;
       }
-  return FALSE;
+  /* A retired model: its successor is offered in its place. */
+  replacement = px_catalog_lookup_replacement (px_engine_get_catalog (self->engine), model_id);
+  return replacement != NULL && px_batch_page_select_model (self, replacement->id);
 }
 
 PxTokenEditor *

@@ -404,7 +404,7 @@ px_compare_page_set_application (PxComparePage *self,
                                  PxApplication *application)
 {
   g_autoptr(GtkStringList) set_names = gtk_string_list_new (NULL);
-  GPtrArray *models;
+  g_autoptr(GPtrArray) models = NULL;
 
   self->application = application;
   self->engine = g_object_ref (px_application_get_engine (application));
@@ -412,7 +412,8 @@ px_compare_page_set_application (PxComparePage *self,
   if (self->library != NULL)
     g_object_ref (self->library);
 
-  models = px_catalog_get_models (px_engine_get_catalog (self->engine));
+  /* Retired models stay known (what names them still opens) but are not offered. */
+  models = px_catalog_list_offered (px_engine_get_catalog (self->engine));
   for (guint i = 0; i < models->len; i++)
     {
       const PxModel *model = g_ptr_array_index (models, i);

@@ -231,6 +231,24 @@ px_generate_page_select_model (PxGeneratePage *self,
           return TRUE;
         }
     }
+
+  /* A template or a remembered choice that names a retired model still
+   * opens: with its successor, and a word about it. */
+  if (self->models != NULL && model_id != NULL)
+    {
+      PxCatalog *catalog = px_engine_get_catalog (self->engine);
+      const PxModel *replacement = px_catalog_lookup_replacement (catalog, model_id);
+      const PxModel *retired = replacement ? px_catalog_lookup_model (catalog, model_id, NULL) : NULL;
+
+      if (replacement != NULL && px_generate_page_select_model (self, replacement->id))
+        {
+          g_autofree char *text = g_strdup_printf (_("%s was retired by its provider; %s is chosen instead"),
+                                                   retired->name, replacement->name);
+
+          show_toast (self, text);
+          return TRUE;
+        }
+    }
   return FALSE;
 }
 
@@ -1696,7 +1714,7 @@ px_generate_page_set_application (PxGeneratePage *self,
   g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *last_model = NULL;
   g_autofree char *last_prompt = NULL;
-  GPtrArray *models;
+  g_autoptr(GPtrArray) models = NULL;
   GVariantIter iter;
   const char *key, *value;
 
@@ -1712,7 +1730,8 @@ px_generate_page_set_application (PxGeneratePage *self,
   g_signal_connect (self->helper, "text-received", G_CALLBACK (on_rewrite_text), self);
 
   self->restoring = TRUE;
-  models = px_catalog_get_models (px_engine_get_catalog (self->engine));
+  /* Retired models stay known (what names them still opens) but are not offered. */
+  models = px_catalog_list_offered (px_engine_get_catalog (self->engine));
   self->models = g_ptr_array_new ();
   for (guint i = 0; i < models->len; i++)
     {

@@ -19,7 +19,6 @@ struct _PxPreferencesWindow
   GCancellable         *cancellable;
   GPtrArray            *model_ids;
 
-  GtkSpinButton        *concurrency_spin;
   GtkSpinButton        *cache_ttl_spin;
   AdwComboRow          *default_model_row;
   AdwPreferencesPage   *providers_page;
@@ -45,6 +44,8 @@ typedef struct {
   AdwActionRow         *status_row;
   GtkButton            *test_button;
   GtkButton            *remove_button;
+  GtkSpinButton        *concurrency_spin;
+  GtkSpinButton        *rpm_spin;
 } ProviderRows;
 
 PxPreferencesWindow *
@@ -218,6 +219,80 @@ on_address_apply (AdwEntryRow  *row,
   set_status (rows, *address ? _("Address saved; test the connection to check it") : _("Using the default address"), FALSE);
 }
 
+/* 0 reads "Automatic". */
+static gboolean
+on_limit_output (GtkSpinButton *spin)
+{
+  int value = gtk_spin_button_get_value_as_int (spin);
+  g_autofree char *text = value > 0 ? g_strdup_printf ("%d", value) : g_strdup (_("Automatic"));
+
+  /* Through the spin's own text: setting it on the spin button itself
+   * does not reach the text in GTK 4.8. */
+  gtk_editable_set_text (gtk_editable_get_delegate (GTK_EDITABLE (spin)), text);
+  return TRUE;
+}
+
+static int
+on_limit_input (GtkSpinButton *spin,
+                double        *value)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+
+  *value = g_ascii_strtod (text, NULL);
+  return TRUE;
+}
+
+static void
+on_limit_changed (ProviderRows *rows)
+{
+  GSettings *settings = rows->window->settings;
+  g_autoptr(GVariant) limits = g_settings_get_value (settings, "provider-limits");
+  int concurrency = gtk_spin_button_get_value_as_int (rows->concurrency_spin);
+  int rpm = gtk_spin_button_get_value_as_int (rows->rpm_spin);
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *key;
+  int c, r;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(ii)}"));
+  g_variant_iter_init (&iter, limits);
+  while (g_variant_iter_next (&iter, "{&s(ii)}", &key, &c, &r))
+    if (!g_str_equal (key, rows->info->id))
+      g_variant_builder_add (&builder, "{s(ii)}", key, c, r);
+  if (concurrency > 0 || rpm > 0)
+    g_variant_builder_add (&builder, "{s(ii)}", rows->info->id, concurrency, rpm);
+  g_settings_set_value (settings, "provider-limits", g_variant_builder_end (&builder));
+}
+
+static GtkSpinButton *
+add_limit_row (ProviderRows *rows,
+               const char   *title,
+               const char   *subtitle,
+               const char   *name,
+               int           upper,
+               int           value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, upper, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_widget_set_name (spin, name);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 9);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  g_signal_connect (spin, "output", G_CALLBACK (on_limit_output), NULL);
+  g_signal_connect (spin, "input", G_CALLBACK (on_limit_input), NULL);
+  g_signal_connect_swapped (spin, "value-changed", G_CALLBACK (on_limit_changed), rows);
+  on_limit_output (GTK_SPIN_BUTTON (spin));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  adw_preferences_group_add (rows->group, row);
+  return GTK_SPIN_BUTTON (spin);
+}
+
 static void
 add_provider (PxPreferencesWindow  *self,
               const PxProviderInfo *info)
@@ -235,6 +310,7 @@ add_provider (PxPreferencesWindow  *self,
 
   rows->status_row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (rows->status_row), _("Status"));
+  gtk_widget_set_name (GTK_WIDGET (rows->status_row), "status");
   rows->test_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Test")));
   rows->remove_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Remove Key")));
   gtk_widget_set_name (GTK_WIDGET (rows->test_button), "test");
@@ -274,6 +350,19 @@ add_provider (PxPreferencesWindow  *self,
       adw_preferences_group_add (rows->group, address);
     }
 
+  /* Automatic: what the provider allows, learned from its answers. */
+  {
+    g_autoptr(GVariant) limits = g_settings_get_value (self->settings, "provider-limits");
+    int concurrency = 0, rpm = 0;
+
+    g_variant_lookup (limits, info->id, "(ii)", &concurrency, &rpm);
+    rows->concurrency_spin = add_limit_row (rows, _("Requests at _Once"),
+                                            _("Automatic: the provider's usual, more when a batch asks for it"),
+                                            "concurrency", 32, concurrency);
+    rows->rpm_spin = add_limit_row (rows, _("Requests a _Minute"),
+                                    _("Automatic: as fast as the provider's own limits allow"), "rpm", 100000, rpm);
+  }
+
   adw_preferences_group_add (rows->group, GTK_WIDGET (rows->status_row));
   adw_preferences_page_add (self->providers_page, rows->group);
   refresh_key (rows);
@@ -294,15 +383,12 @@ px_preferences_window_constructed (GObject *object)
   PxPreferencesWindow *self = PX_PREFERENCES_WINDOW (object);
   PxCatalog *catalog = px_engine_get_catalog (self->engine);
   GPtrArray *providers = px_catalog_get_providers (catalog);
-  GPtrArray *models = px_catalog_get_models (catalog);
+  g_autoptr(GPtrArray) models = px_catalog_list_offered (catalog);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   g_autofree char *default_model = g_settings_get_string (self->settings, "default-model");
 
   G_OBJECT_CLASS (px_preferences_window_parent_class)->constructed (object);
 
-  g_settings_bind (self->settings, "concurrency",
-                   gtk_spin_button_get_adjustment (self->concurrency_spin), "value",
-                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "cache-ttl-minutes",
                    gtk_spin_button_get_adjustment (self->cache_ttl_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
@@ -387,7 +473,6 @@ px_preferences_window_class_init (PxPreferencesWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-preferences-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, PxPreferencesWindow, concurrency_spin);
   gtk_widget_class_bind_template_child (widget_class, PxPreferencesWindow, cache_ttl_spin);
   gtk_widget_class_bind_template_child (widget_class, PxPreferencesWindow, default_model_row);
   gtk_widget_class_bind_template_child (widget_class, PxPreferencesWindow, providers_page);

@@ -7,8 +7,10 @@ cli=$1
 fake=$2
 tmp=$(mktemp -d)
 fake_pid=
+broke_pid=
 cleanup () {
   [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null || true
+  [ -n "$broke_pid" ] && kill "$broke_pid" 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -80,7 +82,7 @@ check "generate with OPENAI_API_KEY" run 0 env OPENAI_API_KEY="$key" "$cli" gene
   --prompt "Portrait of [NAME]" --token NAME=Ada --size 1536x1024 --quality low -o "$tmp/ada.png"
 check "prints the written path" has out "$tmp/ada.png"
 check "image written" test "$(png_size "$tmp/ada.png")" = 1536x1024
-check "cost reported" has err '$0.011'
+check "cost reported" has err '$0.009'
 check "same request is cached" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-1.5 \
   --prompt "Portrait of [NAME]" --token NAME=Ada --size 1536x1024 --quality low -o "$tmp/ada2.png"
 check "cached note" has err "from the cache"
@@ -100,7 +102,7 @@ check "nothing left on failure" test ! -e "$tmp/wrong.png"
 check "missing token fails before sending" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-2 --prompt "[WHO]" -o "$tmp/who.png"
 check "missing token named" has err "[WHO]"
 check "invalid setting" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-2 --prompt "x" --quality ultra -o "$tmp/q.png"
-check "invalid setting names choices" has err "choose one of standard, hd"
+check "invalid setting names choices" has err "choose one of low, medium, high, auto"
 check "generate without -o is usage" run 2 "$cli" generate --model gpt-image-2 --prompt x
 
 # every generated image is in the library
@@ -113,10 +115,10 @@ check "search result" has out "A lighthouse"
 check "search by token value" run 0 "$cli" library search ada
 check "token value found" has out "Portrait of Ada"
 check "library export" run 0 "$cli" library export --to "$tmp/export" --pattern "[NAME|picture]-[MODEL]"
-check "exported names from tokens" has out "$tmp/export/Ada-gpt-image-1.png"
-check "collisions numbered" has out "$tmp/export/Ada-gpt-image-1-2.png"
+check "exported names from tokens" has out "$tmp/export/Ada-gpt-image-1.5.png"
+check "collisions numbered" has out "$tmp/export/Ada-gpt-image-1.5-2.png"
 check "default for a missing token" has out "$tmp/export/picture-gemini-3.1-flash-image.png"
-check "exported file has provenance" grep -qa "pixmerge:prompt" "$tmp/export/Ada-gpt-image-1.png"
+check "exported file has provenance" grep -qa "pixmerge:prompt" "$tmp/export/Ada-gpt-image-1.5.png"
 check "export of a missing id fails" run 1 "$cli" library export --to "$tmp/export2" 99999
 check "library check passes" run 0 "$cli" library check
 check "check counts" has out "in order: 6 images"
@@ -159,6 +161,32 @@ check "duplicate named" has err "NAME"
 check "over budget refused" run 1 env OPENAI_API_KEY="$key" "$cli" batch run --csv "$tmp/bom.csv" --prompt "[NAME]" \
   --model gpt-image-2 --budget 0.01
 check "budget message" has err "spend cap"
+
+# An account problem pauses a batch: exit 1 with the reason, the rows left
+# pending; once the account is mended, resume does the rest.
+"$fake" --port 0 --key "$key" --account-problem no-quota >"$tmp/broke.url" 2>"$tmp/broke.err" &
+broke_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/broke.url" ] && break; sleep 0.1; done
+broke=$(head -n1 "$tmp/broke.url")
+b 'Name\nAda\nBo\nCy\nDi\n' four.csv
+check "batch on an empty account" run 1 env OPENAI_API_KEY="$key" PIXMERGE_OPENAI_BASE_URL="$broke/v1" "$cli" batch run \
+  --csv "$tmp/four.csv" --prompt "Poster for [NAME]" --model gpt-image-2 --concurrency 2 --rpm 600
+check "the reason on stderr" has err "exceeded your current quota"
+check "the next step on stderr" has err "batch resume"
+pid=$(sed -n 's/^batch: //p' "$tmp/out")
+kill "$broke_pid" 2>/dev/null || true
+check "paused batch status" run 0 "$cli" batch status "$pid"
+check "status: paused" has out "status: paused"
+check "reason: quota" has out "reason: Your OpenAI account has no credit or quota left"
+check "no row failed" has out "failed: 0"
+check "all rows pending" has out "pending: 4"
+check "resume with more at once" run 0 env OPENAI_API_KEY="$key" "$cli" batch resume "$pid" --concurrency 8
+check "resumed batch completed" run 0 "$cli" batch status "$pid"
+check "all four done" has out "completed: 4"
+check "reason gone" sh -c "! grep -q '^reason:' '$tmp/out'"
+check "retired model asked to be replaced" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model dall-e-3 --prompt x -o "$tmp/r.png"
+check "retired model named with its successor" has err "Choose another model: GPT Image 2 (gpt-image-2)"
+check "concurrency out of range" run 2 "$cli" batch resume "$pid" --concurrency 33
 
 # templates: the built-in presets, then saved ones through export and import
 check "templates list" run 0 "$cli" templates list

@@ -36,15 +36,20 @@ editor (void)
 }
 
 static void
-wait_until (gboolean (*done) (void),
-            guint      seconds)
+wait_until_at (gboolean  (*done) (void),
+               guint       seconds,
+               int         line)
 {
   gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
 
   while (!done () && g_get_monotonic_time () < deadline)
     px_test_ui_spin (20);
-  g_assert_true (done ());
+  if (!done ())
+    g_error ("line %d: still waiting after %u s; banner: %s, running: %d", line, seconds,
+             px_generate_page_get_banner (page), px_generate_page_is_running (page));
 }
+
+#define wait_until(done, seconds) wait_until_at ((done), (seconds), __LINE__)
 
 static void
 type_text (const char *text)
@@ -285,7 +290,8 @@ test_cancel_stops (void)
   set_prompt ("A slow [COMPANY] lighthouse");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "generate.generate", NULL));
   px_test_ui_spin (200);
-  g_assert_true (px_generate_page_is_running (page));
+  if (!px_generate_page_is_running (page))
+    g_error ("not running: %s", px_generate_page_get_banner (page));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "generate.cancel", NULL));
   wait_until (not_running, 2);
   px_fake_provider_set_latency (fake, 0);
@@ -579,7 +585,7 @@ status_of (GtkWidget  *prefs,
            const char *provider_id)
 {
   GtkWidget *group = px_test_ui_find_by_name (prefs, ADW_TYPE_PREFERENCES_GROUP, provider_id);
-  GtkWidget *row = px_test_ui_find_by_name (group, ADW_TYPE_ACTION_ROW, NULL);
+  GtkWidget *row = px_test_ui_find_by_name (group, ADW_TYPE_ACTION_ROW, "status");
 
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
 }
@@ -643,7 +649,7 @@ test_preferences_providers (void)
   px_engine_set_api_key (engine, "gemini", "wrong-key-98765");
   g_signal_emit_by_name (provider_row (prefs, "gemini", GTK_TYPE_BUTTON, "test"), "clicked");
   wait_for_status (prefs, "gemini", "key");
-  g_assert_true (gtk_widget_has_css_class (provider_row (prefs, "gemini", ADW_TYPE_ACTION_ROW, NULL), "error"));
+  g_assert_true (gtk_widget_has_css_class (provider_row (prefs, "gemini", ADW_TYPE_ACTION_ROW, "status"), "error"));
   g_assert_nonnull (strstr (status_of (prefs, "gemini"), "not valid"));
 
   g_signal_emit_by_name (provider_row (prefs, "gemini", GTK_TYPE_BUTTON, "remove"), "clicked");

@@ -215,13 +215,30 @@ test_primary_menu_actions (void)
   g_assert_true (px_test_ui_wait_for_draw (prefs, 10));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (prefs)) == GTK_WINDOW (window));
 
-  /* Preferences edit the settings the engine reads, both ways. */
-  spin = GTK_SPIN_BUTTON (px_test_ui_find_by_name (prefs, GTK_TYPE_SPIN_BUTTON, NULL));
+  /* Each provider's pace starts Automatic; what the user sets reaches the
+   * engine at once, above the catalog's usual when asked. */
+  spin = GTK_SPIN_BUTTON (px_test_ui_find_by_name (prefs, GTK_TYPE_SPIN_BUTTON, "concurrency"));
   g_assert_nonnull (spin);
-  g_settings_set_int (settings, "concurrency", 7);
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 7);
-  gtk_spin_button_set_value (spin, 3);
-  g_assert_cmpint (g_settings_get_int (settings, "concurrency"), ==, 3);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "Automatic");
+  gtk_spin_button_set_value (spin, 12);
+  {
+    g_autoptr(GVariant) limits = g_settings_get_value (settings, "provider-limits");
+    int concurrency = 0, rpm = -1;
+    guint pace = 0;
+
+    g_assert_true (g_variant_lookup (limits, "openai", "(ii)", &concurrency, &rpm));
+    g_assert_cmpint (concurrency, ==, 12);
+    g_assert_cmpint (rpm, ==, 0);
+    px_engine_get_pace (px_application_get_engine (PX_APPLICATION (app)), "openai", &pace, NULL);
+    g_assert_cmpuint (pace, ==, 12);
+  }
+  gtk_spin_button_set_value (spin, 0);
+  {
+    g_autoptr(GVariant) limits = g_settings_get_value (settings, "provider-limits");
+
+    g_assert_cmpuint (g_variant_n_children (limits), ==, 0);
+  }
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);

@@ -735,6 +735,12 @@ px_batch_runner_run_async (PxBatchRunner       *self,
       return;
     }
 
+  {
+    const PxModel *model = px_catalog_lookup_model (px_engine_get_catalog (self->engine), self->job->model_id, NULL);
+
+    if (model != NULL)
+      px_engine_ensure_concurrency (self->engine, model->provider_id, self->job->concurrency);
+  }
   self->cancelled = self->over_budget = self->exhausted = self->paused = FALSE;
   g_clear_error (&self->problem);
   g_clear_object (&self->cancellable);

@@ -705,6 +705,42 @@ px_catalog_describe_alternatives (PxCatalog     *self,
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* The models to offer in pickers: all but the retired ones (those stay
+ * known, so that what names them still opens). Unowned elements. */
+GPtrArray *
+px_catalog_list_offered (PxCatalog *self)
+{
+  GPtrArray *offered = g_ptr_array_new ();
+
+  g_return_val_if_fail (PX_IS_CATALOG (self), offered);
+
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      PxModel *model = g_ptr_array_index (self->models, i);
+
+      if (model->retired == NULL)
+        g_ptr_array_add (offered, model);
+    }
+  return offered;
+}
+
+/* For a saved template, a remembered choice or a batch that names a model
+ * the provider retired: its named successor, or NULL (the model is current,
+ * unknown, or has none). */
+const PxModel *
+px_catalog_lookup_replacement (PxCatalog  *self,
+                               const char *model_id)
+{
+  const PxModel *model;
+
+  g_return_val_if_fail (PX_IS_CATALOG (self), NULL);
+
+  model = model_id != NULL ? px_catalog_lookup_model (self, model_id, NULL) : NULL;
+  if (model == NULL || model->retired == NULL || model->replacement == NULL)
+    return NULL;
+  return find_model (self, model->provider_id, model->replacement);
+}
+
 static void
 px_catalog_finalize (GObject *object)
 {

@@ -107,5 +107,8 @@ guint                 px_model_get_count            (const PxModel  *model,
                                                      GHashTable     *settings);
 char                 *px_catalog_describe_alternatives (PxCatalog   *self,
                                                      const PxModel  *model);
+GPtrArray            *px_catalog_list_offered       (PxCatalog      *self);
+const PxModel        *px_catalog_lookup_replacement (PxCatalog      *self,
+                                                     const char     *model_id);
 
 G_END_DECLS

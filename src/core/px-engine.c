@@ -30,6 +30,7 @@ typedef struct {
   PxProvider           *provider;
   guint                 limit;            /* in flight now: lowered after a 429 */
   guint                 max_limit;        /* what the user asked, or the catalog's */
+  gboolean              user_limit;       /* the user fixed max_limit */
   guint                 active;
   guint                 clean_answers;    /* since the limit last changed */
   gint64                lowered_us;
@@ -277,9 +278,33 @@ px_engine_set_limits (PxEngine   *self,
 
   queue = get_queue (self, info);
   queue->limit = queue->max_limit = concurrency > 0 ? MIN (concurrency, MAX_CONCURRENCY) : info->concurrency;
-  g_clear_pointer (&queue->limiter, px_rate_limiter_free);
-  queue->limiter = px_rate_limiter_new (info->requests_per_minute, queue->limit);
+  queue->user_limit = concurrency > 0;
+  /* What was learned about the provider stays. */
+  px_rate_limiter_set_first_burst (queue->limiter, queue->limit);
   px_rate_limiter_set_user_cap (queue->limiter, requests_per_minute);
+}
+
+/* A batch that asks for more in flight than the provider's usual gets it,
+ * unless the user fixed the provider's number (then that holds). */
+void
+px_engine_ensure_concurrency (PxEngine   *self,
+                              const char *provider_id,
+                              guint       concurrency)
+{
+  const PxProviderInfo *info;
+  ProviderQueue *queue;
+
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  info = px_catalog_lookup_provider (self->catalog, provider_id);
+  if (info == NULL)
+    return;
+  queue = get_queue (self, info);
+  concurrency = MIN (concurrency, MAX_CONCURRENCY);
+  if (queue->user_limit || concurrency <= queue->max_limit)
+    return;
+  queue->limit = queue->max_limit = concurrency;
+  px_rate_limiter_set_first_burst (queue->limiter, concurrency);
 }
 
 /* The longest a job waits in all for a provider that keeps answering 429
@@ -413,8 +438,10 @@ on_cancelled (GCancellable *cancellable,
   g_autoptr(GSource) source = g_idle_source_new ();
 
   /* May run in whichever thread cancelled, inside the signal emission where
-   * disconnecting would deadlock: always continue from an idle in the
-   * task's context. */
+   * disconnecting would deadlock: always continue from a source in the
+   * task's context, at default priority: an idle one can wait behind a
+   * window's redraws for as long as a progress bar animates. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, on_cancelled_idle, g_object_ref (task), g_object_unref);
   g_source_attach (source, g_task_get_context (task));
 }

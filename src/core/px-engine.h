@@ -41,6 +41,9 @@ void                px_engine_set_retry_policy    (PxEngine            *self,
                                                    guint                max_backoff_ms);
 void                px_engine_set_timeout         (PxEngine            *self,
                                                    guint                seconds);
+void                px_engine_ensure_concurrency  (PxEngine            *self,
+                                                   const char          *provider_id,
+                                                   guint                concurrency);
 void                px_engine_set_max_rate_wait   (PxEngine            *self,
                                                    guint                seconds);
 void                px_engine_get_pace            (PxEngine            *self,

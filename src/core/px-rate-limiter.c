@@ -62,6 +62,18 @@ px_rate_limiter_set_user_cap (PxRateLimiter *self,
     self->tokens = MIN (self->tokens, 1);
 }
 
+/* Before the provider has said how big its bucket is, as many at once as
+ * may be in flight. */
+void
+px_rate_limiter_set_first_burst (PxRateLimiter *self,
+                                 guint          burst)
+{
+  if (self->learned_limit)
+    return;
+  self->tokens += MAX (1, burst) - self->burst;
+  self->burst = MAX (1, burst);
+}
+
 static double
 rate_per_minute (PxRateLimiter *self)
 {

@@ -14,6 +14,8 @@ PxRateLimiter *px_rate_limiter_new          (guint               first_guess_per
 void           px_rate_limiter_free         (PxRateLimiter      *self);
 void           px_rate_limiter_set_user_cap (PxRateLimiter      *self,
                                              guint               per_minute);
+void           px_rate_limiter_set_first_burst (PxRateLimiter   *self,
+                                             guint               burst);
 gint64         px_rate_limiter_take         (PxRateLimiter      *self,
                                              guint               units,
                                              gint64              now_us);

@@ -10,7 +10,16 @@
 #include <sys/prctl.h>
 #endif
 
+#include <glib-unix.h>
+
 #include "px-fake-provider.h"
+
+static gboolean
+on_terminate (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
 
 int
 main (int   argc,
@@ -21,12 +30,15 @@ main (int   argc,
   static char *key = NULL;
   static int rpm = 0;
   static char *problem = NULL;
+  static gboolean plain = FALSE;
   static const GOptionEntry options[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: any free one)", "N" },
     { "key", 0, 0, G_OPTION_ARG_STRING, &key, "Accept only this API key", "KEY" },
     { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency, "Delay every answer by N milliseconds", "N" },
     { "rpm", 0, 0, G_OPTION_ARG_INT, &rpm, "The account's limit: requests a minute (default 10000), answered "
       "with 429 and the providers' headers and bodies when exceeded", "N" },
+    { "plain-images", 0, 0, G_OPTION_ARG_NONE, &plain, "One picture per size, not one per prompt (cheap: for "
+      "benchmarks)", NULL },
     { "account-problem", 0, 0, G_OPTION_ARG_STRING, &problem, "Answer every paid request with this account "
       "problem: revoked-key, no-quota, billing-inactive, not-verified, region, free-tier-zero", "NAME" },
     { NULL }
@@ -59,6 +71,7 @@ main (int   argc,
   px_fake_provider_set_latency (fake, latency);
   if (rpm > 0)
     px_fake_provider_set_rpm (fake, rpm);
+  px_fake_provider_set_plain_images (fake, plain);
   if (problem != NULL)
     px_fake_provider_set_account_problem (fake, px_fake_account_problem_from_string (problem));
 
@@ -66,6 +79,11 @@ main (int   argc,
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);
+  /* Stopped with SIGTERM or SIGINT: what it served, for benchmarks. */
+  g_unix_signal_add (SIGTERM, on_terminate, loop);
+  g_unix_signal_add (SIGINT, on_terminate, loop);
   g_main_loop_run (loop);
+  g_printerr ("requests: %u\nrefused by the rate limit: %u\n", px_fake_provider_get_request_count (fake),
+              px_fake_provider_get_limited_count (fake));
   return 0;
 }

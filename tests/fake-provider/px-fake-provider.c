@@ -46,6 +46,7 @@ struct _PxFakeProvider
   guint        in_flight;
   guint        max_in_flight;
   PxFakeAccount account;
+  gboolean     plain_images;  /* one picture per size, not one per prompt: cheap, for benchmarks */
 };
 
 G_DEFINE_FINAL_TYPE (PxFakeProvider, px_fake_provider, G_TYPE_OBJECT)
@@ -151,8 +152,13 @@ get_image (PxFakeProvider *self,
            int             height,
            const char     *format)
 {
-  g_autofree char *key = g_strdup_printf ("%s|%dx%d|%s", format, width, height, prompt);
-  GBytes *bytes = g_hash_table_lookup (self->images, key);
+  g_autofree char *key = NULL;
+  GBytes *bytes;
+
+  if (self->plain_images)
+    prompt = "";
+  key = g_strdup_printf ("%s|%dx%d|%s", format, width, height, prompt);
+  bytes = g_hash_table_lookup (self->images, key);
 
   if (bytes == NULL)
     {
@@ -194,7 +200,7 @@ image_base64 (PxFakeProvider *self,
     {
       /* Encoding is most of the fake's work per answer; keep it, so a
        * benchmark measures Pixmerge and not the fake. */
-      key = g_strdup_printf ("%s|%dx%d|%s", format, width, height, prompt);
+      key = g_strdup_printf ("%s|%dx%d|%s", format, width, height, self->plain_images ? "" : prompt);
       cached = g_hash_table_lookup (self->encoded, key);
       if (cached != NULL && fault != PX_FAKE_FAULT_TRUNCATED_IMAGE)
         return g_strdup (cached);
@@ -1577,6 +1583,15 @@ px_fake_provider_set_account_problem (PxFakeProvider       *self,
                                       PxFakeAccountProblem  problem)
 {
   self->account.problem = problem;
+}
+
+/* One picture per size and format instead of one per prompt, so that a
+ * benchmark with thousands of different prompts measures the client. */
+void
+px_fake_provider_set_plain_images (PxFakeProvider *self,
+                                   gboolean        plain)
+{
+  self->plain_images = plain;
 }
 
 /* How many requests the limiter refused with a 429. */
