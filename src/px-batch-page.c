@@ -8,6 +8,9 @@
 #include <glib/gi18n.h>
 
 #include "px-batch-page.h"
+#include "px-key-dialog.h"
+#include "px-problem-banner.h"
+#include "px-provider.h"
 #include "px-batch.h"
 #include "px-credentials.h"
 #include "px-dialog.h"
@@ -78,6 +81,7 @@ struct _PxBatchPage
   GtkLabel             *counts_label;
   GtkButton            *pause_button;
   GtkButton            *gallery_button;
+  PxProblemBanner      *problem_banner;
   GtkListBox           *items_list;
 };
 
@@ -811,6 +815,13 @@ on_run_done (GObject      *source,
   set_running (self, FALSE);
   update_progress (self);
   job = px_batch_runner_get_job (self->runner);
+  if (g_error_matches (error, PX_BATCH_ERROR, PX_BATCH_ERROR_PAUSED))
+    {
+      const GError *problem = px_batch_runner_get_problem (self->runner);
+
+      px_problem_banner_show (self->problem_banner, error->message,
+                              g_error_matches (problem, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH));
+    }
   if (error != NULL)
     message = g_strdup (error->message);
   else
@@ -860,6 +871,17 @@ on_key_found (GObject      *source,
     px_engine_set_api_key (self->engine, self->key_provider->id, key);
   self->key_provider = NULL;
   run_job (self);
+}
+
+static gboolean
+batch_needs_key (PxBatchPage      *self,
+                 const PxBatchJob *job)
+{
+  PxCatalog *catalog = px_engine_get_catalog (self->engine);
+  const PxModel *model = px_catalog_lookup_model (catalog, job->model_id, NULL);
+  const PxProviderInfo *info = model ? px_catalog_lookup_provider (catalog, model->provider_id) : NULL;
+
+  return info != NULL && info->key_policy != PX_KEY_NONE;
 }
 
 /* The provider's key first (the environment or the keyring), then go. */
@@ -913,17 +935,65 @@ show_job (PxBatchPage *self,
       gtk_list_box_remove (self->items_list, child);
     self->n_items_shown = 0;
   }
-  if (run || g_str_equal (job->status, "running") || job->pending > 0)
+  px_problem_banner_hide (self->problem_banner);
+  if (run)
     start_runner (self);
   else
     {
+      /* Opened from the list: shown, never started by itself. One with
+       * rows left says why it stopped and offers Resume. */
       g_clear_object (&self->runner);
       self->runner = px_batch_runner_new (self->engine, px_library_get_directory (self->library), id, NULL);
       gtk_label_set_text (self->run_title, job->template_prompt);
       set_running (self, FALSE);
       update_progress (self);
       gtk_stack_set_visible_child_name (self->stack, "run");
+      if (job->pending > 0 && !g_str_equal (job->status, "cancelled"))
+        {
+          g_autofree char *text = job->reason != NULL
+            ? g_strdup_printf (_("The batch paused: %s"), job->reason)
+            : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The batch stopped with %u row still to do.",
+                                            "The batch stopped with %u rows still to do.", job->pending),
+                               job->pending);
+
+          px_problem_banner_show (self->problem_banner, text, job->reason != NULL && batch_needs_key (self, job));
+        }
     }
+}
+
+static void
+on_banner_resume (PxBatchPage *self)
+{
+  px_problem_banner_hide (self->problem_banner);
+  if (self->job_id != 0 && !self->running)
+    start_runner (self);
+}
+
+static void
+on_key_updated (gpointer      user_data,
+                gboolean      saved,
+                const GError *keyring_error)
+{
+  PxBatchPage *self = user_data;
+
+  if (!saved)
+    return;
+  if (keyring_error != NULL)
+    show_toast (self, keyring_error->message);
+  on_banner_resume (self);
+}
+
+/* The key was turned down: a new one, then the batch goes on. */
+static void
+on_banner_update_key (PxBatchPage *self)
+{
+  const PxBatchJob *job = self->runner ? px_batch_runner_get_job (self->runner) : NULL;
+  PxCatalog *catalog = px_engine_get_catalog (self->engine);
+  const PxModel *model = job ? px_catalog_lookup_model (catalog, job->model_id, NULL) : NULL;
+  const PxProviderInfo *info = model ? px_catalog_lookup_provider (catalog, model->provider_id) : NULL;
+
+  if (info != NULL)
+    px_key_dialog_ask (GTK_WIDGET (self), self->engine, info, on_key_updated, g_object_ref (self), g_object_unref);
 }
 
 typedef struct {
@@ -1308,9 +1378,11 @@ px_batch_page_class_init (PxBatchPageClass *klass)
   object_class->dispose = px_batch_page_dispose;
 
   g_type_ensure (PX_TYPE_TOKEN_EDITOR);
+  g_type_ensure (PX_TYPE_PROBLEM_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-batch-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, history_group);
+  gtk_widget_class_bind_template_child (widget_class, PxBatchPage, problem_banner);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, history_list);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, file_label);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, preview);
@@ -1348,6 +1420,9 @@ px_batch_page_init (PxBatchPage *self)
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->problem_banner, "resume", G_CALLBACK (on_banner_resume), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->problem_banner, "update-key", G_CALLBACK (on_banner_update_key), self,
+                           G_CONNECT_SWAPPED);
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->item_events);
   self->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -10,6 +10,7 @@
 #include "px-credentials.h"
 #include "px-dialog.h"
 #include "px-generate-page.h"
+#include "px-key-dialog.h"
 #include "px-image-check.h"
 #include "px-meme.h"
 #include "px-model-settings.h"
@@ -362,18 +363,19 @@ key_request_free (KeyRequest *request)
 }
 
 static void
-on_key_stored (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_key_entered (gpointer      user_data,
+                gboolean      saved,
+                const GError *keyring_error)
 {
   KeyRequest *request = user_data;
   PxGeneratePage *self = request->page;
-  g_autoptr(GError) error = NULL;
 
-  if (!px_credentials_store_finish (result, &error))
+  if (!saved)
+    return;
+  if (keyring_error != NULL)
     {
       g_autofree char *message = g_strdup_printf (_("The key works for now, but it could not be kept in the keyring: %s"),
-                                                  error->message);
+                                                  keyring_error->message);
 
       show_banner (self, message, BANNER_NONE, NULL);
     }
@@ -381,28 +383,6 @@ on_key_stored (GObject      *source,
     hide_banner (self);
   if (request->then != NULL)
     request->then (self);
-  key_request_free (request);
-}
-
-static void
-on_key_dialog_response (AdwMessageDialog *dialog,
-                        const char       *response,
-                        KeyRequest       *request)
-{
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  /* Once: closing the dialog afterwards must not answer again. */
-  g_signal_handlers_disconnect_by_data (dialog, request);
-  gtk_editable_set_text (entry, "");
-  if (!g_str_equal (response, "save") || *key == '\0')
-    {
-      key_request_free (request);
-      return;
-    }
-  px_engine_set_api_key (request->page->engine, request->info->id, key);
-  px_credentials_store_async (request->info->id, request->info->name, key, NULL, on_key_stored, request);
-  memset (key, 0, strlen (key));
 }
 
 /* Asks for the key a provider needs and keeps it in the keyring. */
@@ -411,27 +391,13 @@ ask_for_key (PxGeneratePage       *self,
              const PxProviderInfo *info,
              KeyContinuation       then)
 {
-  g_autofree char *heading = g_strdup_printf (_("Add an API Key for %s"), info->name);
-  GtkWidget *entry = gtk_entry_new ();
-  AdwMessageDialog *dialog;
   KeyRequest *request = g_new0 (KeyRequest, 1);
 
   request->page = g_object_ref (self);
   request->info = info;
   request->then = then;
-  /* A masked GtkEntry: GTK 4.8's GtkPasswordEntry warns when its dialog
-   * is destroyed. */
-  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
-  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("API key"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("API key"), -1);
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  dialog = px_dialog_ask (GTK_WIDGET (self), heading,
-                          _("Pixmerge keeps it in your keyring and sends it only to this provider. "
-                            "You can change or remove it in Preferences."),
-                          entry, "save", _("_Save Key"), ADW_RESPONSE_SUGGESTED);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_key_dialog_response), request);
-  gtk_window_present (GTK_WINDOW (dialog));
+  px_key_dialog_ask (GTK_WIDGET (self), self->engine, info, on_key_entered, request,
+                     (GDestroyNotify) key_request_free);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "px-compare-page.h"
 #include "px-fake-provider.h"
 #include "px-gallery-page.h"
+#include "px-problem-banner.h"
 #include "px-test-ui.h"
 #include "px-window.h"
 
@@ -334,6 +335,71 @@ test_close_runs_in_background (void)
   px_fake_provider_set_latency (fake, 0);
 }
 
+static gboolean
+loaded_four (void)
+{
+  return px_batch_page_get_n_rows (page) == 4;
+}
+
+static PxProblemBanner *
+banner (void)
+{
+  return PX_PROBLEM_BANNER (px_test_ui_find_by_name (GTK_WIDGET (page), PX_TYPE_PROBLEM_BANNER, NULL));
+}
+
+static gboolean
+banner_shown (void)
+{
+  return px_problem_banner_get_message (banner ()) != NULL && !px_batch_page_is_running (page);
+}
+
+static gboolean
+all_four_done (void)
+{
+  return finished () && px_batch_runner_get_job (px_batch_page_get_runner (page))->completed == 4;
+}
+
+/* The key is revoked in the middle of things: the batch pauses with the
+ * provider's words, offers Update Key… and Resume, fails no row; once the
+ * account is mended, Resume does the rest. */
+static void
+test_account_problem_banner (void)
+{
+  g_autoptr(GFile) csv = write_csv ("four.csv", "First Name\nAda\nBo\nCy\nDi\n");
+  g_autoptr(PxBatchJob) job = NULL;
+  g_autoptr(PxLibrary) library = NULL;
+  const char *message;
+  GtkWidget *start;
+
+  px_window_set_page (window, "batch");
+  gtk_widget_activate_action (GTK_WIDGET (page), "batch.back", NULL);
+  px_batch_page_open_csv (page, csv);
+  spin_until (loaded_four);
+  px_token_editor_set_text (px_batch_page_get_editor (page), "Poster for [FIRST_NAME]");
+  g_assert_true (px_batch_page_select_model (page, "gpt-image-2"));
+  px_fake_provider_set_account_problem (fake, PX_FAKE_ACCOUNT_REVOKED_KEY);
+  start = px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_BUTTON, "start");
+  g_signal_emit_by_name (start, "clicked");
+  spin_until (banner_shown);
+
+  message = px_problem_banner_get_message (banner ());
+  g_test_message ("banner: %s", message);
+  g_assert_nonnull (strstr (message, "Incorrect API key provided"));
+  g_assert_nonnull (strstr (message, "Update the key"));
+  g_assert_null (strstr (message, KEY));
+  g_assert_true (gtk_widget_get_visible (px_test_ui_find_by_name (GTK_WIDGET (banner ()), GTK_TYPE_BUTTON, "key_button")));
+  library = g_object_ref (px_application_get_library (app, NULL));
+  job = px_batch_get (library, px_batch_page_get_job_id (page), NULL);
+  g_assert_cmpstr (job->status, ==, "paused");
+  g_assert_cmpuint (job->failed, ==, 0);
+  g_assert_cmpuint (job->pending, ==, 4);
+
+  px_fake_provider_set_account_problem (fake, PX_FAKE_ACCOUNT_OK);
+  g_signal_emit_by_name (banner (), "resume");
+  spin_until (all_four_done);
+  g_assert_null (px_problem_banner_get_message (banner ()));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -378,6 +444,7 @@ main (int   argc,
 
   g_test_add_func ("/batch-page/import-map-validate-run-export", test_import_map_validate_run_export);
   g_test_add_func ("/batch-page/broken-rows-listed", test_broken_rows_listed);
+  g_test_add_func ("/batch-page/account-problem-banner", test_account_problem_banner);
   g_test_add_func ("/compare/three-models", test_compare_three_models);
   g_test_add_func ("/window-closed/batch-runs-in-background", test_close_runs_in_background);
   ret = g_test_run ();
