@@ -776,7 +776,9 @@ on_item_changed (PxBatchRunner *runner,
 {
   ItemEvent *event;
 
-  if (g_str_equal (status, "processing"))
+  /* The list shows finished items; one put back to wait (the account had
+   * a problem) is not finished. */
+  if (g_str_equal (status, "processing") || g_str_equal (status, "pending"))
     return;
   event = g_new0 (ItemEvent, 1);
   event->item_id = item_id;
@@ -815,18 +817,17 @@ on_run_done (GObject      *source,
   set_running (self, FALSE);
   update_progress (self);
   job = px_batch_runner_get_job (self->runner);
-  if (g_error_matches (error, PX_BATCH_ERROR, PX_BATCH_ERROR_PAUSED))
-    {
-      const GError *problem = px_batch_runner_get_problem (self->runner);
-
-      px_problem_banner_show (self->problem_banner, error->message,
-                              g_error_matches (problem, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH));
-    }
   if (error != NULL)
     message = g_strdup (error->message);
   else
     message = g_strdup_printf (_("The batch is done: %u completed, %u failed."), job->completed, job->failed);
-  show_toast (self, message);
+  /* Paused by a problem: the banner says it, with what to do. */
+  if (g_error_matches (error, PX_BATCH_ERROR, PX_BATCH_ERROR_PAUSED))
+    px_problem_banner_show (self->problem_banner, error->message,
+                            g_error_matches (px_batch_runner_get_problem (self->runner), PX_PROVIDER_ERROR,
+                                             PX_PROVIDER_ERROR_AUTH));
+  else
+    show_toast (self, message);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.library-changed", NULL);
   refresh_history (self);
 

@@ -25,6 +25,7 @@ static int open_image = -1;
 static gboolean generate;
 static char *preferences_page;
 static char *csv_file;
+static char *account_problem;
 
 static const GOptionEntry options[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, "Use the library in DIR", "DIR" },
@@ -34,6 +35,8 @@ static const GOptionEntry options[] = {
   { "open-image", 0, 0, G_OPTION_ARG_INT, &open_image, "Gallery: capture the detail view of the image at POSITION", "POSITION" },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
   { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, "Batch: import FILE first; with --generate, capture the batch mid-run", "FILE" },
+  { "account-problem", 0, 0, G_OPTION_ARG_STRING, &account_problem, "Batch with --csv --generate: the fake account has "
+    "this problem (revoked-key, no-quota, …): capture the paused batch", "NAME" },
   { "generate", 0, 0, G_OPTION_ARG_NONE, &generate, "Generate: run one real generation against the bundled fake provider first", NULL },
   { NULL }
 };
@@ -165,10 +168,14 @@ main (int   argc,
           GtkWidget *start = px_test_ui_find_by_name (GTK_WIDGET (batch_page), GTK_TYPE_BUTTON, "start");
 
           px_batch_page_select_model (batch_page, "gpt-image-2");
+          if (account_problem != NULL)
+            px_fake_provider_set_account_problem (fake, px_fake_account_problem_from_string (account_problem));
           g_signal_emit_by_name (start, "clicked");
-          /* Mid-run: some done, some not. */
+          /* Mid-run: some done, some not; or paused by the account. */
           while ((px_batch_page_get_runner (batch_page) == NULL ||
-                  px_batch_runner_get_job (px_batch_page_get_runner (batch_page))->completed < 3) &&
+                  (account_problem == NULL
+                   ? px_batch_runner_get_job (px_batch_page_get_runner (batch_page))->completed < 3
+                   : px_batch_page_is_running (batch_page))) &&
                  g_get_monotonic_time () < deadline)
             px_test_ui_spin (20);
         }
