@@ -18,6 +18,7 @@
 #include "px-csv.h"
 #include "px-engine.h"
 #include "px-library.h"
+#include "px-model-list.h"
 #include "px-paths.h"
 #include "px-provider.h"
 #include "px-tokens.h"
@@ -191,7 +192,51 @@ load_catalog (void)
 
   if (catalog == NULL)
     fail ("%s", error->message);
+  else
+    /* What the providers said last time they were asked. */
+    px_model_list_merge_cached (catalog);
   return catalog;
+}
+
+static char *find_key (const PxProviderInfo *info);
+
+static void
+on_list_checked (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* providers --refresh: every provider with a key (or none needed) is asked
+ * for its list now; one that cannot be reached is said so and skipped. */
+static void
+refresh_lists (PxCatalog *catalog)
+{
+  g_autoptr(PxEngine) engine = px_engine_new (catalog);
+  GPtrArray *providers = px_catalog_get_providers (catalog);
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      const PxProviderInfo *info = g_ptr_array_index (providers, i);
+      g_autofree char *key = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!g_str_equal (info->wire, "openai") && !g_str_equal (info->wire, "gemini"))
+        continue;
+      key = find_key (info);
+      if (key == NULL && info->key_policy == PX_KEY_REQUIRED)
+        continue;
+      px_engine_set_api_key (engine, info->id, key);
+      if (key != NULL)
+        memset (key, 0, strlen (key));
+      px_engine_check_async (engine, info->id, NULL, on_list_checked, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      if (!px_engine_check_finish (engine, result, &error))
+        g_printerr (_("%s: the model list could not be fetched: %s\n"), info->name, error->message);
+    }
 }
 
 static int
@@ -200,11 +245,14 @@ cmd_providers (int    argc,
 {
   g_autoptr(PxCatalog) catalog = NULL;
   GPtrArray *providers, *models;
+  gboolean refresh = argc == 2 && g_str_equal (argv[1], "--refresh");
 
-  if (argc > 1)
-    return usage (NULL, _("providers takes no arguments"));
+  if (argc > 1 && !refresh)
+    return usage (NULL, _("providers takes only --refresh (ask each provider for its model list now)"));
   if ((catalog = load_catalog ()) == NULL)
     return 1;
+  if (refresh)
+    refresh_lists (catalog);
 
   providers = px_catalog_get_providers (catalog);
   models = px_catalog_get_models (catalog);
@@ -241,6 +289,16 @@ cmd_providers (int    argc,
               else
                 g_string_append_printf (caps, "; %s TEXT", spec->name);
             }
+          /* What the provider's own list says about it, and its lifecycle. */
+          if (model->retired != NULL)
+            g_string_append_printf (caps, _("; retired (%s), use %s"), model->retired,
+                                    model->replacement ? model->replacement : _("another model"));
+          else if (model->deprecated != NULL)
+            g_string_append_printf (caps, _("; deprecated, shuts down %s"), model->deprecated);
+          if (model->unavailable && model->retired == NULL)
+            g_string_append (caps, _("; not available to this account"));
+          if (model->discovered)
+            g_string_append (caps, _("; offered by the provider, not in Pixmerge's list: usual settings"));
           g_print ("  %s\t%s\t%s\n", model->id, model->name, caps->str);
         }
     }
@@ -637,6 +695,7 @@ cmd_generate (int    argc,
   if (base_url != NULL)
     px_engine_set_base_url (engine, info->id, base_url);
   px_engine_set_limits (engine, info->id, concurrency, rpm);
+  px_engine_set_refresh_model_lists (engine, TRUE);
   key = find_key (info);
   px_engine_set_api_key (engine, info->id, key);
   if (key != NULL)
@@ -726,6 +785,7 @@ engine_for (PxCatalog  *catalog,
    * limit follows it, even above the catalog's usual (the provider's own
    * rate limits pace it from the first answer on). */
   px_engine_set_limits (engine, info->id, concurrency, rpm);
+  px_engine_set_refresh_model_lists (engine, TRUE);
   key = find_key (info);
   px_engine_set_api_key (engine, info->id, key);
   if (key != NULL)

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "px-model-list.h"
 #include "px-test-engine.h"
 
 typedef PxTestFixture Fixture;
@@ -237,6 +238,60 @@ test_refused_before_sending (Fixture       *f,
   g_assert_cmpuint (px_fake_provider_get_request_count (f->fake), ==, 0);
 }
 
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Testing a key also asks for the account's model list: kept for a day,
+ * merged into the catalog: what the account lacks is marked, a new image
+ * model is offered with the provider's usual settings, text models and
+ * dated snapshots of known ones are not. */
+static void
+test_model_list_merged (Fixture       *f,
+                        gconstpointer  data)
+{
+  PxCatalog *catalog = px_engine_get_catalog (f->engine);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) kept = NULL;
+  const PxModel *model;
+
+  g_assert_true (px_model_list_is_stale ("openai"));
+  px_engine_check_async (f->engine, "openai", NULL, on_checked, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (px_engine_check_finish (f->engine, result, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (px_model_list_is_stale ("openai"));
+  kept = px_model_list_load ("openai", NULL);
+  g_assert_true (g_strv_contains ((const char * const *) kept, "gpt-image-2"));
+
+  model = px_catalog_lookup_model (catalog, "gpt-image-1-mini", NULL);
+  g_assert_true (model->unavailable);
+  g_assert_false (px_catalog_lookup_model (catalog, "gpt-image-2", NULL)->unavailable);
+  model = px_catalog_lookup_model (catalog, "gpt-image-3-preview", &error);
+  g_assert_no_error (error);
+  g_assert_true (model->discovered);
+  g_assert_nonnull (px_model_lookup_setting (model, "quality"));
+  g_assert_null (px_catalog_lookup_model (catalog, "gpt-4o-mini", NULL));
+  g_assert_null (px_catalog_lookup_model (catalog, "gpt-image-2-2026-04-21", NULL));
+
+  /* Gemini's list: only models that generate content and make images. */
+  g_clear_object (&result);
+  px_engine_check_async (f->engine, "gemini", NULL, on_checked, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (px_engine_check_finish (f->engine, result, &error));
+  g_assert_true (px_catalog_lookup_model (catalog, "gemini-3.5-flash-image-preview", NULL)->discovered);
+  g_assert_null (px_catalog_lookup_model (catalog, "text-embedding-004", NULL));
+  g_assert_null (px_catalog_lookup_model (catalog, "gemini-2.5-flash", NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -254,6 +309,8 @@ main (int   argc,
   g_test_add ("/account/problems", Fixture, NULL, px_test_fixture_set_up, test_account_problems,
               px_test_fixture_tear_down);
   g_test_add ("/account/retired-models", Fixture, NULL, px_test_fixture_set_up, test_retired_models,
+              px_test_fixture_tear_down);
+  g_test_add ("/account/model-list-merged", Fixture, NULL, px_test_fixture_set_up, test_model_list_merged,
               px_test_fixture_tear_down);
   g_test_add ("/account/refused-before-sending", Fixture, NULL, px_test_fixture_set_up,
               test_refused_before_sending, px_test_fixture_tear_down);

@@ -188,6 +188,17 @@ check "retired model asked to be replaced" run 1 env OPENAI_API_KEY="$key" "$cli
 check "retired model named with its successor" has err "Choose another model: GPT Image 2 (gpt-image-2)"
 check "concurrency out of range" run 2 "$cli" batch resume "$pid" --concurrency 33
 
+# The account's own model list, merged: what it cannot use, what is new.
+check "providers --refresh" run 0 env OPENAI_API_KEY="$key" GEMINI_API_KEY="$key" "$cli" providers --refresh
+check "a model the account lacks" grep -q "gpt-image-1-mini.*not available to this account" "$tmp/out"
+check "a new image model offered" grep -q "gpt-image-3-preview.*offered by the provider" "$tmp/out"
+check "a dated snapshot is not new" sh -c "! grep -q 'gpt-image-2-2026-04-21' '$tmp/out'"
+check "gemini list merged" grep -q "gemini-3.5-flash-image-preview.*offered by the provider" "$tmp/out"
+check "text models not offered" sh -c "! grep -q 'gpt-4o-mini' '$tmp/out'"
+check "retired shown with successor" grep -q "dall-e-3.*retired.*use gpt-image-2" "$tmp/out"
+check "list kept for the next run" run 0 "$cli" providers
+check "kept list merged" grep -q "gpt-image-3-preview.*offered by the provider" "$tmp/out"
+
 # templates: the built-in presets, then saved ones through export and import
 check "templates list" run 0 "$cli" templates list
 check "presets listed" has out "preset:meme-generator	Fun	Meme Generator"

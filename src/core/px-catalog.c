@@ -539,7 +539,8 @@ px_catalog_save_custom_models (PxCatalog   *self,
     {
       PxModel *model = g_ptr_array_index (self->models, i);
 
-      if (!model->custom)
+      /* Models a provider's list brought in come back with the list. */
+      if (!model->custom || model->discovered)
         continue;
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "provider");

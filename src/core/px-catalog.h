@@ -61,6 +61,8 @@ typedef struct {
   char       *deprecated;         /* shutdown date the provider announced, or NULL */
   char       *retired;            /* date the provider stopped serving it, or NULL */
   char       *replacement;        /* the model id the provider names as its successor */
+  gboolean    unavailable;        /* the provider's list for this account lacks it */
+  gboolean    discovered;         /* from the provider's list, not the catalog: usual settings */
   GPtrArray  *settings;           /* PxSettingSpec */
   double      price_default;
   GPtrArray  *price_rules;        /* internal */

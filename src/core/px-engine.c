@@ -17,27 +17,13 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "px-engine.h"
+#include "px-engine-private.h"
 #include "px-image-check.h"
 #include "px-provider.h"
 #include "px-rate-limiter.h"
 
-#define MAX_CONCURRENCY 32
 #define DEFAULT_MAX_RATE_WAIT_MS (10 * 60 * 1000)
 
-typedef struct {
-  const PxProviderInfo *info;
-  PxProvider           *provider;
-  guint                 limit;            /* in flight now: lowered after a 429 */
-  guint                 max_limit;        /* what the user asked, or the catalog's */
-  gboolean              user_limit;       /* the user fixed max_limit */
-  guint                 active;
-  guint                 clean_answers;    /* since the limit last changed */
-  gint64                lowered_us;
-  PxRateLimiter        *limiter;
-  GQueue                waiting;          /* GTask */
-  gint64                blocked_until_us; /* after a 429 with a wait */
-} ProviderQueue;
 
 typedef enum {
   OUTCOME_NOT_DONE,   /* the provider did nothing: safe to send again */
@@ -45,24 +31,6 @@ typedef enum {
   OUTCOME_REFUSED,    /* the provider answered; sending again changes nothing */
 } Outcome;
 
-struct _PxEngine
-{
-  GObject      parent_instance;
-
-  PxCatalog   *catalog;
-  SoupSession *session;
-  PxCache     *cache;
-  GHashTable  *queues;     /* provider id -> ProviderQueue */
-  GHashTable  *keys;       /* provider id -> key, memory only */
-  GHashTable  *base_urls;  /* provider id -> URL */
-
-  GThreadPool *decoders;   /* one per core: decoding is CPU-bound */
-
-  guint        max_attempts;
-  guint        base_backoff_ms;
-  guint        max_backoff_ms;
-  gint64       max_rate_wait_ms;
-};
 
 typedef struct {
   PxEngine            *engine;
@@ -121,15 +89,6 @@ drop_message (Job *job)
   g_clear_object (&job->attempt);
 }
 
-static void
-provider_queue_free (ProviderQueue *queue)
-{
-  g_clear_object (&queue->provider);
-  g_clear_pointer (&queue->limiter, px_rate_limiter_free);
-  g_queue_clear (&queue->waiting);
-  g_free (queue);
-}
-
 PxEngine *
 px_engine_new (PxCatalog *catalog)
 {
@@ -141,203 +100,6 @@ px_engine_new (PxCatalog *catalog)
   self->catalog = g_object_ref (catalog);
 
   return self;
-}
-
-PxCatalog *
-px_engine_get_catalog (PxEngine *self)
-{
-  g_return_val_if_fail (PX_IS_ENGINE (self), NULL);
-
-  return self->catalog;
-}
-
-void
-px_engine_set_cache (PxEngine *self,
-                     PxCache  *cache)
-{
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  g_set_object (&self->cache, cache);
-}
-
-void
-px_engine_set_api_key (PxEngine   *self,
-                       const char *provider_id,
-                       const char *api_key)
-{
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  if (api_key == NULL || *api_key == '\0')
-    g_hash_table_remove (self->keys, provider_id);
-  else
-    g_hash_table_insert (self->keys, g_strdup (provider_id), g_strdup (api_key));
-}
-
-gboolean
-px_engine_has_api_key (PxEngine   *self,
-                       const char *provider_id)
-{
-  g_return_val_if_fail (PX_IS_ENGINE (self), FALSE);
-
-  return g_hash_table_contains (self->keys, provider_id);
-}
-
-/* For the few calls the engine does not make itself (the prompt helper):
- * the session, so they share connections, proxies and TLS settings. */
-SoupSession *
-px_engine_get_session (PxEngine *self)
-{
-  g_return_val_if_fail (PX_IS_ENGINE (self), NULL);
-
-  return self->session;
-}
-
-/* The key in memory, for those same calls; never log it. */
-char *
-px_engine_dup_api_key (PxEngine   *self,
-                       const char *provider_id)
-{
-  g_return_val_if_fail (PX_IS_ENGINE (self), NULL);
-
-  return g_strdup (g_hash_table_lookup (self->keys, provider_id));
-}
-
-void
-px_engine_set_base_url (PxEngine   *self,
-                        const char *provider_id,
-                        const char *base_url)
-{
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  if (base_url == NULL || *base_url == '\0')
-    g_hash_table_remove (self->base_urls, provider_id);
-  else
-    g_hash_table_insert (self->base_urls, g_strdup (provider_id), g_strdup (base_url));
-}
-
-/* An explicit setting, else the provider's environment variable (as the
- * official SDKs read OPENAI_BASE_URL), else the default; no trailing slash. */
-char *
-px_engine_get_base_url (PxEngine   *self,
-                        const char *provider_id)
-{
-  const PxProviderInfo *info = px_catalog_lookup_provider (self->catalog, provider_id);
-  const char *url = g_hash_table_lookup (self->base_urls, provider_id);
-  char *out;
-  gsize len;
-
-  if (url == NULL && info != NULL && info->base_url_env != NULL)
-    url = g_getenv (info->base_url_env);
-  if ((url == NULL || *url == '\0') && info != NULL)
-    url = info->base_url;
-
-  out = g_strdup (url != NULL ? url : "");
-  len = strlen (out);
-  while (len > 0 && out[len - 1] == '/')
-    out[--len] = '\0';
-
-  return out;
-}
-
-static ProviderQueue *
-get_queue (PxEngine             *self,
-           const PxProviderInfo *info)
-{
-  ProviderQueue *queue = g_hash_table_lookup (self->queues, info->id);
-
-  if (queue == NULL)
-    {
-      queue = g_new0 (ProviderQueue, 1);
-      queue->info = info;
-      queue->provider = px_provider_new_for_wire (info->wire);
-      queue->limit = queue->max_limit = info->concurrency;
-      queue->limiter = px_rate_limiter_new (info->requests_per_minute, queue->limit);
-      g_queue_init (&queue->waiting);
-      g_hash_table_insert (self->queues, g_strdup (info->id), queue);
-    }
-
-  return queue;
-}
-
-/* What the user asked: concurrency requests in flight (0: the catalog's
- * default; at most 32, above the default when asked) and at most
- * requests_per_minute (0: as fast as the provider allows). */
-void
-px_engine_set_limits (PxEngine   *self,
-                      const char *provider_id,
-                      guint       concurrency,
-                      guint       requests_per_minute)
-{
-  const PxProviderInfo *info;
-  ProviderQueue *queue;
-
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  info = px_catalog_lookup_provider (self->catalog, provider_id);
-  g_return_if_fail (info != NULL);
-
-  queue = get_queue (self, info);
-  queue->limit = queue->max_limit = concurrency > 0 ? MIN (concurrency, MAX_CONCURRENCY) : info->concurrency;
-  queue->user_limit = concurrency > 0;
-  /* What was learned about the provider stays. */
-  px_rate_limiter_set_first_burst (queue->limiter, queue->limit);
-  px_rate_limiter_set_user_cap (queue->limiter, requests_per_minute);
-}
-
-/* A batch that asks for more in flight than the provider's usual gets it,
- * unless the user fixed the provider's number (then that holds). */
-void
-px_engine_ensure_concurrency (PxEngine   *self,
-                              const char *provider_id,
-                              guint       concurrency)
-{
-  const PxProviderInfo *info;
-  ProviderQueue *queue;
-
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  info = px_catalog_lookup_provider (self->catalog, provider_id);
-  if (info == NULL)
-    return;
-  queue = get_queue (self, info);
-  concurrency = MIN (concurrency, MAX_CONCURRENCY);
-  if (queue->user_limit || concurrency <= queue->max_limit)
-    return;
-  queue->limit = queue->max_limit = concurrency;
-  px_rate_limiter_set_first_burst (queue->limiter, concurrency);
-}
-
-/* The longest a job waits in all for a provider that keeps answering 429
- * with a time; past it, the job fails as rate limited (a batch pauses). */
-void
-px_engine_set_max_rate_wait (PxEngine *self,
-                             guint     seconds)
-{
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  self->max_rate_wait_ms = (gint64) seconds * 1000;
-}
-
-void
-px_engine_set_retry_policy (PxEngine *self,
-                            guint     max_attempts,
-                            guint     base_backoff_ms,
-                            guint     max_backoff_ms)
-{
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  self->max_attempts = MAX (1, max_attempts);
-  self->base_backoff_ms = base_backoff_ms;
-  self->max_backoff_ms = MAX (base_backoff_ms, max_backoff_ms);
-}
-
-void
-px_engine_set_timeout (PxEngine *self,
-                       guint     seconds)
-{
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  soup_session_set_timeout (self->session, seconds);
 }
 
 /* Never let the key reach a message that may be shown or logged. */
@@ -576,8 +338,8 @@ job_succeed (GTask              *task,
   finish_job (task, result);
 }
 
-static GError *
-transport_error (const PxProviderInfo *info,
+GError *
+px_engine_transport_error (const PxProviderInfo *info,
                  const char           *base_url,
                  const GError         *error)
 {
@@ -871,7 +633,7 @@ on_response (GObject      *source,
 
   if (body == NULL)
     {
-      error = transport_error (queue->info, job->base_url, local_error);
+      error = px_engine_transport_error (queue->info, job->base_url, local_error);
       handle_failure (task, error, -1, job->request_sent ? OUTCOME_UNKNOWN : OUTCOME_NOT_DONE);
       return;
     }
@@ -1122,11 +884,12 @@ px_engine_generate_async (PxEngine            *self,
     }
 
   info = px_catalog_lookup_provider (self->catalog, job->model->provider_id);
-  job->queue = get_queue (self, info);
+  job->queue = px_engine_get_queue (self, info);
   job->base_url = px_engine_get_base_url (self, info->id);
   if (info->key_policy != PX_KEY_NONE)
     job->api_key = g_strdup (g_hash_table_lookup (self->keys, info->id));
 
+  px_engine_refresh_list_when_old (self, info);
   if (!check_request (self, job, info, &error))
     {
       g_task_return_error (task, error);
@@ -1176,28 +939,6 @@ px_engine_generate_get_possibly_paid (PxEngine     *self,
   return job != NULL ? job->possibly_paid : 0;
 }
 
-/* What the engine paces a provider by now: requests in flight and
- * requests a minute (0: not limited). For tests and the CLI's summary. */
-void
-px_engine_get_pace (PxEngine   *self,
-                    const char *provider_id,
-                    guint      *concurrency,
-                    double     *per_minute)
-{
-  const PxProviderInfo *info;
-  ProviderQueue *queue;
-
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  info = px_catalog_lookup_provider (self->catalog, provider_id);
-  g_return_if_fail (info != NULL);
-  queue = get_queue (self, info);
-  if (concurrency != NULL)
-    *concurrency = queue->limit;
-  if (per_minute != NULL)
-    *per_minute = px_rate_limiter_get_per_minute (queue->limiter);
-}
-
 static void
 px_engine_dispose (GObject *object)
 {
@@ -1214,6 +955,7 @@ px_engine_dispose (GObject *object)
   g_clear_pointer (&self->queues, g_hash_table_unref);
   g_clear_pointer (&self->keys, g_hash_table_unref);
   g_clear_pointer (&self->base_urls, g_hash_table_unref);
+  g_clear_pointer (&self->lists_checked, g_hash_table_unref);
 
   G_OBJECT_CLASS (px_engine_parent_class)->dispose (object);
 }
@@ -1235,7 +977,8 @@ px_engine_init (PxEngine *self)
                                                  "max-conns", 64,
                                                  "max-conns-per-host", 16,
                                                  NULL);
-  self->queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) provider_queue_free);
+  self->queues = px_engine_new_queues ();
+  self->lists_checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->base_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->decoders = g_thread_pool_new (run_decoder, NULL, (int) g_get_num_processors (), FALSE, NULL);
@@ -1243,113 +986,4 @@ px_engine_init (PxEngine *self)
   self->base_backoff_ms = 1000;
   self->max_backoff_ms = 60000;
   self->max_rate_wait_ms = DEFAULT_MAX_RATE_WAIT_MS;
-}
-
-/* ---- connection check ---- */
-
-typedef struct {
-  const PxProviderInfo *info;
-  PxProvider           *provider;
-  char                 *base_url;
-  char                 *api_key;
-  SoupMessage          *message;
-} Check;
-
-static void
-check_free (Check *check)
-{
-  g_clear_object (&check->provider);
-  g_free (check->base_url);
-  g_free (check->api_key);
-  g_clear_object (&check->message);
-  g_free (check);
-}
-
-static void
-on_checked (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Check *check = g_task_get_task_data (task);
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &local_error);
-  guint status = soup_message_get_status (check->message);
-  GError *error;
-
-  if (body != NULL && status >= 200 && status < 300)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (body == NULL)
-    error = transport_error (check->info, check->base_url, local_error);
-  else
-    error = px_provider_map_error (check->provider,
-                                   &(PxProviderContext) { check->info, NULL, check->base_url, check->api_key },
-                                   status, soup_message_get_response_headers (check->message), body, NULL);
-  px_provider_scrub_key (error, check->api_key);
-  g_task_return_error (task, error);
-}
-
-/* Asks the provider for something small (its model list) with the key and
- * address the engine has: "Test connection" in Preferences. */
-void
-px_engine_check_async (PxEngine            *self,
-                       const char          *provider_id,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  const PxProviderInfo *info;
-  Check *check;
-  GError *error = NULL;
-
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, px_engine_check_async);
-  info = px_catalog_lookup_provider (self->catalog, provider_id);
-  if (info == NULL)
-    {
-      g_task_return_new_error (task, PX_CATALOG_ERROR, PX_CATALOG_ERROR_UNKNOWN_PROVIDER,
-                               _("There is no provider “%s”."), provider_id);
-      return;
-    }
-
-  check = g_new0 (Check, 1);
-  check->info = info;
-  check->provider = px_provider_new_for_wire (info->wire);
-  check->base_url = px_engine_get_base_url (self, provider_id);
-  check->api_key = g_strdup (g_hash_table_lookup (self->keys, provider_id));
-  g_task_set_task_data (task, check, (GDestroyNotify) check_free);
-
-  if (info->key_policy == PX_KEY_REQUIRED && check->api_key == NULL)
-    {
-      g_task_return_new_error (task, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH,
-                               _("There is no API key for %s to test."), info->name);
-      return;
-    }
-  check->message = px_provider_build_check_message (check->provider,
-                                                    &(PxProviderContext) { info, NULL, check->base_url, check->api_key },
-                                                    &error);
-  if (check->message == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  soup_session_send_and_read_async (self->session, check->message, G_PRIORITY_DEFAULT, cancellable,
-                                    on_checked, g_steal_pointer (&task));
-}
-
-gboolean
-px_engine_check_finish (PxEngine      *self,
-                        GAsyncResult  *result,
-                        GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -44,6 +44,8 @@ void                px_engine_set_timeout         (PxEngine            *self,
 void                px_engine_ensure_concurrency  (PxEngine            *self,
                                                    const char          *provider_id,
                                                    guint                concurrency);
+void                px_engine_set_refresh_model_lists (PxEngine        *self,
+                                                   gboolean             refresh);
 void                px_engine_set_max_rate_wait   (PxEngine            *self,
                                                    guint                seconds);
 void                px_engine_get_pace            (PxEngine            *self,
