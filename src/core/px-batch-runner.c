@@ -68,6 +68,7 @@ struct _PxBatchRunner
   gboolean       cancelled;
   gboolean       over_budget;
   gboolean       exhausted;    /* TAKE found nothing pending */
+  GQueue         ready;        /* PxBatchItem: taken, not started yet */
   GError        *problem;      /* what paused the batch by itself: the account, the key, the model */
 };
 
@@ -82,6 +83,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void fill (PxBatchRunner *self);
+static void return_ready (PxBatchRunner *self);
 
 /* ?1 id, ?2 now, ?3 text and, where the statement has them, ?4 an
  * amount and ?5 a second text. */
@@ -418,6 +420,7 @@ pause_for_problem (PxBatchRunner *self,
     return;
   self->problem = g_error_copy (error);
   self->paused = TRUE;
+  return_ready (self);
   set_status_for (self, "paused", error->message);
 }
 
@@ -458,7 +461,7 @@ maybe_finish (PxBatchRunner *self)
                                self->job->cost, self->job->budget);
       return;
     }
-  if (!self->exhausted || self->paused)
+  if (!self->exhausted || self->paused || !g_queue_is_empty (&self->ready))
     return;
   if (!g_str_equal (self->job->status, "completed"))
     {
@@ -525,6 +528,7 @@ on_generated (GObject      *source,
         {
           self->over_budget = TRUE;
           self->paused = TRUE;
+          return_ready (self);
           set_status (self, "paused");
         }
       op = op_new (OP_COMPLETE);
@@ -637,26 +641,56 @@ on_taken (GObject      *source,
     }
   if (items->len == 0)
     self->exhausted = TRUE;
-  for (guint i = 0; i < items->len; i++)
-    start_item (self, g_ptr_array_index (items, i));
+  while (items->len > 0)
+    g_queue_push_tail (&self->ready, g_ptr_array_steal_index (items, 0));
   fill (self);
   maybe_finish (self);
 }
 
+/* Items taken but not started go back to pending: the batch stopped. */
+static void
+return_ready (PxBatchRunner *self)
+{
+  PxBatchItem *item;
+
+  while ((item = g_queue_pop_head (&self->ready)) != NULL)
+    {
+      Op *op = op_new (OP_REQUEUE);
+
+      op->item_id = item->id;
+      push_op (self, op, on_op_done);
+      px_batch_item_free (item);
+    }
+}
+
 /* Keeps as many items in the engine as the batch may run at once (the
- * engine's own per-provider limits apply on top). */
+ * engine's own per-provider limits apply on top), and a round more taken
+ * ahead: the database thread is busy saving results, and a free slot must
+ * not wait for it. */
 static void
 fill (PxBatchRunner *self)
 {
   guint limit = self->job->concurrency > 0 ? self->job->concurrency : 4;
   Op *op;
 
-  if (self->run == NULL || self->paused || self->cancelled || self->taking || self->exhausted ||
-      self->in_flight >= limit)
+  if (self->run == NULL || self->paused || self->cancelled)
+    return;
+  while (self->in_flight < limit && !g_queue_is_empty (&self->ready))
+    {
+      g_autoptr(PxBatchItem) item = g_queue_pop_head (&self->ready);
+
+      start_item (self, item);
+    }
+  if (self->taking || self->exhausted || self->ready.length >= limit)
     return;
 
   op = op_new (OP_TAKE);
-  op->count = limit - self->in_flight;
+  op->count = 2 * limit - MIN (2 * limit, self->in_flight + self->ready.length);
+  if (op->count == 0)
+    {
+      op_free (op);
+      return;
+    }
   self->taking = TRUE;
   push_op (self, op, on_taken);
 }
@@ -805,6 +839,7 @@ px_batch_runner_cancel (PxBatchRunner *self)
     return;
   self->cancelled = TRUE;
   g_cancellable_cancel (self->cancellable);
+  g_queue_clear_full (&self->ready, (GDestroyNotify) px_batch_item_free);
   push_op (self, op_new (OP_CANCEL_PENDING), on_op_done);
   set_status (self, "cancelled");
   push_op (self, op_new (OP_REFRESH), on_refreshed);
@@ -840,6 +875,7 @@ px_batch_runner_dispose (GObject *object)
   g_clear_object (&self->library);
   g_clear_pointer (&self->job, px_batch_job_free);
   g_clear_error (&self->problem);
+  g_queue_clear_full (&self->ready, (GDestroyNotify) px_batch_item_free);
 
   G_OBJECT_CLASS (px_batch_runner_parent_class)->dispose (object);
 }
@@ -861,4 +897,5 @@ px_batch_runner_class_init (PxBatchRunnerClass *klass)
 static void
 px_batch_runner_init (PxBatchRunner *self)
 {
+  g_queue_init (&self->ready);
 }
