@@ -572,9 +572,17 @@ on_decoded (GObject      *source,
  * timeout means the request may still have run behind the gateway. A local
  * server's 500 is usually out of memory: asking again brings the same. */
 static Outcome
-outcome_for_status (Job   *job,
-                    guint  status)
+outcome_for_status (Job                *job,
+                    guint               status,
+                    SoupMessageHeaders *headers)
 {
+  /* OpenAI may say so itself (its SDKs obey the header too). */
+  const char *should_retry = soup_message_headers_get_one (headers, "x-should-retry");
+
+  if (g_strcmp0 (should_retry, "false") == 0)
+    return OUTCOME_REFUSED;
+  if (g_strcmp0 (should_retry, "true") == 0 && status >= 400)
+    return OUTCOME_NOT_DONE;
   if (status == 429)
     return OUTCOME_NOT_DONE;
   if (status == 408 || status == 504)
@@ -647,7 +655,8 @@ on_response (GObject      *source,
       adjust_concurrency (queue, TRUE);
       px_rate_limiter_exhausted (queue->limiter, g_get_monotonic_time ());
     }
-  handle_failure (task, error, retry_after_ms, outcome_for_status (job, status));
+  handle_failure (task, error, retry_after_ms,
+                  outcome_for_status (job, status, soup_message_get_response_headers (job->message)));
 }
 
 static void
