@@ -285,8 +285,16 @@ test_budget (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(PxBatchJob) done = NULL;
   double price = px_batch_estimate_cost (px_engine_get_catalog (f->base.engine), "gpt-image-2", NULL, 1);
+  g_autoptr(GHashTable) big = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 too_small = make_batch (f, 10, "Portrait of [FIRST_NAME]", 2, price * 5);
   g_autoptr(PxBatchRunner) runner = runner_for (f, too_small);
+
+  /* The estimate prices what will be sent: a larger size at the default
+   * quality (medium) costs what that combination costs, counts included. */
+  g_hash_table_insert (big, "size", "2048x2048");
+  g_hash_table_insert (big, "count", "2");
+  g_assert_cmpfloat_with_epsilon (px_batch_estimate_cost (px_engine_get_catalog (f->base.engine), "gpt-image-2", big, 3),
+                                  3 * 2 * 0.212, 1e-9);
 
   g_assert_cmpfloat (price, >, 0);
   /* The estimate is above the cap: nothing is sent. */

@@ -192,8 +192,8 @@ test_cost (Fixture       *f,
   px_generation_request_set_setting (request, "quality", "high");
   high = px_test_generate (f->engine, request, NULL, &error);
   g_assert_no_error (error);
-  /* The fake reports 4160 output tokens for a high 1024² image: $30 per million. */
-  g_assert_cmpfloat_with_epsilon (high->cost, 4160 * 0.00003, 1e-9);
+  /* The fake reports 4160 output tokens for a high 1024² image ($30 per million), and 2 for the prompt ($5). */
+  g_assert_cmpfloat_with_epsilon (high->cost, 4160 * 0.00003 + 2 * 0.000005, 1e-9);
 
   /* GPT image models report output tokens: $32 per million for 1.5. */
   request = px_generation_request_new ("gpt-image-1.5", "a cat");
@@ -203,7 +203,23 @@ test_cost (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (tokens->images->len, ==, 2);
   g_assert_cmpint (tokens->output_tokens, ==, 544);
-  g_assert_cmpfloat_with_epsilon (tokens->cost, 544 * 0.000032, 1e-9);
+  /* …and the prompt's tokens ("a cat": 2 of them, $5 per million). */
+  g_assert_cmpfloat_with_epsilon (tokens->cost, 544 * 0.000032 + 2 * 0.000005, 1e-9);
+
+  /* An edit is billed for its reference images too ($8 per million image
+   * tokens): the cost counts what usage says was read. */
+  {
+    g_autoptr(PxGenerationResult) edit = NULL;
+    g_autoptr(GBytes) png = px_test_png (64, 48);
+
+    request = px_generation_request_new ("gpt-image-2", "a cat");
+    px_generation_request_set_setting (request, "quality", "low");
+    px_generation_request_add_reference (request, png, "image/png");
+    edit = px_test_generate (f->engine, request, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (edit->input_image_tokens, ==, 323);
+    g_assert_cmpfloat_with_epsilon (edit->cost, 272 * 0.00003 + 2 * 0.000005 + 323 * 0.000008, 1e-9);
+  }
 }
 
 static void

@@ -402,8 +402,15 @@ px_batch_estimate_cost (PxCatalog  *catalog,
                         guint       n_images)
 {
   const PxModel *model = px_catalog_lookup_model (catalog, model_id, NULL);
+  g_autoptr(GHashTable) resolved = model ? px_model_resolve_settings (model, settings, NULL) : NULL;
 
-  return model ? px_model_price_per_image (model, settings) * MAX (1u, px_model_get_count (model, settings)) * n_images : 0;
+  /* Priced with the settings as they will be sent, defaults filled in:
+   * the price rules name quality and size together. */
+  if (model == NULL)
+    return 0;
+  if (resolved == NULL)
+    resolved = settings ? g_hash_table_ref (settings) : NULL;
+  return px_model_price_per_image (model, resolved) * MAX (1u, px_model_get_count (model, resolved)) * n_images;
 }
 
 double

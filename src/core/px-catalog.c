@@ -187,6 +187,8 @@ parse_model (PxCatalog   *self,
   model->response_format = json_object_has_member (object, "response_format") &&
                            json_object_get_boolean_member (object, "response_format");
   model->output_token_price = get_double (object, "output_token_price", 0);
+  model->input_text_token_price = get_double (object, "input_text_token_price", 0);
+  model->input_image_token_price = get_double (object, "input_image_token_price", 0);
   model->deprecated = g_strdup (get_string (object, "deprecated", NULL));
   model->retired = g_strdup (get_string (object, "retired", NULL));
   model->replacement = g_strdup (get_string (object, "replacement", NULL));

@@ -57,6 +57,8 @@ typedef struct {
   guint       reference_images;   /* how many reference images it takes; 0: none */
   gboolean    response_format;    /* OpenAI wire: send response_format=b64_json */
   double      output_token_price; /* dollars per output token when usage is reported; 0: use the table */
+  double      input_text_token_price;  /* dollars per prompt token, where usage reports them */
+  double      input_image_token_price; /* dollars per reference-image token (edits) */
   gboolean    custom;             /* added by the user */
   char       *deprecated;         /* shutdown date the provider announced, or NULL */
   char       *retired;            /* date the provider stopped serving it, or NULL */

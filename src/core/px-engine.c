@@ -317,8 +317,12 @@ job_succeed (GTask              *task,
 
   if (!result->cached)
     {
+      /* From the provider's own count where it gives one: the image made,
+       * and what was read (a long prompt, the reference images of an edit). */
       if (result->output_tokens >= 0 && job->model->output_token_price > 0)
-        result->cost = result->output_tokens * job->model->output_token_price;
+        result->cost = result->output_tokens * job->model->output_token_price +
+                       result->input_text_tokens * job->model->input_text_token_price +
+                       result->input_image_tokens * job->model->input_image_token_price;
       else
         result->cost = px_model_price_per_image (job->model, job->settings) * result->images->len;
 

@@ -32,6 +32,8 @@ typedef struct {
   double       cost;             /* dollars; 0 when cached */
   gboolean     cached;
   gint64       output_tokens;    /* from the provider's usage, or -1 */
+  gint64       input_text_tokens;  /* the prompt, where usage says (edits are billed for their input) */
+  gint64       input_image_tokens; /* the reference images, where usage says */
   char        *provider_metadata; /* JSON the provider reports (seeds, …), or NULL */
   guint        attempts;
   guint        unknown_outcomes;  /* requests lost after they were sent: maybe charged */

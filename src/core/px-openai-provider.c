@@ -209,8 +209,17 @@ openai_parse_response (PxProvider               *provider,
     {
       JsonObject *usage = json_object_get_object_member (root, "usage");
 
+      JsonNode *details = usage ? json_object_get_member (usage, "input_tokens_details") : NULL;
+
       if (usage != NULL && json_object_has_member (usage, "output_tokens"))
         result->output_tokens = json_object_get_int_member (usage, "output_tokens");
+      if (details != NULL && JSON_NODE_HOLDS_OBJECT (details))
+        {
+          result->input_text_tokens = json_object_get_int_member_with_default (json_node_get_object (details),
+                                                                               "text_tokens", 0);
+          result->input_image_tokens = json_object_get_int_member_with_default (json_node_get_object (details),
+                                                                                "image_tokens", 0);
+        }
     }
 
   return TRUE;

@@ -464,11 +464,19 @@ openai_images (PxFakeProvider *self,
       json_builder_set_member_name (builder, "usage");
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "input_tokens");
+      json_builder_add_int_value (builder, strlen (prompt) / 4 + 1 + 323 * n_references);
+      json_builder_set_member_name (builder, "input_tokens_details");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "text_tokens");
       json_builder_add_int_value (builder, strlen (prompt) / 4 + 1);
+      /* What a 1024² reference costs in input image tokens. */
+      json_builder_set_member_name (builder, "image_tokens");
+      json_builder_add_int_value (builder, 323 * n_references);
+      json_builder_end_object (builder);
       json_builder_set_member_name (builder, "output_tokens");
       json_builder_add_int_value (builder, tokens * n);
       json_builder_set_member_name (builder, "total_tokens");
-      json_builder_add_int_value (builder, tokens * n + strlen (prompt) / 4 + 1);
+      json_builder_add_int_value (builder, tokens * n + strlen (prompt) / 4 + 1 + 323 * n_references);
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
