@@ -292,6 +292,23 @@ test_model_list_merged (Fixture       *f,
   g_assert_null (px_catalog_lookup_model (catalog, "gemini-2.5-flash", NULL));
 }
 
+/* Gemini 3 Pro Image shows draft images marked thought before the answer:
+ * they are neither kept nor paid for. */
+static void
+test_thought_parts_skipped (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxGenerationResult) result = NULL;
+
+  result = px_test_generate (f->engine, px_generation_request_new ("gemini-3-pro-image", "a lighthouse"), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->images->len, ==, 1);
+  g_assert_cmpint (((PxImage *) g_ptr_array_index (result->images, 0))->width, ==, 1024);
+  g_assert_cmpfloat_with_epsilon (result->cost, 0.134, 1e-9);
+  g_assert_null (result->revised_prompt != NULL ? strstr (result->revised_prompt, "Composing") : NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -311,6 +328,8 @@ main (int   argc,
   g_test_add ("/account/retired-models", Fixture, NULL, px_test_fixture_set_up, test_retired_models,
               px_test_fixture_tear_down);
   g_test_add ("/account/model-list-merged", Fixture, NULL, px_test_fixture_set_up, test_model_list_merged,
+              px_test_fixture_tear_down);
+  g_test_add ("/account/thought-parts-skipped", Fixture, NULL, px_test_fixture_set_up, test_thought_parts_skipped,
               px_test_fixture_tear_down);
   g_test_add ("/account/refused-before-sending", Fixture, NULL, px_test_fixture_set_up,
               test_refused_before_sending, px_test_fixture_tear_down);

@@ -934,6 +934,27 @@ gemini_generate (PxFakeProvider *self,
     {
       g_autofree char *b64 = image_base64 (self, prompt->str, width, height, "png", fault);
 
+      /* Gemini 3 Pro Image thinks first, with draft images marked thought:
+       * they come before the answer and are not it. */
+      if (strstr (model, "pro-image") != NULL)
+        {
+          g_autofree char *draft = image_base64 (self, "draft", 256, 256, "png", NO_FAULT);
+
+          json_builder_begin_object (builder);
+          add_string (builder, "text", "**Composing the scene**");
+          json_builder_set_member_name (builder, "thought");
+          json_builder_add_boolean_value (builder, TRUE);
+          json_builder_end_object (builder);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "inlineData");
+          json_builder_begin_object (builder);
+          add_string (builder, "mimeType", "image/png");
+          add_string (builder, "data", draft);
+          json_builder_end_object (builder);
+          json_builder_set_member_name (builder, "thought");
+          json_builder_add_boolean_value (builder, TRUE);
+          json_builder_end_object (builder);
+        }
       json_builder_begin_object (builder);
       add_string (builder, "text", "Here is the image you asked for.");
       json_builder_end_object (builder);
