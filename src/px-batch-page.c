@@ -1270,6 +1270,18 @@ px_batch_page_is_running (PxBatchPage *self)
 
 /* The window is closing while a batch runs: keep the application (and the
  * batch) alive, and notify when it ends. */
+/* Shows a batch of the library, without starting it (one with rows left
+ * offers Resume). */
+void
+px_batch_page_open_batch (PxBatchPage *self,
+                          gint64       id)
+{
+  g_return_if_fail (PX_IS_BATCH_PAGE (self));
+
+  if (self->library != NULL && !self->running)
+    show_job (self, id, FALSE);
+}
+
 void
 px_batch_page_run_in_background (PxBatchPage *self)
 {

@@ -28,4 +28,7 @@ guint          px_batch_page_get_n_rows         (PxBatchPage   *self);
 gint64         px_batch_page_get_job_id         (PxBatchPage   *self);
 PxBatchRunner *px_batch_page_get_runner         (PxBatchPage   *self);
 
+void            px_batch_page_open_batch       (PxBatchPage   *self,
+                                                gint64         id);
+
 G_END_DECLS

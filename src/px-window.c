@@ -11,6 +11,7 @@
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
 #include "px-window.h"
+#include "px-batch.h"
 
 struct _PxWindow
 {
@@ -27,6 +28,7 @@ struct _PxWindow
   PxGalleryPage        *gallery_page;
   PxGeneratePage       *generate_page;
   PxBatchPage          *batch_page;
+  gint64                offered_batch;   /* an unfinished batch offered at start, or 0 */
   PxComparePage        *compare_page;
   PxApplication        *application;
   gboolean              closing;
@@ -45,6 +47,87 @@ px_window_get_page_names (void)
 
 static GtkWidget *ensure_page (PxWindow *self, const char *name);
 
+typedef struct {
+  guint  n;
+  guint  rows;
+  gint64 newest;
+} Unfinished;
+
+static void
+find_unfinished_in_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  g_autoptr(GPtrArray) jobs = px_batch_list (task_data, NULL);
+  Unfinished *found = g_new0 (Unfinished, 1);
+
+  for (guint i = 0; jobs != NULL && i < jobs->len; i++)
+    {
+      PxBatchJob *job = g_ptr_array_index (jobs, i);
+
+      if (job->pending == 0 || g_str_equal (job->status, "cancelled") || g_str_equal (job->status, "pending"))
+        continue;
+      if (found->n++ == 0)
+        found->newest = job->id;
+      found->rows += job->pending;
+    }
+  g_task_return_pointer (task, found, g_free);
+}
+
+static void
+on_unfinished_found (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  PxWindow *self = PX_WINDOW (source);
+  g_autofree Unfinished *found = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (found == NULL || found->n == 0 || self->settings == NULL)
+    return;
+  /* Offered, never run: the user decides. */
+  title = found->n == 1
+    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "A batch stopped with %u row still to do",
+                                    "A batch stopped with %u rows still to do", found->rows), found->rows)
+    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u batches stopped with rows still to do",
+                                    "%u batches stopped with rows still to do", found->n), found->n);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Open"));
+  adw_toast_set_action_name (toast, "win.open-batch");
+  adw_toast_set_action_target_value (toast, g_variant_new_int64 (found->newest));
+  adw_toast_set_timeout (toast, 0);
+  self->offered_batch = found->newest;
+  px_window_add_toast (self, toast);
+}
+
+/* At start: batches a crash or a quit cut short, or that paused on an
+ * account problem, are offered (read off the main thread). */
+static void
+offer_unfinished_batches (PxWindow *self)
+{
+  PxLibrary *library = px_application_get_library (self->application, NULL);
+  g_autoptr(GTask) task = NULL;
+
+  if (library == NULL)
+    return;
+  task = g_task_new (self, NULL, on_unfinished_found, NULL);
+  g_task_set_task_data (task, g_object_ref (library), g_object_unref);
+  g_task_run_in_thread (task, find_unfinished_in_thread);
+}
+
+static void
+open_batch_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PxWindow *self = PX_WINDOW (widget);
+
+  px_window_set_page (self, "batch");
+  px_batch_page_open_batch (self->batch_page, g_variant_get_int64 (parameter));
+}
+
 PxWindow *
 px_window_new (PxApplication *application)
 {
@@ -56,7 +139,16 @@ px_window_new (PxApplication *application)
   self->application = application;
   /* The page restored from last time, now that there is an application. */
   ensure_page (self, gtk_stack_get_visible_child_name (self->stack));
+  offer_unfinished_batches (self);
   return self;
+}
+
+gint64
+px_window_get_offered_batch (PxWindow *self)
+{
+  g_return_val_if_fail (PX_IS_WINDOW (self), 0);
+
+  return self->offered_batch;
 }
 
 static GtkListBoxRow *
@@ -385,6 +477,7 @@ px_window_class_init (PxWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-image", "x", show_image_action);
   gtk_widget_class_install_action (widget_class, "win.show-batch", "x", show_batch_action);
+  gtk_widget_class_install_action (widget_class, "win.open-batch", "x", open_batch_action);
   gtk_widget_class_install_action (widget_class, "win.reuse-image", "x", reuse_image_action);
   gtk_widget_class_install_action (widget_class, "win.library-changed", NULL, library_changed_action);
 }

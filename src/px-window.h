@@ -15,6 +15,7 @@ PxWindow           *px_window_new            (PxApplication *application);
 gboolean            px_window_set_page       (PxWindow      *self,
                                               const char    *name);
 const char         *px_window_get_page       (PxWindow      *self);
+gint64              px_window_get_offered_batch (PxWindow   *self);
 const char * const *px_window_get_page_names (void);
 void                px_window_add_toast      (PxWindow      *self,
                                               AdwToast      *toast);

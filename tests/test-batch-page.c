@@ -394,6 +394,27 @@ test_account_problem_banner (void)
   g_assert_cmpuint (job->failed, ==, 0);
   g_assert_cmpuint (job->pending, ==, 4);
 
+  /* A window opened now offers the paused batch, and opening it from there
+   * shows why it paused, with Resume: it does not start by itself. */
+  {
+    PxWindow *second = px_window_new (app);
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    GtkWidget *other_page;
+    GtkWidget *other_banner;
+
+    gtk_window_present (GTK_WINDOW (second));
+    while (px_window_get_offered_batch (second) == 0 && g_get_monotonic_time () < deadline)
+      px_test_ui_spin (20);
+    g_assert_cmpint (px_window_get_offered_batch (second), ==, job->id);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.open-batch", "x", job->id));
+    g_assert_cmpstr (px_window_get_page (second), ==, "batch");
+    other_page = px_test_ui_find_by_name (GTK_WIDGET (second), PX_TYPE_BATCH_PAGE, NULL);
+    other_banner = px_test_ui_find_by_name (other_page, PX_TYPE_PROBLEM_BANNER, NULL);
+    g_assert_nonnull (strstr (px_problem_banner_get_message (PX_PROBLEM_BANNER (other_banner)), "Incorrect API key provided"));
+    g_assert_false (px_batch_page_is_running (PX_BATCH_PAGE (other_page)));
+    gtk_window_destroy (GTK_WINDOW (second));
+  }
+
   px_fake_provider_set_account_problem (fake, PX_FAKE_ACCOUNT_OK);
   g_signal_emit_by_name (banner (), "resume");
   spin_until (all_four_done);
