@@ -309,6 +309,49 @@ test_thought_parts_skipped (Fixture       *f,
   g_assert_null (result->revised_prompt != NULL ? strstr (result->revised_prompt, "Composing") : NULL);
 }
 
+/* The words each wire uses for what went wrong, turned into sentences: an
+ * AUTOMATIC1111 validation error (FastAPI's 422 list) and Gemini's finish
+ * reasons for an answer without an image. */
+static void
+test_provider_words (Fixture       *f,
+                     gconstpointer  data)
+{
+  PxCatalog *catalog = px_engine_get_catalog (f->engine);
+  g_autoptr(PxProvider) a1111 = px_provider_new_for_wire ("a1111");
+  g_autoptr(PxProvider) gemini = px_provider_new_for_wire ("gemini");
+  PxProviderContext a1111_context = { px_catalog_lookup_provider (catalog, "automatic1111"),
+                                      px_catalog_lookup_model (catalog, "stable-diffusion", NULL), "http://x", NULL };
+  PxProviderContext gemini_context = { px_catalog_lookup_provider (catalog, "gemini"),
+                                       px_catalog_lookup_model (catalog, "gemini-3.1-flash-image", NULL), "http://x", NULL };
+  static const char validation[] = "{\"detail\":[{\"loc\":[\"body\",\"steps\"],\"msg\":\"value is not a valid integer\","
+                                   "\"type\":\"type_error.integer\"},{\"loc\":[\"body\",\"cfg_scale\"],"
+                                   "\"msg\":\"ensure this value is less than or equal to 30\"}]}";
+  static const struct { const char *reason; int code; const char *words; } finishes[] = {
+    { "IMAGE_OTHER", PX_PROVIDER_ERROR_BAD_RESPONSE, "made no image (IMAGE_OTHER)" },
+    { "NO_IMAGE", PX_PROVIDER_ERROR_BAD_RESPONSE, "made no image (NO_IMAGE)" },
+    { "IMAGE_RECITATION", PX_PROVIDER_ERROR_POLICY, "copy existing work too closely" },
+    { "IMAGE_SAFETY", PX_PROVIDER_ERROR_POLICY, "content policy" },
+  };
+  g_autoptr(GBytes) body = g_bytes_new_static (validation, sizeof validation - 1);
+  g_autoptr(GError) error = px_provider_map_error (a1111, &a1111_context, 422, NULL, body, NULL);
+
+  g_assert_nonnull (strstr (error->message, "steps: value is not a valid integer; cfg_scale: ensure this value"));
+  g_assert_null (strstr (error->message, "{"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (finishes); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Sorry.\"}]},"
+                                               " \"finishReason\": \"%s\"}]}", finishes[i].reason);
+      g_autoptr(GBytes) answer = g_bytes_new_take (g_strdup (text), strlen (text));
+      g_autoptr(PxGenerationResult) result = px_generation_result_new ();
+      g_autoptr(GError) finish_error = NULL;
+
+      g_assert_false (px_provider_parse_response (gemini, &gemini_context, answer, result, &finish_error));
+      g_assert_error (finish_error, PX_PROVIDER_ERROR, finishes[i].code);
+      g_assert_nonnull (strstr (finish_error->message, finishes[i].words));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -330,6 +373,8 @@ main (int   argc,
   g_test_add ("/account/model-list-merged", Fixture, NULL, px_test_fixture_set_up, test_model_list_merged,
               px_test_fixture_tear_down);
   g_test_add ("/account/thought-parts-skipped", Fixture, NULL, px_test_fixture_set_up, test_thought_parts_skipped,
+              px_test_fixture_tear_down);
+  g_test_add ("/account/provider-words", Fixture, NULL, px_test_fixture_set_up, test_provider_words,
               px_test_fixture_tear_down);
   g_test_add ("/account/refused-before-sending", Fixture, NULL, px_test_fixture_set_up,
               test_refused_before_sending, px_test_fixture_tear_down);
