@@ -110,6 +110,7 @@ chosen_model (PxBatchPage *self)
 /* ---- history ---- */
 
 static void refresh_history (PxBatchPage *self);
+static void offer_replacement (PxBatchPage *self, const PxBatchJob *job);
 static void show_job (PxBatchPage *self, gint64 id, gboolean run);
 
 static void
@@ -823,9 +824,12 @@ on_run_done (GObject      *source,
     message = g_strdup_printf (_("The batch is done: %u completed, %u failed."), job->completed, job->failed);
   /* Paused by a problem: the banner says it, with what to do. */
   if (g_error_matches (error, PX_BATCH_ERROR, PX_BATCH_ERROR_PAUSED))
-    px_problem_banner_show (self->problem_banner, error->message,
-                            g_error_matches (px_batch_runner_get_problem (self->runner), PX_PROVIDER_ERROR,
-                                             PX_PROVIDER_ERROR_AUTH));
+    {
+      px_problem_banner_show (self->problem_banner, error->message,
+                              g_error_matches (px_batch_runner_get_problem (self->runner), PX_PROVIDER_ERROR,
+                                               PX_PROVIDER_ERROR_AUTH));
+      offer_replacement (self, job);
+    }
   else
     show_toast (self, message);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.library-changed", NULL);
@@ -872,6 +876,18 @@ on_key_found (GObject      *source,
     px_engine_set_api_key (self->engine, self->key_provider->id, key);
   self->key_provider = NULL;
   run_job (self);
+}
+
+/* A batch whose model was retired goes on with its successor, if the
+ * catalog names one. */
+static void
+offer_replacement (PxBatchPage      *self,
+                   const PxBatchJob *job)
+{
+  const PxModel *replacement = px_catalog_lookup_replacement (px_engine_get_catalog (self->engine), job->model_id);
+
+  if (replacement != NULL)
+    px_problem_banner_offer_model (self->problem_banner, replacement->name);
 }
 
 static gboolean
@@ -951,13 +967,27 @@ show_job (PxBatchPage *self,
       gtk_stack_set_visible_child_name (self->stack, "run");
       if (job->pending > 0 && !g_str_equal (job->status, "cancelled"))
         {
-          g_autofree char *text = job->reason != NULL
-            ? g_strdup_printf (_("The batch paused: %s"), job->reason)
-            : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The batch stopped with %u row still to do.",
-                                            "The batch stopped with %u rows still to do.", job->pending),
-                               job->pending);
+          PxCatalog *catalog = px_engine_get_catalog (self->engine);
+          const PxModel *replacement = px_catalog_lookup_replacement (catalog, job->model_id);
+          const PxModel *model = px_catalog_lookup_model (catalog, job->model_id, NULL);
+          g_autofree char *text = NULL;
+
+          if (replacement != NULL)
+            text = g_strdup_printf (_("%s was retired by its provider: the batch can go on with %s."),
+                                    model->name, replacement->name);
+          else if (job->reason != NULL)
+            text = g_strdup_printf (_("The batch paused: %s"), job->reason);
+          else if (g_str_equal (job->status, "pending"))
+            text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The batch has not started: %u row to do.",
+                                                 "The batch has not started: %u rows to do.", job->pending),
+                                    job->pending);
+          else
+            text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The batch stopped with %u row still to do.",
+                                                 "The batch stopped with %u rows still to do.", job->pending),
+                                    job->pending);
 
           px_problem_banner_show (self->problem_banner, text, job->reason != NULL && batch_needs_key (self, job));
+          offer_replacement (self, job);
         }
     }
 }
@@ -982,6 +1012,55 @@ on_key_updated (gpointer      user_data,
   if (keyring_error != NULL)
     show_toast (self, keyring_error->message);
   on_banner_resume (self);
+}
+
+static void
+update_model_in_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  PxBatchPage *self = source_object;
+  GError *error = NULL;
+
+  if (px_batch_update (self->library, self->job_id, task_data, 0, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_model_updated (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  PxBatchPage *self = PX_BATCH_PAGE (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, error->message);
+      return;
+    }
+  on_banner_resume (self);
+}
+
+/* "Use GPT Image 2": the batch's model becomes the successor (saved with
+ * the batch, off the main thread), then it goes on. */
+static void
+on_banner_replace_model (PxBatchPage *self)
+{
+  const PxBatchJob *job = self->runner ? px_batch_runner_get_job (self->runner) : NULL;
+  const PxModel *replacement = job ? px_catalog_lookup_replacement (px_engine_get_catalog (self->engine),
+                                                                    job->model_id) : NULL;
+  g_autoptr(GTask) task = NULL;
+
+  if (replacement == NULL || self->running)
+    return;
+  task = g_task_new (self, self->cancellable, on_model_updated, NULL);
+  g_task_set_task_data (task, g_strdup (replacement->id), g_free);
+  g_task_run_in_thread (task, update_model_in_thread);
 }
 
 /* The key was turned down: a new one, then the batch goes on. */
@@ -1435,6 +1514,8 @@ px_batch_page_init (PxBatchPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->problem_banner, "resume", G_CALLBACK (on_banner_resume), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->problem_banner, "update-key", G_CALLBACK (on_banner_update_key), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->problem_banner, "replace-model", G_CALLBACK (on_banner_replace_model), self,
                            G_CONNECT_SWAPPED);
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->item_events);

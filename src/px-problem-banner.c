@@ -5,6 +5,8 @@
  * "resume"). libadwaita 1.2 has no AdwBanner. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "px-problem-banner.h"
 
 struct _PxProblemBanner
@@ -15,6 +17,7 @@ struct _PxProblemBanner
   GtkLabel    *label;
   GtkButton   *key_button;
   GtkButton   *resume_button;
+  GtkButton   *replace_button;
 };
 
 G_DEFINE_FINAL_TYPE (PxProblemBanner, px_problem_banner, GTK_TYPE_WIDGET)
@@ -22,6 +25,7 @@ G_DEFINE_FINAL_TYPE (PxProblemBanner, px_problem_banner, GTK_TYPE_WIDGET)
 enum {
   UPDATE_KEY,
   RESUME,
+  REPLACE_MODEL,
   N_SIGNALS
 };
 
@@ -42,7 +46,25 @@ px_problem_banner_show (PxProblemBanner *self,
 
   gtk_label_set_text (self->label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->key_button), offer_key);
+  gtk_widget_set_visible (GTK_WIDGET (self->replace_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->resume_button), TRUE);
   gtk_revealer_set_reveal_child (self->revealer, TRUE);
+}
+
+/* The model is retired: go on with its successor (Resume alone would meet
+ * the same answer). */
+void
+px_problem_banner_offer_model (PxProblemBanner *self,
+                               const char      *model_name)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (PX_IS_PROBLEM_BANNER (self));
+
+  label = g_strdup_printf (_("_Use %s"), model_name);
+  gtk_button_set_label (self->replace_button, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->replace_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->resume_button), FALSE);
 }
 
 void
@@ -76,6 +98,12 @@ on_resume_clicked (PxProblemBanner *self)
 }
 
 static void
+on_replace_clicked (PxProblemBanner *self)
+{
+  g_signal_emit (self, signals[REPLACE_MODEL], 0);
+}
+
+static void
 px_problem_banner_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), PX_TYPE_PROBLEM_BANNER);
@@ -93,6 +121,8 @@ px_problem_banner_class_init (PxProblemBannerClass *klass)
 
   signals[UPDATE_KEY] = g_signal_new ("update-key", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[REPLACE_MODEL] = g_signal_new ("replace-model", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[RESUME] = g_signal_new ("resume", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -101,6 +131,8 @@ px_problem_banner_class_init (PxProblemBannerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxProblemBanner, label);
   gtk_widget_class_bind_template_child (widget_class, PxProblemBanner, key_button);
   gtk_widget_class_bind_template_child (widget_class, PxProblemBanner, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, PxProblemBanner, replace_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_replace_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_key_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_resume_clicked);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -13,6 +13,8 @@ GtkWidget  *px_problem_banner_new   (void);
 void        px_problem_banner_show  (PxProblemBanner *self,
                                      const char      *message,
                                      gboolean         offer_key);
+void        px_problem_banner_offer_model (PxProblemBanner *self,
+                                           const char      *model_name);
 void        px_problem_banner_hide  (PxProblemBanner *self);
 const char *px_problem_banner_get_message (PxProblemBanner *self);
 

@@ -421,6 +421,50 @@ test_account_problem_banner (void)
   g_assert_null (px_problem_banner_get_message (banner ()));
 }
 
+static gint64 retired_batch;
+
+static gboolean
+retired_batch_done (void)
+{
+  g_autoptr(PxBatchJob) job = px_batch_get (px_application_get_library (app, NULL), retired_batch, NULL);
+
+  return !px_batch_page_is_running (page) && job != NULL && job->completed == 2;
+}
+
+/* A batch that names a retired model still opens; the banner offers its
+ * successor, which the batch then goes on with. */
+static void
+test_retired_model_replaced (void)
+{
+  static const char *columns[] = { "Name", NULL };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(PxBatchJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  PxBatchSpec spec = { 0, };
+  GtkWidget *replace;
+
+  g_ptr_array_add (rows, g_strdupv ((char *[]) { "Ada", NULL }));
+  g_ptr_array_add (rows, g_strdupv ((char *[]) { "Bo", NULL }));
+  spec.template_prompt = "Badge for [NAME]";
+  spec.model_id = "dall-e-3";
+  spec.columns = columns;
+  spec.rows = rows;
+  retired_batch = px_batch_create (px_application_get_library (app, NULL), &spec, &error);
+  g_assert_no_error (error);
+
+  px_window_set_page (window, "batch");
+  px_batch_page_open_batch (page, retired_batch);
+  g_assert_false (px_batch_page_is_running (page));
+  replace = px_test_ui_find_by_name (GTK_WIDGET (banner ()), GTK_TYPE_BUTTON, "replace_button");
+  g_assert_true (gtk_widget_get_visible (replace));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (replace)), ==, "_Use GPT Image 2");
+  g_signal_emit_by_name (replace, "clicked");
+  spin_until (retired_batch_done);
+  job = px_batch_get (px_application_get_library (app, NULL), retired_batch, NULL);
+  g_assert_cmpstr (job->model_id, ==, "gpt-image-2");
+  g_assert_cmpstr (job->status, ==, "completed");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -466,6 +510,7 @@ main (int   argc,
   g_test_add_func ("/batch-page/import-map-validate-run-export", test_import_map_validate_run_export);
   g_test_add_func ("/batch-page/broken-rows-listed", test_broken_rows_listed);
   g_test_add_func ("/batch-page/account-problem-banner", test_account_problem_banner);
+  g_test_add_func ("/batch-page/retired-model-replaced", test_retired_model_replaced);
   g_test_add_func ("/compare/three-models", test_compare_three_models);
   g_test_add_func ("/window-closed/batch-runs-in-background", test_close_runs_in_background);
   ret = g_test_run ();
