@@ -933,6 +933,15 @@ cmd_batch (int    argc,
         return 1;
       if (px_catalog_lookup_model (catalog, model_id, &error) == NULL)
         return fail ("%s", error->message);
+      /* A new batch does not start on a model that is gone. */
+      {
+        const PxModel *model = px_catalog_lookup_model (catalog, model_id, NULL);
+        g_autofree char *alternatives = model->retired ? px_catalog_describe_alternatives (catalog, model) : NULL;
+
+        if (model->retired != NULL)
+          return fail (_("%s (%s) has been retired by its provider (%s). Choose another model: %s."),
+                       model->name, model->id, model->retired, alternatives ? alternatives : _("none known"));
+      }
       if (read_csv (csv, &columns, rows, &error) == NULL)
         return fail ("%s", error->message);
 

@@ -187,6 +187,9 @@ check "reason gone" sh -c "! grep -q '^reason:' '$tmp/out'"
 check "retired model asked to be replaced" run 1 env OPENAI_API_KEY="$key" "$cli" generate --model dall-e-3 --prompt x -o "$tmp/r.png"
 check "retired model named with its successor" has err "Choose another model: GPT Image 2 (gpt-image-2)"
 check "concurrency out of range" run 2 "$cli" batch resume "$pid" --concurrency 33
+check "no new batch on a retired model" run 1 env OPENAI_API_KEY="$key" "$cli" batch run --csv "$tmp/four.csv" \
+  --prompt "Poster for [NAME]" --model gpt-image-1
+check "its successor named" has err "Choose another model: GPT Image 2 (gpt-image-2)"
 
 # The account's own model list, merged: what it cannot use, what is new.
 check "providers --refresh" run 0 env OPENAI_API_KEY="$key" GEMINI_API_KEY="$key" "$cli" providers --refresh
