@@ -88,14 +88,6 @@ apply_settings (PxApplication *self)
 /* The engine, made on first use with the settings applied (and kept in
  * step with them). Keys are added by whoever finds them: see
  * px_credentials_find_async(). */
-static void
-on_lists_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  px_model_list_merge_cached_finish (PX_CATALOG (source), result);
-}
-
 PxEngine *
 px_application_get_engine (PxApplication *self)
 {
@@ -116,9 +108,10 @@ px_application_get_engine (PxApplication *self)
           g_assert_no_error (error);
         }
       self->engine = px_engine_new (catalog);
-      /* The providers' own lists: last time's now, a new one once a day. */
+      /* The providers' own lists: last time's now (a few small files, read
+       * before the first page lists the models), a new one once a day. */
       px_engine_set_refresh_model_lists (self->engine, TRUE);
-      px_model_list_merge_cached_async (catalog, on_lists_loaded, NULL);
+      px_model_list_merge_cached (catalog);
       self->cache = px_cache_new (cache_dir, 0);
       px_engine_set_cache (self->engine, self->cache);
       apply_settings (self);

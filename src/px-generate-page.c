@@ -1702,8 +1702,7 @@ px_generate_page_set_application (PxGeneratePage *self,
   for (guint i = 0; i < models->len; i++)
     {
       const PxModel *model = g_ptr_array_index (models, i);
-      const PxProviderInfo *info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine), model->provider_id);
-      g_autofree char *label = g_strdup_printf ("%s · %s", model->name, info ? info->name : model->provider_id);
+      g_autofree char *label = px_catalog_describe_model (px_engine_get_catalog (self->engine), model);
 
       g_ptr_array_add (self->models, (gpointer) model);
       gtk_string_list_append (names, label);

@@ -396,8 +396,7 @@ px_preferences_window_constructed (GObject *object)
   for (guint i = 0; i < models->len; i++)
     {
       const PxModel *model = g_ptr_array_index (models, i);
-      const PxProviderInfo *info = px_catalog_lookup_provider (catalog, model->provider_id);
-      g_autofree char *label = g_strdup_printf ("%s · %s", model->name, info ? info->name : model->provider_id);
+      g_autofree char *label = px_catalog_describe_model (px_engine_get_catalog (self->engine), model);
 
       g_ptr_array_add (self->model_ids, g_strdup (model->id));
       gtk_string_list_append (names, label);

@@ -196,6 +196,34 @@ test_invalid_data (void)
   g_assert_nonnull (strstr (error->message, "“x”"));
 }
 
+/* What a picker shows of a model: the provider's lifecycle and, once its
+ * list was read, whether this account can use it. */
+static void
+test_describe_model (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxCatalog) catalog = px_catalog_new_default (&error);
+  g_autoptr(GPtrArray) offered = px_catalog_list_offered (catalog);
+  g_autofree char *mini = px_catalog_describe_model (catalog, px_catalog_lookup_model (catalog, "gpt-image-1-mini", NULL));
+  g_autofree char *current = px_catalog_describe_model (catalog, px_catalog_lookup_model (catalog, "gpt-image-2", NULL));
+  g_autofree char *gone = NULL;
+  PxModel *model = (PxModel *) px_catalog_lookup_model (catalog, "gpt-image-1.5", NULL);
+
+  g_assert_cmpstr (mini, ==, "GPT Image 1 Mini · OpenAI — shuts down 2026-12-01");
+  g_assert_cmpstr (current, ==, "GPT Image 2 · OpenAI");
+  model->unavailable = TRUE;
+  gone = px_catalog_describe_model (catalog, model);
+  g_assert_cmpstr (gone, ==, "GPT Image 1.5 · OpenAI — not available to this account");
+
+  /* Retired models are known but not offered; their successor is named. */
+  for (guint i = 0; i < offered->len; i++)
+    g_assert_null (((PxModel *) g_ptr_array_index (offered, i))->retired);
+  g_assert_nonnull (px_catalog_lookup_model (catalog, "dall-e-3", NULL));
+  g_assert_cmpstr (px_catalog_lookup_replacement (catalog, "dall-e-3")->id, ==, "gpt-image-2");
+  g_assert_cmpstr (px_catalog_lookup_replacement (catalog, "gemini-2.5-flash-image")->id, ==, "gemini-3.1-flash-image");
+  g_assert_null (px_catalog_lookup_replacement (catalog, "gpt-image-2"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -205,6 +233,7 @@ main (int   argc,
   g_test_add_func ("/catalog/default-is-complete", test_default_catalog_is_complete);
   g_test_add_func ("/catalog/resolve-settings", test_resolve_settings);
   g_test_add_func ("/catalog/prices", test_prices);
+  g_test_add_func ("/catalog/describe-model", test_describe_model);
   g_test_add_func ("/catalog/custom-models", test_custom_models);
   g_test_add_func ("/catalog/invalid-data", test_invalid_data);
 

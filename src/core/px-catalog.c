@@ -727,6 +727,24 @@ px_catalog_list_offered (PxCatalog *self)
   return offered;
 }
 
+/* "GPT Image 1 Mini · OpenAI — shuts down 2026-12-01": a model's name in a
+ * picker, with what the provider says about it. */
+char *
+px_catalog_describe_model (PxCatalog     *self,
+                           const PxModel *model)
+{
+  const PxProviderInfo *info = px_catalog_lookup_provider (self, model->provider_id);
+  const char *provider = info ? info->name : model->provider_id;
+
+  if (model->unavailable)
+    return g_strdup_printf (_("%s · %s — not available to this account"), model->name, provider);
+  if (model->deprecated != NULL)
+    return g_strdup_printf (_("%s · %s — shuts down %s"), model->name, provider, model->deprecated);
+  if (model->discovered)
+    return g_strdup_printf (_("%s · %s — new, usual settings"), model->name, provider);
+  return g_strdup_printf ("%s · %s", model->name, provider);
+}
+
 /* For a saved template, a remembered choice or a batch that names a model
  * the provider retired: its named successor, or NULL (the model is current,
  * unknown, or has none). */

@@ -112,6 +112,8 @@ guint                 px_model_get_count            (const PxModel  *model,
 char                 *px_catalog_describe_alternatives (PxCatalog   *self,
                                                      const PxModel  *model);
 GPtrArray            *px_catalog_list_offered       (PxCatalog      *self);
+char                 *px_catalog_describe_model     (PxCatalog      *self,
+                                                     const PxModel  *model);
 const PxModel        *px_catalog_lookup_replacement (PxCatalog      *self,
                                                      const char     *model_id);
 

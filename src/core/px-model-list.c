@@ -250,58 +250,7 @@ px_model_list_merge (PxCatalog          *catalog,
   return added;
 }
 
-static void
-load_all_in_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  GStrv ids = task_data;
-  GHashTable *lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
-
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      GStrv list = px_model_list_load (ids[i], NULL);
-
-      if (list != NULL)
-        g_hash_table_insert (lists, g_strdup (ids[i]), list);
-    }
-  g_task_return_pointer (task, lists, (GDestroyNotify) g_hash_table_unref);
-}
-
-/* In the app: the cached lists read off the main thread, then merged on
- * it by px_model_list_merge_cached_finish(). */
-void
-px_model_list_merge_cached_async (PxCatalog           *catalog,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (catalog, NULL, callback, user_data);
-  GPtrArray *providers = px_catalog_get_providers (catalog);
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-
-  for (guint i = 0; i < providers->len; i++)
-    g_strv_builder_add (ids, ((const PxProviderInfo *) g_ptr_array_index (providers, i))->id);
-  g_task_set_task_data (task, g_strv_builder_end (ids), (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, load_all_in_thread);
-}
-
-void
-px_model_list_merge_cached_finish (PxCatalog    *catalog,
-                                   GAsyncResult *result)
-{
-  g_autoptr(GHashTable) lists = g_task_propagate_pointer (G_TASK (result), NULL);
-  GHashTableIter iter;
-  gpointer id, list;
-
-  if (lists == NULL)
-    return;
-  g_hash_table_iter_init (&iter, lists);
-  while (g_hash_table_iter_next (&iter, &id, &list))
-    px_model_list_merge (catalog, id, list);
-}
-
-/* In the command-line tool: what the providers said last time. */
+/* At start: what the providers said last time (a few small files). */
 void
 px_model_list_merge_cached (PxCatalog *catalog)
 {

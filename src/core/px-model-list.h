@@ -23,10 +23,5 @@ guint     px_model_list_merge       (PxCatalog   *catalog,
                                      const char  *provider_id,
                                      const char * const *ids);
 void      px_model_list_merge_cached (PxCatalog  *catalog);
-void      px_model_list_merge_cached_async  (PxCatalog           *catalog,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data);
-void      px_model_list_merge_cached_finish (PxCatalog           *catalog,
-                                             GAsyncResult        *result);
 
 G_END_DECLS
