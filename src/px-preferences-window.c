@@ -142,6 +142,18 @@ on_keyring_changed (GObject      *source,
 }
 
 static void
+on_list_refreshed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A wrong key shows when the user tests it or uses it. */
+  if (!px_engine_check_finish (PX_ENGINE (source), result, &error))
+    g_debug ("No model list for the new key: %s", error->message);
+}
+
+static void
 on_key_apply (AdwEntryRow  *row,
               ProviderRows *rows)
 {
@@ -154,6 +166,8 @@ on_key_apply (AdwEntryRow  *row,
   px_engine_set_api_key (rows->window->engine, rows->info->id, key);
   px_credentials_store_async (rows->info->id, rows->info->name, key, rows->window->cancellable, on_keyring_changed, rows);
   memset (key, 0, strlen (key));
+  /* A new key: which models can this account use? Quietly; Test says more. */
+  px_engine_check_async (rows->window->engine, rows->info->id, rows->window->cancellable, on_list_refreshed, NULL);
 }
 
 static void
