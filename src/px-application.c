@@ -48,6 +48,19 @@ px_application_get_settings (PxApplication *self)
 
 /* The library, opened on first use; NULL with the reason when it cannot
  * be (a damaged or too-new database), which the Gallery shows. */
+static void
+purge_leftover_trash (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!px_library_purge_trash (source_object, &error))
+    g_warning ("The trash left from the last run could not be emptied: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
 PxLibrary *
 px_application_get_library (PxApplication  *self,
                             const GError  **error)
@@ -55,7 +68,17 @@ px_application_get_library (PxApplication  *self,
   g_return_val_if_fail (PX_IS_APPLICATION (self), NULL);
 
   if (self->library == NULL && self->library_error == NULL)
-    self->library = px_library_open (px_paths_get_library_dir (), &self->library_error);
+    {
+      self->library = px_library_open (px_paths_get_library_dir (), &self->library_error);
+      if (self->library != NULL)
+        {
+          /* What the last run left in the trash (deleted, and the app quit
+           * before the Undo went away): gone now, off the main thread. */
+          g_autoptr(GTask) task = g_task_new (self->library, NULL, NULL, NULL);
+
+          g_task_run_in_thread (task, purge_leftover_trash);
+        }
+    }
 
   if (error != NULL)
     *error = self->library_error;

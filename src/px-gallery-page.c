@@ -558,14 +558,45 @@ on_undo (AdwToast *toast,
 }
 
 static void
+purge_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GArray *ids = task_data;
+  GError *error = NULL;
+
+  if (px_library_purge (source_object, (const gint64 *) ids->data, ids->len, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_purged (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PxGalleryPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    show_error (self, _("The images could not be deleted"), error);
+}
+
+static void
 on_toast_dismissed (AdwToast *toast,
                     Deletion *deletion)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
 
-  /* The toast is gone without an undo: now delete for good. */
-  if (!deletion->undone && !px_library_purge_trash (deletion->self->library, &error))
-    show_error (deletion->self, _("The images could not be deleted"), error);
+  /* The toast is gone without an undo: now delete its own images for good
+   * (another deletion's may still be undone). */
+  if (deletion->undone)
+    return;
+  task = g_task_new (deletion->self->library, NULL, on_purged, g_object_ref (deletion->self));
+  g_task_set_task_data (task, g_array_ref (deletion->ids), (GDestroyNotify) g_array_unref);
+  g_task_run_in_thread (task, purge_in_thread);
 }
 
 static GArray *

@@ -296,6 +296,36 @@ test_trash_restore_purge (void)
   g_assert_cmpuint (count_files (dir), ==, 1);
 }
 
+/* Delete A, delete B, B's Undo goes away: only B is deleted for good; A's
+ * Undo still brings A back, file and all, even where A and B share a file. */
+static void
+test_purge_only_its_own (void)
+{
+  g_autofree char *dir = new_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibrary) library = px_library_open (dir, &error);
+  gint64 a = add (library, "Shared picture", "gpt-image-2", NULL, NULL);
+  gint64 b = add (library, "Shared picture", "gpt-image-2", NULL, NULL);
+  gint64 c = add (library, "Own picture", "gpt-image-2", NULL, NULL);
+  g_autoptr(PxLibraryImage) image_a = px_library_get_image (library, a, &error);
+  g_autoptr(PxLibraryImage) image_c = px_library_get_image (library, c, &error);
+  g_autoptr(PxLibraryImage) back = NULL;
+
+  g_assert_true (px_library_trash (library, (gint64[]) { a }, 1, &error));
+  g_assert_true (px_library_trash (library, (gint64[]) { b, c }, 2, &error));
+  g_assert_true (px_library_purge (library, (gint64[]) { b, c }, 2, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (image_c->file, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (image_a->file, G_FILE_TEST_EXISTS));
+
+  g_assert_true (px_library_restore (library, (gint64[]) { a }, 1, &error));
+  back = px_library_get_image (library, a, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (back->file, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (px_library_count (library, NULL, &error), ==, 1);
+  g_assert_null (px_library_get_image (library, b, NULL));
+}
+
 static void
 test_atomic_add (void)
 {
@@ -543,6 +573,7 @@ main (int   argc,
   g_test_add_func ("/library/save-and-read", test_save_and_read);
   g_test_add_func ("/library/search-and-filters", test_search_and_filters);
   g_test_add_func ("/library/trash-restore-purge", test_trash_restore_purge);
+  g_test_add_func ("/library/purge-only-its-own", test_purge_only_its_own);
   g_test_add_func ("/library/atomic-add", test_atomic_add);
   g_test_add_func ("/library/check-reports", test_check_reports);
   g_test_add_func ("/library/corrupt-database", test_corrupt_database);

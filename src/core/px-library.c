@@ -1116,26 +1116,40 @@ px_library_restore (PxLibrary     *self,
   return set_trashed (self, ids, n_ids, 0, error);
 }
 
-gboolean
-px_library_purge_trash (PxLibrary  *self,
-                        GError    **error)
+/* Deletes trashed rows for good: those of ids (n of them), or every one
+ * when ids is NULL. A file goes only when no other row keeps it, trashed
+ * ones included: another deletion's Undo may still bring one back. */
+static gboolean
+purge (PxLibrary     *self,
+       const gint64  *ids,
+       guint          n,
+       GError       **error)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) which = g_string_new (ids ? "trashed = 1 AND id IN (" : "trashed = 1");
+  g_autofree char *select = NULL, *delete = NULL;
   sqlite3_stmt *stmt = NULL;
+
+  for (guint i = 0; ids != NULL && i < n; i++)
+    g_string_append_printf (which, "%s%" G_GINT64_FORMAT, i ? ", " : "", ids[i]);
+  if (ids != NULL)
+    g_string_append_c (which, ')');
+  if (ids != NULL && n == 0)
+    return TRUE;
+  select = g_strdup_printf ("SELECT DISTINCT file FROM images WHERE %s AND file NOT IN"
+                            " (SELECT file FROM images WHERE NOT (%s))", which->str, which->str);
+  delete = g_strdup_printf ("DELETE FROM images WHERE %s", which->str);
 
   if (!exec (self, "BEGIN IMMEDIATE", _("emptying the trash"), error))
     return FALSE;
 
-  /* Files no kept row shares (identical images share one file). */
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT DISTINCT file FROM images WHERE trashed = 1 AND file NOT IN"
-                          " (SELECT file FROM images WHERE trashed = 0)", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->db, select, -1, &stmt, NULL) != SQLITE_OK)
     goto fail;
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (files, g_build_filename (self->directory, (const char *) sqlite3_column_text (stmt, 0), NULL));
   sqlite3_finalize (stmt);
 
-  if (!exec (self, "DELETE FROM images WHERE trashed = 1", _("emptying the trash"), error) ||
+  if (!exec (self, delete, _("emptying the trash"), error) ||
       !exec (self, "COMMIT", _("emptying the trash"), error))
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1153,6 +1167,26 @@ fail:
   set_db_error (self, error, _("emptying the trash"));
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
+}
+
+/* Everything in the trash: at start, what a quit left behind. */
+gboolean
+px_library_purge_trash (PxLibrary  *self,
+                        GError    **error)
+{
+  return purge (self, NULL, 0, error);
+}
+
+/* One deletion's images, when its Undo is no longer offered. */
+gboolean
+px_library_purge (PxLibrary     *self,
+                  const gint64  *ids,
+                  guint          n_ids,
+                  GError       **error)
+{
+  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
+
+  return purge (self, ids, n_ids, error);
 }
 
 static void

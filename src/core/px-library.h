@@ -132,6 +132,10 @@ gboolean        px_library_restore       (PxLibrary       *self,
                                           const gint64    *ids,
                                           guint            n_ids,
                                           GError         **error);
+gboolean        px_library_purge         (PxLibrary       *self,
+                                          const gint64    *ids,
+                                          guint            n_ids,
+                                          GError         **error);
 gboolean        px_library_purge_trash   (PxLibrary       *self,
                                           GError         **error);
 GPtrArray      *px_library_check         (PxLibrary       *self,
