@@ -916,8 +916,10 @@ start_runner (PxBatchPage *self)
       show_toast (self, error->message);
       return;
     }
-  g_signal_connect_swapped (self->runner, "progress", G_CALLBACK (schedule_flush), self);
-  g_signal_connect (self->runner, "item-changed", G_CALLBACK (on_item_changed), self);
+  /* The runner can outlive the page (a stopped batch finishes its writes):
+   * its signals go only as long as the page is there. */
+  g_signal_connect_object (self->runner, "progress", G_CALLBACK (schedule_flush), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->runner, "item-changed", G_CALLBACK (on_item_changed), self, 0);
   gtk_label_set_text (self->run_title, px_batch_runner_get_job (self->runner)->template_prompt);
   gtk_stack_set_visible_child_name (self->stack, "run");
 
@@ -1348,6 +1350,17 @@ px_batch_page_is_running (PxBatchPage *self)
 
 /* The window is closing while a batch runs: keep the application (and the
  * batch) alive, and notify when it ends. */
+/* "Stop and Close": the batch stops now (saved; it resumes from the list),
+ * not when the page is finally freed (the run holds the page till it ends). */
+void
+px_batch_page_stop (PxBatchPage *self)
+{
+  g_return_if_fail (PX_IS_BATCH_PAGE (self));
+
+  if (self->runner != NULL && self->running)
+    px_batch_runner_cancel (self->runner);
+}
+
 /* Shows a batch of the library, without starting it (one with rows left
  * offers Resume). */
 void
@@ -1438,8 +1451,13 @@ px_batch_page_dispose (GObject *object)
   g_queue_clear_full (&self->item_events, (GDestroyNotify) item_event_free);
   /* Closing the window stops a batch it runs (unless it went to the
    * background); the batch is saved and resumes from Earlier Batches. */
-  if (self->runner != NULL && self->running)
-    px_batch_runner_cancel (self->runner);
+  if (self->runner != NULL)
+    {
+      /* Nothing it says after this may reach a page without its widgets. */
+      g_signal_handlers_disconnect_by_data (self->runner, self);
+      if (self->running)
+        px_batch_runner_cancel (self->runner);
+    }
   g_clear_object (&self->runner);
   gtk_widget_dispose_template (GTK_WIDGET (self), PX_TYPE_BATCH_PAGE);
   g_clear_object (&self->engine);

@@ -31,4 +31,6 @@ PxBatchRunner *px_batch_page_get_runner         (PxBatchPage   *self);
 void            px_batch_page_open_batch       (PxBatchPage   *self,
                                                 gint64         id);
 
+void            px_batch_page_stop             (PxBatchPage   *self);
+
 G_END_DECLS

@@ -318,9 +318,10 @@ on_key_found (GObject      *source,
   PxComparePage *self = lookup->page;
   g_autofree char *key = px_credentials_find_finish (result, NULL);
 
-  if (key != NULL)
+  /* The page went away while the keyring answered: nothing to start. */
+  if (self->cancellable != NULL && key != NULL)
     px_engine_set_api_key (self->engine, lookup->info->id, key);
-  if (--self->pending_keys == 0)
+  if (--self->pending_keys == 0 && self->cancellable != NULL)
     start_all (self);
   g_object_unref (self);
   g_free (lookup);
@@ -354,7 +355,7 @@ run_action (GtkWidget  *widget,
         lookup->info = info;
         g_hash_table_add (asked, info->id);
         self->pending_keys++;
-        px_credentials_find_async (info, NULL, on_key_found, lookup);
+        px_credentials_find_async (info, self->cancellable, on_key_found, lookup);
       }
     }
   update_sensitivity (self);

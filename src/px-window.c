@@ -367,6 +367,17 @@ save_window_state (PxWindow *self)
   g_settings_apply (self->settings);
 }
 
+static gboolean
+close_later (gpointer user_data)
+{
+  PxWindow *self = user_data;
+
+  if (self->batch_page != NULL)
+    px_batch_page_stop (self->batch_page);
+  gtk_window_close (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_close_response (AdwMessageDialog *dialog,
                    const char       *response,
@@ -379,8 +390,10 @@ on_close_response (AdwMessageDialog *dialog,
     }
   else if (g_str_equal (response, "stop"))
     {
+      /* Not from inside the dialog's answer: the dialog still belongs to
+       * this window until it has closed itself. */
       self->closing = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      g_idle_add_full (G_PRIORITY_DEFAULT, close_later, g_object_ref (self), g_object_unref);
     }
 }
 

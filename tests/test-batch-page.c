@@ -465,6 +465,58 @@ test_retired_model_replaced (void)
   g_assert_cmpstr (job->status, ==, "completed");
 }
 
+static PxWindow *stopping_window;
+
+static gboolean
+stopping_window_gone (void)
+{
+  return px_test_ui_find_toplevel (PX_TYPE_WINDOW) == NULL;
+}
+
+/* "Stop and Close" while a batch runs: the window goes at once; the runner
+ * outlives its page while it writes the cancel down, and nothing it says
+ * afterwards reaches the page (ASan watches). The batch is saved, cancelled. */
+static void
+test_stop_and_close (void)
+{
+  g_autoptr(GFile) csv = write_csv ("stop.csv", "Name\nA\nB\nC\nD\nE\nF\n");
+  g_autoptr(PxBatchRunner) runner = NULL;
+  g_autoptr(PxBatchJob) job = NULL;
+  PxBatchPage *other;
+  GtkWidget *start, *dialog;
+
+  stopping_window = px_window_new (app);
+  gtk_window_present (GTK_WINDOW (stopping_window));
+  px_window_set_page (stopping_window, "batch");
+  other = PX_BATCH_PAGE (px_test_ui_find_by_name (GTK_WIDGET (stopping_window), PX_TYPE_BATCH_PAGE, NULL));
+  px_batch_page_open_csv (other, csv);
+  while (px_batch_page_get_n_rows (other) != 6)
+    px_test_ui_spin (20);
+  px_token_editor_set_text (px_batch_page_get_editor (other), "Poster of [NAME]");
+  g_assert_true (px_batch_page_select_model (other, "gpt-image-2"));
+  px_fake_provider_set_latency (fake, 400);
+  start = px_test_ui_find_by_name (GTK_WIDGET (other), GTK_TYPE_BUTTON, "start");
+  g_signal_emit_by_name (start, "clicked");
+  while (!px_batch_page_is_running (other))
+    px_test_ui_spin (20);
+  runner = g_object_ref (px_batch_page_get_runner (other));
+
+  gtk_window_close (GTK_WINDOW (stopping_window));
+  px_test_ui_spin (50);
+  dialog = px_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "stop");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin_until (stopping_window_gone);
+  /* The requests in flight answer, the cancel is written: all after the page. */
+  px_test_ui_spin (1500);
+  px_fake_provider_set_latency (fake, 0);
+
+  job = px_batch_get (px_application_get_library (app, NULL), px_batch_runner_get_job (runner)->id, NULL);
+  g_assert_cmpstr (job->status, ==, "cancelled");
+  g_assert_cmpuint (job->completed + job->cancelled, ==, 6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -513,6 +565,7 @@ main (int   argc,
   g_test_add_func ("/batch-page/retired-model-replaced", test_retired_model_replaced);
   g_test_add_func ("/compare/three-models", test_compare_three_models);
   g_test_add_func ("/window-closed/batch-runs-in-background", test_close_runs_in_background);
+  g_test_add_func ("/window-closed/stop-and-close", test_stop_and_close);
   ret = g_test_run ();
 
   if (window != NULL)
