@@ -73,21 +73,27 @@ find_button_with_label (GtkWidget  *root,
   return NULL;
 }
 
-/* The close button of the toast on show: the newest toast widget, the one
- * drawn last (one being replaced may still be animating out). */
+/* A button of the toast on show, by label or icon: in the newest toast
+ * widget, the one drawn last (one being replaced may still be animating
+ * out, its buttons no longer answered). */
 static GtkWidget *
-find_toast_close (GtkWidget *root)
+find_toast_button (GtkWidget  *root,
+                   const char *label,
+                   const char *icon)
 {
   GtkWidget *found = NULL;
+  GtkWidget *toast = GTK_IS_BUTTON (root) ? gtk_widget_get_ancestor (root, GTK_TYPE_WIDGET) : NULL;
 
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (root)), "window-close-symbolic") == 0 &&
-      g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (root)), "AdwToastWidget") &&
-      gtk_widget_get_child_visible (gtk_widget_get_parent (root)))
+  while (toast != NULL && !g_str_equal (G_OBJECT_TYPE_NAME (toast), "AdwToastWidget"))
+    toast = gtk_widget_get_parent (toast);
+  if (toast != NULL && gtk_widget_get_child_visible (toast) &&
+      (label == NULL || g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0) &&
+      (icon == NULL || g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (root)), icon) == 0))
     return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *in_child = find_toast_close (child);
+      GtkWidget *in_child = find_toast_button (child, label, icon);
 
       if (in_child != NULL)
         found = in_child;
@@ -249,17 +255,30 @@ test_gallery (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "gallery.delete", NULL));
     wait_for_count (model, 999);
     px_test_ui_spin (300);
+    /* The grid shows the library as it is now before the next choice. */
+    {
+      gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      while (g_get_monotonic_time () < until)
+        {
+          g_autoptr(PxLibraryItem) now_first = g_list_model_get_item (model, 0);
+
+          if (now_first != NULL && px_library_item_get_image (now_first)->id != first_id)
+            break;
+          px_test_ui_spin (50);
+        }
+    }
     gtk_selection_model_select_item (selection, 0, TRUE);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "gallery.delete", NULL));
     wait_for_count (model, 998);
     /* Past the first toast's hiding animation: libadwaita 1.2 asserts when
      * a toast comes back while its old widget still animates out. */
     px_test_ui_spin (1500);
-    close = find_toast_close (GTK_WIDGET (window));
+    close = find_toast_button (GTK_WIDGET (window), NULL, "window-close-symbolic");
     g_assert_nonnull (close);
     g_signal_emit_by_name (close, "clicked");
     px_test_ui_spin (1500);
-    undo = find_button_with_label (GTK_WIDGET (window), "_Undo");
+    undo = find_toast_button (GTK_WIDGET (window), "_Undo", NULL);
     g_assert_nonnull (undo);
     g_signal_emit_by_name (undo, "clicked");
     wait_for_count (model, 999);
