@@ -46,6 +46,8 @@ typedef struct {
 ProviderQueue *px_engine_get_queue   (PxEngine             *self,
                                       const PxProviderInfo *info);
 GHashTable    *px_engine_new_queues  (void);
+void           px_engine_queue_adjust (ProviderQueue *queue,
+                                       gboolean       limited);
 void           px_engine_refresh_list_when_old (PxEngine             *self,
                                                 const PxProviderInfo *info);
 GError *px_engine_transport_error (const PxProviderInfo *info,

@@ -245,3 +245,29 @@ px_engine_get_pace (PxEngine   *self,
     *per_minute = px_rate_limiter_get_per_minute (queue->limiter);
 }
 
+/* After a 429 the provider wants fewer at once; after as many clean answers
+ * as may be in flight, one more again, up to what was asked. */
+void
+px_engine_queue_adjust (ProviderQueue *queue,
+                        gboolean       limited)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (limited)
+    {
+      /* One cut per burst of 429s, not one per request of the burst. */
+      if (now - queue->lowered_us > G_USEC_PER_SEC)
+        {
+          queue->limit = MAX (1, queue->limit / 2);
+          queue->lowered_us = now;
+        }
+      queue->clean_answers = 0;
+      return;
+    }
+
+  if (queue->limit < queue->max_limit && ++queue->clean_answers >= queue->limit)
+    {
+      queue->limit++;
+      queue->clean_answers = 0;
+    }
+}

@@ -370,33 +370,6 @@ price_of (Job *job)
   return px_model_price_per_image (job->model, job->settings) * px_model_get_count (job->model, job->settings);
 }
 
-/* After a 429 the provider wants fewer at once; after as many clean answers
- * as may be in flight, one more again, up to what was asked. */
-static void
-adjust_concurrency (ProviderQueue *queue,
-                    gboolean       limited)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (limited)
-    {
-      /* One cut per burst of 429s, not one per request of the burst. */
-      if (now - queue->lowered_us > G_USEC_PER_SEC)
-        {
-          queue->limit = MAX (1, queue->limit / 2);
-          queue->lowered_us = now;
-        }
-      queue->clean_answers = 0;
-      return;
-    }
-
-  if (queue->limit < queue->max_limit && ++queue->clean_answers >= queue->limit)
-    {
-      queue->limit++;
-      queue->clean_answers = 0;
-    }
-}
-
 static char *
 format_wait (gint64 ms)
 {
@@ -622,7 +595,7 @@ on_response (GObject      *source,
     {
       g_autoptr(GTask) decode = g_task_new (job->engine, NULL, on_decoded, task);
 
-      adjust_concurrency (queue, FALSE);
+      px_engine_queue_adjust (queue, FALSE);
       /* The provider is done with this request: its slot goes to the next
        * one while we decode. */
       release_slot (job);
@@ -656,7 +629,7 @@ on_response (GObject      *source,
                                  body, &retry_after_ms);
   if (status == 429)
     {
-      adjust_concurrency (queue, TRUE);
+      px_engine_queue_adjust (queue, TRUE);
       px_rate_limiter_exhausted (queue->limiter, g_get_monotonic_time ());
     }
   handle_failure (task, error, retry_after_ms,
