@@ -829,6 +829,9 @@ on_generated (GObject      *source,
         show_toast (self, _("Generation cancelled"));
       else if (g_error_matches (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH))
         show_banner (self, error->message, BANNER_ADD_KEY, model ? model->provider_id : NULL);
+      else if (px_provider_error_is_account_problem (error))
+        /* Trying again meets the same answer: the words say what to do. */
+        show_banner (self, error->message, BANNER_NONE, NULL);
       else
         show_banner (self, error->message, BANNER_RETRY, NULL);
       return;
