@@ -106,7 +106,9 @@ test_concurrency_above_default (Fixture       *f,
 {
   const PxProviderInfo *info = px_catalog_lookup_provider (px_engine_get_catalog (f->engine), "openai");
 
-  px_fake_provider_set_latency (f->fake, 200);
+  /* Long enough that all of them are at the fake at once, even on a busy
+   * machine. */
+  px_fake_provider_set_latency (f->fake, 1000);
 
   /* Asked for: 16 in flight, four times the catalog's usual. */
   px_engine_set_limits (f->engine, "openai", 16, 0);
