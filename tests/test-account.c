@@ -354,6 +354,42 @@ test_provider_words (Fixture       *f,
     }
 }
 
+/* Answers of the wrong shape from a hostile or broken server: a clear
+ * error, never a json-glib warning (the test framework makes those fatal). */
+static void
+test_odd_answers (Fixture       *f,
+                  gconstpointer  data)
+{
+  PxCatalog *catalog = px_engine_get_catalog (f->engine);
+  static const struct { const char *wire; const char *provider; const char *model; const char *body; } cases[] = {
+    { "openai", "openai", "gpt-image-2", "{\"data\": 5}" },
+    { "openai", "openai", "gpt-image-2", "{\"data\": [1, \"x\"]}" },
+    { "openai", "openai", "gpt-image-2", "{\"data\": [{\"b64_json\": {}}], \"usage\": []}" },
+    { "gemini", "gemini", "gemini-3.1-flash-image", "{\"candidates\": {\"a\": 1}}" },
+    { "gemini", "gemini", "gemini-3.1-flash-image", "{\"candidates\": [7], \"promptFeedback\": {\"blockReason\": 3}}" },
+    { "gemini", "gemini", "gemini-3.1-flash-image", "{\"candidates\": [{\"content\": {\"parts\": [null, 2]}, \"finishReason\": []}]}" },
+    { "imagen", "vertex", "imagen-4.0-generate-001", "{\"predictions\": [\"x\", {\"bytesBase64Encoded\": 9}]}" },
+    { "a1111", "automatic1111", "stable-diffusion", "{\"images\": [{}, 3]}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PxProvider) provider = px_provider_new_for_wire (cases[i].wire);
+      PxProviderContext context = { px_catalog_lookup_provider (catalog, cases[i].provider),
+                                    px_catalog_lookup_model (catalog, cases[i].model, NULL), "http://x", NULL };
+      g_autoptr(GBytes) body = g_bytes_new_static (cases[i].body, strlen (cases[i].body));
+      g_autoptr(PxGenerationResult) result = px_generation_result_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) mapped = NULL;
+
+      g_test_message ("%s: %s", cases[i].wire, cases[i].body);
+      g_assert_false (px_provider_parse_response (provider, &context, body, result, &error));
+      g_assert_nonnull (error);
+      mapped = px_provider_map_error (provider, &context, 500, NULL, body, NULL);
+      g_assert_nonnull (mapped);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -377,6 +413,8 @@ main (int   argc,
   g_test_add ("/account/thought-parts-skipped", Fixture, NULL, px_test_fixture_set_up, test_thought_parts_skipped,
               px_test_fixture_tear_down);
   g_test_add ("/account/provider-words", Fixture, NULL, px_test_fixture_set_up, test_provider_words,
+              px_test_fixture_tear_down);
+  g_test_add ("/account/odd-answers", Fixture, NULL, px_test_fixture_set_up, test_odd_answers,
               px_test_fixture_tear_down);
   g_test_add ("/account/refused-before-sending", Fixture, NULL, px_test_fixture_set_up,
               test_refused_before_sending, px_test_fixture_tear_down);

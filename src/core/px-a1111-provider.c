@@ -146,7 +146,7 @@ a1111_parse_response (PxProvider               *provider,
     return FALSE;
 
   if (json_object_has_member (root, "images"))
-    images = json_object_get_array_member (root, "images");
+    images = px_provider_array_member (root, "images");
   if (images == NULL || json_array_get_length (images) == 0)
     {
       g_autofree char *excerpt = px_provider_body_excerpt (body);
@@ -158,8 +158,10 @@ a1111_parse_response (PxProvider               *provider,
 
   for (guint i = 0; i < json_array_get_length (images); i++)
     {
-      g_autoptr(GBytes) bytes = px_provider_decode_base64 (json_array_get_string_element (images, i),
-                                                           context->info->name, error);
+      JsonNode *node = json_array_get_element (images, i);
+      const char *data = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                         ? json_node_get_string (node) : NULL;
+      g_autoptr(GBytes) bytes = px_provider_decode_base64 (data, context->info->name, error);
       if (bytes == NULL)
         return FALSE;
       g_ptr_array_add (result->images, px_image_new (bytes, NULL));
@@ -167,7 +169,7 @@ a1111_parse_response (PxProvider               *provider,
 
   /* "info" is a JSON document inside a string; keep it as the provider's
    * own record of seeds and sampler. */
-  info = json_object_get_string_member_with_default (root, "info", NULL);
+  info = px_provider_string_member (root, "info", NULL);
   if (info != NULL)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
