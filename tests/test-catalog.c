@@ -188,6 +188,19 @@ test_invalid_data (void)
 {
   g_autoptr(GError) error = NULL;
 
+  /* A null in a list of values is left out, the rest kept. */
+  {
+    g_autoptr(PxCatalog) odd = px_catalog_new_from_data (
+      "{\"providers\": [{\"id\": \"p\", \"wire\": \"openai\"}], \"models\": [{\"id\": \"m\", \"provider\": \"p\","
+      " \"settings\": {\"size\": {\"values\": [\"a\", null, \"b\", {}], \"default\": \"a\"}}}]}", -1, &error);
+    const PxSettingSpec *spec;
+
+    g_assert_no_error (error);
+    spec = px_model_lookup_setting (px_catalog_lookup_model (odd, "m", NULL), "size");
+    g_assert_cmpuint (g_strv_length (spec->values), ==, 2);
+    g_assert_cmpstr (spec->values[1], ==, "b");
+  }
+
   g_assert_null (px_catalog_new_from_data ("{", -1, &error));
   g_assert_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA);
   g_clear_error (&error);

@@ -140,12 +140,20 @@ parse_setting (const char *name,
 
   if (json_object_has_member (object, "values"))
     {
-      JsonArray *values = json_object_get_array_member (object, "values");
+      JsonNode *list = json_object_get_member (object, "values");
+      JsonArray *values = JSON_NODE_HOLDS_ARRAY (list) ? json_node_get_array (list) : NULL;
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
       spec->kind = PX_SETTING_CHOICE;
-      for (guint i = 0; i < json_array_get_length (values); i++)
-        g_strv_builder_add (builder, json_array_get_string_element (values, i));
+      /* A value that is not text or a number (a null, an object) is left
+       * out, not the rest of the list with it. */
+      for (guint i = 0; values != NULL && i < json_array_get_length (values); i++)
+        {
+          g_autofree char *value = node_to_string (json_array_get_element (values, i));
+
+          if (value != NULL)
+            g_strv_builder_add (builder, value);
+        }
       spec->values = g_strv_builder_end (builder);
     }
   else if (json_object_has_member (object, "min"))
