@@ -244,6 +244,25 @@ test_reading_goes_on_after_bad_rows (void)
   g_assert_no_error (error);
 }
 
+/* A UTF-16 or binary file: its NUL bytes are named as what they mean. */
+static void
+test_nul_bytes_named (void)
+{
+  static const char data[] = "Name,City\nAda,Paris\nB\0o,Rome\n";
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (data, sizeof data - 1, NULL);
+  g_autoptr(PxCsvReader) reader = px_csv_reader_new (stream);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) row = NULL;
+
+  g_assert_true (px_csv_reader_read_header (reader, NULL, &error));
+  row = px_csv_reader_next_row (reader, NULL, &error);
+  g_assert_cmpstr (row[0], ==, "Ada");
+  g_assert_null (px_csv_reader_next_row (reader, NULL, &error));
+  g_assert_error (error, PX_CSV_ERROR, PX_CSV_ERROR_ENCODING);
+  g_assert_nonnull (strstr (error->message, "Row 2, column 1 (NAME): it holds NUL bytes"));
+  g_assert_nonnull (strstr (error->message, "UTF-16"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -257,6 +276,7 @@ main (int   argc,
   g_test_add_func ("/csv/writer", test_writer);
   g_test_add_func ("/csv/round-trip", test_round_trip);
   g_test_add_func ("/csv/reading-goes-on-after-bad-rows", test_reading_goes_on_after_bad_rows);
+  g_test_add_func ("/csv/nul-bytes-named", test_nul_bytes_named);
 
   return g_test_run ();
 }

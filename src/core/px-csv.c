@@ -146,6 +146,7 @@ read_record (PxCsvReader   *self,
   g_autoptr(GString) field = g_string_sized_new (64);
   gboolean any = FALSE;
   guint bad_column = 0;
+  gboolean has_nul = FALSE;
   int c;
 
   c = peek (self, cancellable, error);
@@ -223,7 +224,11 @@ read_record (PxCsvReader   *self,
       /* Named once the row is read to its end, so reading can go on with
        * the next row. */
       if (bad_column == 0 && !g_utf8_validate (field->str, field->len, NULL))
-        bad_column = fields->len + 1;
+        {
+          bad_column = fields->len + 1;
+          /* NUL bytes: a binary or UTF-16 file, not a stray character. */
+          has_nul = memchr (field->str, '\0', field->len) != NULL;
+        }
 
       g_ptr_array_add (fields, g_strndup (field->str, field->len));
 
@@ -249,7 +254,9 @@ read_record (PxCsvReader   *self,
   if (bad_column > 0)
     {
       set_row_error (self, error, PX_CSV_ERROR_ENCODING, bad_column,
-                     _("the text is not valid UTF-8; save the file as “CSV UTF-8”."));
+                     has_nul ? _("it holds NUL bytes, so the file is not text (or is saved as UTF-16); save it as "
+                                 "“CSV UTF-8”.")
+                             : _("the text is not valid UTF-8; save the file as “CSV UTF-8”."));
       return NULL;
     }
 
