@@ -422,6 +422,21 @@ test_corrupt_database (void)
   while ((name = g_dir_read_name (listing)) != NULL)
     backup |= g_str_has_prefix (name, "library-damaged-");
   g_assert_true (backup);
+
+  /* Opened again (every start until it is mended): the same copy, not one
+   * more, and it says so. */
+  g_clear_error (&error);
+  g_assert_null (px_library_open (dir, &error));
+  g_assert_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "saved before"));
+  {
+    g_autoptr(GDir) again = g_dir_open (dir, 0, NULL);
+    guint copies = 0;
+
+    while ((name = g_dir_read_name (again)) != NULL)
+      copies += g_str_has_prefix (name, "library-damaged-");
+    g_assert_cmpuint (copies, ==, 1);
+  }
 }
 
 static void

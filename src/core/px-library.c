@@ -276,15 +276,34 @@ report_corrupt (const char  *db_path,
                 const char  *reason,
                 GError     **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *dir = g_path_get_dirname (db_path);
-  g_autofree char *name = g_strdup_printf ("library-damaged-%s.db", stamp);
-  g_autofree char *backup = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *backup = NULL;
   g_autoptr(GFile) source = g_file_new_for_path (db_path);
-  g_autoptr(GFile) target = g_file_new_for_path (backup);
+  g_autoptr(GFile) target = NULL;
   g_autoptr(GError) copy_error = NULL;
+  gsize length = 0;
 
+  /* Named by what it holds: the same damage seen again (every start until
+   * it is mended) is one copy, not one more each time, and two starts in
+   * the same second do not collide. */
+  if (g_file_get_contents (db_path, &contents, &length, NULL))
+    digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  g_clear_pointer (&contents, g_free);
+  name = g_strdup_printf ("library-damaged-%.12s.db", digest ? digest : "unreadable");
+  backup = g_build_filename (dir, name, NULL);
+  target = g_file_new_for_path (backup);
+
+  if (g_file_test (backup, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_CORRUPT,
+                   _("The library database %s is damaged (%s). A copy was saved before as %s; "
+                     "Pixmerge has not changed the original."),
+                   db_path, reason, backup);
+      return;
+    }
   if (!g_file_copy (source, target, G_FILE_COPY_NONE, NULL, NULL, NULL, &copy_error))
     {
       g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_CORRUPT,
@@ -368,6 +387,14 @@ px_library_open_at_version (const char  *directory,
     }
 
   rc = sqlite3_open_v2 (db_path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc != SQLITE_OK && g_access (self->directory, W_OK) != 0)
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
+                   _("The library folder %s cannot be written to (it is read-only, or belongs to another user): "
+                     "%s. Choose a folder you can write to, or set PIXMERGE_LIBRARY_DIR."),
+                   self->directory, g_strerror (errno));
+      return NULL;
+    }
   if (rc != SQLITE_OK)
     {
       g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
