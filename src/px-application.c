@@ -19,6 +19,7 @@ struct _PxApplication
   GSettings      *settings;
   PxLibrary      *library;
   GError         *library_error;
+  gboolean        opening_library;
   PxEngine       *engine;
   PxCache        *cache;
 };
@@ -46,21 +47,43 @@ px_application_get_settings (PxApplication *self)
   return self->settings;
 }
 
-/* The library, opened on first use; NULL with the reason when it cannot
- * be (a damaged or too-new database), which the Gallery shows. */
+static gboolean
+purge_leftover_trash (PxLibrary     *library,
+                      gpointer       data,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  return px_library_purge_trash (library, error);
+}
+
 static void
-purge_leftover_trash (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+on_leftover_trash_purged (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!px_library_purge_trash (source_object, &error))
+  if (!px_library_run_finish (PX_LIBRARY (source), result, NULL, &error))
     g_warning ("The trash left from the last run could not be emptied: %s", error->message);
-  g_task_return_boolean (task, TRUE);
 }
 
+static void
+take_library (PxApplication *self,
+              PxLibrary     *library,
+              GError        *error)
+{
+  self->library = library;
+  self->library_error = error;
+  /* What the last run left in the trash (deleted, and the app quit before
+   * the Undo went away): gone now, on the library's writer thread. */
+  if (library != NULL)
+    px_library_write_async (library, purge_leftover_trash, NULL, NULL, NULL, on_leftover_trash_purged, NULL);
+}
+
+/* The library; NULL with the reason when it cannot be opened (a damaged or
+ * too-new database), which the Gallery shows. The app opens it off the main
+ * thread before its first window (px_application_open_library_async);
+ * tests and tools that call this first open it here. */
 PxLibrary *
 px_application_get_library (PxApplication  *self,
                             const GError  **error)
@@ -69,20 +92,60 @@ px_application_get_library (PxApplication  *self,
 
   if (self->library == NULL && self->library_error == NULL)
     {
-      self->library = px_library_open (px_paths_get_library_dir (), &self->library_error);
-      if (self->library != NULL)
-        {
-          /* What the last run left in the trash (deleted, and the app quit
-           * before the Undo went away): gone now, off the main thread. */
-          g_autoptr(GTask) task = g_task_new (self->library, NULL, NULL, NULL);
+      GError *open_error = NULL;
+      PxLibrary *library = px_library_open (px_paths_get_library_dir (), &open_error);
 
-          g_task_run_in_thread (task, purge_leftover_trash);
-        }
+      take_library (self, library, open_error);
     }
 
   if (error != NULL)
     *error = self->library_error;
   return self->library;
+}
+
+static void
+open_library_in_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  GError *error = NULL;
+  PxLibrary *library = px_library_open (task_data, &error);
+
+  if (library != NULL)
+    g_task_return_pointer (task, library, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_library_opened (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PxApplication *self = PX_APPLICATION (source);
+  GError *error = NULL;
+  PxLibrary *library = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (self->library == NULL && self->library_error == NULL)
+    take_library (self, library, error);
+  else
+    {
+      g_clear_object (&library);
+      g_clear_error (&error);
+    }
+  g_application_release (G_APPLICATION (self));
+  g_application_activate (G_APPLICATION (self));
+}
+
+static void
+px_application_open_library_async (PxApplication *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_library_opened, NULL);
+
+  g_application_hold (G_APPLICATION (self));
+  g_task_set_task_data (task, g_strdup (px_paths_get_library_dir ()), g_free);
+  g_task_run_in_thread (task, open_library_in_thread);
 }
 
 static void
@@ -152,7 +215,20 @@ px_application_get_engine (PxApplication *self)
 static void
 px_application_activate (GApplication *app)
 {
+  PxApplication *self = PX_APPLICATION (app);
   GtkWindow *window;
+
+  /* The first window comes when the library is open: opening (and
+   * migrating) reads the disk, never on the main loop. */
+  if (self->library == NULL && self->library_error == NULL)
+    {
+      if (!self->opening_library)
+        {
+          self->opening_library = TRUE;
+          px_application_open_library_async (self);
+        }
+      return;
+    }
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
@@ -263,6 +339,10 @@ px_application_startup (GApplication *app)
   GtkApplication *gtk_app = GTK_APPLICATION (app);
 
   G_APPLICATION_CLASS (px_application_parent_class)->startup (app);
+
+  /* Debug builds (and the test suite) abort on a library call made on the
+   * main loop. */
+  px_library_set_main_thread_guard (PX_DEBUG_CHECKS || g_getenv ("PIXMERGE_CHECK_MAIN_THREAD") != NULL);
 
   self->settings = g_settings_new (APP_ID);
 

@@ -21,6 +21,9 @@ px_test_ui_init (void)
     }
 
   adw_init ();
+  /* Every UI test proves the window never waits for the library: a library
+   * call made on the main loop aborts the test. */
+  px_library_set_main_thread_guard (TRUE);
   return TRUE;
 }
 

@@ -227,6 +227,7 @@ db_worker (gpointer data,
   g_autoptr(GTask) task = data;
   PxBatchRunner *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
+  PX_LIBRARY_WRITE (self->library);
   GError *error = NULL;
   gboolean ok = TRUE;
 

@@ -108,6 +108,7 @@ px_batch_create (PxLibrary          *library,
                  const PxBatchSpec  *spec,
                  GError            **error)
 {
+  PX_LIBRARY_WRITE (library);
   sqlite3 *db = px_library_get_db (library);
   g_autofree char *settings = px_json_from_table (spec->settings);
   g_autofree char *tokens = px_json_from_table (spec->tokens);
@@ -262,6 +263,7 @@ px_batch_get (PxLibrary  *library,
               gint64      id,
               GError    **error)
 {
+  PX_LIBRARY_WRITE (library);
   sqlite3_stmt *stmt = NULL;
   PxBatchJob *job = NULL;
 
@@ -290,6 +292,7 @@ px_batch_update (PxLibrary   *library,
                  guint        concurrency,
                  GError     **error)
 {
+  PX_LIBRARY_WRITE (library);
   sqlite3 *db = px_library_get_db (library);
   sqlite3_stmt *stmt = NULL;
   int rc;
@@ -321,6 +324,7 @@ GPtrArray *
 px_batch_list (PxLibrary  *library,
                GError    **error)
 {
+  PX_LIBRARY_WRITE (library);
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) px_batch_job_free);
   sqlite3_stmt *stmt = NULL;
 
@@ -344,6 +348,7 @@ px_batch_export_csv (PxLibrary   *library,
                      const char  *path,
                      GError     **error)
 {
+  PX_LIBRARY_WRITE (library);
   g_autoptr(PxBatchJob) job = px_batch_get (library, id, error);
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GPtrArray) header = g_ptr_array_new ();

@@ -1,10 +1,14 @@
 /* px-library-model.c: a GListModel over the library that never holds the
- * whole library: it knows the count, reads rows a page at a time when a
- * view asks for a position, and keeps only a few pages. A grid of 100,000
- * images costs the pages on screen, not 100,000 objects. */
+ * whole library and never reads it on the caller's thread: it knows the
+ * count, hands out placeholders for a page a view asks for while the page
+ * is read on a worker (by key from a neighbouring page, no OFFSET walk),
+ * then swaps the rows in. A grid of 100,000 images costs the pages on
+ * screen, not 100,000 objects, and scrolling never waits for sqlite. */
 #include "config.h"
 
 #include <string.h>
+
+#include <gio/gio.h>
 
 #include "px-library-model.h"
 
@@ -39,6 +43,7 @@ px_library_item_init (PxLibraryItem *self)
 {
 }
 
+/* NULL while the item is a placeholder for a row still being read. */
 const PxLibraryImage *
 px_library_item_get_image (PxLibraryItem *self)
 {
@@ -55,9 +60,36 @@ struct _PxLibraryModel
   char           *search;
   PxLibraryQuery  filter;     /* owns its strings; search unused */
   guint           n_items;
-  GHashTable     *pages;      /* page number -> GPtrArray of PxLibraryItem */
+  gboolean        loading;    /* the count is being read */
+  guint           generation; /* bumped by each reload: older answers are dropped */
+  GHashTable     *pages;      /* page number -> Page */
   GQueue          page_order; /* least recently used first */
+  GCancellable   *cancellable;
 };
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* A page of PAGE_SIZE positions: placeholders (items without an image)
+ * until its rows arrive, then the rows. */
+typedef struct {
+  GPtrArray    *items;
+  gboolean      loaded;
+  PxLibraryKey  first;
+  PxLibraryKey  last;
+} Page;
+
+static void
+page_free (Page *page)
+{
+  g_ptr_array_unref (page->items);
+  g_free (page);
+}
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -79,10 +111,22 @@ get_n_items (GListModel *model)
 static void
 clear_filter (PxLibraryQuery *filter)
 {
+  g_free ((char *) filter->search);
   g_free ((char *) filter->provider);
   g_free ((char *) filter->model);
   g_free ((char *) filter->feature);
   memset (filter, 0, sizeof *filter);
+}
+
+static void
+copy_filter (PxLibraryQuery       *to,
+             const PxLibraryQuery *from)
+{
+  *to = *from;
+  to->search = g_strdup (from->search);
+  to->provider = g_strdup (from->provider);
+  to->model = g_strdup (from->model);
+  to->feature = g_strdup (from->feature);
 }
 
 static gboolean
@@ -94,35 +138,168 @@ filter_equal (const PxLibraryQuery *a,
          a->created_from == b->created_from && a->created_to == b->created_to && a->sort == b->sort;
 }
 
-static GPtrArray *
-load_page (PxLibraryModel *self,
-           guint           page)
+/* ---- reading, on the library's worker threads ---- */
+
+typedef struct {
+  PxLibraryModel *self;
+  guint           generation;
+  guint           page;
+  PxLibraryQuery  query;
+  gboolean        has_after, has_before, from_end;
+  PxLibraryKey    after, before;
+  guint           skip, limit;
+  guint           count;    /* out: for a count */
+  GPtrArray      *images;   /* out: for a page */
+} Read;
+
+static void
+read_free (Read *read)
+{
+  g_object_unref (read->self);
+  clear_filter (&read->query);
+  g_clear_pointer (&read->images, g_ptr_array_unref);
+  g_free (read);
+}
+
+static Read *
+read_new (PxLibraryModel *self)
+{
+  Read *read = g_new0 (Read, 1);
+
+  read->self = g_object_ref (self);
+  read->generation = self->generation;
+  copy_filter (&read->query, &self->filter);
+  g_free ((char *) read->query.search);
+  read->query.search = g_strdup (self->search);
+  return read;
+}
+
+static gboolean
+count_in_thread (PxLibrary     *library,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  Read *read = data;
+  GError *local_error = NULL;
+
+  read->count = px_library_count (library, &read->query, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+page_in_thread (PxLibrary     *library,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  Read *read = data;
+
+  read->images = px_library_list_range (library, &read->query, read->has_after ? &read->after : NULL,
+                                        read->has_before ? &read->before : NULL, read->skip, read->limit,
+                                        read->from_end, error);
+  return read->images != NULL;
+}
+
+static void
+on_page_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  PxLibraryQuery query = self->filter;
-  g_autoptr(GPtrArray) images = NULL;
-  GPtrArray *items;
+  PxLibraryModel *self;
+  Read *read = NULL;
+  Page *page;
+  guint n;
 
-  query.search = self->search;
-  images = px_library_list (self->library, &query, page * PAGE_SIZE, PAGE_SIZE, &error);
-  if (images == NULL)
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
     {
-      g_warning ("Could not read the library: %s", error->message);
-      return NULL;
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the library: %s", error->message);
+      return;
     }
 
-  items = g_ptr_array_new_full (images->len, g_object_unref);
-  for (guint i = 0; i < images->len; i++)
+  self = read->self;
+  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (read->page));
+  /* A reload since, or the page was let go: nothing shows these rows. */
+  if (read->generation != self->generation || page == NULL || page->loaded)
+    return;
+
+  /* Fewer rows than places: the library changed under the read, and the
+   * rest stay placeholders until the reload that change brings. */
+  n = MIN (page->items->len, read->images->len);
+  for (guint i = 0; i < n; i++)
     {
       PxLibraryItem *item = g_object_new (PX_TYPE_LIBRARY_ITEM, NULL);
+      gpointer placeholder = g_ptr_array_index (page->items, i);
 
-      /* The item takes the row; the array forgets it. */
-      item->image = g_ptr_array_index (images, i);
-      images->pdata[i] = NULL;
-      g_ptr_array_add (items, item);
+      item->image = g_steal_pointer (&read->images->pdata[i]);
+      g_ptr_array_index (page->items, i) = item;
+      g_object_unref (placeholder);
+    }
+  page->loaded = n > 0;
+  if (n > 0)
+    {
+      const PxLibraryImage *first = ((PxLibraryItem *) g_ptr_array_index (page->items, 0))->image;
+      const PxLibraryImage *last = ((PxLibraryItem *) g_ptr_array_index (page->items, n - 1))->image;
+
+      page->first = (PxLibraryKey) { first->created, first->id };
+      page->last = (PxLibraryKey) { last->created, last->id };
     }
 
-  return items;
+  g_list_model_items_changed (G_LIST_MODEL (self), read->page * PAGE_SIZE, page->items->len, page->items->len);
+}
+
+static Page *
+loaded_page (PxLibraryModel *self,
+             guint           page)
+{
+  Page *found = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+
+  return found != NULL && found->loaded ? found : NULL;
+}
+
+/* Asks for one page: by key from a loaded neighbour when there is one (no
+ * OFFSET: jumping to the end and scrolling back reads only what is shown),
+ * by position from the nearer end otherwise. */
+static void
+start_page_read (PxLibraryModel *self,
+                 guint           page,
+                 guint           size)
+{
+  Read *read = read_new (self);
+  Page *before = page > 0 ? loaded_page (self, page - 1) : NULL;
+  Page *after = loaded_page (self, page + 1);
+  guint start = page * PAGE_SIZE;
+
+  read->page = page;
+  read->limit = size;
+  if (before != NULL)
+    {
+      read->has_after = TRUE;
+      read->after = before->last;
+    }
+  else if (after != NULL)
+    {
+      read->has_before = TRUE;
+      read->before = after->first;
+      read->from_end = TRUE;
+    }
+  else if (start + size >= self->n_items || start > self->n_items / 2)
+    {
+      read->from_end = TRUE;
+      read->skip = self->n_items - (start + size);
+    }
+  else
+    read->skip = start;
+
+  px_library_read_async (self->library, page_in_thread, read, (GDestroyNotify) read_free, self->cancellable,
+                         on_page_read, NULL);
 }
 
 static gpointer
@@ -130,33 +307,40 @@ get_item (GListModel *model,
           guint       position)
 {
   PxLibraryModel *self = PX_LIBRARY_MODEL (model);
-  guint page = position / PAGE_SIZE;
-  GPtrArray *items;
+  guint number = position / PAGE_SIZE;
+  Page *page;
 
   if (position >= self->n_items)
     return NULL;
 
-  items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
-  if (items == NULL)
+  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (number));
+  if (page == NULL)
     {
-      items = load_page (self, page);
-      if (items == NULL)
-        return NULL;
-      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
-      g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (page));
+      guint size = MIN (PAGE_SIZE, self->n_items - number * PAGE_SIZE);
+
+      page = g_new0 (Page, 1);
+      page->items = g_ptr_array_new_full (size, g_object_unref);
+      for (guint i = 0; i < size; i++)
+        g_ptr_array_add (page->items, g_object_new (PX_TYPE_LIBRARY_ITEM, NULL));
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (number), page);
+      g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (number));
       while (g_queue_get_length (&self->page_order) > MAX_PAGES)
         g_hash_table_remove (self->pages, g_queue_pop_head (&self->page_order));
+      /* While a count is out, positions may be about to move: the page is
+       * read when the count is in (refresh_pages). */
+      if (!self->loading)
+        start_page_read (self, number, size);
     }
   else
     {
-      g_queue_remove (&self->page_order, GUINT_TO_POINTER (page));
-      g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (page));
+      g_queue_remove (&self->page_order, GUINT_TO_POINTER (number));
+      g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (number));
     }
 
-  if (position % PAGE_SIZE >= items->len)
+  if (position % PAGE_SIZE >= page->items->len)
     return NULL;
 
-  return g_object_ref (g_ptr_array_index (items, position % PAGE_SIZE));
+  return g_object_ref (g_ptr_array_index (page->items, position % PAGE_SIZE));
 }
 
 static void
@@ -167,23 +351,91 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = get_item;
 }
 
-/* Reads the count again and forgets the pages; views are told everything
- * changed. Cheap: only the count is read now. */
+/* After a reload the pages a view holds are read again where they are, but
+ * keep showing their old rows (not placeholders) until the new ones are
+ * in: a grid that reloads for every new image does not blink. */
+static void
+refresh_pages (PxLibraryModel *self)
+{
+  g_autoptr(GList) numbers = g_hash_table_get_keys (self->pages);
+
+  for (GList *l = numbers; l != NULL; l = l->next)
+    {
+      guint number = GPOINTER_TO_UINT (l->data);
+      Page *page = g_hash_table_lookup (self->pages, l->data);
+      guint start = number * PAGE_SIZE;
+      guint size = start < self->n_items ? MIN (PAGE_SIZE, self->n_items - start) : 0;
+
+      if (size == 0)
+        {
+          g_hash_table_remove (self->pages, l->data);
+          g_queue_remove (&self->page_order, l->data);
+          continue;
+        }
+      if (page->items->len > size)
+        g_ptr_array_set_size (page->items, size);
+      while (page->items->len < size)
+        g_ptr_array_add (page->items, g_object_new (PX_TYPE_LIBRARY_ITEM, NULL));
+      page->loaded = FALSE;
+    }
+  for (GList *l = numbers; l != NULL; l = l->next)
+    if (g_hash_table_contains (self->pages, l->data))
+      start_page_read (self, GPOINTER_TO_UINT (l->data),
+                       ((Page *) g_hash_table_lookup (self->pages, l->data))->items->len);
+}
+
+static void
+on_counted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  PxLibraryModel *self;
+  Read *read = NULL;
+  guint old;
+  gboolean ok = px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = read->self;
+  if (read->generation != self->generation)
+    return;
+  if (!ok)
+    g_warning ("Could not count the library: %s", error->message);
+
+  old = self->n_items;
+  self->n_items = ok ? read->count : 0;
+  refresh_pages (self);
+  self->loading = FALSE;
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* Reads the count again, then forgets the pages; views are told everything
+ * changed when the count is in. Nothing is read on the caller's thread. */
 void
 px_library_model_reload (PxLibraryModel *self)
 {
-  g_autoptr(GError) error = NULL;
-  PxLibraryQuery query = self->filter;
-  guint old = self->n_items;
+  g_return_if_fail (PX_IS_LIBRARY_MODEL (self));
 
-  query.search = self->search;
-  g_hash_table_remove_all (self->pages);
-  g_queue_clear (&self->page_order);
-  self->n_items = px_library_count (self->library, &query, &error);
-  if (error != NULL)
-    g_warning ("Could not count the library: %s", error->message);
+  self->generation++;
+  if (!self->loading)
+    {
+      self->loading = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
+  px_library_read_async (self->library, count_in_thread, read_new (self), (GDestroyNotify) read_free,
+                         self->cancellable, on_counted, NULL);
+}
 
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+/* TRUE from a reload until its count is in: a view shows neither "empty"
+ * nor a stale count as final meanwhile. */
+gboolean
+px_library_model_get_loading (PxLibraryModel *self)
+{
+  g_return_val_if_fail (PX_IS_LIBRARY_MODEL (self), FALSE);
+
+  return self->loading;
 }
 
 void
@@ -202,7 +454,6 @@ px_library_model_set_search (PxLibraryModel *self,
   px_library_model_reload (self);
 }
 
-/* Only one model's images (NULL: all), in the given order. */
 /* Everything in filter but the search words (see set_search). */
 void
 px_library_model_set_filter (PxLibraryModel       *self,
@@ -215,14 +466,104 @@ px_library_model_set_filter (PxLibraryModel       *self,
     return;
 
   clear_filter (&self->filter);
-  self->filter.provider = g_strdup (filter->provider);
-  self->filter.model = g_strdup (filter->model);
-  self->filter.feature = g_strdup (filter->feature);
-  self->filter.batch_id = filter->batch_id;
-  self->filter.created_from = filter->created_from;
-  self->filter.created_to = filter->created_to;
-  self->filter.sort = filter->sort;
+  copy_filter (&self->filter, filter);
+  g_clear_pointer ((char **) &self->filter.search, g_free);
   px_library_model_reload (self);
+}
+
+typedef struct {
+  PxLibraryQuery  query;
+  GArray         *positions;   /* in: guint, ascending */
+  GArray         *ids;         /* out: gint64, one per position */
+} Ids;
+
+static void
+ids_free (Ids *ids)
+{
+  clear_filter (&ids->query);
+  g_array_unref (ids->positions);
+  g_clear_pointer (&ids->ids, g_array_unref);
+  g_free (ids);
+}
+
+static gint
+compare_positions (gconstpointer a,
+                   gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The rows at the positions, read a page at a time. */
+static gboolean
+ids_in_thread (PxLibrary     *library,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  Ids *job = data;
+  g_autoptr(GPtrArray) images = NULL;
+  guint loaded_page = G_MAXUINT;
+
+  job->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), job->positions->len);
+  for (guint i = 0; i < job->positions->len; i++)
+    {
+      guint position = g_array_index (job->positions, guint, i);
+      guint page = position / PAGE_SIZE;
+      const PxLibraryImage *image;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (page != loaded_page)
+        {
+          g_clear_pointer (&images, g_ptr_array_unref);
+          images = px_library_list_range (library, &job->query, NULL, NULL, page * PAGE_SIZE, PAGE_SIZE, FALSE, error);
+          if (images == NULL)
+            return FALSE;
+          loaded_page = page;
+        }
+      if (position % PAGE_SIZE >= images->len)
+        continue;
+      image = g_ptr_array_index (images, position % PAGE_SIZE);
+      g_array_append_val (job->ids, image->id);
+    }
+  return TRUE;
+}
+
+/* The ids of the images at the positions (a selection), read off the
+ * caller's thread where the pages are not loaded. */
+void
+px_library_model_get_ids_async (PxLibraryModel      *self,
+                                GArray              *positions,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Ids *job;
+
+  g_return_if_fail (PX_IS_LIBRARY_MODEL (self));
+
+  job = g_new0 (Ids, 1);
+  copy_filter (&job->query, &self->filter);
+  g_free ((char *) job->query.search);
+  job->query.search = g_strdup (self->search);
+  job->positions = g_array_copy (positions);
+  g_array_sort (job->positions, compare_positions);
+  px_library_read_async (self->library, ids_in_thread, job, (GDestroyNotify) ids_free, cancellable, callback,
+                         user_data);
+}
+
+GArray *
+px_library_model_get_ids_finish (PxLibraryModel  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  Ids *job = NULL;
+
+  if (!px_library_run_finish (self->library, result, (gpointer *) &job, error))
+    return NULL;
+  return g_steal_pointer (&job->ids);
 }
 
 PxLibrary *
@@ -243,11 +584,22 @@ px_library_model_new (PxLibrary *library)
 }
 
 static void
+px_library_model_dispose (GObject *object)
+{
+  PxLibraryModel *self = PX_LIBRARY_MODEL (object);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_OBJECT_CLASS (px_library_model_parent_class)->dispose (object);
+}
+
+static void
 px_library_model_finalize (GObject *object)
 {
   PxLibraryModel *self = PX_LIBRARY_MODEL (object);
 
   g_clear_object (&self->library);
+  g_clear_object (&self->cancellable);
   g_free (self->search);
   clear_filter (&self->filter);
   g_hash_table_unref (self->pages);
@@ -257,14 +609,39 @@ px_library_model_finalize (GObject *object)
 }
 
 static void
+px_library_model_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, PX_LIBRARY_MODEL (object)->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 px_library_model_class_init (PxLibraryModelClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = px_library_model_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = px_library_model_dispose;
+  object_class->finalize = px_library_model_finalize;
+  object_class->get_property = px_library_model_get_property;
+
+  properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 px_library_model_init (PxLibraryModel *self)
 {
-  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
+  self->cancellable = g_cancellable_new ();
   g_queue_init (&self->page_order);
 }

@@ -1,5 +1,8 @@
-/* px-library-model.h: the library as a GListModel, read lazily by position. */
+/* px-library-model.h: the library as a GListModel, read lazily by page on
+ * worker threads; items are placeholders (no image) until their page is in. */
 #pragma once
+
+#include <gio/gio.h>
 
 #include "px-library.h"
 
@@ -21,6 +24,15 @@ void            px_library_model_set_search (PxLibraryModel       *self,
 void            px_library_model_set_filter (PxLibraryModel       *self,
                                              const PxLibraryQuery *filter);
 void            px_library_model_reload     (PxLibraryModel       *self);
+gboolean        px_library_model_get_loading (PxLibraryModel      *self);
+void            px_library_model_get_ids_async (PxLibraryModel *self,
+                                             GArray               *positions,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+GArray         *px_library_model_get_ids_finish (PxLibraryModel *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
 PxLibrary      *px_library_model_get_library (PxLibraryModel      *self);
 
 G_END_DECLS

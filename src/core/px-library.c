@@ -27,18 +27,6 @@
 
 G_DEFINE_QUARK (px-library-error-quark, px_library_error)
 
-struct _PxLibrary
-{
-  GObject   parent_instance;
-
-  char     *directory;
-  sqlite3  *db;
-  gboolean  fail_after_file;
-  gboolean  bulk;
-  char     *staging;    /* a batch's folder for files not yet committed, or NULL */
-  GPtrArray *staged;    /* relative final paths of the files staged there */
-};
-
 G_DEFINE_FINAL_TYPE (PxLibrary, px_library, G_TYPE_OBJECT)
 
 /* Each entry takes the schema from the version before it to its own
@@ -203,8 +191,8 @@ px_library_image_free (PxLibraryImage *image)
   g_free (image);
 }
 
-static gboolean
-set_sqlite_error (sqlite3     *db,
+gboolean
+px_library_sqlite_error (sqlite3     *db,
                   GError     **error,
                   const char  *what)
 {
@@ -213,19 +201,19 @@ set_sqlite_error (sqlite3     *db,
   return FALSE;
 }
 
-static gboolean
-set_db_error (PxLibrary  *self,
+gboolean
+px_library_db_error (PxLibrary  *self,
               GError    **error,
               const char *what)
 {
-  return set_sqlite_error (self->db, error, what);
+  return px_library_sqlite_error (self->db, error, what);
 }
 
 /* A second, read-only connection for long reads run off the main thread
  * (WAL lets it read while the main connection writes), so they never hold
  * the main connection's mutex while the gallery wants a page. */
-static sqlite3 *
-open_reader (PxLibrary  *self,
+sqlite3 *
+px_library_open_reader (PxLibrary  *self,
              GError    **error)
 {
   g_autofree char *db_path = g_build_filename (self->directory, "library.db", NULL);
@@ -244,22 +232,20 @@ open_reader (PxLibrary  *self,
   return db;
 }
 
-static void
-close_reader (sqlite3 *db)
+void
+px_library_close_reader (sqlite3 *db)
 {
   sqlite3_close (db);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, close_reader)
-
-static gboolean
-exec (PxLibrary   *self,
+gboolean
+px_library_run_sql (PxLibrary   *self,
       const char  *sql,
       const char  *what,
       GError     **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_db_error (self, error, what);
+    return px_library_db_error (self, error, what);
   return TRUE;
 }
 
@@ -353,11 +339,11 @@ migrate (PxLibrary  *self,
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", next);
 
-      if (!exec (self, "BEGIN IMMEDIATE", _("starting an upgrade"), error))
+      if (!px_library_run_sql (self, "BEGIN IMMEDIATE", _("starting an upgrade"), error))
         return FALSE;
-      if (!exec (self, migrations[next - 1], _("upgrading the library"), error) ||
-          !exec (self, set_version, _("upgrading the library"), error) ||
-          !exec (self, "COMMIT", _("upgrading the library"), error))
+      if (!px_library_run_sql (self, migrations[next - 1], _("upgrading the library"), error) ||
+          !px_library_run_sql (self, set_version, _("upgrading the library"), error) ||
+          !px_library_run_sql (self, "COMMIT", _("upgrading the library"), error))
         {
           sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
           return FALSE;
@@ -378,6 +364,7 @@ px_library_open_at_version (const char  *directory,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
+  px_library_check_thread (G_STRFUNC);
   self->directory = g_canonicalize_filename (directory, NULL);
   if (g_mkdir_with_parents (images, 0700) != 0)
     {
@@ -426,7 +413,7 @@ px_library_open_at_version (const char  *directory,
     }
   if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_db_error (self, error, _("opening"));
+      px_library_db_error (self, error, _("opening"));
       return NULL;
     }
 
@@ -446,6 +433,7 @@ px_library_open (const char  *directory,
 int
 px_library_get_schema_version (PxLibrary *self)
 {
+  PX_LIBRARY_WRITE (self);
   return get_user_version (self);
 }
 
@@ -462,10 +450,16 @@ gboolean
 px_library_begin_bulk (PxLibrary  *self,
                        GError    **error)
 {
+  /* The writer lock is held from here to px_library_end_bulk(), on this
+   * thread: no other write lands inside the import's transaction. */
+  px_library_lock (self);
   g_return_val_if_fail (!self->bulk, FALSE);
 
-  if (!exec (self, "BEGIN IMMEDIATE", _("starting an import"), error))
-    return FALSE;
+  if (!px_library_run_sql (self, "BEGIN IMMEDIATE", _("starting an import"), error))
+    {
+      px_library_unlock (self);
+      return FALSE;
+    }
   self->bulk = TRUE;
   return TRUE;
 }
@@ -474,12 +468,18 @@ gboolean
 px_library_end_bulk (PxLibrary  *self,
                      GError    **error)
 {
+  gboolean done;
+
   g_return_val_if_fail (self->bulk, FALSE);
 
   self->bulk = FALSE;
   /* Files reach the disk before the rows that point to them commit. */
   sync ();
-  return exec (self, "COMMIT", _("finishing an import"), error);
+  done = px_library_run_sql (self, "COMMIT", _("finishing an import"), error);
+  if (!done)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  px_library_unlock (self);
+  return done;
 }
 
 void
@@ -489,8 +489,8 @@ px_library_set_fail_after_file (PxLibrary *self,
   self->fail_after_file = fail;
 }
 
-static const char *
-extension_for (const char *mime_type)
+const char *
+px_library_extension_for (const char *mime_type)
 {
   if (g_strcmp0 (mime_type, "image/jpeg") == 0)
     return "jpg";
@@ -498,386 +498,8 @@ extension_for (const char *mime_type)
     return "webp";
   return "png";
 }
-
-/* Writes bytes under images/ by their hash. *created says whether this call
- * made the file (an identical image may be there already). */
-static char *
-store_file (PxLibrary   *self,
-            GBytes      *bytes,
-            const char  *mime_type,
-            char       **sha256,
-            gboolean    *created,
-            GError     **error)
-{
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
-  g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-  g_autofree char *prefix = g_strndup (hash, 2);
-  g_autofree char *name = g_strdup_printf ("%s.%s", hash, extension_for (mime_type));
-  g_autofree char *relative = g_build_filename ("images", prefix, name, NULL);
-  g_autofree char *dir = g_build_filename (self->directory, "images", prefix, NULL);
-  g_autofree char *path = g_build_filename (self->directory, relative, NULL);
-
-  *created = FALSE;
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) && self->staging != NULL)
-    {
-      /* Written whole beside, moved into place once the row is committed
-       * (see px_library_move_staged). */
-      g_autofree char *staged = g_build_filename (self->staging, name, NULL);
-
-      if (g_mkdir_with_parents (self->staging, 0700) != 0 ||
-          !g_file_set_contents_full (staged, data, size,
-                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
-        {
-          if (error != NULL && *error == NULL)
-            g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
-                         _("Could not create %s: %s"), self->staging, g_strerror (errno));
-          return NULL;
-        }
-      g_ptr_array_add (self->staged, g_strdup (relative));
-      *created = TRUE;
-    }
-  else if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      if (g_mkdir_with_parents (dir, 0700) != 0)
-        {
-          g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
-                       _("Could not create %s: %s"), dir, g_strerror (errno));
-          return NULL;
-        }
-      /* Temp file, fsync, rename: the image is whole on disk before any row
-       * points to it. A bulk import syncs once at its end instead. */
-      if (!g_file_set_contents_full (path, data, size,
-                                     self->bulk ? G_FILE_SET_CONTENTS_CONSISTENT
-                                                : G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                     0600, error))
-        return NULL;
-      *created = TRUE;
-    }
-
-  *sha256 = g_steal_pointer (&hash);
-  return g_steal_pointer (&relative);
-}
-
-
-/* The AUTOMATIC1111 "parameters" layout that other tools read: the prompt,
- * then "Key: value" pairs on one line. */
-static char *
-a1111_parameters (const char *prompt,
-                  const char *model,
-                  int         width,
-                  int         height,
-                  GHashTable *settings)
-{
-  g_autoptr(GString) out = g_string_new (prompt);
-  const char *negative = settings ? g_hash_table_lookup (settings, "negative_prompt") : NULL;
-  const char *steps = settings ? g_hash_table_lookup (settings, "steps") : NULL;
-  const char *cfg = settings ? g_hash_table_lookup (settings, "cfg_scale") : NULL;
-  const char *seed = settings ? g_hash_table_lookup (settings, "seed") : NULL;
-
-  if (negative != NULL && *negative != '\0')
-    g_string_append_printf (out, "\nNegative prompt: %s", negative);
-  g_string_append_c (out, '\n');
-  if (steps != NULL)
-    g_string_append_printf (out, "Steps: %s, ", steps);
-  if (cfg != NULL)
-    g_string_append_printf (out, "CFG scale: %s, ", cfg);
-  if (seed != NULL)
-    g_string_append_printf (out, "Seed: %s, ", seed);
-  g_string_append_printf (out, "Size: %dx%d, Model: %s", width, height, model);
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-typedef struct {
-  const char *template_prompt;
-  const char *prompt;
-  const char *revised_prompt;
-  const char *provider;
-  const char *model;
-  const char *tokens_json;
-  const char *settings_json;
-  const char *metadata_json;
-  const char *mime_type;
-  int         width;
-  int         height;
-  double      cost;
-  gint64      generation_ms;
-  const char *feature;
-  gint64      parent_id;
-  gint64      batch_id;
-} Row;
-
-static gint64
-insert_image (PxLibrary   *self,
-              const Row   *row,
-              GBytes      *bytes,
-              GError     **error)
-{
-  g_autofree char *relative = NULL;
-  g_autofree char *sha256 = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gboolean created = FALSE;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 id = 0;
-  int i = 1;
-
-  relative = store_file (self, bytes, row->mime_type, &sha256, &created, error);
-  if (relative == NULL)
-    return 0;
-
-  if (self->fail_after_file)
-    {
-      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_DATABASE, "Simulated failure after the file was written");
-      goto undo_file;
-    }
-
-  if (sqlite3_prepare_v2 (self->db,
-                          "INSERT INTO images (file, sha256, template_prompt, prompt, revised_prompt, provider, model,"
-                          " tokens, settings, metadata, mime_type, width, height, bytes, cost, generation_ms, feature,"
-                          " parent_id, batch_id, created, updated)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (self, error, _("saving an image"));
-      goto undo_file;
-    }
-
-  sqlite3_bind_text (stmt, i++, relative, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, i++, sha256, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, i++, row->template_prompt ? row->template_prompt : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, i++, row->prompt, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, i++, row->revised_prompt, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, i++, row->provider, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, i++, row->model, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, i++, row->tokens_json ? row->tokens_json : "{}", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, i++, row->settings_json ? row->settings_json : "{}", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, i++, row->metadata_json ? row->metadata_json : "{}", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, i++, row->mime_type, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, i++, row->width);
-  sqlite3_bind_int (stmt, i++, row->height);
-  sqlite3_bind_int64 (stmt, i++, g_bytes_get_size (bytes));
-  sqlite3_bind_double (stmt, i++, row->cost);
-  sqlite3_bind_int64 (stmt, i++, row->generation_ms);
-  sqlite3_bind_text (stmt, i++, row->feature, -1, SQLITE_STATIC);
-  if (row->parent_id > 0)
-    sqlite3_bind_int64 (stmt, i++, row->parent_id);
-  else
-    sqlite3_bind_null (stmt, i++);
-  if (row->batch_id > 0)
-    sqlite3_bind_int64 (stmt, i++, row->batch_id);
-  else
-    sqlite3_bind_null (stmt, i++);
-  sqlite3_bind_int64 (stmt, i++, now);
-  sqlite3_bind_int64 (stmt, i++, now);
-
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      set_db_error (self, error, _("saving an image"));
-      sqlite3_finalize (stmt);
-      goto undo_file;
-    }
-  sqlite3_finalize (stmt);
-  id = sqlite3_last_insert_rowid (self->db);
-  return id;
-
-undo_file:
-  /* Neither half: a file this call wrote goes again. One that was already
-   * there belongs to other rows. */
-  if (created && self->staging != NULL)
-    {
-      g_autofree char *base = g_path_get_basename (relative);
-      g_autofree char *path = g_build_filename (self->staging, base, NULL);
-
-      g_unlink (path);
-      g_ptr_array_remove_index (self->staged, self->staged->len - 1);
-    }
-  else if (created)
-    {
-      g_autofree char *path = g_build_filename (self->directory, relative, NULL);
-      g_unlink (path);
-    }
-  return 0;
-}
-
-gint64
-px_library_add_generation (PxLibrary                 *self,
-                           const PxGenerationRequest *request,
-                           const PxGenerationResult  *result,
-                           guint                      image_index,
-                           const char                *feature,
-                           GError                   **error)
-{
-  return px_library_add_batch_generation (self, request, result, image_index, feature, 0, error);
-}
-
-gint64
-px_library_add_batch_generation (PxLibrary                 *self,
-                                 const PxGenerationRequest *request,
-                                 const PxGenerationResult  *result,
-                                 guint                      image_index,
-                                 const char                *feature,
-                                 gint64                     batch_id,
-                                 GError                   **error)
-{
-  PxImage *image;
-  g_autofree char *tokens_json = NULL;
-  g_autofree char *settings_json = NULL;
-  g_autoptr(GBytes) stored = NULL;
-  Row row = { 0, };
-
-  g_return_val_if_fail (PX_IS_LIBRARY (self), 0);
-  g_return_val_if_fail (image_index < result->images->len, 0);
-
-  image = g_ptr_array_index (result->images, image_index);
-  tokens_json = px_json_from_table (request->tokens);
-  settings_json = px_json_from_table (result->settings);
-
-  /* Provenance inside the file itself, so an exported PNG keeps it. */
-  if (g_strcmp0 (image->mime_type, "image/png") == 0)
-    {
-      g_autofree char *parameters = a1111_parameters (request->prompt, result->model_id,
-                                                      image->width, image->height, result->settings);
-      const char *keys[] = { "parameters", "Description", "pixmerge:prompt", "pixmerge:template",
-                             "pixmerge:model", "pixmerge:tokens", "pixmerge:settings", NULL };
-      const char *values[] = { parameters, request->prompt, request->prompt, request->template_prompt,
-                               result->model_id, tokens_json, settings_json, NULL };
-
-      stored = px_png_add_text (image->bytes, keys, values);
-    }
-  if (stored == NULL)
-    stored = g_bytes_ref (image->bytes);
-
-  row.template_prompt = request->template_prompt;
-  row.prompt = request->prompt;
-  row.revised_prompt = result->revised_prompt;
-  row.provider = result->provider_id;
-  row.model = result->model_id;
-  row.tokens_json = tokens_json;
-  row.settings_json = settings_json;
-  row.metadata_json = result->provider_metadata;
-  row.mime_type = image->mime_type;
-  row.width = image->width;
-  row.height = image->height;
-  /* The cost is the request's; each image carries its share. */
-  row.cost = result->cost / MAX (1u, result->images->len);
-  row.generation_ms = result->generation_ms;
-  row.feature = feature ? feature : "generate";
-  row.batch_id = batch_id;
-
-  return insert_image (self, &row, stored, error);
-}
-
-/* A new image made from a library image on this computer (meme captions,
- * edits): the parent's prompt, tokens and model, its own pixels, no cost,
- * and the parent recorded. */
-gint64
-px_library_add_derived (PxLibrary   *self,
-                        gint64       parent_id,
-                        GBytes      *bytes,
-                        const char  *feature,
-                        GError     **error)
-{
-  g_autoptr(PxLibraryImage) parent = NULL;
-  g_autofree char *mime_type = NULL;
-  g_autoptr(GBytes) stored = NULL;
-  Row row = { 0, };
-  int width, height;
-
-  g_return_val_if_fail (PX_IS_LIBRARY (self), 0);
-
-  parent = px_library_get_image (self, parent_id, error);
-  if (parent == NULL || !px_image_check (bytes, &mime_type, &width, &height, error))
-    return 0;
-
-  if (g_strcmp0 (mime_type, "image/png") == 0)
-    {
-      const char *keys[] = { "Description", "pixmerge:prompt", "pixmerge:template", "pixmerge:model",
-                             "pixmerge:tokens", "pixmerge:settings", NULL };
-      const char *values[] = { parent->prompt, parent->prompt, parent->template_prompt, parent->model,
-                               parent->tokens_json, parent->settings_json, NULL };
-
-      stored = px_png_add_text (bytes, keys, values);
-    }
-  if (stored == NULL)
-    stored = g_bytes_ref (bytes);
-
-  row.template_prompt = parent->template_prompt;
-  row.prompt = parent->prompt;
-  row.revised_prompt = parent->revised_prompt;
-  row.provider = parent->provider;
-  row.model = parent->model;
-  row.tokens_json = parent->tokens_json;
-  row.settings_json = parent->settings_json;
-  row.mime_type = mime_type;
-  row.width = width;
-  row.height = height;
-  row.feature = feature ? feature : parent->feature;
-  row.parent_id = parent_id;
-  row.batch_id = parent->batch_id;
-
-  return insert_image (self, &row, stored, error);
-}
-
-gint64
-px_library_import_file (PxLibrary   *self,
-                        const char  *path,
-                        GError     **error)
-{
-  g_autofree char *contents = NULL;
-  g_autofree char *mime = NULL;
-  g_autofree char *basename = g_path_get_basename (path);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GHashTable) text = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *prompt;
-  Row row = { 0, };
-  gsize length;
-  int width, height;
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO, _("Could not read %s: %s"), path, local_error->message);
-      return 0;
-    }
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  if (!px_image_check (bytes, &mime, &width, &height, &local_error))
-    {
-      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
-                   _("%s is not an image Pixmerge can keep: PNG, JPEG or WebP."), path);
-      return 0;
-    }
-
-  /* An image made by Pixmerge (or AUTOMATIC1111) says what it was made from. */
-  text = px_png_read_text (bytes);
-  prompt = g_hash_table_lookup (text, "pixmerge:prompt");
-  if (prompt == NULL)
-    prompt = g_hash_table_lookup (text, "parameters");
-
-  row.prompt = prompt ? prompt : basename;
-  row.template_prompt = g_hash_table_lookup (text, "pixmerge:template");
-  row.tokens_json = g_hash_table_lookup (text, "pixmerge:tokens");
-  row.settings_json = g_hash_table_lookup (text, "pixmerge:settings");
-  row.provider = "imported";
-  row.model = g_hash_table_lookup (text, "pixmerge:model");
-  if (row.model == NULL)
-    row.model = "imported";
-  row.mime_type = mime;
-  row.width = width;
-  row.height = height;
-  row.feature = "imported";
-
-  return insert_image (self, &row, bytes, error);
-}
-
-#define IMAGE_COLUMNS "images.id, images.file, images.sha256, images.template_prompt, images.prompt," \
-                      " images.revised_prompt, images.provider, images.model, images.tokens, images.settings," \
-                      " images.mime_type, images.width, images.height, images.bytes, images.cost," \
-                      " images.generation_ms, images.feature, COALESCE (images.parent_id, 0)," \
-                      " COALESCE (images.batch_id, 0), images.created"
-
-static PxLibraryImage *
-read_image (PxLibrary    *self,
+PxLibraryImage *
+px_library_read_image (PxLibrary    *self,
             sqlite3_stmt *stmt)
 {
   PxLibraryImage *image = g_new0 (PxLibraryImage, 1);
@@ -914,181 +536,23 @@ px_library_get_image (PxLibrary  *self,
                       gint64      id,
                       GError    **error)
 {
+  PX_LIBRARY_WRITE (self);
   sqlite3_stmt *stmt = NULL;
   PxLibraryImage *image = NULL;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT " IMAGE_COLUMNS " FROM images WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->db, "SELECT " PX_LIBRARY_IMAGE_COLUMNS " FROM images WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_db_error (self, error, _("reading an image"));
+      px_library_db_error (self, error, _("reading an image"));
       return NULL;
     }
   sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    image = read_image (self, stmt);
+    image = px_library_read_image (self, stmt);
   else
     g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND, _("There is no image %" G_GINT64_FORMAT " in the library."), id);
   sqlite3_finalize (stmt);
 
   return image;
-}
-
-/* Each word of the search as a quoted prefix term, so that what a user
- * types is never read as FTS5 syntax. */
-static char *
-fts_query (const char *search)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_auto(GStrv) words = g_strsplit_set (search, " \t\n\"*:^()+-", -1);
-
-  for (guint i = 0; words[i] != NULL; i++)
-    if (*words[i] != '\0')
-      g_string_append_printf (out, "%s\"%s\"*", out->len ? " " : "", words[i]);
-
-  return out->len ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
-}
-
-static sqlite3_stmt *
-prepare_query (PxLibrary            *self,
-               const char           *select,
-               const PxLibraryQuery *query,
-               const char           *tail,
-               GError              **error)
-{
-  g_autoptr(GString) sql = g_string_new (select);
-  g_autofree char *match = query && query->search ? fts_query (query->search) : NULL;
-  sqlite3_stmt *stmt = NULL;
-  int i = 1;
-
-  g_string_append (sql, " FROM images WHERE trashed = 0");
-  /* The full-text index finds the matching rows first; a join would make
-   * sqlite test every image against the index (minutes at 100,000). */
-  if (match != NULL)
-    g_string_append (sql, " AND images.id IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)");
-  if (query && query->provider) g_string_append (sql, " AND provider = ?");
-  if (query && query->model) g_string_append (sql, " AND model = ?");
-  if (query && query->feature) g_string_append (sql, " AND feature = ?");
-  if (query && query->batch_id > 0) g_string_append (sql, " AND batch_id = ?");
-  if (query && query->created_from > 0) g_string_append (sql, " AND created >= ?");
-  if (query && query->created_to > 0) g_string_append (sql, " AND created < ?");
-  if (tail != NULL)
-    {
-      if (query && query->sort == PX_LIBRARY_SORT_OLDEST)
-        g_string_append (sql, " ORDER BY created ASC, images.id ASC");
-      else
-        g_string_append (sql, " ORDER BY created DESC, images.id DESC");
-      g_string_append (sql, tail);
-    }
-
-  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (self, error, _("searching"));
-      return NULL;
-    }
-
-  if (match != NULL) sqlite3_bind_text (stmt, i++, match, -1, SQLITE_TRANSIENT);
-  if (query && query->provider) sqlite3_bind_text (stmt, i++, query->provider, -1, SQLITE_TRANSIENT);
-  if (query && query->model) sqlite3_bind_text (stmt, i++, query->model, -1, SQLITE_TRANSIENT);
-  if (query && query->feature) sqlite3_bind_text (stmt, i++, query->feature, -1, SQLITE_TRANSIENT);
-  if (query && query->batch_id > 0) sqlite3_bind_int64 (stmt, i++, query->batch_id);
-  if (query && query->created_from > 0) sqlite3_bind_int64 (stmt, i++, query->created_from);
-  if (query && query->created_to > 0) sqlite3_bind_int64 (stmt, i++, query->created_to);
-
-  return stmt;
-}
-
-guint
-px_library_count (PxLibrary            *self,
-                  const PxLibraryQuery *query,
-                  GError              **error)
-{
-  sqlite3_stmt *stmt = prepare_query (self, "SELECT COUNT(*)", query, NULL, error);
-  guint count = 0;
-
-  if (stmt == NULL)
-    return 0;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    count = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-
-  return count;
-}
-
-GPtrArray *
-px_library_list (PxLibrary            *self,
-                 const PxLibraryQuery *query,
-                 guint                 offset,
-                 guint                 limit,
-                 GError              **error)
-{
-  g_autofree char *tail = g_strdup_printf (" LIMIT %u OFFSET %u", limit, offset);
-  sqlite3_stmt *stmt = prepare_query (self, "SELECT " IMAGE_COLUMNS, query, tail, error);
-  GPtrArray *images;
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  images = g_ptr_array_new_with_free_func ((GDestroyNotify) px_library_image_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (images, read_image (self, stmt));
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      g_ptr_array_unref (images);
-      set_db_error (self, error, _("searching"));
-      return NULL;
-    }
-
-  return images;
-}
-
-/* The models the library has images of, most used first, for the filter. */
-/* The distinct values of one column over the images not in the trash,
- * most used first. Reads every row, so callers keep it off the main thread. */
-static char **
-list_values (PxLibrary   *self,
-             const char  *sql,
-             const char  *what,
-             GError     **error)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(sqlite3) db = open_reader (self, error);
-  sqlite3_stmt *stmt = NULL;
-
-  if (db == NULL)
-    return NULL;
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (db, error, what);
-      return NULL;
-    }
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-
-  return g_strv_builder_end (builder);
-}
-
-char **
-px_library_list_models (PxLibrary  *self,
-                        GError    **error)
-{
-  g_return_val_if_fail (PX_IS_LIBRARY (self), NULL);
-
-  return list_values (self, "SELECT model FROM images WHERE trashed = 0 GROUP BY model ORDER BY COUNT(*) DESC, model",
-                      _("listing models"), error);
-}
-
-char **
-px_library_list_features (PxLibrary  *self,
-                          GError    **error)
-{
-  g_return_val_if_fail (PX_IS_LIBRARY (self), NULL);
-
-  return list_values (self, "SELECT feature FROM images WHERE trashed = 0 AND feature IS NOT NULL AND feature <> '' "
-                            "GROUP BY feature ORDER BY COUNT(*) DESC, feature",
-                      _("listing features"), error);
 }
 
 static gboolean
@@ -1098,9 +562,11 @@ set_trashed (PxLibrary     *self,
              int            trashed,
              GError       **error)
 {
+  PX_LIBRARY_WRITE (self);
   sqlite3_stmt *stmt = NULL;
+  guint changed = 0;
 
-  if (!exec (self, "BEGIN IMMEDIATE", _("deleting"), error))
+  if (!px_library_run_sql (self, "BEGIN IMMEDIATE", _("deleting"), error))
     return FALSE;
   if (sqlite3_prepare_v2 (self->db, "UPDATE images SET trashed = ?, updated = ? WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
     goto fail;
@@ -1112,12 +578,24 @@ set_trashed (PxLibrary     *self,
       sqlite3_bind_int64 (stmt, 3, ids[i]);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         goto fail;
+      changed += sqlite3_changes (self->db);
     }
   sqlite3_finalize (stmt);
-  return exec (self, "COMMIT", _("deleting"), error);
+  if (!px_library_run_sql (self, "COMMIT", _("deleting"), error))
+    return FALSE;
+  /* Undo never fails silently: what is no longer there is said. */
+  if (changed < n_ids)
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND,
+                   g_dngettext (GETTEXT_PACKAGE, "%u image is no longer in the library (it was deleted for good)",
+                                "%u images are no longer in the library (they were deleted for good)",
+                                n_ids - changed), n_ids - changed);
+      return FALSE;
+    }
+  return TRUE;
 
 fail:
-  set_db_error (self, error, _("deleting"));
+  px_library_db_error (self, error, _("deleting"));
   sqlite3_finalize (stmt);
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
@@ -1152,6 +630,7 @@ purge (PxLibrary     *self,
        guint          n,
        GError       **error)
 {
+  PX_LIBRARY_WRITE (self);
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) which = g_string_new (ids ? "trashed = 1 AND id IN (" : "trashed = 1");
   g_autofree char *select = NULL, *delete = NULL;
@@ -1167,7 +646,7 @@ purge (PxLibrary     *self,
                             " (SELECT file FROM images WHERE NOT (%s))", which->str, which->str);
   delete = g_strdup_printf ("DELETE FROM images WHERE %s", which->str);
 
-  if (!exec (self, "BEGIN IMMEDIATE", _("emptying the trash"), error))
+  if (!px_library_run_sql (self, "BEGIN IMMEDIATE", _("emptying the trash"), error))
     return FALSE;
 
   if (sqlite3_prepare_v2 (self->db, select, -1, &stmt, NULL) != SQLITE_OK)
@@ -1176,8 +655,8 @@ purge (PxLibrary     *self,
     g_ptr_array_add (files, g_build_filename (self->directory, (const char *) sqlite3_column_text (stmt, 0), NULL));
   sqlite3_finalize (stmt);
 
-  if (!exec (self, delete, _("emptying the trash"), error) ||
-      !exec (self, "COMMIT", _("emptying the trash"), error))
+  if (!px_library_run_sql (self, delete, _("emptying the trash"), error) ||
+      !px_library_run_sql (self, "COMMIT", _("emptying the trash"), error))
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
@@ -1191,7 +670,7 @@ purge (PxLibrary     *self,
   return TRUE;
 
 fail:
-  set_db_error (self, error, _("emptying the trash"));
+  px_library_db_error (self, error, _("emptying the trash"));
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
 }
@@ -1217,245 +696,15 @@ px_library_purge (PxLibrary     *self,
 }
 
 static void
-collect_files (const char *root,
-               const char *relative,
-               GHashTable *found)
-{
-  g_autofree char *path = g_build_filename (root, relative, NULL);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (relative, name, NULL);
-      g_autofree char *full = g_build_filename (root, child, NULL);
-
-      /* Hidden: temp files being written, a batch's uncommitted files. */
-      if (g_str_has_prefix (name, "."))
-        continue;
-      if (g_file_test (full, G_FILE_TEST_IS_DIR))
-        collect_files (root, child, found);
-      else
-        g_hash_table_add (found, g_steal_pointer (&child));
-    }
-}
-
-/* Problems, one sentence each; empty when all is well. Reports, never
- * deletes. */
-GPtrArray *
-px_library_check (PxLibrary  *self,
-                  GError    **error)
-{
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) on_disk = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) in_db = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GList) files = NULL;
-  g_autoptr(sqlite3) db = open_reader (self, error);
-  sqlite3_stmt *stmt = NULL;
-
-  if (db == NULL)
-    return NULL;
-  if (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL) == SQLITE_OK)
-    {
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          const char *line = (const char *) sqlite3_column_text (stmt, 0);
-
-          if (g_strcmp0 (line, "ok") != 0)
-            g_ptr_array_add (problems, g_strdup_printf (_("Database: %s"), line));
-        }
-      sqlite3_finalize (stmt);
-    }
-
-  collect_files (self->directory, "images", on_disk);
-
-  if (sqlite3_prepare_v2 (db, "SELECT id, file FROM images ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (db, error, _("checking"));
-      return NULL;
-    }
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      const char *file = (const char *) sqlite3_column_text (stmt, 1);
-
-      g_hash_table_add (in_db, g_strdup (file));
-      if (!g_hash_table_contains (on_disk, file))
-        g_ptr_array_add (problems, g_strdup_printf (_("Image %" G_GINT64_FORMAT ": its file %s is missing."),
-                                                    (gint64) sqlite3_column_int64 (stmt, 0), file));
-    }
-  sqlite3_finalize (stmt);
-
-  files = g_hash_table_get_keys (on_disk);
-  files = g_list_sort (files, (GCompareFunc) g_strcmp0);
-  for (GList *l = files; l != NULL; l = l->next)
-    if (!g_hash_table_contains (in_db, l->data))
-      g_ptr_array_add (problems, g_strdup_printf (_("%s is in the library folder but not in the library; "
-                                                    "it was left where it is."), (const char *) l->data));
-
-  return g_steal_pointer (&problems);
-}
-
-/* A file name from a pattern with the image's tokens (plus ID, MODEL,
- * PROVIDER and DATE), made safe: no folders, no "..", no control
- * characters, at most 100 characters. No extension. */
-char *
-px_library_export_name (const PxLibraryImage  *image,
-                        const char            *pattern,
-                        GError               **error)
-{
-  g_autoptr(GHashTable) values = px_json_to_table (image->tokens_json);
-  g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (image->created);
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GString) safe = g_string_new (NULL);
-  g_autofree char *resolved = NULL;
-  glong n_chars = 0;
-
-  g_hash_table_insert (values, g_strdup ("ID"), g_strdup_printf ("%" G_GINT64_FORMAT, image->id));
-  g_hash_table_insert (values, g_strdup ("MODEL"), g_strdup (image->model));
-  g_hash_table_insert (values, g_strdup ("PROVIDER"), g_strdup (image->provider));
-  g_hash_table_insert (values, g_strdup ("DATE"), g_date_time_format (created, "%Y-%m-%d"));
-
-  resolved = px_tokens_resolve (pattern, values, 0, &local_error);
-  if (resolved == NULL)
-    {
-      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_PATTERN,
-                   _("Image %" G_GINT64_FORMAT ": %s Give the token a default, like [COMPANY|unknown]."),
-                   image->id, local_error->message);
-      return NULL;
-    }
-
-  for (const char *p = resolved; *p != '\0' && n_chars < 100; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == '/' || c == '\\' || c == ':' || g_unichar_iscntrl (c))
-        c = '-';
-      g_string_append_unichar (safe, c);
-      n_chars++;
-    }
-
-  /* No hidden files and no "..": strip leading dots and spaces. */
-  while (safe->len > 0 && (safe->str[0] == '.' || safe->str[0] == ' '))
-    g_string_erase (safe, 0, 1);
-  while (strstr (safe->str, "..") != NULL)
-    {
-      char *dots = strstr (safe->str, "..");
-      g_string_erase (safe, dots - safe->str, 1);
-    }
-  g_strchomp (safe->str);
-  safe->len = strlen (safe->str);
-
-  if (safe->len == 0)
-    g_string_printf (safe, "image-%" G_GINT64_FORMAT, image->id);
-
-  return g_string_free (g_steal_pointer (&safe), FALSE);
-}
-
-GPtrArray *
-px_library_export (PxLibrary     *self,
-                   const gint64  *ids,
-                   guint          n_ids,
-                   const char    *directory,
-                   const char    *pattern,
-                   GError       **error)
-{
-  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) px_library_image_free);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-
-  if (g_mkdir_with_parents (directory, 0755) != 0)
-    {
-      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
-                   _("Could not create %s: %s"), directory, g_strerror (errno));
-      return NULL;
-    }
-
-  /* Every name first: a pattern that fails for one image writes nothing. */
-  for (guint i = 0; i < n_ids; i++)
-    {
-      PxLibraryImage *image = px_library_get_image (self, ids[i], error);
-      char *name;
-
-      if (image == NULL)
-        return NULL;
-      g_ptr_array_add (images, image);
-      name = px_library_export_name (image, pattern ? pattern : "image-[ID]", error);
-      if (name == NULL)
-        return NULL;
-      g_ptr_array_add (names, name);
-    }
-
-  for (guint i = 0; i < images->len; i++)
-    {
-      PxLibraryImage *image = g_ptr_array_index (images, i);
-      g_autofree char *contents = NULL;
-      g_autofree char *path = NULL;
-      gsize length;
-
-      /* Collisions get -2, -3, …, never an overwrite. */
-      for (guint n = 1; path == NULL || g_file_test (path, G_FILE_TEST_EXISTS); n++)
-        {
-          g_autofree char *file = n == 1 ? g_strdup_printf ("%s.%s", (char *) g_ptr_array_index (names, i),
-                                                            extension_for (image->mime_type))
-                                         : g_strdup_printf ("%s-%u.%s", (char *) g_ptr_array_index (names, i), n,
-                                                            extension_for (image->mime_type));
-          g_free (path);
-          path = g_build_filename (directory, file, NULL);
-        }
-
-      if (!g_file_get_contents (image->file, &contents, &length, error) ||
-          !g_file_set_contents (path, contents, length, error))
-        return NULL;
-      g_ptr_array_add (written, g_steal_pointer (&path));
-    }
-
-  return g_steal_pointer (&written);
-}
-
-/* A PNG thumbnail at most size pixels a side in the cache folder, made
- * when missing; returns its path. */
-char *
-px_library_thumbnail (PxLibrary             *self,
-                      const PxLibraryImage  *image,
-                      int                    size,
-                      GError               **error)
-{
-  g_autofree char *name = g_strdup_printf ("%s-%d.png", image->sha256, size);
-  g_autofree char *dir = g_build_filename (px_paths_get_cache_dir (), "thumbnails", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *buffer = NULL;
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    return g_steal_pointer (&path);
-
-  if (!g_file_get_contents (image->file, &contents, &length, error))
-    return NULL;
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  pixbuf = px_image_load_scaled (bytes, image->mime_type, size, error);
-  if (pixbuf == NULL)
-    return NULL;
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO, _("Could not create %s: %s"), dir, g_strerror (errno));
-      return NULL;
-    }
-  if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, "png", error, NULL) ||
-      !g_file_set_contents (path, buffer, length, error))
-    return NULL;
-
-  return g_steal_pointer (&path);
-}
-
-static void
 px_library_finalize (GObject *object)
 {
   PxLibrary *self = PX_LIBRARY (object);
 
+  px_library_stop_writer (self);
+  g_clear_pointer (&self->readers, g_ptr_array_unref);
   g_clear_pointer (&self->db, sqlite3_close);
+  g_rec_mutex_clear (&self->lock);
+  g_mutex_clear (&self->readers_lock);
   g_free (self->directory);
   g_free (self->staging);
   g_clear_pointer (&self->staged, g_ptr_array_unref);
@@ -1473,385 +722,9 @@ static void
 px_library_init (PxLibrary *self)
 {
   self->staged = g_ptr_array_new_with_free_func (g_free);
-}
-
-/* ---- templates and token sets ---- */
-
-static char *
-dup_column (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-GPtrArray *
-px_library_list_templates (PxLibrary  *self,
-                           GError    **error)
-{
-  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) px_template_free);
-  sqlite3_stmt *stmt = NULL;
-
-  g_return_val_if_fail (PX_IS_LIBRARY (self), NULL);
-
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT id, name, category, description, feature, prompt, model, settings, caption_top, caption_bottom "
-                          "FROM templates ORDER BY category, name COLLATE NOCASE, id", -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (self, error, _("reading templates"));
-      return NULL;
-    }
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      PxTemplate *template_ = px_template_new ((const char *) sqlite3_column_text (stmt, 1),
-                                               (const char *) sqlite3_column_text (stmt, 5));
-
-      template_->row_id = sqlite3_column_int64 (stmt, 0);
-      g_free (template_->category);
-      template_->category = dup_column (stmt, 2);
-      g_free (template_->description);
-      template_->description = dup_column (stmt, 3);
-      template_->feature = dup_column (stmt, 4);
-      template_->model = dup_column (stmt, 6);
-      px_template_set_settings_json (template_, (const char *) sqlite3_column_text (stmt, 7));
-      template_->caption_top = dup_column (stmt, 8);
-      template_->caption_bottom = dup_column (stmt, 9);
-      g_ptr_array_add (templates, template_);
-    }
-  sqlite3_finalize (stmt);
-
-  return g_steal_pointer (&templates);
-}
-
-/* Inserts a new template (row_id 0, which it then sets) or replaces the
- * saved one. */
-gint64
-px_library_save_template (PxLibrary   *self,
-                          PxTemplate  *template_,
-                          GError     **error)
-{
-  g_autofree char *settings = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  int rc;
-
-  g_return_val_if_fail (PX_IS_LIBRARY (self), 0);
-  g_return_val_if_fail (template_ != NULL, 0);
-
-  settings = px_template_settings_to_json (template_);
-  if (sqlite3_prepare_v2 (self->db,
-                          template_->row_id == 0
-                          ? "INSERT INTO templates (name, category, description, feature, prompt, model, settings, "
-                            "caption_top, caption_bottom, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)"
-                          : "UPDATE templates SET name = ?1, category = ?2, description = ?3, feature = ?4, prompt = ?5, "
-                            "model = ?6, settings = ?7, caption_top = ?8, caption_bottom = ?9, updated = ?10 WHERE id = ?11",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (self, error, _("saving a template"));
-      return 0;
-    }
-  sqlite3_bind_text (stmt, 1, template_->name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, template_->category ? template_->category : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, template_->description ? template_->description : "", -1, SQLITE_TRANSIENT);
-  bind_text_or_null (stmt, 4, template_->feature);
-  sqlite3_bind_text (stmt, 5, template_->prompt, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (stmt, 6, template_->model);
-  sqlite3_bind_text (stmt, 7, settings, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (stmt, 8, template_->caption_top);
-  bind_text_or_null (stmt, 9, template_->caption_bottom);
-  sqlite3_bind_int64 (stmt, 10, now);
-  if (template_->row_id != 0)
-    sqlite3_bind_int64 (stmt, 11, template_->row_id);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, error, _("saving a template"));
-      return 0;
-    }
-  if (template_->row_id == 0)
-    template_->row_id = sqlite3_last_insert_rowid (self->db);
-  else if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND,
-                   _("The template “%s” is no longer in the library."), template_->name);
-      return 0;
-    }
-
-  return template_->row_id;
-}
-
-static gboolean
-delete_row (PxLibrary   *self,
-            const char  *sql,
-            gint64       id,
-            const char  *what,
-            GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return set_db_error (self, error, what);
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, what);
-  return TRUE;
-}
-
-gboolean
-px_library_delete_template (PxLibrary  *self,
-                            gint64      id,
-                            GError    **error)
-{
-  g_return_val_if_fail (PX_IS_LIBRARY (self), FALSE);
-
-  return delete_row (self, "DELETE FROM templates WHERE id = ?", id, _("deleting a template"), error);
-}
-
-PxTokenSet *
-px_token_set_new (const char *name)
-{
-  PxTokenSet *set = g_new0 (PxTokenSet, 1);
-
-  set->name = g_strdup (name ? name : "");
-  set->names = g_ptr_array_new_with_free_func (g_free);
-  set->values = g_ptr_array_new_with_free_func (g_free);
-  return set;
-}
-
-PxTokenSet *
-px_token_set_copy (const PxTokenSet *set)
-{
-  PxTokenSet *copy = px_token_set_new (set->name);
-
-  copy->id = set->id;
-  for (guint i = 0; i < set->names->len; i++)
-    px_token_set_set (copy, g_ptr_array_index (set->names, i), g_ptr_array_index (set->values, i));
-  return copy;
-}
-
-void
-px_token_set_free (PxTokenSet *set)
-{
-  if (set == NULL)
-    return;
-
-  g_free (set->name);
-  g_ptr_array_unref (set->names);
-  g_ptr_array_unref (set->values);
-  g_free (set);
-}
-
-static gboolean
-find_token (const PxTokenSet *set,
-            const char       *name,
-            guint            *index)
-{
-  g_autofree char *normal = px_tokens_normalize_name (name);
-
-  return normal != NULL && g_ptr_array_find_with_equal_func (set->names, normal, g_str_equal, index);
-}
-
-/* Adds the token at the end, or changes its value. Names are normalised
- * the way prompts write them (upper case). */
-void
-px_token_set_set (PxTokenSet *set,
-                  const char *name,
-                  const char *value)
-{
-  g_autofree char *normal = px_tokens_normalize_name (name);
-  guint index;
-
-  g_return_if_fail (set != NULL);
-  if (normal == NULL || *normal == '\0')
-    return;
-
-  if (find_token (set, normal, &index))
-    {
-      g_free (set->values->pdata[index]);
-      set->values->pdata[index] = g_strdup (value ? value : "");
-      return;
-    }
-  g_ptr_array_add (set->names, g_steal_pointer (&normal));
-  g_ptr_array_add (set->values, g_strdup (value ? value : ""));
-}
-
-gboolean
-px_token_set_remove (PxTokenSet *set,
-                     const char *name)
-{
-  guint index;
-
-  if (!find_token (set, name, &index))
-    return FALSE;
-  g_ptr_array_remove_index (set->names, index);
-  g_ptr_array_remove_index (set->values, index);
-  return TRUE;
-}
-
-const char *
-px_token_set_lookup (const PxTokenSet *set,
-                     const char       *name)
-{
-  guint index;
-
-  return find_token (set, name, &index) ? g_ptr_array_index (set->values, index) : NULL;
-}
-
-/* Name -> value, as px_tokens_resolve wants; empty values count as missing. */
-GHashTable *
-px_token_set_to_table (const PxTokenSet *set)
-{
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  for (guint i = 0; set != NULL && i < set->names->len; i++)
-    if (*(const char *) g_ptr_array_index (set->values, i) != '\0')
-      g_hash_table_insert (table, g_strdup (g_ptr_array_index (set->names, i)),
-                           g_strdup (g_ptr_array_index (set->values, i)));
-  return table;
-}
-
-/* A JSON object in the set's order (json-glib keeps member order). */
-char *
-px_token_set_to_json (const PxTokenSet *set)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  for (guint i = 0; i < set->names->len; i++)
-    {
-      json_builder_set_member_name (builder, g_ptr_array_index (set->names, i));
-      json_builder_add_string_value (builder, g_ptr_array_index (set->values, i));
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
-}
-
-void
-px_token_set_load_json (PxTokenSet *set,
-                        const char *json)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GList) members = NULL;
-  JsonObject *object;
-
-  g_ptr_array_set_size (set->names, 0);
-  g_ptr_array_set_size (set->values, 0);
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return;
-
-  object = json_node_get_object (json_parser_get_root (parser));
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *node = json_object_get_member (object, l->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        px_token_set_set (set, l->data, json_node_get_string (node));
-    }
-}
-
-GPtrArray *
-px_library_list_token_sets (PxLibrary  *self,
-                            GError    **error)
-{
-  g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func ((GDestroyNotify) px_token_set_free);
-  sqlite3_stmt *stmt = NULL;
-
-  g_return_val_if_fail (PX_IS_LIBRARY (self), NULL);
-
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, name, tokens FROM token_sets ORDER BY name COLLATE NOCASE, id",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (self, error, _("reading token sets"));
-      return NULL;
-    }
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      PxTokenSet *set = px_token_set_new ((const char *) sqlite3_column_text (stmt, 1));
-
-      set->id = sqlite3_column_int64 (stmt, 0);
-      px_token_set_load_json (set, (const char *) sqlite3_column_text (stmt, 2));
-      g_ptr_array_add (sets, set);
-    }
-  sqlite3_finalize (stmt);
-
-  return g_steal_pointer (&sets);
-}
-
-gint64
-px_library_save_token_set (PxLibrary   *self,
-                           PxTokenSet  *set,
-                           GError     **error)
-{
-  g_autofree char *tokens = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  int rc;
-
-  g_return_val_if_fail (PX_IS_LIBRARY (self), 0);
-  g_return_val_if_fail (set != NULL, 0);
-
-  tokens = px_token_set_to_json (set);
-  if (sqlite3_prepare_v2 (self->db,
-                          set->id == 0
-                          ? "INSERT INTO token_sets (name, tokens, created, updated) VALUES (?1, ?2, ?3, ?3)"
-                          : "UPDATE token_sets SET name = ?1, tokens = ?2, updated = ?3 WHERE id = ?4",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (self, error, _("saving a token set"));
-      return 0;
-    }
-  sqlite3_bind_text (stmt, 1, set->name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, tokens, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, now);
-  if (set->id != 0)
-    sqlite3_bind_int64 (stmt, 4, set->id);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, error, _("saving a token set"));
-      return 0;
-    }
-  if (set->id == 0)
-    set->id = sqlite3_last_insert_rowid (self->db);
-  else if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND,
-                   _("The token set “%s” is no longer in the library."), set->name);
-      return 0;
-    }
-
-  return set->id;
-}
-
-gboolean
-px_library_delete_token_set (PxLibrary  *self,
-                             gint64      id,
-                             GError    **error)
-{
-  g_return_val_if_fail (PX_IS_LIBRARY (self), FALSE);
-
-  return delete_row (self, "DELETE FROM token_sets WHERE id = ?", id, _("deleting a token set"), error);
+  self->readers = g_ptr_array_new_with_free_func ((GDestroyNotify) px_library_close_reader);
+  g_rec_mutex_init (&self->lock);
+  g_mutex_init (&self->readers_lock);
 }
 
 /* ---- for batches (px-library-private.h) ---- */
@@ -1867,201 +740,7 @@ px_library_exec (PxLibrary   *self,
                  const char  *sql,
                  GError     **error)
 {
-  return exec (self, sql, _("saving a batch"), error);
+  PX_LIBRARY_WRITE (self);
+  return px_library_run_sql (self, sql, _("saving a batch"), error);
 }
 
-static char *
-staging_dir (PxLibrary *self,
-             gint64     job_id)
-{
-  g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, job_id);
-
-  return g_build_filename (self->directory, "images", ".staging", name, NULL);
-}
-
-/* Until px_library_stop_staging, new image files go to the job's staging
- * folder instead of their place. */
-void
-px_library_start_staging (PxLibrary *self,
-                          gint64     job_id)
-{
-  g_free (self->staging);
-  self->staging = staging_dir (self, job_id);
-  g_ptr_array_set_size (self->staged, 0);
-}
-
-void
-px_library_stop_staging (PxLibrary *self)
-{
-  g_clear_pointer (&self->staging, g_free);
-}
-
-static gboolean
-row_has_file (PxLibrary  *self,
-              const char *relative)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
-
-  if (sqlite3_prepare_v2 (self->db, "SELECT 1 FROM images WHERE file = ? LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, relative, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_finalize (stmt);
-  return found;
-}
-
-/* After a commit (or at recovery, for all of a job's staged files): files
- * whose rows were committed move into place, the others are deleted; a
- * crash between commit and move is finished here next time. */
-guint
-px_library_move_staged (PxLibrary *self,
-                        gint64     job_id)
-{
-  g_autofree char *dir = staging_dir (self, job_id);
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-  guint moved = 0;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *prefix = g_strndup (name, 2);
-      g_autofree char *relative = g_build_filename ("images", prefix, name, NULL);
-      g_autofree char *from = g_build_filename (dir, name, NULL);
-      g_autofree char *to_dir = g_build_filename (self->directory, "images", prefix, NULL);
-      g_autofree char *to = g_build_filename (self->directory, relative, NULL);
-
-      if (row_has_file (self, relative) && !g_file_test (to, G_FILE_TEST_EXISTS) &&
-          g_mkdir_with_parents (to_dir, 0700) == 0 && g_rename (from, to) == 0)
-        moved++;
-      else
-        g_unlink (from);
-    }
-  g_rmdir (dir);
-  g_ptr_array_set_size (self->staged, 0);
-  return moved;
-}
-
-/* ---- comparisons ---- */
-
-void
-px_comparison_free (PxComparison *comparison)
-{
-  if (comparison == NULL)
-    return;
-  g_free (comparison->template_prompt);
-  g_free (comparison->prompt);
-  g_strfreev (comparison->models);
-  g_free (comparison);
-}
-
-gint64
-px_library_add_comparison (PxLibrary          *self,
-                           const char         *template_prompt,
-                           const char         *prompt,
-                           GHashTable         *tokens,
-                           const char * const *models,
-                           GError            **error)
-{
-  g_autofree char *tokens_json = px_json_from_table (tokens);
-  g_autofree char *joined = g_strjoinv ("\n", (char **) models);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (PX_IS_LIBRARY (self), 0);
-
-  if (sqlite3_prepare_v2 (self->db, "INSERT INTO comparisons (template_prompt, prompt, tokens, models, created)"
-                                    " VALUES (?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (self, error, _("saving a comparison"));
-      return 0;
-    }
-  sqlite3_bind_text (stmt, 1, template_prompt, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, prompt, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, tokens_json, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, joined, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, error, _("saving a comparison"));
-      return 0;
-    }
-  return sqlite3_last_insert_rowid (self->db);
-}
-
-static gboolean
-update_ids (PxLibrary   *self,
-            const char  *sql,
-            gint64       first,
-            gint64       second,
-            GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return set_db_error (self, error, _("saving a comparison"));
-  sqlite3_bind_int64 (stmt, 1, first);
-  sqlite3_bind_int64 (stmt, 2, second);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE || set_db_error (self, error, _("saving a comparison"));
-}
-
-/* Tags a library image as one result of a comparison. */
-gboolean
-px_library_tag_comparison (PxLibrary  *self,
-                           gint64      image_id,
-                           gint64      comparison_id,
-                           GError    **error)
-{
-  g_return_val_if_fail (PX_IS_LIBRARY (self), FALSE);
-
-  return update_ids (self, "UPDATE images SET comparison_id = ?2 WHERE id = ?1", image_id, comparison_id, error);
-}
-
-gboolean
-px_library_set_comparison_winner (PxLibrary  *self,
-                                  gint64      comparison_id,
-                                  gint64      image_id,
-                                  GError    **error)
-{
-  g_return_val_if_fail (PX_IS_LIBRARY (self), FALSE);
-
-  return update_ids (self, "UPDATE comparisons SET winner_image_id = ?2 WHERE id = ?1", comparison_id, image_id, error);
-}
-
-GPtrArray *
-px_library_list_comparisons (PxLibrary  *self,
-                             GError    **error)
-{
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) px_comparison_free);
-  sqlite3_stmt *stmt = NULL;
-
-  g_return_val_if_fail (PX_IS_LIBRARY (self), NULL);
-
-  if (sqlite3_prepare_v2 (self->db, "SELECT c.id, c.template_prompt, c.prompt, c.models, COALESCE (c.winner_image_id, 0),"
-                                    " c.created, (SELECT COUNT(*) FROM images WHERE comparison_id = c.id AND trashed = 0)"
-                                    " FROM comparisons c ORDER BY c.id DESC", -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (self, error, _("reading comparisons"));
-      return NULL;
-    }
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      PxComparison *comparison = g_new0 (PxComparison, 1);
-
-      comparison->id = sqlite3_column_int64 (stmt, 0);
-      comparison->template_prompt = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      comparison->prompt = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      comparison->models = g_strsplit ((const char *) sqlite3_column_text (stmt, 3), "\n", -1);
-      comparison->winner_image_id = sqlite3_column_int64 (stmt, 4);
-      comparison->created = sqlite3_column_int64 (stmt, 5);
-      comparison->n_images = sqlite3_column_int (stmt, 6);
-      g_ptr_array_add (list, comparison);
-    }
-  sqlite3_finalize (stmt);
-  return g_steal_pointer (&list);
-}

@@ -5,6 +5,7 @@
 
 #include "px-generation.h"
 #include "px-templates.h"
+#include "px-token-set.h"
 
 G_BEGIN_DECLS
 
@@ -44,14 +45,6 @@ typedef struct {
   gint64   created;         /* unix seconds */
 } PxLibraryImage;
 
-/* Named values for tokens, in the user's order. */
-typedef struct {
-  gint64     id;            /* 0: not saved yet */
-  char      *name;
-  GPtrArray *names;         /* upper-case token names */
-  GPtrArray *values;        /* same length as names */
-} PxTokenSet;
-
 /* One prompt sent to several models. */
 typedef struct {
   gint64   id;
@@ -78,6 +71,12 @@ typedef struct {
   gint64         created_to;
   PxLibrarySort  sort;
 } PxLibraryQuery;
+
+/* A row's place in the library's order: for paging by key. */
+typedef struct {
+  gint64 created;
+  gint64 id;
+} PxLibraryKey;
 
 #define PX_TYPE_LIBRARY (px_library_get_type ())
 
@@ -119,6 +118,14 @@ GPtrArray      *px_library_list          (PxLibrary       *self,
                                           const PxLibraryQuery *query,
                                           guint            offset,
                                           guint            limit,
+                                          GError         **error);
+GPtrArray      *px_library_list_range    (PxLibrary       *self,
+                                          const PxLibraryQuery *query,
+                                          const PxLibraryKey *after,
+                                          const PxLibraryKey *before,
+                                          guint            skip,
+                                          guint            limit,
+                                          gboolean         from_end,
                                           GError         **error);
 char          **px_library_list_models   (PxLibrary       *self,
                                           GError         **error);
@@ -171,21 +178,6 @@ gboolean        px_library_delete_token_set (PxLibrary    *self,
                                           gint64           id,
                                           GError         **error);
 
-PxTokenSet     *px_token_set_new         (const char      *name);
-PxTokenSet     *px_token_set_copy        (const PxTokenSet *set);
-void            px_token_set_free        (PxTokenSet      *set);
-void            px_token_set_set         (PxTokenSet      *set,
-                                          const char      *name,
-                                          const char      *value);
-gboolean        px_token_set_remove      (PxTokenSet      *set,
-                                          const char      *name);
-const char     *px_token_set_lookup      (const PxTokenSet *set,
-                                          const char      *name);
-GHashTable     *px_token_set_to_table    (const PxTokenSet *set);
-char           *px_token_set_to_json     (const PxTokenSet *set);
-void            px_token_set_load_json   (PxTokenSet      *set,
-                                          const char      *json);
-
 gint64          px_library_add_comparison (PxLibrary     *self,
                                           const char      *template_prompt,
                                           const char      *prompt,
@@ -209,10 +201,36 @@ gboolean        px_library_begin_bulk    (PxLibrary       *self,
 gboolean        px_library_end_bulk      (PxLibrary       *self,
                                           GError         **error);
 
+/* Off the main loop: func runs on the library's writer thread (writes, in
+ * order) or a worker (reads) and returns FALSE with error set on failure;
+ * results go into data. */
+typedef gboolean (*PxLibraryFunc)        (PxLibrary       *self,
+                                          gpointer         data,
+                                          GCancellable    *cancellable,
+                                          GError         **error);
+void            px_library_write_async   (PxLibrary       *self,
+                                          PxLibraryFunc    func,
+                                          gpointer         data,
+                                          GDestroyNotify   data_free,
+                                          GCancellable    *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer         user_data);
+void            px_library_read_async    (PxLibrary       *self,
+                                          PxLibraryFunc    func,
+                                          gpointer         data,
+                                          GDestroyNotify   data_free,
+                                          GCancellable    *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer         user_data);
+gboolean        px_library_run_finish    (PxLibrary       *self,
+                                          GAsyncResult    *result,
+                                          gpointer        *data,
+                                          GError         **error);
+void            px_library_set_main_thread_guard (gboolean enabled);
+gboolean        px_library_get_main_thread_guard (void);
+
 /* for tests */
 void            px_library_set_fail_after_file (PxLibrary *self,
                                           gboolean         fail);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxTokenSet, px_token_set_free)
 
 G_END_DECLS

@@ -1,0 +1,256 @@
+/* px-library-files.c: the library's files seen from outside: the check
+ * that reports (never deletes) missing and stray files, export under
+ * names made from a pattern, and cached thumbnails. */
+#include "config.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "px-image-check.h"
+#include "px-json.h"
+#include "px-library-private.h"
+#include "px-paths.h"
+#include "px-tokens.h"
+
+static void
+collect_files (const char *root,
+               const char *relative,
+               GHashTable *found)
+{
+  g_autofree char *path = g_build_filename (root, relative, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (relative, name, NULL);
+      g_autofree char *full = g_build_filename (root, child, NULL);
+
+      /* Hidden: temp files being written, a batch's uncommitted files. */
+      if (g_str_has_prefix (name, "."))
+        continue;
+      if (g_file_test (full, G_FILE_TEST_IS_DIR))
+        collect_files (root, child, found);
+      else
+        g_hash_table_add (found, g_steal_pointer (&child));
+    }
+}
+
+/* Problems, one sentence each; empty when all is well. Reports, never
+ * deletes. */
+GPtrArray *
+px_library_check (PxLibrary  *self,
+                  GError    **error)
+{
+  PX_LIBRARY_READ (self);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) on_disk = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) in_db = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GList) files = NULL;
+  g_autoptr(sqlite3) db = px_library_open_reader (self, error);
+  sqlite3_stmt *stmt = NULL;
+
+  if (db == NULL)
+    return NULL;
+  if (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *line = (const char *) sqlite3_column_text (stmt, 0);
+
+          if (g_strcmp0 (line, "ok") != 0)
+            g_ptr_array_add (problems, g_strdup_printf (_("Database: %s"), line));
+        }
+      sqlite3_finalize (stmt);
+    }
+
+  collect_files (self->directory, "images", on_disk);
+
+  if (sqlite3_prepare_v2 (db, "SELECT id, file FROM images ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      px_library_sqlite_error (db, error, _("checking"));
+      return NULL;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *file = (const char *) sqlite3_column_text (stmt, 1);
+
+      g_hash_table_add (in_db, g_strdup (file));
+      if (!g_hash_table_contains (on_disk, file))
+        g_ptr_array_add (problems, g_strdup_printf (_("Image %" G_GINT64_FORMAT ": its file %s is missing."),
+                                                    (gint64) sqlite3_column_int64 (stmt, 0), file));
+    }
+  sqlite3_finalize (stmt);
+
+  files = g_hash_table_get_keys (on_disk);
+  files = g_list_sort (files, (GCompareFunc) g_strcmp0);
+  for (GList *l = files; l != NULL; l = l->next)
+    if (!g_hash_table_contains (in_db, l->data))
+      g_ptr_array_add (problems, g_strdup_printf (_("%s is in the library folder but not in the library; "
+                                                    "it was left where it is."), (const char *) l->data));
+
+  return g_steal_pointer (&problems);
+}
+
+/* A file name from a pattern with the image's tokens (plus ID, MODEL,
+ * PROVIDER and DATE), made safe: no folders, no "..", no control
+ * characters, at most 100 characters. No extension. */
+char *
+px_library_export_name (const PxLibraryImage  *image,
+                        const char            *pattern,
+                        GError               **error)
+{
+  g_autoptr(GHashTable) values = px_json_to_table (image->tokens_json);
+  g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (image->created);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GString) safe = g_string_new (NULL);
+  g_autofree char *resolved = NULL;
+  glong n_chars = 0;
+
+  g_hash_table_insert (values, g_strdup ("ID"), g_strdup_printf ("%" G_GINT64_FORMAT, image->id));
+  g_hash_table_insert (values, g_strdup ("MODEL"), g_strdup (image->model));
+  g_hash_table_insert (values, g_strdup ("PROVIDER"), g_strdup (image->provider));
+  g_hash_table_insert (values, g_strdup ("DATE"), g_date_time_format (created, "%Y-%m-%d"));
+
+  resolved = px_tokens_resolve (pattern, values, 0, &local_error);
+  if (resolved == NULL)
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_PATTERN,
+                   _("Image %" G_GINT64_FORMAT ": %s Give the token a default, like [COMPANY|unknown]."),
+                   image->id, local_error->message);
+      return NULL;
+    }
+
+  for (const char *p = resolved; *p != '\0' && n_chars < 100; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '/' || c == '\\' || c == ':' || g_unichar_iscntrl (c))
+        c = '-';
+      g_string_append_unichar (safe, c);
+      n_chars++;
+    }
+
+  /* No hidden files and no "..": strip leading dots and spaces. */
+  while (safe->len > 0 && (safe->str[0] == '.' || safe->str[0] == ' '))
+    g_string_erase (safe, 0, 1);
+  while (strstr (safe->str, "..") != NULL)
+    {
+      char *dots = strstr (safe->str, "..");
+      g_string_erase (safe, dots - safe->str, 1);
+    }
+  g_strchomp (safe->str);
+  safe->len = strlen (safe->str);
+
+  if (safe->len == 0)
+    g_string_printf (safe, "image-%" G_GINT64_FORMAT, image->id);
+
+  return g_string_free (g_steal_pointer (&safe), FALSE);
+}
+
+GPtrArray *
+px_library_export (PxLibrary     *self,
+                   const gint64  *ids,
+                   guint          n_ids,
+                   const char    *directory,
+                   const char    *pattern,
+                   GError       **error)
+{
+  PX_LIBRARY_READ (self);
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) px_library_image_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  if (g_mkdir_with_parents (directory, 0755) != 0)
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
+                   _("Could not create %s: %s"), directory, g_strerror (errno));
+      return NULL;
+    }
+
+  /* Every name first: a pattern that fails for one image writes nothing. */
+  for (guint i = 0; i < n_ids; i++)
+    {
+      PxLibraryImage *image = px_library_get_image (self, ids[i], error);
+      char *name;
+
+      if (image == NULL)
+        return NULL;
+      g_ptr_array_add (images, image);
+      name = px_library_export_name (image, pattern ? pattern : "image-[ID]", error);
+      if (name == NULL)
+        return NULL;
+      g_ptr_array_add (names, name);
+    }
+
+  for (guint i = 0; i < images->len; i++)
+    {
+      PxLibraryImage *image = g_ptr_array_index (images, i);
+      g_autofree char *contents = NULL;
+      g_autofree char *path = NULL;
+      gsize length;
+
+      /* Collisions get -2, -3, …, never an overwrite. */
+      for (guint n = 1; path == NULL || g_file_test (path, G_FILE_TEST_EXISTS); n++)
+        {
+          g_autofree char *file = n == 1 ? g_strdup_printf ("%s.%s", (char *) g_ptr_array_index (names, i),
+                                                            px_library_extension_for (image->mime_type))
+                                         : g_strdup_printf ("%s-%u.%s", (char *) g_ptr_array_index (names, i), n,
+                                                            px_library_extension_for (image->mime_type));
+          g_free (path);
+          path = g_build_filename (directory, file, NULL);
+        }
+
+      if (!g_file_get_contents (image->file, &contents, &length, error) ||
+          !g_file_set_contents (path, contents, length, error))
+        return NULL;
+      g_ptr_array_add (written, g_steal_pointer (&path));
+    }
+
+  return g_steal_pointer (&written);
+}
+
+/* A PNG thumbnail at most size pixels a side in the cache folder, made
+ * when missing; returns its path. */
+char *
+px_library_thumbnail (PxLibrary             *self,
+                      const PxLibraryImage  *image,
+                      int                    size,
+                      GError               **error)
+{
+  PX_LIBRARY_READ (self);
+  g_autofree char *name = g_strdup_printf ("%s-%d.png", image->sha256, size);
+  g_autofree char *dir = g_build_filename (px_paths_get_cache_dir (), "thumbnails", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *buffer = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&path);
+
+  if (!g_file_get_contents (image->file, &contents, &length, error))
+    return NULL;
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  pixbuf = px_image_load_scaled (bytes, image->mime_type, size, error);
+  if (pixbuf == NULL)
+    return NULL;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO, _("Could not create %s: %s"), dir, g_strerror (errno));
+      return NULL;
+    }
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, "png", error, NULL) ||
+      !g_file_set_contents (path, buffer, length, error))
+    return NULL;
+
+  return g_steal_pointer (&path);
+}
