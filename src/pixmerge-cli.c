@@ -378,12 +378,14 @@ cmd_library (int    argc,
 {
   g_autofree char *to = NULL;
   g_autofree char *pattern = NULL;
+  g_autofree char *format = NULL;
   const GOptionEntry entries[] = {
     { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, N_("Folder to export to"), N_("DIR") },
     { "pattern", 0, 0, G_OPTION_ARG_STRING, &pattern, N_("File names from tokens, like [FIRSTNAME]-[COMPANY]"), N_("PATTERN") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Convert to png, jpeg or webp (the prompt goes along as XMP)"), N_("FORMAT") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("list | search QUERY | export --to DIR [--pattern PATTERN] [ID…] | check"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("list | search QUERY | export --to DIR [--pattern PATTERN] [--format png|jpeg|webp] [ID…] | check"));
   g_autoptr(PxLibrary) library = NULL;
   g_autoptr(GError) error = NULL;
   PxLibraryQuery query = { 0, };
@@ -414,6 +416,13 @@ cmd_library (int    argc,
       g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_autoptr(GPtrArray) written = NULL;
 
+      if (g_strcmp0 (format, "jpg") == 0)
+        {
+          g_free (format);
+          format = g_strdup ("jpeg");
+        }
+      if (format != NULL && !g_strv_contains ((const char * const[]) { "png", "jpeg", "webp", NULL }, format))
+        return usage (context, _("--format is png, jpeg or webp"));
       if ((library = open_library ()) == NULL)
         return 1;
       for (int i = 2; i < argc; i++)
@@ -442,7 +451,7 @@ cmd_library (int    argc,
             }
         }
 
-      written = px_library_export (library, (const gint64 *) ids->data, ids->len, to, pattern, &error);
+      written = px_library_export (library, (const gint64 *) ids->data, ids->len, to, pattern, format, &error);
       if (written == NULL)
         return fail ("%s", error->message);
       for (guint i = 0; i < written->len; i++)
@@ -1001,7 +1010,7 @@ cmd_batch (int    argc,
                 g_array_append_val (ids, ((PxLibraryImage *) g_ptr_array_index (images, i))->id);
               if (error == NULL && g_mkdir_with_parents (images_dir, 0755) == 0)
                 written = px_library_export (library, (gint64 *) ids->data, ids->len, images_dir,
-                                             pattern ? pattern : "[ID]", &error);
+                                             pattern ? pattern : "[ID]", NULL, &error);
               if (written == NULL)
                 return fail ("%s", error ? error->message : g_strerror (errno));
               for (guint i = 0; i < written->len; i++)

@@ -140,17 +140,49 @@ status_text (PxBatchPage      *self,
   return _("Interrupted — open it to go on");
 }
 
+typedef struct {
+  GPtrArray *jobs;
+} HistoryRead;
+
 static void
-refresh_history (PxBatchPage *self)
+history_read_free (HistoryRead *read)
 {
-  g_autoptr(GPtrArray) jobs = NULL;
+  g_clear_pointer (&read->jobs, g_ptr_array_unref);
+  g_free (read);
+}
+
+static gboolean
+read_history (PxLibrary     *library,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  HistoryRead *read = data;
+
+  read->jobs = px_batch_list (library, error);
+  return read->jobs != NULL;
+}
+
+static void
+on_history_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PxBatchPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  HistoryRead *read = NULL;
+  GPtrArray *jobs;
   GtkWidget *row;
 
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not list the batches: %s", error->message);
+      return;
+    }
+  jobs = read->jobs;
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
     gtk_list_box_remove (self->history_list, row);
-  if (self->library == NULL || (jobs = px_batch_list (self->library, NULL)) == NULL)
-    return;
-
   gtk_widget_set_visible (GTK_WIDGET (self->history_group), jobs->len > 0);
   /* Newest first, as the library lists them. */
   for (guint i = 0; i < jobs->len; i++)
@@ -169,6 +201,15 @@ refresh_history (PxBatchPage *self)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
       gtk_list_box_append (self->history_list, row);
     }
+}
+
+
+static void
+refresh_history (PxBatchPage *self)
+{
+  if (self->library != NULL)
+    px_library_read_async (self->library, read_history, g_new0 (HistoryRead, 1), (GDestroyNotify) history_read_free,
+                           self->cancellable, on_history_read, g_object_ref (self));
 }
 
 /* ---- the file ---- */
@@ -903,19 +944,26 @@ batch_needs_key (PxBatchPage      *self,
 
 /* The provider's key first (the environment or the keyring), then go. */
 static void
-start_runner (PxBatchPage *self)
+on_runner_made (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
+  g_autoptr(PxBatchPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxBatchRunner) runner = px_batch_runner_new_finish (result, &error);
   const PxModel *model;
   const PxProviderInfo *info;
-  g_autoptr(GError) error = NULL;
 
-  g_clear_object (&self->runner);
-  self->runner = px_batch_runner_new (self->engine, px_library_get_directory (self->library), self->job_id, &error);
-  if (self->runner == NULL)
+  if (runner == NULL)
     {
-      show_toast (self, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, error->message);
       return;
     }
+  if (self->stack == NULL)
+    return;
+  g_clear_object (&self->runner);
+  self->runner = g_steal_pointer (&runner);
   /* The runner can outlive the page (a stopped batch finishes its writes):
    * its signals go only as long as the page is there. */
   g_signal_connect_object (self->runner, "progress", G_CALLBACK (schedule_flush), self, G_CONNECT_SWAPPED);
@@ -935,15 +983,100 @@ start_runner (PxBatchPage *self)
   px_credentials_find_async (info, NULL, on_key_found, g_object_ref (self));
 }
 
+/* The runner opens its own connection to the library: off the main thread. */
+static void
+start_runner (PxBatchPage *self)
+{
+  g_clear_object (&self->runner);
+  px_batch_runner_new_async (self->engine, px_library_get_directory (self->library), self->job_id, self->cancellable,
+                             on_runner_made, g_object_ref (self));
+}
+
+typedef struct {
+  PxBatchPage *page;
+  gint64       id;
+  gboolean     run;
+  PxBatchJob  *job;
+} JobRead;
+
+static void
+job_read_free (JobRead *read)
+{
+  g_object_unref (read->page);
+  g_clear_pointer (&read->job, px_batch_job_free);
+  g_free (read);
+}
+
+static gboolean
+read_job (PxLibrary     *library,
+          gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  JobRead *read = data;
+
+  read->job = px_batch_get (library, read->id, error);
+  return read->job != NULL;
+}
+
+static void show_read_job (PxBatchPage *self, PxBatchJob *job, gboolean run);
+
+static void
+on_shown_runner_made (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(PxBatchPage) self = user_data;
+  g_autoptr(PxBatchRunner) runner = px_batch_runner_new_finish (result, NULL);
+
+  /* Not if another batch was opened (or this one started) meanwhile. */
+  if (runner == NULL || self->stack == NULL || self->runner != NULL || self->running ||
+      px_batch_runner_get_job (runner)->id != self->job_id)
+    return;
+  self->runner = g_steal_pointer (&runner);
+  set_running (self, FALSE);
+  update_progress (self);
+}
+
+static void
+on_job_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  JobRead *read = NULL;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (read->page, error->message);
+      return;
+    }
+  show_read_job (read->page, read->job, read->run);
+}
+
+/* Shows a batch (its row read off the main thread); run: start it too. */
 static void
 show_job (PxBatchPage *self,
           gint64       id,
           gboolean     run)
 {
-  g_autoptr(PxBatchJob) job = px_batch_get (self->library, id, NULL);
+  JobRead *read = g_new0 (JobRead, 1);
 
-  if (job == NULL)
-    return;
+  read->page = g_object_ref (self);
+  read->id = id;
+  read->run = run;
+  px_library_read_async (self->library, read_job, read, (GDestroyNotify) job_read_free, self->cancellable,
+                         on_job_read, NULL);
+}
+
+static void
+show_read_job (PxBatchPage *self,
+               PxBatchJob  *job,
+               gboolean     run)
+{
+  gint64 id = job->id;
+
   self->job_id = id;
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->gallery_button), "x", id);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->gallery_button), "win.show-batch");
@@ -961,8 +1094,10 @@ show_job (PxBatchPage *self,
     {
       /* Opened from the list: shown, never started by itself. One with
        * rows left says why it stopped and offers Resume. */
+      /* The runner that will show its rows comes when it is opened. */
       g_clear_object (&self->runner);
-      self->runner = px_batch_runner_new (self->engine, px_library_get_directory (self->library), id, NULL);
+      px_batch_runner_new_async (self->engine, px_library_get_directory (self->library), id, self->cancellable,
+                                 on_shown_runner_made, g_object_ref (self));
       gtk_label_set_text (self->run_title, job->template_prompt);
       set_running (self, FALSE);
       update_progress (self);
@@ -1251,23 +1386,62 @@ retry_action (GtkWidget  *widget,
   start_runner (self);
 }
 
+typedef struct {
+  gint64  job_id;
+  char   *path;
+} CsvExport;
+
+static void
+csv_export_free (CsvExport *export)
+{
+  g_free (export->path);
+  g_free (export);
+}
+
+static gboolean
+export_csv (PxLibrary     *library,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  CsvExport *export = data;
+
+  return px_batch_export_csv (library, export->job_id, export->path, error);
+}
+
+static void
+on_csv_exported (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PxBatchPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (px_library_run_finish (PX_LIBRARY (source), result, NULL, &error))
+    show_toast (self, _("Results exported"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_toast (self, error->message);
+}
+
 static void
 on_exported (GtkNativeDialog *chooser,
              int              response,
              PxBatchPage     *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
+  CsvExport *export;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   g_clear_object (&self->chooser);
   if (file == NULL)
     return;
-  if (!px_batch_export_csv (self->library, self->job_id, g_file_peek_path (file), &error))
-    show_toast (self, error->message);
-  else
-    show_toast (self, _("Results exported"));
+  /* Read and written on a worker: a batch of thousands of rows is a big file. */
+  export = g_new0 (CsvExport, 1);
+  export->job_id = self->job_id;
+  export->path = g_file_get_path (file);
+  px_library_read_async (self->library, export_csv, export, (GDestroyNotify) csv_export_free, self->cancellable,
+                         on_csv_exported, g_object_ref (self));
 }
 
 static void
@@ -1301,6 +1475,53 @@ back_action (GtkWidget  *widget,
 
 /* ---- public ---- */
 
+typedef struct {
+  GPtrArray *sets;
+} SetsRead;
+
+static void
+sets_read_free (SetsRead *read)
+{
+  g_clear_pointer (&read->sets, g_ptr_array_unref);
+  g_free (read);
+}
+
+static gboolean
+read_token_sets (PxLibrary     *library,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  SetsRead *read = data;
+
+  read->sets = px_library_list_token_sets (library, error);
+  return read->sets != NULL;
+}
+
+/* The token sets a batch can take its other tokens from. */
+static void
+on_token_sets_read (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PxBatchPage) self = user_data;
+  g_autoptr(GtkStringList) names = gtk_string_list_new ((const char * const[]) { _("None"), NULL });
+  g_autoptr(GError) error = NULL;
+  SetsRead *read = NULL;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not list the token sets: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->token_sets, g_ptr_array_unref);
+  self->token_sets = g_steal_pointer (&read->sets);
+  for (guint i = 0; i < self->token_sets->len; i++)
+    gtk_string_list_append (names, ((PxTokenSet *) g_ptr_array_index (self->token_sets, i))->name);
+  adw_combo_row_set_model (self->globals_row, G_LIST_MODEL (names));
+}
+
 void
 px_batch_page_set_application (PxBatchPage   *self,
                                PxApplication *application)
@@ -1333,11 +1554,10 @@ px_batch_page_set_application (PxBatchPage   *self,
   {
     g_autoptr(GtkStringList) sets = gtk_string_list_new ((const char * const[]) { _("None"), NULL });
 
-    if (self->library != NULL)
-      self->token_sets = px_library_list_token_sets (self->library, NULL);
-    for (guint i = 0; self->token_sets != NULL && i < self->token_sets->len; i++)
-      gtk_string_list_append (sets, ((PxTokenSet *) g_ptr_array_index (self->token_sets, i))->name);
     adw_combo_row_set_model (self->globals_row, G_LIST_MODEL (sets));
+    if (self->library != NULL)
+      px_library_read_async (self->library, read_token_sets, g_new0 (SetsRead, 1), (GDestroyNotify) sets_read_free,
+                             self->cancellable, on_token_sets_read, g_object_ref (self));
   }
   refresh_history (self);
 }

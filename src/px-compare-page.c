@@ -25,10 +25,12 @@ struct _PxComparePage
   GPtrArray      *checks;        /* GtkCheckButton */
   GPtrArray      *token_sets;    /* PxTokenSet */
   GHashTable     *cells;         /* model id -> cell widget */
-  GCancellable   *cancellable;
+  GCancellable   *cancellable;      /* the running comparison */
+  GCancellable   *page_cancellable; /* the page's own calls: cancelled when it goes */
   gint64          comparison_id;
   guint           running;
   guint           pending_keys;
+  gboolean        starting;         /* the comparison is being saved */
 
   GtkDropDown    *token_sets_dropdown;
   PxTokenEditor  *editor;
@@ -57,7 +59,8 @@ update_sensitivity (PxComparePage *self)
   guint n = n_chosen (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.run",
-                                 self->running == 0 && self->pending_keys == 0 && n >= MIN_MODELS && n <= MAX_MODELS);
+                                 self->running == 0 && self->pending_keys == 0 && !self->starting &&
+                                 n >= MIN_MODELS && n <= MAX_MODELS);
   if (self->running == 0 && (n < MIN_MODELS || n > MAX_MODELS))
     gtk_label_set_text (self->status_label, _("Choose two to six models."));
   else if (self->running == 0)
@@ -76,21 +79,53 @@ chosen_tokens (PxComparePage *self)
 
 /* ---- history ---- */
 
+typedef struct {
+  GPtrArray *list;
+} HistoryJob;
+
 static void
-refresh_history (PxComparePage *self)
+history_job_free (HistoryJob *job)
 {
-  g_autoptr(GPtrArray) list = NULL;
+  g_clear_pointer (&job->list, g_ptr_array_unref);
+  g_free (job);
+}
+
+static gboolean
+read_history (PxLibrary     *library,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  HistoryJob *job = data;
+
+  job->list = px_library_list_comparisons (library, error);
+  return job->list != NULL;
+}
+
+static void
+on_history_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PxComparePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  HistoryJob *job = NULL;
   GtkWidget *row;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not list the comparisons: %s", error->message);
+      return;
+    }
 
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
     gtk_list_box_remove (self->history_list, row);
-  if (self->library == NULL || (list = px_library_list_comparisons (self->library, NULL)) == NULL)
-    return;
-  gtk_widget_set_visible (GTK_WIDGET (self->history_group), list->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->history_group), job->list->len > 0);
   /* The twenty newest, newest first. */
-  for (guint i = 0; i < MIN (list->len, 20); i++)
+  for (guint i = 0; i < MIN (job->list->len, 20); i++)
     {
-      PxComparison *comparison = g_ptr_array_index (list, i);
+      PxComparison *comparison = g_ptr_array_index (job->list, i);
       g_autofree char *models = g_strjoinv (", ", comparison->models);
       g_autofree char *subtitle = g_strdup_printf (comparison->winner_image_id ? _("%s · %u images · winner kept")
                                                                                : _("%s · %u images"),
@@ -101,6 +136,14 @@ refresh_history (PxComparePage *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_append (self->history_list, row);
     }
+}
+
+static void
+refresh_history (PxComparePage *self)
+{
+  if (self->library != NULL)
+    px_library_read_async (self->library, read_history, g_new0 (HistoryJob, 1), (GDestroyNotify) history_job_free,
+                           self->page_cancellable, on_history_read, g_object_ref (self));
 }
 
 /* ---- cells ---- */
@@ -172,6 +215,15 @@ typedef struct {
 } Run;
 
 static void
+run_free (Run *run)
+{
+  px_generation_request_free (run->request);
+  g_object_unref (run->cell);
+  g_object_unref (run->page);
+  g_free (run);
+}
+
+static void
 finish_one (PxComparePage *self)
 {
   if (--self->running == 0)
@@ -183,6 +235,88 @@ finish_one (PxComparePage *self)
     }
 }
 
+/* One model's result on its way to the library and the grid: kept, tagged
+ * with the comparison and decoded on a worker. */
+typedef struct {
+  Run                *run;
+  PxLibrary          *library;
+  PxGenerationResult *result;
+  gint64              comparison_id;
+  GArray             *ids;
+  GdkTexture         *texture;
+} Kept;
+
+static void
+kept_free (Kept *kept)
+{
+  run_free (kept->run);
+  g_clear_object (&kept->library);
+  px_generation_result_free (kept->result);
+  g_array_unref (kept->ids);
+  g_clear_object (&kept->texture);
+  g_free (kept);
+}
+
+static void
+keep_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Kept *kept = task_data;
+  PxImage *image = g_ptr_array_index (kept->result->images, 0);
+  GError *error = NULL;
+
+  kept->texture = gdk_texture_new_from_bytes (image->bytes, NULL);
+  /* Paid for: kept even when the page has gone meanwhile. */
+  if (kept->library != NULL &&
+      (!px_library_keep_result (kept->library, kept->run->request, kept->result, "compare", NULL, NULL, kept->ids,
+                                NULL, &error) ||
+       !px_library_tag_comparison (kept->library, g_array_index (kept->ids, gint64, 0), kept->comparison_id, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_kept (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Kept *kept = g_task_get_task_data (G_TASK (result));
+  PxComparePage *self = kept->run->page;
+  GtkWidget *cell = kept->run->cell;
+  GtkWidget *info = g_object_get_data (G_OBJECT (cell), "info");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf (_("%.1f s · $%.3f%s"), kept->result->generation_ms / 1000.0,
+                                           kept->result->cost, kept->result->cached ? _(" · from the cache") : "");
+  gboolean saved = g_task_propagate_boolean (G_TASK (result), &error);
+  gint64 id = saved && kept->ids->len > 0 ? g_array_index (kept->ids, gint64, 0) : 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->results == NULL)
+    return;
+
+  if (kept->texture != NULL)
+    gtk_picture_set_paintable (GTK_PICTURE (g_object_get_data (G_OBJECT (cell), "picture")),
+                               GDK_PAINTABLE (kept->texture));
+  gtk_label_set_text (GTK_LABEL (info), error ? error->message : text);
+  if (id > 0)
+    {
+      GtkWidget *keep = g_object_get_data (G_OBJECT (cell), "keep");
+      GtkWidget *open = g_object_get_data (G_OBJECT (cell), "open");
+
+      g_object_set_data (G_OBJECT (cell), "image-id", GSIZE_TO_POINTER ((gsize) id));
+      g_object_set_data (G_OBJECT (open), "image-id", GSIZE_TO_POINTER ((gsize) id));
+      g_object_set_data_full (G_OBJECT (keep), "model-id",
+                              g_strdup (g_object_get_data (G_OBJECT (cell), "model-id")), g_free);
+      g_signal_connect (keep, "clicked", G_CALLBACK (on_keep_clicked), self);
+      g_signal_connect (open, "clicked", G_CALLBACK (on_open_clicked), NULL);
+      gtk_widget_set_sensitive (keep, TRUE);
+      gtk_widget_set_sensitive (open, TRUE);
+    }
+  finish_one (self);
+}
+
 static void
 on_generated (GObject      *source,
               GAsyncResult *result,
@@ -191,86 +325,72 @@ on_generated (GObject      *source,
   Run *run = user_data;
   PxComparePage *self = run->page;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PxGenerationResult) generated = px_engine_generate_finish (PX_ENGINE (source), result, &error);
+  PxGenerationResult *generated = px_engine_generate_finish (PX_ENGINE (source), result, &error);
   GtkWidget *info = g_object_get_data (G_OBJECT (run->cell), "info");
   GtkWidget *spinner = g_object_get_data (G_OBJECT (run->cell), "spinner");
+  g_autoptr(GTask) task = NULL;
+  Kept *kept;
 
-  gtk_spinner_stop (GTK_SPINNER (spinner));
-  gtk_widget_set_visible (spinner, FALSE);
   if (generated == NULL)
     {
-      gtk_label_set_text (GTK_LABEL (info), error->message);
-      gtk_widget_add_css_class (info, "error");
-    }
-  else
-    {
-      PxImage *image = g_ptr_array_index (generated->images, 0);
-      g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (image->bytes, NULL);
-      g_autofree char *text = g_strdup_printf (_("%.1f s · $%.3f%s"), generated->generation_ms / 1000.0, generated->cost,
-                                               generated->cached ? _(" · from the cache") : "");
-      g_autoptr(GError) save_error = NULL;
-      gint64 id = self->library ? px_library_add_generation (self->library, run->request, generated, 0, "compare",
-                                                             &save_error) : 0;
-
-      if (texture != NULL)
-        gtk_picture_set_paintable (GTK_PICTURE (g_object_get_data (G_OBJECT (run->cell), "picture")), GDK_PAINTABLE (texture));
-      if (id > 0 && !px_library_tag_comparison (self->library, id, self->comparison_id, &save_error))
-        id = 0;
-      gtk_label_set_text (GTK_LABEL (info), save_error ? save_error->message : text);
-      if (id > 0)
+      if (self->results != NULL)
         {
-          GtkWidget *keep = g_object_get_data (G_OBJECT (run->cell), "keep");
-          GtkWidget *open = g_object_get_data (G_OBJECT (run->cell), "open");
-
-          g_object_set_data (G_OBJECT (run->cell), "image-id", GSIZE_TO_POINTER ((gsize) id));
-          g_object_set_data (G_OBJECT (open), "image-id", GSIZE_TO_POINTER ((gsize) id));
-          g_object_set_data_full (G_OBJECT (keep), "model-id",
-                                  g_strdup (g_object_get_data (G_OBJECT (run->cell), "model-id")), g_free);
-          g_signal_connect (keep, "clicked", G_CALLBACK (on_keep_clicked), self);
-          g_signal_connect (open, "clicked", G_CALLBACK (on_open_clicked), NULL);
-          gtk_widget_set_sensitive (keep, TRUE);
-          gtk_widget_set_sensitive (open, TRUE);
+          gtk_spinner_stop (GTK_SPINNER (spinner));
+          gtk_widget_set_visible (spinner, FALSE);
+          gtk_label_set_text (GTK_LABEL (info), error->message);
+          gtk_widget_add_css_class (info, "error");
+          finish_one (self);
         }
+      run_free (run);
+      return;
     }
 
-  finish_one (self);
-  px_generation_request_free (run->request);
-  g_object_unref (run->cell);
-  g_object_unref (run->page);
-  g_free (run);
+  if (self->results != NULL)
+    {
+      gtk_spinner_stop (GTK_SPINNER (spinner));
+      gtk_widget_set_visible (spinner, FALSE);
+      gtk_label_set_text (GTK_LABEL (info), _("Saving…"));
+    }
+  kept = g_new0 (Kept, 1);
+  kept->run = run;
+  kept->library = self->library ? g_object_ref (self->library) : NULL;
+  kept->result = generated;
+  kept->comparison_id = self->comparison_id;
+  kept->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  task = g_task_new (NULL, self->page_cancellable, on_kept, NULL);
+  g_task_set_task_data (task, kept, (GDestroyNotify) kept_free);
+  g_task_run_in_thread (task, keep_in_thread);
+}
+
+/* What one comparison asks for: saved as a comparison first (its id tags
+ * every result), then sent to every chosen model at once. */
+typedef struct {
+  PxComparePage *page;
+  char          *template_text;
+  char          *prompt;
+  GHashTable    *tokens;
+  GStrv          model_ids;
+  gint64         id;
+} Comparison;
+
+static void
+comparison_free (Comparison *comparison)
+{
+  g_object_unref (comparison->page);
+  g_free (comparison->template_text);
+  g_free (comparison->prompt);
+  g_hash_table_unref (comparison->tokens);
+  g_strfreev (comparison->model_ids);
+  g_free (comparison);
 }
 
 static void
-start_all (PxComparePage *self)
+send_all (PxComparePage *self,
+          Comparison    *comparison)
 {
-  g_autofree char *template_text = px_token_editor_get_text (self->editor);
-  g_autoptr(GHashTable) tokens = chosen_tokens (self);
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  g_auto(GStrv) model_ids = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *prompt = px_tokens_resolve (template_text, tokens, 0, &error);
   GtkWidget *child;
 
-  if (prompt == NULL)
-    {
-      gtk_label_set_text (self->status_label, error->message);
-      update_sensitivity (self);
-      return;
-    }
-
-  for (guint i = 0; i < self->checks->len; i++)
-    if (gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
-      g_strv_builder_add (ids, ((PxModel *) g_ptr_array_index (self->models, i))->id);
-  model_ids = g_strv_builder_end (ids);
-  self->comparison_id = self->library ? px_library_add_comparison (self->library, template_text, prompt, tokens,
-                                                                   (const char * const *) model_ids, &error) : 0;
-  if (self->library != NULL && self->comparison_id == 0)
-    {
-      gtk_label_set_text (self->status_label, error->message);
-      update_sensitivity (self);
-      return;
-    }
-
+  self->comparison_id = comparison->id;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results))) != NULL)
     gtk_flow_box_remove (self->results, child);
   g_hash_table_remove_all (self->cells);
@@ -286,22 +406,95 @@ start_all (PxComparePage *self)
       PxGenerationRequest *request;
       Run *run;
 
-      if (!gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
+      if (!g_strv_contains ((const char * const *) comparison->model_ids, model->id))
         continue;
       run = g_new0 (Run, 1);
       run->page = g_object_ref (self);
       run->cell = g_object_ref_sink (make_cell (self, model));
       gtk_flow_box_append (self->results, run->cell);
       g_hash_table_insert (self->cells, g_strdup (model->id), run->cell);
-      run->request = px_generation_request_new (qualified, prompt);
-      px_generation_request_set_template (run->request, template_text, tokens);
-      request = px_generation_request_new (qualified, prompt);
-      px_generation_request_set_template (request, template_text, tokens);
+      run->request = px_generation_request_new (qualified, comparison->prompt);
+      px_generation_request_set_template (run->request, comparison->template_text, comparison->tokens);
+      request = px_generation_request_new (qualified, comparison->prompt);
+      px_generation_request_set_template (request, comparison->template_text, comparison->tokens);
       self->running++;
       px_engine_generate_async (self->engine, request, self->cancellable, on_generated, run);
     }
+  self->starting = FALSE;
   gtk_label_set_text (self->status_label, _("Generating with every model at once…"));
   update_sensitivity (self);
+}
+
+static gboolean
+add_comparison (PxLibrary     *library,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  Comparison *comparison = data;
+
+  comparison->id = px_library_add_comparison (library, comparison->template_text, comparison->prompt,
+                                              comparison->tokens, (const char * const *) comparison->model_ids,
+                                              error);
+  return comparison->id != 0;
+}
+
+static void
+on_comparison_added (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Comparison *comparison = NULL;
+  PxComparePage *self;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &comparison, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self = comparison->page;
+      self->starting = FALSE;
+      gtk_label_set_text (self->status_label, error->message);
+      update_sensitivity (self);
+      return;
+    }
+  send_all (comparison->page, comparison);
+}
+
+static void
+start_all (PxComparePage *self)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GError) error = NULL;
+  Comparison *comparison = g_new0 (Comparison, 1);
+
+  comparison->page = g_object_ref (self);
+  comparison->template_text = px_token_editor_get_text (self->editor);
+  comparison->tokens = chosen_tokens (self);
+  comparison->prompt = px_tokens_resolve (comparison->template_text, comparison->tokens, 0, &error);
+  if (comparison->prompt == NULL)
+    {
+      gtk_label_set_text (self->status_label, error->message);
+      update_sensitivity (self);
+      comparison_free (comparison);
+      return;
+    }
+
+  for (guint i = 0; i < self->checks->len; i++)
+    if (gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
+      g_strv_builder_add (ids, ((PxModel *) g_ptr_array_index (self->models, i))->id);
+  comparison->model_ids = g_strv_builder_end (ids);
+
+  if (self->library == NULL)
+    {
+      send_all (self, comparison);
+      comparison_free (comparison);
+      return;
+    }
+  self->starting = TRUE;
+  update_sensitivity (self);
+  px_library_write_async (self->library, add_comparison, comparison, (GDestroyNotify) comparison_free,
+                          self->page_cancellable, on_comparison_added, NULL);
 }
 
 typedef struct {
@@ -365,32 +558,81 @@ run_action (GtkWidget  *widget,
 
 /* ---- public ---- */
 
-gboolean
-px_compare_page_keep (PxComparePage *self,
-                      const char    *model_id)
+typedef struct {
+  PxComparePage *page;
+  GtkWidget     *cell;
+  gint64         comparison_id;
+  gint64         image_id;
+} Winner;
+
+static void
+winner_free (Winner *winner)
 {
-  GtkWidget *cell = g_hash_table_lookup (self->cells, model_id);
-  gint64 image_id = cell ? GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (cell), "image-id")) : 0;
+  g_object_unref (winner->page);
+  g_object_unref (winner->cell);
+  g_free (winner);
+}
+
+static gboolean
+set_winner (PxLibrary     *library,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  Winner *winner = data;
+
+  return px_library_set_comparison_winner (library, winner->comparison_id, winner->image_id, error);
+}
+
+static void
+on_winner_set (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
   g_autoptr(GError) error = NULL;
+  Winner *winner = NULL;
+  PxComparePage *self;
   GHashTableIter iter;
   gpointer key, value;
 
-  if (image_id == 0 || !px_library_set_comparison_winner (self->library, self->comparison_id, image_id, &error))
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &winner, &error))
     {
-      if (error != NULL)
-        gtk_label_set_text (self->status_label, error->message);
-      return FALSE;
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (winner->page->status_label, error->message);
+      return;
     }
+  self = winner->page;
   g_hash_table_iter_init (&iter, self->cells);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      if (value == cell)
+      if (value == winner->cell)
         gtk_widget_add_css_class (value, "px-winner");
       else
         gtk_widget_remove_css_class (value, "px-winner");
     }
   gtk_label_set_text (self->status_label, _("Kept. All results stay in the Gallery, tagged with this comparison."));
   refresh_history (self);
+}
+
+/* Keeps model_id's image as the comparison's winner (saved off the main
+ * thread; the cell is marked then). FALSE when that model has no image. */
+gboolean
+px_compare_page_keep (PxComparePage *self,
+                      const char    *model_id)
+{
+  GtkWidget *cell = g_hash_table_lookup (self->cells, model_id);
+  gint64 image_id = cell ? GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (cell), "image-id")) : 0;
+  Winner *winner;
+
+  if (image_id == 0 || self->library == NULL)
+    return FALSE;
+  winner = g_new0 (Winner, 1);
+  winner->page = g_object_ref (self);
+  winner->cell = g_object_ref (cell);
+  winner->comparison_id = self->comparison_id;
+  winner->image_id = image_id;
+  px_library_write_async (self->library, set_winner, winner, (GDestroyNotify) winner_free, self->page_cancellable,
+                          on_winner_set, NULL);
   return TRUE;
 }
 
@@ -400,11 +642,56 @@ on_check_toggled (PxComparePage *self)
   update_sensitivity (self);
 }
 
+typedef struct {
+  GPtrArray *sets;
+} SetsJob;
+
+static void
+sets_job_free (SetsJob *job)
+{
+  g_clear_pointer (&job->sets, g_ptr_array_unref);
+  g_free (job);
+}
+
+static gboolean
+read_token_sets (PxLibrary     *library,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  SetsJob *job = data;
+
+  job->sets = px_library_list_token_sets (library, error);
+  return job->sets != NULL;
+}
+
+static void
+on_token_sets_read (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PxComparePage) self = user_data;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GError) error = NULL;
+  SetsJob *job = NULL;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not list the token sets: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->token_sets, g_ptr_array_unref);
+  self->token_sets = g_steal_pointer (&job->sets);
+  for (guint i = 0; i < self->token_sets->len; i++)
+    gtk_string_list_append (names, ((PxTokenSet *) g_ptr_array_index (self->token_sets, i))->name);
+  gtk_drop_down_set_model (self->token_sets_dropdown, G_LIST_MODEL (names));
+}
+
 void
 px_compare_page_set_application (PxComparePage *self,
                                  PxApplication *application)
 {
-  g_autoptr(GtkStringList) set_names = gtk_string_list_new (NULL);
   g_autoptr(GPtrArray) models = NULL;
 
   self->application = application;
@@ -428,10 +715,8 @@ px_compare_page_set_application (PxComparePage *self,
     }
 
   if (self->library != NULL)
-    self->token_sets = px_library_list_token_sets (self->library, NULL);
-  for (guint i = 0; self->token_sets != NULL && i < self->token_sets->len; i++)
-    gtk_string_list_append (set_names, ((PxTokenSet *) g_ptr_array_index (self->token_sets, i))->name);
-  gtk_drop_down_set_model (self->token_sets_dropdown, G_LIST_MODEL (set_names));
+    px_library_read_async (self->library, read_token_sets, g_new0 (SetsJob, 1), (GDestroyNotify) sets_job_free,
+                           self->page_cancellable, on_token_sets_read, g_object_ref (self));
   refresh_history (self);
   update_sensitivity (self);
 }
@@ -459,7 +744,7 @@ px_compare_page_get_editor (PxComparePage *self)
 gboolean
 px_compare_page_is_running (PxComparePage *self)
 {
-  return self->running > 0 || self->pending_keys > 0;
+  return self->running > 0 || self->pending_keys > 0 || self->starting;
 }
 
 gint64
@@ -491,6 +776,8 @@ px_compare_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->page_cancellable);
+  g_clear_object (&self->page_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PX_TYPE_COMPARE_PAGE);
   g_clear_object (&self->engine);
   g_clear_object (&self->library);
@@ -531,6 +818,7 @@ px_compare_page_init (PxComparePage *self)
   self->checks = g_ptr_array_new ();
   self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
+  self->page_cancellable = g_cancellable_new ();
   px_token_editor_set_text (self->editor, _("A lighthouse on a cliff at dusk, [STYLE|oil painting]"));
   update_sensitivity (self);
 }

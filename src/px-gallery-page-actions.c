@@ -320,7 +320,7 @@ export_in_thread (GTask        *task,
   FileJob *job = task_data;
   GError *error = NULL;
   GPtrArray *written = px_library_export (job->library, (const gint64 *) job->ids->data, job->ids->len,
-                                          job->folder, job->pattern, &error);
+                                          job->folder, job->pattern, NULL, &error);
 
   if (written == NULL)
     g_task_return_error (task, error);

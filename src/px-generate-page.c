@@ -15,6 +15,8 @@
 #include "px-meme.h"
 #include "px-model-settings.h"
 #include "px-prompt-helper.h"
+#include "px-result-card.h"
+#include "px-templates-popover.h"
 #include "px-provider.h"
 #include "px-tokens.h"
 
@@ -48,6 +50,7 @@ struct _PxGeneratePage
   guint                 save_state_source;
 
   GCancellable         *cancellable;       /* the running generation */
+  GCancellable         *page_cancellable;  /* the page's own calls: cancelled when it goes */
   gint64                started_us;
   guint                 tick_source;
   gboolean              pending_regenerate;
@@ -63,9 +66,7 @@ struct _PxGeneratePage
   GtkLabel             *improve_label;
   GtkButton            *improve_accept;
 
-  GtkPopover           *templates_popover;
-  GtkListBox           *templates_list;
-  GPtrArray            *presets;           /* PxTemplate */
+  PxTemplatesPopover   *templates_popover;
   GPtrArray            *saved;             /* PxTemplate from the library */
 
   GtkFileChooserNative *chooser;
@@ -451,22 +452,39 @@ with_key (PxGeneratePage       *self,
 
 /* ---- results ---- */
 
+/* ---- results: kept, decoded and shown ---- */
+
+/* One generation's images on their way to the library and the page. On a
+ * worker: captions drawn (memes), every image kept in the library, and its
+ * texture decoded; the page only adds the cards. */
 typedef struct {
-  PxLibrary           *library;
+  PxGeneratePage      *page;
+  PxLibrary           *library;    /* NULL: no library, shown only */
   PxGenerationRequest *request;
   PxGenerationResult  *result;
   char                *feature;
+  char                *caption_top;
+  char                *caption_bottom;
   GArray              *ids;
+  GPtrArray           *raw;        /* GBytes before captions, or empty */
+  GPtrArray           *textures;   /* GdkTexture, one per image, or NULL */
+  GError              *caption_error;
 } SaveJob;
 
 static void
 save_job_free (SaveJob *job)
 {
-  g_object_unref (job->library);
+  g_object_unref (job->page);
+  g_clear_object (&job->library);
   px_generation_request_free (job->request);
   px_generation_result_free (job->result);
   g_free (job->feature);
+  g_free (job->caption_top);
+  g_free (job->caption_bottom);
   g_array_unref (job->ids);
+  g_ptr_array_unref (job->raw);
+  g_ptr_array_unref (job->textures);
+  g_clear_error (&job->caption_error);
   g_free (job);
 }
 
@@ -478,211 +496,42 @@ save_in_thread (GTask        *task,
 {
   SaveJob *job = task_data;
   GError *error = NULL;
+  gboolean kept = TRUE;
 
+  if (job->library != NULL)
+    kept = px_library_keep_result (job->library, job->request, job->result, job->feature, job->caption_top,
+                                   job->caption_bottom, job->ids, job->raw, &error);
+  else if (!px_meme_caption_result (job->result, job->caption_top, job->caption_bottom, job->raw, &error))
+    {
+      job->caption_error = g_steal_pointer (&error);
+      kept = TRUE;
+    }
+
+  /* Decoded here, once: the card only shows it (gdk_texture_new_from_bytes
+   * is made for worker threads). */
   for (guint i = 0; i < job->result->images->len; i++)
     {
-      gint64 id = px_library_add_generation (job->library, job->request, job->result, i, job->feature, &error);
+      PxImage *image = g_ptr_array_index (job->result->images, i);
 
-      if (id == 0)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      g_array_append_val (job->ids, id);
+      g_ptr_array_add (job->textures, gdk_texture_new_from_bytes (image->bytes, NULL));
     }
-  g_task_return_boolean (task, TRUE);
-}
 
-static void
-on_copy_clicked (GtkButton *button,
-                 GtkPicture *picture)
-{
-  GdkPaintable *paintable = gtk_picture_get_paintable (picture);
-
-  if (GDK_IS_TEXTURE (paintable))
-    {
-      gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (button)), GDK_TEXTURE (paintable));
-      show_toast (PX_GENERATE_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (button), PX_TYPE_GENERATE_PAGE)),
-                  _("Image copied"));
-    }
-}
-
-static void
-on_open_in_gallery (GtkButton *button,
-                    gpointer   user_data)
-{
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "image-id"));
-
-  gtk_widget_activate_action (GTK_WIDGET (button), "win.show-image", "x", id);
-}
-
-static void
-on_regenerate (GtkButton      *button,
-               PxGeneratePage *self)
-{
-  start_generation (self, TRUE);
-}
-
-static void
-on_saved_as (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(PxGeneratePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not save the image: %s"), error->message);
-
-      show_banner (self, message, BANNER_NONE, NULL);
-    }
+  if (kept)
+    g_task_return_boolean (task, TRUE);
   else
-    show_toast (self, _("Image saved"));
+    g_task_return_error (task, error);
 }
 
-static void
-on_save_as_response (GtkNativeDialog *chooser,
-                     int              response,
-                     GtkWidget       *card)
-{
-  PxGeneratePage *self = PX_GENERATE_PAGE (gtk_widget_get_ancestor (card, PX_TYPE_GENERATE_PAGE));
-  g_autoptr(GFile) file = NULL;
-  GBytes *bytes = g_object_get_data (G_OBJECT (card), "bytes");
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file != NULL && self != NULL)
-    /* Written beside and renamed over: a crash never leaves half a file. */
-    g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                        on_saved_as, g_object_ref (self));
-  if (self != NULL)
-    g_clear_object (&self->chooser);
-}
-
-static void
-on_save_as_clicked (GtkButton *button,
-                    GtkWidget *card)
-{
-  PxGeneratePage *self = PX_GENERATE_PAGE (gtk_widget_get_ancestor (card, PX_TYPE_GENERATE_PAGE));
-  const char *mime = g_object_get_data (G_OBJECT (card), "mime-type");
-  g_autofree char *name = g_strdup_printf ("pixmerge-%s.%s",
-                                           (const char *) g_object_get_data (G_OBJECT (card), "name"),
-                                           g_strcmp0 (mime, "image/jpeg") == 0 ? "jpg" :
-                                           g_strcmp0 (mime, "image/webp") == 0 ? "webp" : "png");
-
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Save Image"), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_as_response), card);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static GtkWidget *
-card_button (const char *icon,
-             const char *tooltip)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_widget_add_css_class (button, "flat");
-  return button;
-}
-
-static void caption_card (PxGeneratePage *self, GtkWidget *card);
-
-static void
-on_update_captions (GtkButton *button,
-                    GtkWidget *card)
-{
-  caption_card (PX_GENERATE_PAGE (gtk_widget_get_ancestor (card, PX_TYPE_GENERATE_PAGE)), card);
-}
-
-static void
-set_card_image (GtkWidget  *card,
-                GBytes     *bytes,
-                const char *mime_type)
-{
-  GtkPicture *picture = g_object_get_data (G_OBJECT (card), "picture");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (bytes, &error);
-
-  g_object_set_data_full (G_OBJECT (card), "bytes", g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
-  g_object_set_data_full (G_OBJECT (card), "mime-type", g_strdup (mime_type), g_free);
-  if (texture != NULL)
-    gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
-  else
-    g_warning ("Could not show a result: %s", error->message);
-}
-
-static void
-add_result_card (PxGeneratePage *self,
-                 const PxImage  *image,
-                 GBytes         *raw,
-                 gint64          id,
-                 const char     *prompt)
-{
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *picture = gtk_picture_new ();
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *open = card_button ("image-x-generic-symbolic", _("Open in Gallery"));
-  GtkWidget *again = card_button ("view-refresh-symbolic", _("Regenerate"));
-  GtkWidget *copy = card_button ("edit-copy-symbolic", _("Copy Image"));
-  GtkWidget *save = card_button ("document-save-as-symbolic", _("Save As…"));
-
-  gtk_widget_add_css_class (card, "card");
-  gtk_widget_set_size_request (picture, 200, 200);
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_set_tooltip_text (picture, prompt);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, prompt, -1);
-  gtk_widget_set_margin_top (picture, 6);
-  g_object_set_data (G_OBJECT (card), "picture", picture);
-  g_object_set_data (G_OBJECT (card), "image-id", GSIZE_TO_POINTER ((gsize) id));
-  g_object_set_data_full (G_OBJECT (card), "name", g_strdup_printf ("%" G_GINT64_FORMAT, id), g_free);
-  if (raw != NULL)
-    g_object_set_data_full (G_OBJECT (card), "raw", g_bytes_ref (raw), (GDestroyNotify) g_bytes_unref);
-  set_card_image (card, image->bytes, image->mime_type);
-
-  g_object_set_data (G_OBJECT (open), "image-id", GSIZE_TO_POINTER ((gsize) id));
-  gtk_widget_set_sensitive (open, id > 0);
-  g_signal_connect (open, "clicked", G_CALLBACK (on_open_in_gallery), NULL);
-  g_signal_connect (again, "clicked", G_CALLBACK (on_regenerate), self);
-  g_signal_connect (copy, "clicked", G_CALLBACK (on_copy_clicked), picture);
-  g_signal_connect (save, "clicked", G_CALLBACK (on_save_as_clicked), card);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (buttons), open);
-  gtk_box_append (GTK_BOX (buttons), again);
-  gtk_box_append (GTK_BOX (buttons), copy);
-  gtk_box_append (GTK_BOX (buttons), save);
-  if (raw != NULL)
-    {
-      GtkWidget *captions = card_button ("format-text-bold-symbolic", _("Update Captions"));
-
-      g_signal_connect (captions, "clicked", G_CALLBACK (on_update_captions), card);
-      gtk_box_append (GTK_BOX (buttons), captions);
-    }
-
-  gtk_box_append (GTK_BOX (card), picture);
-  gtk_box_append (GTK_BOX (card), buttons);
-  gtk_flow_box_insert (self->results, card, 0);
-}
-
-typedef struct {
-  PxGeneratePage     *page;
-  PxGenerationResult *result;
-  GPtrArray          *raw;      /* GBytes before captions, or empty */
-  char               *prompt;
-} Shown;
+static void on_card_regenerate (PxResultCard *card, PxGeneratePage *self);
+static void on_card_update_captions (PxResultCard *card, PxGeneratePage *self);
 
 static void
 on_saved (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  Shown *shown = user_data;
-  PxGeneratePage *self = shown->page;
   SaveJob *job = g_task_get_task_data (G_TASK (result));
+  PxGeneratePage *self = job->page;
   g_autoptr(GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -692,18 +541,26 @@ on_saved (GObject      *source,
 
       show_banner (self, message, BANNER_NONE, NULL);
     }
+  else if (job->caption_error != NULL)
+    show_banner (self, job->caption_error->message, BANNER_NONE, NULL);
+  if (self->results == NULL)
+    return;
 
-  for (guint i = 0; i < shown->result->images->len; i++)
-    add_result_card (self, g_ptr_array_index (shown->result->images, i),
-                     i < shown->raw->len ? g_ptr_array_index (shown->raw, i) : NULL,
-                     i < job->ids->len ? g_array_index (job->ids, gint64, i) : 0, shown->prompt);
+  for (guint i = 0; i < job->result->images->len; i++)
+    {
+      PxImage *image = g_ptr_array_index (job->result->images, i);
+      PxResultCard *card = px_result_card_new (job->request->prompt,
+                                               i < job->raw->len ? g_ptr_array_index (job->raw, i) : NULL);
+
+      px_result_card_set_image (card, i < job->ids->len ? g_array_index (job->ids, gint64, i) : 0, image->bytes,
+                                image->mime_type, g_ptr_array_index (job->textures, i));
+      g_signal_connect_object (card, "regenerate", G_CALLBACK (on_card_regenerate), self, 0);
+      g_signal_connect_object (card, "update-captions", G_CALLBACK (on_card_update_captions), self, 0);
+      gtk_flow_box_insert (self->results, GTK_WIDGET (card), 0);
+    }
 
   /* The Gallery shows it next time it is looked at. */
   gtk_widget_activate_action (GTK_WIDGET (self), "win.library-changed", NULL);
-  g_object_unref (shown->page);
-  g_ptr_array_unref (shown->raw);
-  g_free (shown->prompt);
-  g_free (shown);
 }
 
 static char *
@@ -717,51 +574,96 @@ resolve_caption (PxGeneratePage *self,
   return resolved ? resolved : g_strdup (text);
 }
 
-static GBytes *
-render_captions (PxGeneratePage  *self,
-                 GBytes          *image,
-                 const char      *mime_type,
-                 GError         **error)
-{
-  g_autofree char *top = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_top)));
-  g_autofree char *bottom = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_bottom)));
-
-  return px_meme_render (image, mime_type, top, bottom, error);
-}
-
 static gboolean
 is_meme (PxGeneratePage *self)
 {
   return g_strcmp0 (self->feature, "meme") == 0;
 }
 
-/* Captions again, from the picture as generated; saved as a new image. */
 static void
-caption_card (PxGeneratePage *self,
-              GtkWidget      *card)
+on_card_regenerate (PxResultCard   *card,
+                    PxGeneratePage *self)
 {
-  GBytes *raw = g_object_get_data (G_OBJECT (card), "raw");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) drawn = render_captions (self, raw, NULL, &error);
-  gint64 id, parent;
+  start_generation (self, TRUE);
+}
 
-  if (drawn == NULL)
+/* Captions again, from the picture as generated; kept as a new image. */
+typedef struct {
+  PxResultCard *card;
+  GBytes       *raw;
+  char         *top;
+  char         *bottom;
+  gint64        parent;
+  GBytes       *drawn;
+  GdkTexture   *texture;
+  gint64        id;
+} CaptionJob;
+
+static void
+caption_job_free (CaptionJob *job)
+{
+  g_object_unref (job->card);
+  g_bytes_unref (job->raw);
+  g_free (job->top);
+  g_free (job->bottom);
+  g_clear_pointer (&job->drawn, g_bytes_unref);
+  g_clear_object (&job->texture);
+  g_free (job);
+}
+
+static gboolean
+caption_in_thread (PxLibrary     *library,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  CaptionJob *job = data;
+
+  job->drawn = px_meme_render (job->raw, NULL, job->top, job->bottom, error);
+  if (job->drawn == NULL)
+    return FALSE;
+  job->texture = gdk_texture_new_from_bytes (job->drawn, NULL);
+  if (job->parent > 0)
+    job->id = px_library_add_derived (library, job->parent, job->drawn, "meme", error);
+  return job->parent <= 0 || job->id > 0;
+}
+
+static void
+on_captioned (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PxGeneratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CaptionJob *job = NULL;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error))
     {
-      show_banner (self, error->message, BANNER_NONE, NULL);
-      return;
-    }
-  set_card_image (card, drawn, "image/png");
-  parent = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (card), "image-id"));
-  id = self->library && parent > 0 ? px_library_add_derived (self->library, parent, drawn, "meme", &error) : 0;
-  if (id == 0)
-    {
-      if (error != NULL)
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_banner (self, error->message, BANNER_NONE, NULL);
       return;
     }
-  g_object_set_data (G_OBJECT (card), "image-id", GSIZE_TO_POINTER ((gsize) id));
+  px_result_card_set_image (job->card, job->id, job->drawn, "image/png", job->texture);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.library-changed", NULL);
   show_toast (self, _("Captions updated; the new picture is in the Gallery"));
+}
+
+static void
+on_card_update_captions (PxResultCard   *card,
+                         PxGeneratePage *self)
+{
+  CaptionJob *job;
+
+  if (self->library == NULL || px_result_card_get_raw (card) == NULL)
+    return;
+  job = g_new0 (CaptionJob, 1);
+  job->card = g_object_ref (card);
+  job->raw = g_bytes_ref (px_result_card_get_raw (card));
+  job->top = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_top)));
+  job->bottom = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_bottom)));
+  job->parent = px_result_card_get_id (card);
+  px_library_write_async (self->library, caption_in_thread, job, (GDestroyNotify) caption_job_free,
+                          self->page_cancellable, on_captioned, g_object_ref (self));
 }
 
 /* ---- generating ---- */
@@ -815,7 +717,6 @@ on_generated (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(PxGenerationResult) result = px_engine_generate_finish (PX_ENGINE (source), async_result, &error);
   g_autoptr(GTask) task = NULL;
-  Shown *shown;
   SaveJob *job;
 
   g_free (running);
@@ -838,40 +739,25 @@ on_generated (GObject      *source,
     }
 
   hide_banner (self);
-  shown = g_new0 (Shown, 1);
-  shown->page = g_object_ref (self);
-  shown->raw = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  shown->prompt = g_strdup (request->prompt);
-
-  /* Memes: the captioned picture is what the library keeps. */
-  if (is_meme (self))
-    for (guint i = 0; i < result->images->len; i++)
-      {
-        PxImage *image = g_ptr_array_index (result->images, i);
-        g_autoptr(GError) caption_error = NULL;
-        GBytes *drawn = render_captions (self, image->bytes, image->mime_type, &caption_error);
-
-        g_ptr_array_add (shown->raw, g_bytes_ref (image->bytes));
-        if (drawn == NULL)
-          {
-            show_banner (self, caption_error->message, BANNER_NONE, NULL);
-            continue;
-          }
-        g_bytes_unref (image->bytes);
-        image->bytes = drawn;
-        g_free (image->mime_type);
-        image->mime_type = g_strdup ("image/png");
-      }
-
   job = g_new0 (SaveJob, 1);
-  job->library = g_object_ref (self->library);
+  job->page = g_object_ref (self);
+  job->library = self->library ? g_object_ref (self->library) : NULL;
   job->request = g_steal_pointer (&request);
   job->result = g_steal_pointer (&result);
   job->feature = g_strdup (self->feature ? self->feature : "generate");
+  /* Memes: the captioned picture is what the library keeps. */
+  if (is_meme (self))
+    {
+      job->caption_top = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_top)));
+      job->caption_bottom = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_bottom)));
+    }
   job->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  shown->result = job->result;
+  job->raw = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  job->textures = g_ptr_array_new_with_free_func ((GDestroyNotify) g_object_unref);
 
-  task = g_task_new (NULL, NULL, on_saved, shown);
+  /* Not the page's cancellable: an image the user paid for is kept even
+   * when the page goes while it is saved. */
+  task = g_task_new (NULL, NULL, on_saved, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
   g_task_run_in_thread (task, save_in_thread);
 }
@@ -989,29 +875,20 @@ on_banner_button (PxGeneratePage *self)
 
 /* ---- reference image ---- */
 
-static gboolean
-set_reference (PxGeneratePage  *self,
-               GBytes          *bytes,
-               GError         **error)
+static void
+set_reference (PxGeneratePage *self,
+               GBytes         *bytes,
+               char           *mime_type,
+               GdkTexture     *texture)
 {
-  g_autofree char *mime = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-
-  if (!px_image_check (bytes, &mime, NULL, NULL, error))
-    return FALSE;
-  texture = gdk_texture_new_from_bytes (bytes, error);
-  if (texture == NULL)
-    return FALSE;
-
   g_clear_pointer (&self->reference, g_bytes_unref);
   self->reference = g_bytes_ref (bytes);
   g_free (self->reference_mime);
-  self->reference_mime = g_steal_pointer (&mime);
+  self->reference_mime = mime_type;
   gtk_picture_set_paintable (self->reference_picture, GDK_PAINTABLE (texture));
   gtk_widget_set_visible (GTK_WIDGET (self->reference_picture), TRUE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->reference_row), _("Reference image"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.remove-reference", TRUE);
-  return TRUE;
 }
 
 static void
@@ -1029,20 +906,72 @@ remove_reference_action (GtkWidget  *widget,
   gtk_widget_action_set_enabled (widget, "generate.remove-reference", FALSE);
 }
 
+typedef struct {
+  GFile      *file;
+  GBytes     *bytes;
+  char       *mime_type;
+  GdkTexture *texture;
+} ReferenceJob;
+
+static void
+reference_job_free (ReferenceJob *job)
+{
+  g_object_unref (job->file);
+  g_clear_pointer (&job->bytes, g_bytes_unref);
+  g_free (job->mime_type);
+  g_clear_object (&job->texture);
+  g_free (job);
+}
+
+/* Read, checked and decoded on a worker: a large photo never stalls the page. */
+static void
+load_reference_in_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  ReferenceJob *job = task_data;
+  GError *error = NULL;
+
+  job->bytes = g_file_load_bytes (job->file, cancellable, NULL, &error);
+  if (job->bytes != NULL && px_image_check (job->bytes, &job->mime_type, NULL, NULL, &error))
+    job->texture = gdk_texture_new_from_bytes (job->bytes, &error);
+  if (job->texture != NULL)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_reference_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  PxGeneratePage *self = PX_GENERATE_PAGE (source);
+  ReferenceJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    set_reference (self, job->bytes, g_steal_pointer (&job->mime_type), job->texture);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not use %s as a reference image: %s"),
+                                                  g_file_peek_path (job->file), error->message);
+
+      show_banner (self, message, BANNER_NONE, NULL);
+    }
+}
+
 static void
 load_reference_file (PxGeneratePage *self,
                      GFile          *file)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_autoptr(GTask) task = g_task_new (self, self->page_cancellable, on_reference_loaded, NULL);
+  ReferenceJob *job = g_new0 (ReferenceJob, 1);
 
-  if (bytes == NULL || !set_reference (self, bytes, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not use %s as a reference image: %s"),
-                                                  g_file_peek_path (file), error->message);
-
-      show_banner (self, message, BANNER_NONE, NULL);
-    }
+  job->file = g_object_ref (file);
+  g_task_set_task_data (task, job, (GDestroyNotify) reference_job_free);
+  g_task_run_in_thread (task, load_reference_in_thread);
 }
 
 static gboolean
@@ -1091,23 +1020,6 @@ choose_reference_action (GtkWidget  *widget,
 
 /* ---- templates ---- */
 
-static PxTemplate *
-find_template (PxGeneratePage *self,
-               const char     *id)
-{
-  if (g_str_has_prefix (id, "preset:"))
-    {
-      for (guint i = 0; i < self->presets->len; i++)
-        if (g_str_equal (((PxTemplate *) g_ptr_array_index (self->presets, i))->preset_id, id + 7))
-          return g_ptr_array_index (self->presets, i);
-      return NULL;
-    }
-  for (guint i = 0; self->saved != NULL && i < self->saved->len; i++)
-    if (((PxTemplate *) g_ptr_array_index (self->saved, i))->row_id == g_ascii_strtoll (id, NULL, 10))
-      return g_ptr_array_index (self->saved, i);
-  return NULL;
-}
-
 static void
 apply (PxGeneratePage   *self,
        const PxTemplate *template_)
@@ -1131,30 +1043,31 @@ gboolean
 px_generate_page_apply_template (PxGeneratePage *self,
                                  const char     *id)
 {
-  PxTemplate *template_;
+  const PxTemplate *template_;
 
   g_return_val_if_fail (PX_IS_GENERATE_PAGE (self), FALSE);
 
-  template_ = find_template (self, id);
+  template_ = px_templates_popover_find (self->templates_popover, id);
   if (template_ == NULL)
     return FALSE;
   apply (self, template_);
   return TRUE;
 }
 
-static void rebuild_templates (PxGeneratePage *self);
+static void
+on_template_apply (PxTemplatesPopover *popover,
+                   const char         *id,
+                   PxGeneratePage     *self)
+{
+  px_generate_page_apply_template (self, id);
+}
 
 static void
-reload_saved (PxGeneratePage *self)
+on_template_problem (PxTemplatesPopover *popover,
+                     const char         *message,
+                     PxGeneratePage     *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_clear_pointer (&self->saved, g_ptr_array_unref);
-  if (self->library != NULL)
-    self->saved = px_library_list_templates (self->library, &error);
-  if (error != NULL)
-    show_banner (self, error->message, BANNER_NONE, NULL);
-  rebuild_templates (self);
+  show_banner (self, message, BANNER_NONE, NULL);
 }
 
 static PxTemplate *
@@ -1189,14 +1102,16 @@ px_generate_page_save_template (PxGeneratePage  *self,
                                 const char      *category,
                                 GError         **error)
 {
-  g_autoptr(PxTemplate) template_ = NULL;
-
   g_return_val_if_fail (PX_IS_GENERATE_PAGE (self), FALSE);
 
-  template_ = template_from_form (self, name, category);
-  if (self->library == NULL || px_library_save_template (self->library, template_, error) == 0)
-    return FALSE;
-  reload_saved (self);
+  if (self->library == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("Templates are kept in the library, which could not be opened."));
+      return FALSE;
+    }
+  /* Saved on the library's writer thread; the list shows it then. */
+  px_templates_popover_save (self->templates_popover, template_from_form (self, name, category));
   return TRUE;
 }
 
@@ -1218,8 +1133,6 @@ on_save_template_response (AdwMessageDialog *dialog,
     name = (g_free (name), g_strdup (_("Untitled Template")));
   if (!px_generate_page_save_template (self, name, category, &error))
     show_banner (self, error->message, BANNER_NONE, NULL);
-  else
-    show_toast (self, _("Template saved"));
 }
 
 static void
@@ -1242,295 +1155,6 @@ save_template_action (GtkWidget  *widget,
                                       box, "save", _("_Save"), ADW_RESPONSE_SUGGESTED));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_save_template_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_template_activated (GtkListBox     *list,
-                       GtkListBoxRow  *row,
-                       PxGeneratePage *self)
-{
-  const char *id = g_object_get_data (G_OBJECT (row), "template-id");
-
-  gtk_popover_popdown (self->templates_popover);
-  if (id != NULL)
-    px_generate_page_apply_template (self, id);
-}
-
-static void
-on_duplicate_template (GtkButton      *button,
-                       PxGeneratePage *self)
-{
-  PxTemplate *template_ = find_template (self, g_object_get_data (G_OBJECT (button), "template-id"));
-  g_autoptr(PxTemplate) copy = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (template_ == NULL)
-    return;
-  copy = px_template_copy (template_);
-  copy->row_id = 0;
-  g_free (copy->name);
-  copy->name = g_strdup_printf (_("%s (copy)"), template_->name);
-  if (px_library_save_template (self->library, copy, &error) == 0)
-    show_banner (self, error->message, BANNER_NONE, NULL);
-  reload_saved (self);
-}
-
-static void
-on_undo_delete_template (AdwToast   *toast,
-                         PxTemplate *template_)
-{
-  PxGeneratePage *self = g_object_get_data (G_OBJECT (toast), "page");
-  g_autoptr(GError) error = NULL;
-
-  template_->row_id = 0;
-  if (px_library_save_template (self->library, template_, &error) == 0)
-    show_banner (self, error->message, BANNER_NONE, NULL);
-  reload_saved (self);
-}
-
-static void
-on_delete_template (GtkButton      *button,
-                    PxGeneratePage *self)
-{
-  PxTemplate *template_ = find_template (self, g_object_get_data (G_OBJECT (button), "template-id"));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *title = NULL;
-  GtkWidget *overlay;
-  AdwToast *toast;
-
-  if (template_ == NULL || !px_library_delete_template (self->library, template_->row_id, &error))
-    {
-      if (error != NULL)
-        show_banner (self, error->message, BANNER_NONE, NULL);
-      return;
-    }
-
-  title = g_strdup_printf (_("“%s” deleted"), template_->name);
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  g_object_set_data (G_OBJECT (toast), "page", self);
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo_delete_template),
-                         px_template_copy (template_), (GClosureNotify) (void (*) (void)) px_template_free, 0);
-  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (toast);
-  reload_saved (self);
-}
-
-static GtkWidget *
-template_row (PxGeneratePage   *self,
-              const PxTemplate *template_)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *name = gtk_label_new (template_->name);
-  GtkWidget *description = gtk_label_new (*template_->description ? template_->description : template_->prompt);
-  g_autofree char *id = template_->preset_id ? g_strconcat ("preset:", template_->preset_id, NULL)
-                                             : g_strdup_printf ("%" G_GINT64_FORMAT, template_->row_id);
-
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_xalign (GTK_LABEL (description), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (description), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (description), 40);
-  gtk_widget_add_css_class (description, "dim-label");
-  gtk_widget_add_css_class (description, "caption");
-  gtk_box_append (GTK_BOX (text), name);
-  gtk_box_append (GTK_BOX (text), description);
-  gtk_box_append (GTK_BOX (box), text);
-
-  if (template_->preset_id == NULL)
-    {
-      GtkWidget *duplicate = card_button ("edit-copy-symbolic", _("Duplicate Template"));
-      GtkWidget *remove = card_button ("user-trash-symbolic", _("Delete Template"));
-
-      g_object_set_data_full (G_OBJECT (duplicate), "template-id", g_strdup (id), g_free);
-      g_object_set_data_full (G_OBJECT (remove), "template-id", g_strdup (id), g_free);
-      g_signal_connect (duplicate, "clicked", G_CALLBACK (on_duplicate_template), self);
-      g_signal_connect (remove, "clicked", G_CALLBACK (on_delete_template), self);
-      gtk_widget_set_valign (duplicate, GTK_ALIGN_CENTER);
-      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (box), duplicate);
-      gtk_box_append (GTK_BOX (box), remove);
-    }
-
-  g_object_set_data_full (G_OBJECT (row), "template-id", g_steal_pointer (&id), g_free);
-  g_object_set_data_full (G_OBJECT (row), "category",
-                          g_strdup (*template_->category ? template_->category : _("Uncategorized")), g_free);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  return row;
-}
-
-static void
-category_header (GtkListBoxRow *row,
-                 GtkListBoxRow *before,
-                 gpointer       user_data)
-{
-  const char *category = g_object_get_data (G_OBJECT (row), "category");
-  gboolean preset = g_str_has_prefix (g_object_get_data (G_OBJECT (row), "template-id"), "preset:");
-  gboolean preset_before = before && g_str_has_prefix (g_object_get_data (G_OBJECT (before), "template-id"), "preset:");
-  g_autofree char *title = NULL;
-  GtkWidget *header;
-
-  if (before != NULL && preset == preset_before && g_strcmp0 (category, g_object_get_data (G_OBJECT (before), "category")) == 0)
-    {
-      gtk_list_box_row_set_header (row, NULL);
-      return;
-    }
-  /* Translators: the heading of the user's own templates of a category */
-  title = preset ? g_strdup (category) : g_strdup_printf (_("Yours — %s"), category);
-  header = gtk_label_new (title);
-  gtk_label_set_xalign (GTK_LABEL (header), 0);
-  gtk_widget_add_css_class (header, "heading");
-  gtk_widget_set_margin_start (header, 6);
-  gtk_widget_set_margin_top (header, 8);
-  gtk_widget_set_margin_bottom (header, 2);
-  gtk_list_box_row_set_header (row, header);
-}
-
-static void
-rebuild_templates (PxGeneratePage *self)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->templates_list))) != NULL)
-    gtk_list_box_remove (self->templates_list, child);
-
-  /* The user's first, then the presets, each by category. */
-  for (guint i = 0; self->saved != NULL && i < self->saved->len; i++)
-    gtk_list_box_append (self->templates_list, template_row (self, g_ptr_array_index (self->saved, i)));
-  for (guint i = 0; i < self->presets->len; i++)
-    {
-      const PxTemplate *preset = g_ptr_array_index (self->presets, i);
-      gboolean earlier = FALSE;
-
-      for (guint j = 0; j < i; j++)
-        earlier |= g_str_equal (((PxTemplate *) g_ptr_array_index (self->presets, j))->category, preset->category);
-      if (earlier)
-        continue;
-      for (guint j = i; j < self->presets->len; j++)
-        if (g_str_equal (((PxTemplate *) g_ptr_array_index (self->presets, j))->category, preset->category))
-          gtk_list_box_append (self->templates_list, template_row (self, g_ptr_array_index (self->presets, j)));
-    }
-}
-
-static void
-on_templates_imported (GtkNativeDialog *chooser,
-                       int              response,
-                       PxGeneratePage  *self)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) templates = NULL;
-  g_autofree char *data = NULL;
-  gsize length;
-  guint saved = 0;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  g_clear_object (&self->chooser);
-  if (file == NULL)
-    return;
-
-  if (!g_file_load_contents (file, NULL, &data, &length, NULL, &error) ||
-      (templates = px_templates_from_json (data, length, &error)) == NULL)
-    {
-      show_banner (self, error->message, BANNER_NONE, NULL);
-      return;
-    }
-  for (guint i = 0; i < templates->len; i++)
-    if (px_library_save_template (self->library, g_ptr_array_index (templates, i), &error) != 0)
-      saved++;
-  reload_saved (self);
-  if (error != NULL)
-    show_banner (self, error->message, BANNER_NONE, NULL);
-  else
-    {
-      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u template",
-                                                             "Imported %u templates", saved), saved);
-
-      show_toast (self, title);
-    }
-}
-
-static void
-on_templates_exported (GtkNativeDialog *chooser,
-                       int              response,
-                       PxGeneratePage  *self)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *json = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  g_clear_object (&self->chooser);
-  if (file == NULL || self->saved == NULL)
-    return;
-
-  json = px_templates_to_json (self->saved);
-  if (!g_file_replace_contents (file, json, strlen (json), NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL,
-                                &error))
-    show_banner (self, error->message, BANNER_NONE, NULL);
-  else
-    show_toast (self, _("Templates exported"));
-}
-
-static void
-templates_file_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  PxGeneratePage *self = PX_GENERATE_PAGE (widget);
-  gboolean import = g_str_equal (action_name, "generate.import-templates");
-
-  gtk_popover_popdown (self->templates_popover);
-  g_clear_object (&self->chooser);
-  self->chooser = px_dialog_file_chooser (widget, import ? _("Import Templates") : _("Export Templates"),
-                                          import ? GTK_FILE_CHOOSER_ACTION_OPEN : GTK_FILE_CHOOSER_ACTION_SAVE,
-                                          import ? _("_Import") : _("_Export"), _("Pixmerge templates (JSON)"),
-                                          (const char * const[]) { "application/json", NULL }, "json");
-  if (!import)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "pixmerge-templates.json");
-  g_signal_connect (self->chooser, "response", G_CALLBACK (import ? on_templates_imported : on_templates_exported), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-build_templates_popover (PxGeneratePage *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *import = gtk_button_new_with_mnemonic (_("_Import…"));
-  GtkWidget *export = gtk_button_new_with_mnemonic (_("_Export Yours…"));
-
-  self->templates_list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_header_func (self->templates_list, category_header, NULL, NULL);
-  gtk_list_box_set_activate_on_single_click (self->templates_list, TRUE);
-  g_signal_connect (self->templates_list, "row-activated", G_CALLBACK (on_template_activated), self);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 360);
-  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scroller), 380);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->templates_list));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (import), "generate.import-templates");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "generate.export-templates");
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (buttons), import);
-  gtk_box_append (GTK_BOX (buttons), export);
-  gtk_box_append (GTK_BOX (box), scroller);
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  self->templates_popover = GTK_POPOVER (gtk_popover_new ());
-  gtk_popover_set_child (self->templates_popover, box);
-  gtk_menu_button_set_popover (self->templates_button, GTK_WIDGET (self->templates_popover));
 }
 
 /* ---- prompt helper ---- */
@@ -1729,7 +1353,7 @@ px_generate_page_set_application (PxGeneratePage *self,
   px_token_editor_set_text (self->editor, last_prompt);
   self->restoring = FALSE;
 
-  reload_saved (self);
+  px_templates_popover_set_library (self->templates_popover, self->library);
   update_preview (self);
   if (self->library == NULL)
     show_banner (self, library_error ? library_error->message : _("The library could not be opened."), BANNER_NONE, NULL);
@@ -1812,7 +1436,7 @@ px_generate_page_get_banner (PxGeneratePage *self)
 GPtrArray *
 px_generate_page_get_saved_templates (PxGeneratePage *self)
 {
-  return self->saved;
+  return px_templates_popover_get_saved (self->templates_popover);
 }
 
 guint
@@ -1835,7 +1459,7 @@ px_generate_page_get_result_id (PxGeneratePage *self,
 
   if (child == NULL)
     return 0;
-  return GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (gtk_flow_box_child_get_child (child)), "image-id"));
+  return px_result_card_get_id (PX_RESULT_CARD (gtk_flow_box_child_get_child (child)));
 }
 
 static void
@@ -1850,6 +1474,8 @@ px_generate_page_dispose (GObject *object)
     }
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->page_cancellable);
+  g_clear_object (&self->page_cancellable);
   if (self->helper_cancellable != NULL)
     g_cancellable_cancel (self->helper_cancellable);
   g_clear_object (&self->helper_cancellable);
@@ -1868,8 +1494,6 @@ px_generate_page_dispose (GObject *object)
   g_clear_pointer (&self->preview, g_free);
   g_clear_pointer (&self->missing, g_free);
   g_clear_pointer (&self->banner_provider, g_free);
-  g_clear_pointer (&self->presets, g_ptr_array_unref);
-  g_clear_pointer (&self->saved, g_ptr_array_unref);
   if (self->rewrite != NULL)
     g_string_free (g_steal_pointer (&self->rewrite), TRUE);
 
@@ -1918,8 +1542,6 @@ px_generate_page_class_init (PxGeneratePageClass *klass)
   gtk_widget_class_install_action (widget_class, "generate.generate", NULL, generate_action);
   gtk_widget_class_install_action (widget_class, "generate.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "generate.save-template", NULL, save_template_action);
-  gtk_widget_class_install_action (widget_class, "generate.import-templates", NULL, templates_file_action);
-  gtk_widget_class_install_action (widget_class, "generate.export-templates", NULL, templates_file_action);
   gtk_widget_class_install_action (widget_class, "generate.choose-reference", NULL, choose_reference_action);
   gtk_widget_class_install_action (widget_class, "generate.remove-reference", NULL, remove_reference_action);
 }
@@ -1930,11 +1552,12 @@ px_generate_page_init (PxGeneratePage *self)
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
 
+  self->page_cancellable = g_cancellable_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->model_settings = px_model_settings_new (self->settings_group, G_CALLBACK (on_setting_changed), self);
   self->rewrite = g_string_new (NULL);
-  self->presets = px_templates_get_presets ();
 
   /* In the capture phase: the prompt editor would take Ctrl+Return and
    * Escape for itself. */
@@ -1958,9 +1581,11 @@ px_generate_page_init (PxGeneratePage *self)
   g_signal_connect_swapped (self->palette, "changed", G_CALLBACK (on_palette_changed), self);
   g_signal_connect (self->palette, "insert-token", G_CALLBACK (on_palette_insert), self);
 
-  build_templates_popover (self);
+  self->templates_popover = px_templates_popover_new ();
+  g_signal_connect_object (self->templates_popover, "apply", G_CALLBACK (on_template_apply), self, 0);
+  g_signal_connect_object (self->templates_popover, "problem", G_CALLBACK (on_template_problem), self, 0);
+  gtk_menu_button_set_popover (self->templates_button, GTK_WIDGET (self->templates_popover));
   build_improve_popover (self);
-  rebuild_templates (self);
   set_running (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.remove-reference", FALSE);
 }

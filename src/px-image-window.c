@@ -8,9 +8,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "px-image-check.h"
 #include "px-image-window.h"
-#include "px-xmp.h"
 
 struct _PxImageWindow
 {
@@ -19,6 +17,7 @@ struct _PxImageWindow
   PxLibraryImage  *image;
   GdkTexture      *texture;
   GtkFileChooserNative *chooser;
+  GCancellable    *cancellable;
 
   AdwWindowTitle  *window_title;
   AdwToastOverlay *toast_overlay;
@@ -152,48 +151,51 @@ delete_action (GtkWidget  *widget,
   gtk_window_close (GTK_WINDOW (self));
 }
 
-/* PNG keeps the file as it is, with its provenance chunks; JPEG and WebP
- * are converted. The file is written whole or not at all. */
-static gboolean
-save_as (PxImageWindow  *self,
-         GFile          *target,
-         GError        **error)
+typedef struct {
+  PxLibraryImage *image;
+  char           *path;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
 {
-  g_autofree char *path = g_file_get_path (target);
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-  g_autofree char *contents = NULL;
-  g_autofree char *converted = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  const char *format = NULL;
-  gsize length;
+  px_library_image_free (job->image);
+  g_free (job->path);
+  g_free (job);
+}
 
-  if (g_str_has_suffix (lower, ".jpg") || g_str_has_suffix (lower, ".jpeg"))
-    format = "jpeg";
-  else if (g_str_has_suffix (lower, ".webp"))
-    format = "webp";
+/* PNG keeps the file as it is, with its provenance chunks; JPEG and WebP
+ * are converted (px_library_export_file). Whole or not at all, on a worker. */
+static void
+save_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SaveJob *job = task_data;
+  GError *error = NULL;
 
-  if (!g_file_get_contents (self->image->file, &contents, &length, error))
-    return FALSE;
-  if (format == NULL || g_strcmp0 (self->image->mime_type, format[0] == 'j' ? "image/jpeg" : "image/webp") == 0)
-    return g_file_set_contents (path, contents, length, error);
+  if (px_library_export_file (job->image, job->path, px_library_format_for_name (job->path), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
 
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  pixbuf = px_image_load_scaled (bytes, self->image->mime_type, G_MAXINT, error);
-  if (pixbuf == NULL ||
-      !gdk_pixbuf_save_to_buffer (pixbuf, &converted, &length, format, error, "quality", "92", NULL))
-    return FALSE;
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  PxImageWindow *self = PX_IMAGE_WINDOW (source);
+  g_autoptr(GError) error = NULL;
 
-  /* Converting drops the PNG's text chunks: carry the provenance as XMP. */
-  {
-    g_autoptr(GBytes) plain = g_bytes_new_take (g_steal_pointer (&converted), length);
-    g_autofree char *packet = px_xmp_packet (self->image->prompt, self->image->template_prompt, self->image->model,
-                                             self->image->tokens_json, self->image->settings_json);
-    g_autoptr(GBytes) tagged = px_xmp_embed (plain, format[0] == 'j' ? "image/jpeg" : "image/webp", packet);
-    GBytes *out = tagged ? tagged : plain;
-
-    return g_file_set_contents (path, g_bytes_get_data (out, NULL), g_bytes_get_size (out), error);
-  }
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    show_toast (self, _("Image saved"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not save the image: %s"), error->message);
+      show_toast (self, message);
+    }
 }
 
 static void
@@ -201,19 +203,16 @@ on_save_response (GtkNativeDialog *dialog,
                   int              response,
                   PxImageWindow   *self)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      if (save_as (self, file, &error))
-        show_toast (self, _("Image saved"));
-      else
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not save the image: %s"), error->message);
-          show_toast (self, message);
-        }
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_saved, NULL);
+      SaveJob *job = g_new0 (SaveJob, 1);
+
+      job->image = copy_image (self->image);
+      job->path = g_file_get_path (file);
+      g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+      g_task_run_in_thread (task, save_in_thread);
     }
 
   g_clear_object (&self->chooser);
@@ -244,6 +243,50 @@ save_as_action (GtkWidget  *widget,
 }
 
 static void
+load_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GdkTexture *texture = gdk_texture_new_from_filename (task_data, &error);
+
+  if (texture != NULL)
+    g_task_return_pointer (task, texture, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_texture_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PxImageWindow *self = PX_IMAGE_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (texture == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Could not show %s: %s", self->image->file, error->message);
+      return;
+    }
+  g_clear_object (&self->texture);
+  self->texture = texture;
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+}
+
+static void
+load_texture (PxImageWindow *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_texture_loaded, NULL);
+
+  g_task_set_task_data (task, g_strdup (self->image->file), g_free);
+  g_task_run_in_thread (task, load_in_thread);
+}
+
+static void
 fill (PxImageWindow *self)
 {
   const PxLibraryImage *image = self->image;
@@ -255,7 +298,6 @@ fill (PxImageWindow *self)
   g_autofree char *cost = g_strdup_printf (_("$%.3f, %.1f s"), image->cost, image->generation_ms / 1000.0);
   g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (image->created);
   g_autofree char *date = g_date_time_format (created, "%x %X");
-  g_autoptr(GError) error = NULL;
 
   adw_window_title_set_subtitle (self->window_title, date);
   gtk_label_set_text (self->prompt_label, image->prompt);
@@ -267,11 +309,8 @@ fill (PxImageWindow *self)
   adw_action_row_set_subtitle (self->size_row, dimensions);
   adw_action_row_set_subtitle (self->cost_row, cost);
 
-  self->texture = gdk_texture_new_from_filename (image->file, &error);
-  if (self->texture != NULL)
-    gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->texture));
-  else
-    gtk_picture_set_paintable (self->picture, NULL);
+  /* The picture comes when it is decoded, on a worker. */
+  load_texture (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->picture), GTK_ACCESSIBLE_PROPERTY_LABEL, image->prompt, -1);
 }
 
@@ -297,6 +336,8 @@ px_image_window_dispose (GObject *object)
 {
   PxImageWindow *self = PX_IMAGE_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -345,4 +386,5 @@ static void
 px_image_window_init (PxImageWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }

@@ -24,6 +24,9 @@ struct _PxTokenPalette
   PxTokenSet    *current;     /* one of sets */
   gboolean       updating;
   guint          save_source;
+  GHashTable    *inserting;   /* new sets (id 0) being inserted -> TRUE: save again after */
+  gint64         select_id;
+  GCancellable  *cancellable;
   GtkFileChooserNative *chooser;
 
   GtkDropDown   *set_dropdown;
@@ -58,16 +61,103 @@ report (PxTokenPalette *self,
     g_warning ("%s", error->message);
 }
 
+/* ---- saving, on the library's writer thread ---- */
+
+typedef struct {
+  PxTokenSet *original;   /* not owned: compared only, it may be gone */
+  PxTokenSet *copy;
+  gboolean    delete;
+} SetJob;
+
+static void
+set_job_free (SetJob *job)
+{
+  px_token_set_free (job->copy);
+  g_free (job);
+}
+
+static gboolean
+set_job_run (PxLibrary     *library,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  SetJob *job = data;
+
+  if (job->delete)
+    return px_library_delete_token_set (library, job->copy->id, error);
+  return px_library_save_token_set (library, job->copy, error) != 0;
+}
+
+static void save_set (PxTokenPalette *self,
+                      PxTokenSet     *set);
+
+static void
+on_set_saved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PxTokenPalette) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SetJob *job = NULL;
+  gboolean ok = px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error);
+  gboolean again = FALSE;
+  PxTokenSet *set = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (job != NULL && self->sets != NULL && g_ptr_array_find (self->sets, job->original, NULL))
+    set = job->original;
+  if (set != NULL)
+    {
+      again = GPOINTER_TO_INT (g_hash_table_lookup (self->inserting, set));
+      g_hash_table_remove (self->inserting, set);
+    }
+  if (!ok)
+    {
+      report (self, error);
+      return;
+    }
+  /* A new set has its row now: later saves update it. */
+  if (set != NULL && set->id == 0)
+    set->id = job->copy->id;
+  if (set != NULL && again)
+    save_set (self, set);
+}
+
+/* Saves a copy of the set as it is now. A new set is inserted once: saves
+ * asked for meanwhile wait for its row and then save the latest values. */
+static void
+save_set (PxTokenPalette *self,
+          PxTokenSet     *set)
+{
+  SetJob *job;
+
+  if (self->library == NULL)
+    return;
+  if (set->id == 0 && g_hash_table_contains (self->inserting, set))
+    {
+      g_hash_table_insert (self->inserting, set, GINT_TO_POINTER (TRUE));
+      return;
+    }
+  if (set->id == 0)
+    g_hash_table_insert (self->inserting, set, GINT_TO_POINTER (FALSE));
+
+  job = g_new0 (SetJob, 1);
+  job->original = set;
+  job->copy = px_token_set_copy (set);
+  px_library_write_async (self->library, set_job_run, job, (GDestroyNotify) set_job_free, self->cancellable,
+                          on_set_saved, g_object_ref (self));
+}
+
 static gboolean
 save_now (gpointer data)
 {
   PxTokenPalette *self = data;
-  g_autoptr(GError) error = NULL;
 
   self->save_source = 0;
-  if (self->library != NULL && self->current != NULL &&
-      px_library_save_token_set (self->library, self->current, &error) == 0)
-    report (self, error);
+  if (self->current != NULL)
+    save_set (self, self->current);
   return G_SOURCE_REMOVE;
 }
 
@@ -241,39 +331,63 @@ px_token_palette_add_set (PxTokenPalette  *self,
 {
   g_return_val_if_fail (PX_IS_TOKEN_PALETTE (self), FALSE);
 
-  if (self->library != NULL && px_library_save_token_set (self->library, set, error) == 0)
-    return FALSE;
   flush_save (self);
   g_ptr_array_add (self->sets, set);
+  save_set (self, set);
   self->current = set;
   rebuild_sets (self);
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
 }
 
-void
-px_token_palette_set_library (PxTokenPalette *self,
-                              PxLibrary      *library,
-                              gint64          select_id)
+typedef struct {
+  GPtrArray *sets;
+} ListJob;
+
+static void
+list_job_free (ListJob *job)
 {
+  g_clear_pointer (&job->sets, g_ptr_array_unref);
+  g_free (job);
+}
+
+static gboolean
+list_sets (PxLibrary     *library,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  ListJob *job = data;
+
+  job->sets = px_library_list_token_sets (library, error);
+  return job->sets != NULL;
+}
+
+static void
+on_sets_listed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PxTokenPalette) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sets = NULL;
+  ListJob *job = NULL;
 
-  g_return_if_fail (PX_IS_TOKEN_PALETTE (self));
-
-  flush_save (self);
-  g_set_object (&self->library, library);
-  g_ptr_array_set_size (self->sets, 0);
-  self->current = NULL;
-
-  if (library != NULL && (sets = px_library_list_token_sets (library, &error)) == NULL)
-    report (self, error);
-  for (guint i = 0; sets != NULL && i < sets->len; i++)
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error))
     {
-      PxTokenSet *set = g_steal_pointer (&sets->pdata[i]);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      report (self, error);
+    }
+  /* Another library since: its own list is on the way. */
+  if (PX_LIBRARY (source) != self->library)
+    return;
+
+  for (guint i = 0; job != NULL && job->sets != NULL && i < job->sets->len; i++)
+    {
+      PxTokenSet *set = g_steal_pointer (&job->sets->pdata[i]);
 
       g_ptr_array_add (self->sets, set);
-      if (set->id == select_id || self->current == NULL)
+      if (set->id == self->select_id || self->current == NULL)
         self->current = set;
     }
 
@@ -282,12 +396,40 @@ px_token_palette_set_library (PxTokenPalette *self,
     {
       PxTokenSet *first = px_token_set_new (_("My Tokens"));
 
-      if (library != NULL && px_library_save_token_set (library, first, &error) == 0)
-        report (self, error);
       g_ptr_array_add (self->sets, first);
       self->current = first;
+      save_set (self, first);
     }
   rebuild_sets (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* Shows the library's token sets, select_id's chosen, once they are read
+ * (off the main thread); no library: one set that is not saved. */
+void
+px_token_palette_set_library (PxTokenPalette *self,
+                              PxLibrary      *library,
+                              gint64          select_id)
+{
+  g_return_if_fail (PX_IS_TOKEN_PALETTE (self));
+
+  flush_save (self);
+  g_set_object (&self->library, library);
+  g_ptr_array_set_size (self->sets, 0);
+  g_hash_table_remove_all (self->inserting);
+  self->current = NULL;
+  self->select_id = select_id;
+
+  if (library == NULL)
+    {
+      self->current = px_token_set_new (_("My Tokens"));
+      g_ptr_array_add (self->sets, self->current);
+      rebuild_sets (self);
+      return;
+    }
+  rebuild_sets (self);
+  px_library_read_async (library, list_sets, g_new0 (ListJob, 1), (GDestroyNotify) list_job_free,
+                         self->cancellable, on_sets_listed, g_object_ref (self));
 }
 
 const PxTokenSet *
@@ -459,16 +601,19 @@ on_delete_response (AdwMessageDialog *dialog,
                     const char       *response,
                     PxTokenPalette   *self)
 {
-  g_autoptr(GError) error = NULL;
-
   if (!g_str_equal (response, "delete") || self->current == NULL || self->sets->len < 2)
     return;
   g_clear_handle_id (&self->save_source, g_source_remove);
-  if (self->library != NULL && !px_library_delete_token_set (self->library, self->current->id, &error))
+  if (self->library != NULL && self->current->id != 0)
     {
-      report (self, error);
-      return;
+      SetJob *job = g_new0 (SetJob, 1);
+
+      job->copy = px_token_set_copy (self->current);
+      job->delete = TRUE;
+      px_library_write_async (self->library, set_job_run, job, (GDestroyNotify) set_job_free, self->cancellable,
+                              on_set_saved, g_object_ref (self));
     }
+  g_hash_table_remove (self->inserting, self->current);
   g_ptr_array_remove (self->sets, self->current);
   self->current = g_ptr_array_index (self->sets, 0);
   rebuild_sets (self);
@@ -597,11 +742,16 @@ px_token_palette_dispose (GObject *object)
 {
   PxTokenPalette *self = PX_TOKEN_PALETTE (object);
 
+  /* What was typed last is saved (the write is done even though the
+   * answer is no longer wanted). */
   flush_save (self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), PX_TYPE_TOKEN_PALETTE);
   g_clear_object (&self->library);
   g_clear_pointer (&self->sets, g_ptr_array_unref);
+  g_clear_pointer (&self->inserting, g_hash_table_unref);
 
   G_OBJECT_CLASS (px_token_palette_parent_class)->dispose (object);
 }
@@ -650,4 +800,6 @@ px_token_palette_init (PxTokenPalette *self)
   gtk_widget_add_css_class (placeholder, "dim-label");
   gtk_list_box_set_placeholder (self->token_list, placeholder);
   self->sets = g_ptr_array_new_with_free_func ((GDestroyNotify) px_token_set_free);
+  self->inserting = g_hash_table_new (NULL, NULL);
+  self->cancellable = g_cancellable_new ();
 }

@@ -31,6 +31,7 @@ struct _PxWindow
   gint64                offered_batch;   /* an unfinished batch offered at start, or 0 */
   PxComparePage        *compare_page;
   PxApplication        *application;
+  GCancellable         *cancellable;     /* the window's own calls: cancelled when it goes */
   gboolean              closing;
 };
 
@@ -112,7 +113,7 @@ offer_unfinished_batches (PxWindow *self)
 
   if (library == NULL)
     return;
-  task = g_task_new (self, NULL, on_unfinished_found, NULL);
+  task = g_task_new (self, self->cancellable, on_unfinished_found, NULL);
   g_task_set_task_data (task, g_object_ref (library), g_object_unref);
   g_task_run_in_thread (task, find_unfinished_in_thread);
 }
@@ -308,6 +309,50 @@ show_batch_action (GtkWidget  *widget,
   px_gallery_page_show_batch (gallery_page (self), g_variant_get_int64 (parameter));
 }
 
+typedef struct {
+  gint64          id;
+  PxLibraryImage *image;
+} ReuseJob;
+
+static void
+reuse_job_free (ReuseJob *job)
+{
+  px_library_image_free (job->image);
+  g_free (job);
+}
+
+static gboolean
+read_reused (PxLibrary     *library,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  ReuseJob *job = data;
+
+  job->image = px_library_get_image (library, job->id, error);
+  return job->image != NULL;
+}
+
+static void
+on_reused_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PxWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  ReuseJob *job = NULL;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        px_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+  px_generate_page_reuse (generate_page (self), job->image);
+  px_window_set_page (self, "generate");
+}
+
+/* "Reuse in Generate": the image's row is read off the main thread. */
 static void
 reuse_image_action (GtkWidget  *widget,
                     const char *action_name,
@@ -315,17 +360,14 @@ reuse_image_action (GtkWidget  *widget,
 {
   PxWindow *self = PX_WINDOW (widget);
   PxLibrary *library = px_application_get_library (self->application, NULL);
-  g_autoptr(PxLibraryImage) image = NULL;
-  g_autoptr(GError) error = NULL;
+  ReuseJob *job;
 
-  if (library == NULL || (image = px_library_get_image (library, g_variant_get_int64 (parameter), &error)) == NULL)
-    {
-      if (error != NULL)
-        px_window_add_toast (self, adw_toast_new (error->message));
-      return;
-    }
-  px_generate_page_reuse (generate_page (self), image);
-  px_window_set_page (self, "generate");
+  if (library == NULL)
+    return;
+  job = g_new0 (ReuseJob, 1);
+  job->id = g_variant_get_int64 (parameter);
+  px_library_read_async (library, read_reused, job, (GDestroyNotify) reuse_job_free, self->cancellable,
+                         on_reused_read, g_object_ref (self));
 }
 
 /* Something added images: the Gallery reads the library again. */
@@ -455,6 +497,8 @@ px_window_dispose (GObject *object)
 {
   PxWindow *self = PX_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PX_TYPE_WINDOW);
   g_clear_object (&self->settings);
 
@@ -498,5 +542,6 @@ px_window_class_init (PxWindowClass *klass)
 static void
 px_window_init (PxWindow *self)
 {
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -120,6 +120,13 @@ check "collisions numbered" has out "$tmp/export/Ada-gpt-image-1.5-2.png"
 check "default for a missing token" has out "$tmp/export/picture-gemini-3.1-flash-image.png"
 check "exported file has provenance" grep -qa "pixmerge:prompt" "$tmp/export/Ada-gpt-image-1.5.png"
 check "export of a missing id fails" run 1 "$cli" library export --to "$tmp/export2" 99999
+check "export converts to JPEG" run 0 "$cli" library export --to "$tmp/export3" --format jpeg --pattern "[NAME|picture]-[ID]"
+check "converted names end in .jpg" has out "$tmp/export3/Ada-"
+check "every export is a JPEG" test "$(grep -c '\.jpg$' "$tmp/out")" = 6
+jpeg_file=$(grep -m1 '/Ada-' "$tmp/out")
+check "a real JPEG" test "$(head -c 3 "$jpeg_file" | od -An -tx1 | tr -d ' ')" = "ffd8ff"
+check "the prompt travels as XMP" grep -qa "Portrait of Ada" "$jpeg_file"
+check "an unknown format is a usage error" run 2 "$cli" library export --to "$tmp/export4" --format gif
 check "library check passes" run 0 "$cli" library check
 check "check counts" has out "in order: 6 images"
 rm -f "$(find "$tmp/library/images" -name '*.png' | head -n1)"

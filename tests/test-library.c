@@ -453,7 +453,7 @@ test_export (void)
   gint64 b = add (library, "Two", "dall-e-3", "NAME", "Ada");
   gint64 c = add (library, "Three", "dall-e-3", "NAME", "../../etc/passwd\x01");
 
-  written = px_library_export (library, (gint64[]) { a, b, c }, 3, out, "[NAME]-[MODEL]", &error);
+  written = px_library_export (library, (gint64[]) { a, b, c }, 3, out, "[NAME]-[MODEL]", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (written->len, ==, 3);
   g_assert_true (g_str_has_suffix (g_ptr_array_index (written, 0), "/Ada-dall-e-3.png"));
@@ -466,7 +466,7 @@ test_export (void)
 
   /* A pattern token an image lacks is an error naming the image; nothing written. */
   g_ptr_array_unref (written);
-  written = px_library_export (library, (gint64[]) { a }, 1, out, "[COMPANY]", &error);
+  written = px_library_export (library, (gint64[]) { a }, 1, out, "[COMPANY]", NULL, &error);
   g_assert_null (written);
   g_assert_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_PATTERN);
   g_assert_nonnull (strstr (error->message, "[COMPANY]"));

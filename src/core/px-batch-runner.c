@@ -718,6 +718,66 @@ px_batch_runner_new (PxEngine    *engine,
   return g_steal_pointer (&self);
 }
 
+typedef struct {
+  PxEngine *engine;
+  char     *library_dir;
+  gint64    job_id;
+} NewRunner;
+
+static void
+new_runner_free (NewRunner *made)
+{
+  g_object_unref (made->engine);
+  g_free (made->library_dir);
+  g_free (made);
+}
+
+static void
+new_runner_in_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  NewRunner *made = task_data;
+  GError *error = NULL;
+  PxBatchRunner *runner = px_batch_runner_new (made->engine, made->library_dir, made->job_id, &error);
+
+  if (runner != NULL)
+    g_task_return_pointer (task, runner, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/* px_batch_runner_new() off the caller's thread: it opens the library and
+ * reads the batch. */
+void
+px_batch_runner_new_async (PxEngine            *engine,
+                           const char          *library_dir,
+                           gint64               job_id,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  NewRunner *made = g_new0 (NewRunner, 1);
+
+  made->engine = g_object_ref (engine);
+  made->library_dir = g_strdup (library_dir);
+  made->job_id = job_id;
+  g_task_set_source_tag (task, px_batch_runner_new_async);
+  g_task_set_task_data (task, made, (GDestroyNotify) new_runner_free);
+  g_task_run_in_thread (task, new_runner_in_thread);
+}
+
+PxBatchRunner *
+px_batch_runner_new_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 const PxBatchJob *
 px_batch_runner_get_job (PxBatchRunner *self)
 {

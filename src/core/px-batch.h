@@ -91,6 +91,14 @@ double      px_batch_estimate_seconds (guint           n_items,
 
 G_DECLARE_FINAL_TYPE (PxBatchRunner, px_batch_runner, PX, BATCH_RUNNER, GObject)
 
+void           px_batch_runner_new_async    (PxEngine       *engine,
+                                             const char     *library_dir,
+                                             gint64          job_id,
+                                             GCancellable   *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer        user_data);
+PxBatchRunner *px_batch_runner_new_finish   (GAsyncResult   *result,
+                                             GError        **error);
 PxBatchRunner *px_batch_runner_new          (PxEngine       *engine,
                                              const char     *library_dir,
                                              gint64          job_id,

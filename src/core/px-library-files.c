@@ -17,6 +17,7 @@
 #include "px-library-private.h"
 #include "px-paths.h"
 #include "px-tokens.h"
+#include "px-xmp.h"
 
 static void
 collect_files (const char *root,
@@ -154,12 +155,85 @@ px_library_export_name (const PxLibraryImage  *image,
   return g_string_free (g_steal_pointer (&safe), FALSE);
 }
 
+static const char *
+mime_for_format (const char *format)
+{
+  if (g_strcmp0 (format, "jpeg") == 0)
+    return "image/jpeg";
+  if (g_strcmp0 (format, "webp") == 0)
+    return "image/webp";
+  return "image/png";
+}
+
+/* The format a file name asks for ("png", "jpeg", "webp"), or NULL. */
+const char *
+px_library_format_for_name (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  if (g_str_has_suffix (lower, ".jpg") || g_str_has_suffix (lower, ".jpeg"))
+    return "jpeg";
+  if (g_str_has_suffix (lower, ".webp"))
+    return "webp";
+  if (g_str_has_suffix (lower, ".png"))
+    return "png";
+  return NULL;
+}
+
+/* Writes one image to path, whole or not at all (temp + rename), in format
+ * ("png", "jpeg", "webp"; NULL: as it is kept). A file in its own format is
+ * copied as it is, with its provenance chunks; a converted one carries the
+ * provenance as XMP (PNG text chunks do not survive conversion). */
+gboolean
+px_library_export_file (const PxLibraryImage  *image,
+                        const char            *path,
+                        const char            *format,
+                        GError               **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *converted = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) tagged = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autofree char *packet = NULL;
+  const char *mime_type = mime_for_format (format);
+  GBytes *out;
+  gsize length;
+
+  if (!g_file_get_contents (image->file, &contents, &length, error))
+    return FALSE;
+  if (format == NULL || g_strcmp0 (image->mime_type, mime_type) == 0)
+    return g_file_set_contents (path, contents, length, error);
+
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  pixbuf = px_image_load_scaled (bytes, image->mime_type, G_MAXINT, error);
+  if (pixbuf == NULL)
+    return FALSE;
+  if (g_str_equal (format, "png"))
+    {
+      if (!gdk_pixbuf_save_to_buffer (pixbuf, &converted, &length, "png", error, NULL))
+        return FALSE;
+      return g_file_set_contents (path, converted, length, error);
+    }
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &converted, &length, format, error, "quality", "92", NULL))
+    return FALSE;
+
+  plain = g_bytes_new_take (g_steal_pointer (&converted), length);
+  packet = px_xmp_packet (image->prompt, image->template_prompt, image->model, image->tokens_json,
+                          image->settings_json);
+  tagged = px_xmp_embed (plain, mime_type, packet);
+  out = tagged ? tagged : plain;
+  return g_file_set_contents (path, g_bytes_get_data (out, NULL), g_bytes_get_size (out), error);
+}
+
 GPtrArray *
 px_library_export (PxLibrary     *self,
                    const gint64  *ids,
                    guint          n_ids,
                    const char    *directory,
                    const char    *pattern,
+                   const char    *format,
                    GError       **error)
 {
   PX_LIBRARY_READ (self);
@@ -192,23 +266,20 @@ px_library_export (PxLibrary     *self,
   for (guint i = 0; i < images->len; i++)
     {
       PxLibraryImage *image = g_ptr_array_index (images, i);
-      g_autofree char *contents = NULL;
+      const char *extension = px_library_extension_for (format ? mime_for_format (format) : image->mime_type);
       g_autofree char *path = NULL;
-      gsize length;
 
       /* Collisions get -2, -3, …, never an overwrite. */
       for (guint n = 1; path == NULL || g_file_test (path, G_FILE_TEST_EXISTS); n++)
         {
-          g_autofree char *file = n == 1 ? g_strdup_printf ("%s.%s", (char *) g_ptr_array_index (names, i),
-                                                            px_library_extension_for (image->mime_type))
+          g_autofree char *file = n == 1 ? g_strdup_printf ("%s.%s", (char *) g_ptr_array_index (names, i), extension)
                                          : g_strdup_printf ("%s-%u.%s", (char *) g_ptr_array_index (names, i), n,
-                                                            px_library_extension_for (image->mime_type));
+                                                            extension);
           g_free (path);
           path = g_build_filename (directory, file, NULL);
         }
 
-      if (!g_file_get_contents (image->file, &contents, &length, error) ||
-          !g_file_set_contents (path, contents, length, error))
+      if (!px_library_export_file (image, path, format, error))
         return NULL;
       g_ptr_array_add (written, g_steal_pointer (&path));
     }

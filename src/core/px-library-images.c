@@ -13,6 +13,7 @@
 #include "px-image-check.h"
 #include "px-json.h"
 #include "px-library-private.h"
+#include "px-meme.h"
 #include "px-png.h"
 
 /* Writes bytes under images/ by their hash. *created says whether this call
@@ -461,4 +462,37 @@ px_library_move_staged (PxLibrary *self,
   g_rmdir (dir);
   g_ptr_array_set_size (self->staged, 0);
   return moved;
+}
+
+/* The one way a generated result joins the library (Generate, Compare, the
+ * CLI): memes get their captions drawn first (the originals go to raw, when
+ * given), then every image is kept with the request that made it; ids gets
+ * one id per image. On a failure the images kept so far stay, ids says
+ * which. Runs on a worker: it writes files and draws. */
+gboolean
+px_library_keep_result (PxLibrary                 *self,
+                        const PxGenerationRequest *request,
+                        PxGenerationResult        *result,
+                        const char                *feature,
+                        const char                *caption_top,
+                        const char                *caption_bottom,
+                        GArray                    *ids,
+                        GPtrArray                 *raw,
+                        GError                   **error)
+{
+  g_return_val_if_fail (PX_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+
+  if (!px_meme_caption_result (result, caption_top, caption_bottom, raw, error))
+    return FALSE;
+
+  for (guint i = 0; i < result->images->len; i++)
+    {
+      gint64 id = px_library_add_generation (self, request, result, i, feature, error);
+
+      if (id == 0)
+        return FALSE;
+      g_array_append_val (ids, id);
+    }
+  return TRUE;
 }

@@ -498,9 +498,10 @@ px_library_extension_for (const char *mime_type)
     return "webp";
   return "png";
 }
+
 PxLibraryImage *
 px_library_read_image (PxLibrary    *self,
-            sqlite3_stmt *stmt)
+                       sqlite3_stmt *stmt)
 {
   PxLibraryImage *image = g_new0 (PxLibraryImage, 1);
   int i = 0;

@@ -145,3 +145,33 @@ px_meme_render (GBytes      *image,
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&png));
 }
+
+/* Captions on every image of a result, in place (a PNG each); the
+ * originals go to raw when given, so the captions can be changed later.
+ * Empty captions leave the result as it is. */
+gboolean
+px_meme_caption_result (PxGenerationResult *result,
+                        const char         *top,
+                        const char         *bottom,
+                        GPtrArray          *raw,
+                        GError            **error)
+{
+  if ((top == NULL || *top == '\0') && (bottom == NULL || *bottom == '\0'))
+    return TRUE;
+
+  for (guint i = 0; i < result->images->len; i++)
+    {
+      PxImage *image = g_ptr_array_index (result->images, i);
+      GBytes *drawn = px_meme_render (image->bytes, image->mime_type, top, bottom, error);
+
+      if (drawn == NULL)
+        return FALSE;
+      if (raw != NULL)
+        g_ptr_array_add (raw, g_bytes_ref (image->bytes));
+      g_bytes_unref (image->bytes);
+      image->bytes = drawn;
+      g_free (image->mime_type);
+      image->mime_type = g_strdup ("image/png");
+    }
+  return TRUE;
+}

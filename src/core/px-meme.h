@@ -4,6 +4,8 @@
 
 #include <gio/gio.h>
 
+#include "px-generation.h"
+
 G_BEGIN_DECLS
 
 GBytes *px_meme_render (GBytes      *image,
@@ -11,5 +13,10 @@ GBytes *px_meme_render (GBytes      *image,
                         const char  *top,
                         const char  *bottom,
                         GError     **error);
+gboolean px_meme_caption_result (PxGenerationResult *result,
+                                 const char         *top,
+                                 const char         *bottom,
+                                 GPtrArray          *raw,
+                                 GError            **error);
 
 G_END_DECLS
