@@ -54,6 +54,7 @@ struct _PxBatchPage
   gboolean              running;
   gboolean              in_background;
   GCancellable         *cancellable;
+  char                 *job_model_id;   /* the shown batch's model, before its runner is open */
   GtkFileChooserNative *chooser;
   guint                 n_items_shown;
   GQueue                item_events;     /* ItemEvent, waiting for the next flush */
@@ -1078,6 +1079,8 @@ show_read_job (PxBatchPage *self,
   gint64 id = job->id;
 
   self->job_id = id;
+  g_free (self->job_model_id);
+  self->job_model_id = g_strdup (job->model_id);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->gallery_button), "x", id);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->gallery_button), "win.show-batch");
   {
@@ -1189,8 +1192,9 @@ static void
 on_banner_replace_model (PxBatchPage *self)
 {
   const PxBatchJob *job = self->runner ? px_batch_runner_get_job (self->runner) : NULL;
-  const PxModel *replacement = job ? px_catalog_lookup_replacement (px_engine_get_catalog (self->engine),
-                                                                    job->model_id) : NULL;
+  const char *model_id = job ? job->model_id : self->job_model_id;
+  const PxModel *replacement = model_id ? px_catalog_lookup_replacement (px_engine_get_catalog (self->engine),
+                                                                         model_id) : NULL;
   g_autoptr(GTask) task = NULL;
 
   if (replacement == NULL || self->running)
@@ -1205,8 +1209,9 @@ static void
 on_banner_update_key (PxBatchPage *self)
 {
   const PxBatchJob *job = self->runner ? px_batch_runner_get_job (self->runner) : NULL;
+  const char *model_id = job ? job->model_id : self->job_model_id;
   PxCatalog *catalog = px_engine_get_catalog (self->engine);
-  const PxModel *model = job ? px_catalog_lookup_model (catalog, job->model_id, NULL) : NULL;
+  const PxModel *model = model_id ? px_catalog_lookup_model (catalog, model_id, NULL) : NULL;
   const PxProviderInfo *info = model ? px_catalog_lookup_provider (catalog, model->provider_id) : NULL;
 
   if (info != NULL)
@@ -1679,6 +1684,7 @@ px_batch_page_dispose (GObject *object)
         px_batch_runner_cancel (self->runner);
     }
   g_clear_object (&self->runner);
+  g_clear_pointer (&self->job_model_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), PX_TYPE_BATCH_PAGE);
   g_clear_object (&self->engine);
   g_clear_object (&self->library);

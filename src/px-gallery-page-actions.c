@@ -254,6 +254,8 @@ on_trashed (GObject      *source,
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Longer than a plain notice: time to notice a wrong deletion. */
+  adw_toast_set_timeout (toast, 10);
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo), deletion_ref (deletion),
                          deletion_closure_unref, 0);
   /* The toast's reference. */

@@ -25,6 +25,7 @@ struct _PxTokenPalette
   gboolean       updating;
   guint          save_source;
   GHashTable    *inserting;   /* new sets (id 0) being inserted -> TRUE: save again after */
+  GPtrArray     *doomed;      /* deleted while being inserted: deleted once they have a row */
   gint64         select_id;
   GCancellable  *cancellable;
   GtkFileChooserNative *chooser;
@@ -108,6 +109,17 @@ on_set_saved (GObject      *source,
     return;
   if (job != NULL && self->sets != NULL && g_ptr_array_find (self->sets, job->original, NULL))
     set = job->original;
+  /* Deleted before its row existed: now it has one, delete that. */
+  if (ok && job != NULL && !job->delete && self->doomed != NULL && g_ptr_array_remove (self->doomed, job->original))
+    {
+      SetJob *delete = g_new0 (SetJob, 1);
+
+      delete->copy = px_token_set_copy (job->copy);
+      delete->delete = TRUE;
+      px_library_write_async (self->library, set_job_run, delete, (GDestroyNotify) set_job_free,
+                              self->cancellable, on_set_saved, g_object_ref (self));
+      return;
+    }
   if (set != NULL)
     {
       again = GPOINTER_TO_INT (g_hash_table_lookup (self->inserting, set));
@@ -613,8 +625,16 @@ on_delete_response (AdwMessageDialog *dialog,
       px_library_write_async (self->library, set_job_run, job, (GDestroyNotify) set_job_free, self->cancellable,
                               on_set_saved, g_object_ref (self));
     }
-  g_hash_table_remove (self->inserting, self->current);
-  g_ptr_array_remove (self->sets, self->current);
+  if (g_hash_table_remove (self->inserting, self->current))
+    {
+      /* Its row is on the way: kept aside (not freed) until it comes. */
+      guint index;
+
+      g_ptr_array_find (self->sets, self->current, &index);
+      g_ptr_array_add (self->doomed, g_ptr_array_steal_index (self->sets, index));
+    }
+  else
+    g_ptr_array_remove (self->sets, self->current);
   self->current = g_ptr_array_index (self->sets, 0);
   rebuild_sets (self);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -752,6 +772,7 @@ px_token_palette_dispose (GObject *object)
   g_clear_object (&self->library);
   g_clear_pointer (&self->sets, g_ptr_array_unref);
   g_clear_pointer (&self->inserting, g_hash_table_unref);
+  g_clear_pointer (&self->doomed, g_ptr_array_unref);
 
   G_OBJECT_CLASS (px_token_palette_parent_class)->dispose (object);
 }
@@ -801,5 +822,6 @@ px_token_palette_init (PxTokenPalette *self)
   gtk_list_box_set_placeholder (self->token_list, placeholder);
   self->sets = g_ptr_array_new_with_free_func ((GDestroyNotify) px_token_set_free);
   self->inserting = g_hash_table_new (NULL, NULL);
+  self->doomed = g_ptr_array_new_with_free_func ((GDestroyNotify) px_token_set_free);
   self->cancellable = g_cancellable_new ();
 }

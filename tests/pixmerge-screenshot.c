@@ -215,6 +215,9 @@ main (int   argc,
       PxTokenPalette *palette = px_generate_page_get_palette (generate_page);
       gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
+      /* The token sets come from the library, read off the main thread. */
+      while (px_token_palette_get_set (palette) == NULL && g_get_monotonic_time () < deadline)
+        px_test_ui_spin (20);
       px_token_editor_set_text (px_generate_page_get_editor (generate_page),
                                 "Professional portrait of [FIRSTNAME] from [COMPANY], studio light");
       px_token_palette_set_value (palette, "FIRSTNAME", "Ada");

@@ -143,3 +143,39 @@ px_test_ui_find_toplevel (GType type)
 
   return NULL;
 }
+
+/* Spins the main loop until done (data) or 30 s; whether it got done. The
+ * library answers on its own threads: tests wait for what a user would see. */
+gboolean
+px_test_ui_wait_until (gboolean (*done) (gpointer data),
+                       gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    px_test_ui_spin (10);
+  return done (data);
+}
+
+typedef struct {
+  GListModel *model;
+  guint       n;
+} Count;
+
+static gboolean
+has_n_items (gpointer data)
+{
+  Count *count = data;
+
+  return g_list_model_get_n_items (count->model) == count->n;
+}
+
+/* Waits until model has n items (a count read off the main thread). */
+gboolean
+px_test_ui_wait_for_n_items (GListModel *model,
+                             guint       n)
+{
+  Count count = { model, n };
+
+  return px_test_ui_wait_until (has_n_items, &count);
+}

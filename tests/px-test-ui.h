@@ -16,5 +16,9 @@ GtkWidget     *px_test_ui_find_by_name  (GtkWidget  *root,
                                          GType       type,
                                          const char *name);
 GtkWidget     *px_test_ui_find_toplevel (GType       type);
+gboolean       px_test_ui_wait_until    (gboolean  (*done) (gpointer data),
+                                         gpointer    data);
+gboolean       px_test_ui_wait_for_n_items (GListModel *model,
+                                         guint       n);
 
 G_END_DECLS

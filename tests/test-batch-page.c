@@ -134,7 +134,7 @@ test_import_map_validate_run_export (void)
   {
     GtkWidget *gallery = px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_GALLERY_PAGE, NULL);
 
-    g_assert_cmpuint (g_list_model_get_n_items (px_gallery_page_get_model (PX_GALLERY_PAGE (gallery))), ==, 5);
+    g_assert_true (px_test_ui_wait_for_n_items (px_gallery_page_get_model (PX_GALLERY_PAGE (gallery)), 5));
     g_assert_true (gtk_widget_get_visible (px_test_ui_find_by_name (gallery, GTK_TYPE_BUTTON, "batch-filter")));
     px_gallery_page_show_batch (PX_GALLERY_PAGE (gallery), 0);
     px_window_set_page (window, "batch");
@@ -185,6 +185,14 @@ compared (void)
   return px_compare_page_get_n_cells (compare) == 3 && !px_compare_page_is_running (compare);
 }
 
+static gboolean
+winner_kept (gpointer library)
+{
+  g_autoptr(GPtrArray) list = px_library_list_comparisons (library, NULL);
+
+  return list != NULL && list->len == 1 && ((PxComparison *) g_ptr_array_index (list, 0))->winner_image_id > 0;
+}
+
 static void
 test_compare_three_models (void)
 {
@@ -216,6 +224,7 @@ test_compare_three_models (void)
   g_assert_cmpuint (px_library_count (library, &query, NULL), ==, 2);
   g_assert_false (px_compare_page_keep (compare, "imagen-4.0-generate-001"));
   g_assert_true (px_compare_page_keep (compare, "gpt-image-1.5"));
+  g_assert_true (px_test_ui_wait_until (winner_kept, library));
   list = px_library_list_comparisons (library, NULL);
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpint (((PxComparison *) g_ptr_array_index (list, 0))->id, ==, px_compare_page_get_comparison (compare));
@@ -410,6 +419,9 @@ test_account_problem_banner (void)
     g_assert_cmpstr (px_window_get_page (second), ==, "batch");
     other_page = px_test_ui_find_by_name (GTK_WIDGET (second), PX_TYPE_BATCH_PAGE, NULL);
     other_banner = px_test_ui_find_by_name (other_page, PX_TYPE_PROBLEM_BANNER, NULL);
+    /* The batch's row is read off the main thread, then shown. */
+    while (px_problem_banner_get_message (PX_PROBLEM_BANNER (other_banner)) == NULL && g_get_monotonic_time () < deadline)
+      px_test_ui_spin (20);
     g_assert_nonnull (strstr (px_problem_banner_get_message (PX_PROBLEM_BANNER (other_banner)), "Incorrect API key provided"));
     g_assert_false (px_batch_page_is_running (PX_BATCH_PAGE (other_page)));
     gtk_window_destroy (GTK_WINDOW (second));
@@ -456,7 +468,8 @@ test_retired_model_replaced (void)
   px_batch_page_open_batch (page, retired_batch);
   g_assert_false (px_batch_page_is_running (page));
   replace = px_test_ui_find_by_name (GTK_WIDGET (banner ()), GTK_TYPE_BUTTON, "replace_button");
-  g_assert_true (gtk_widget_get_visible (replace));
+  /* The batch is read off the main thread, then its banner shown. */
+  g_assert_true (px_test_ui_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_visible, replace));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (replace)), ==, "_Use GPT Image 2");
   g_signal_emit_by_name (replace, "clicked");
   spin_until (retired_batch_done);

@@ -55,24 +55,6 @@ wait_for_count (GListModel *model,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected);
 }
 
-static GtkWidget *
-find_button_with_label (GtkWidget  *root,
-                        const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_with_label (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* A button of the toast on show, by label or icon: in the newest toast
  * widget, the one drawn last (one being replaced may still be animating
  * out, its buttons no longer answered). */
@@ -102,6 +84,28 @@ find_toast_button (GtkWidget  *root,
   return found;
 }
 
+/* The item at position once its row is read (rows are read off the main
+ * thread; until then the item is a placeholder). */
+static PxLibraryItem *
+wait_for_item (GListModel *model,
+               guint       position)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  PxLibraryItem *item = NULL;
+
+  for (;;)
+    {
+      item = g_list_model_get_item (model, position);
+      if ((item != NULL && px_library_item_get_image (item) != NULL) || g_get_monotonic_time () > deadline)
+        break;
+      g_clear_object (&item);
+      px_test_ui_spin (20);
+    }
+  g_assert_nonnull (item);
+  g_assert_nonnull (px_library_item_get_image (item));
+  return item;
+}
+
 static void
 test_gallery (void)
 {
@@ -121,7 +125,7 @@ test_gallery (void)
   page = PX_GALLERY_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_GALLERY_PAGE, NULL));
   model = px_gallery_page_get_model (page);
   g_assert_nonnull (model);
-  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1000);
+  wait_for_count (model, 1000);
   grid = GTK_GRID_VIEW (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_GRID_VIEW, NULL));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (grid)));
 
@@ -161,7 +165,7 @@ test_gallery (void)
 
     gtk_drop_down_set_selected (order, 1);
     px_test_ui_spin (50);
-    oldest = g_list_model_get_item (model, 0);
+    oldest = wait_for_item (model, 0);
     g_assert_cmpstr (px_library_item_get_image (oldest)->prompt, ==, "Portrait 2 of Bo from Acme");
     gtk_drop_down_set_selected (order, 0);
     gtk_drop_down_set_selected (filter, 0);
@@ -185,14 +189,14 @@ test_gallery (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "gallery.delete", NULL));
   wait_for_count (model, 997);
   px_test_ui_spin (300);
-  undo = find_button_with_label (GTK_WIDGET (window), "_Undo");
+  undo = find_toast_button (GTK_WIDGET (window), "_Undo", NULL);
   g_assert_nonnull (undo);
   g_signal_emit_by_name (undo, "clicked");
   wait_for_count (model, 1000);
 
   /* Enter on an image opens its details; Delete there deletes it, with undo. */
   {
-    g_autoptr(PxLibraryItem) first = g_list_model_get_item (model, 0);
+    g_autoptr(PxLibraryItem) first = wait_for_item (model, 0);
     g_autofree char *prompt = g_strdup (px_library_item_get_image (first)->prompt);
     GtkWidget *detail;
 
@@ -205,7 +209,7 @@ test_gallery (void)
     g_assert_true (gtk_widget_activate_action (detail, "image.delete", NULL));
     wait_for_count (model, 999);
     px_test_ui_spin (300);
-    undo = find_button_with_label (GTK_WIDGET (window), "_Undo");
+    undo = find_toast_button (GTK_WIDGET (window), "_Undo", NULL);
     g_assert_nonnull (undo);
     g_signal_emit_by_name (undo, "clicked");
     wait_for_count (model, 1000);
@@ -214,7 +218,7 @@ test_gallery (void)
   /* "Reuse in Generate": the image's template, tokens and model on the
    * Generate page. */
   {
-    g_autoptr(PxLibraryItem) first = g_list_model_get_item (model, 0);
+    g_autoptr(PxLibraryItem) first = wait_for_item (model, 0);
     const PxLibraryImage *image = px_library_item_get_image (first);
     PxGeneratePage *generate;
     g_autofree char *text = NULL;
@@ -246,7 +250,7 @@ test_gallery (void)
    * image is deleted for good, but the first's Undo still brings its own
    * image back. */
   {
-    g_autoptr(PxLibraryItem) first = g_list_model_get_item (model, 0);
+    g_autoptr(PxLibraryItem) first = wait_for_item (model, 0);
     gint64 first_id = px_library_item_get_image (first)->id;
     g_autoptr(PxLibraryImage) restored = NULL;
     GtkWidget *close;
@@ -263,7 +267,8 @@ test_gallery (void)
         {
           g_autoptr(PxLibraryItem) now_first = g_list_model_get_item (model, 0);
 
-          if (now_first != NULL && px_library_item_get_image (now_first)->id != first_id)
+          if (now_first != NULL && px_library_item_get_image (now_first) != NULL &&
+              px_library_item_get_image (now_first)->id != first_id)
             break;
           px_test_ui_spin (50);
         }

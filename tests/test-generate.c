@@ -393,6 +393,14 @@ choose_setting (const char *name,
   g_assert_cmpstr (setting (name), ==, value);
 }
 
+static gboolean
+has_saved_template (gpointer data)
+{
+  GPtrArray *saved = px_generate_page_get_saved_templates (page);
+
+  return saved != NULL && saved->len == 1;
+}
+
 static void
 test_template_round_trip (void)
 {
@@ -410,6 +418,8 @@ test_template_round_trip (void)
   set_prompt ("Headshot of [FIRSTNAME|you] at [COMPANY]");
   g_assert_true (px_generate_page_save_template (page, "Team headshots", "Work", &error));
   g_assert_no_error (error);
+  /* Saved on the library's writer thread; the list shows it then. */
+  g_assert_true (px_test_ui_wait_until (has_saved_template, NULL));
   saved = px_generate_page_get_saved_templates (page);
   g_assert_cmpuint (saved->len, ==, 1);
   template_ = g_ptr_array_index (saved, 0);
@@ -440,6 +450,14 @@ test_template_round_trip (void)
   text = px_token_editor_get_text (editor ());
   g_assert_nonnull (strstr (text, "[SUBJECT|"));
   g_assert_true (gtk_widget_get_visible (px_test_ui_find_by_name (GTK_WIDGET (page), ADW_TYPE_PREFERENCES_GROUP, "captions")));
+}
+
+static gboolean
+n_token_sets_is (gpointer n)
+{
+  g_autoptr(GPtrArray) sets = px_library_list_token_sets (library (), NULL);
+
+  return sets != NULL && sets->len == GPOINTER_TO_UINT (n);
 }
 
 /* A meme is saved with its captions drawn in, as a meme. */
@@ -495,17 +513,15 @@ test_token_sets_and_memory (void)
   g_assert_nonnull (strstr (error->message, "has no row 5; it has 3"));
   g_clear_error (&error);
 
-  sets = px_library_list_token_sets (library (), &error);
-  g_assert_cmpuint (sets->len, ==, before + 3);
-  g_clear_pointer (&sets, g_ptr_array_unref);
+  /* Every set is saved (on the library's writer thread). */
+  g_assert_true (px_test_ui_wait_until (n_token_sets_is, GUINT_TO_POINTER (before + 3)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (palette), "palette.delete", NULL));
   dialog = px_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  sets = px_library_list_token_sets (library (), &error);
-  g_assert_cmpuint (sets->len, ==, before + 2);
+  g_assert_true (px_test_ui_wait_until (n_token_sets_is, GUINT_TO_POINTER (before + 2)));
 
   /* The model and settings chosen last come back next time. */
   g_assert_true (px_generate_page_select_model (page, "gpt-image-2"));
@@ -674,6 +690,12 @@ test_preferences_providers (void)
   px_engine_set_api_key (engine, "gemini", KEY);
 }
 
+static gboolean
+palette_ready (gpointer data)
+{
+  return px_token_palette_get_set (px_generate_page_get_palette (page)) != NULL;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -710,6 +732,8 @@ main (int   argc,
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 50));
   page = PX_GENERATE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_GENERATE_PAGE, NULL));
+  /* The token sets are read from the library off the main thread. */
+  g_assert_true (px_test_ui_wait_until (palette_ready, NULL));
 
   g_test_add_func ("/generate/drop-lands-where-dropped", test_drop_lands_where_dropped);
   g_test_add_func ("/generate/completion-inserts-token", test_completion_inserts_token);
