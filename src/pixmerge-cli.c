@@ -22,16 +22,15 @@
 #include "px-paths.h"
 #include "px-provider.h"
 #include "px-tokens.h"
+#include "pixmerge-cli.h"
 
-#define EXIT_USAGE 2
+int
+px_cli_fail (const char *format,
+             ...) G_GNUC_PRINTF (1, 2);
 
-static int
-fail (const char *format,
-      ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail (const char *format,
-      ...)
+int
+px_cli_fail (const char *format,
+             ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -46,9 +45,9 @@ fail (const char *format,
   return 1;
 }
 
-static int
-usage (GOptionContext *context,
-       const char     *message)
+int
+px_cli_usage (GOptionContext *context,
+              const char     *message)
 {
   g_autofree char *help = context ? g_option_context_get_help (context, TRUE, NULL) : NULL;
 
@@ -59,10 +58,10 @@ usage (GOptionContext *context,
 }
 
 /* NAME=VALUE pairs into a table keyed by the canonical token name. */
-static gboolean
-parse_tokens (char       **pairs,
-              GHashTable  *tokens,
-              char       **bad)
+gboolean
+px_cli_parse_tokens (char       **pairs,
+                     GHashTable  *tokens,
+                     char       **bad)
 {
   for (guint i = 0; pairs != NULL && pairs[i] != NULL; i++)
     {
@@ -100,15 +99,15 @@ cmd_resolve (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, error->message);
+    return px_cli_usage (context, error->message);
   if (prompt == NULL || argc > 1)
-    return usage (context, _("resolve needs --prompt and nothing else"));
-  if (!parse_tokens (token_args, tokens, &bad))
-    return usage (context, _("--token takes NAME=VALUE, with a name of letters, digits and _"));
+    return px_cli_usage (context, _("resolve needs --prompt and nothing else"));
+  if (!px_cli_parse_tokens (token_args, tokens, &bad))
+    return px_cli_usage (context, _("--token takes NAME=VALUE, with a name of letters, digits and _"));
 
   resolved = px_tokens_resolve (prompt, tokens, 0, &error);
   if (resolved == NULL)
-    return fail ("%s", error->message);
+    return px_cli_fail ("%s", error->message);
 
   g_print ("%s\n", resolved);
   return 0;
@@ -133,13 +132,13 @@ cmd_csv_check (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, error->message);
+    return px_cli_usage (context, error->message);
   if (argc != 2)
-    return usage (context, _("csv-check needs one FILE"));
+    return px_cli_usage (context, _("csv-check needs one FILE"));
 
   reader = px_csv_reader_new_for_path (argv[1], &error);
   if (reader == NULL || !px_csv_reader_read_header (reader, NULL, &error))
-    return fail ("%s", error->message);
+    return px_cli_fail ("%s", error->message);
 
   columns = px_csv_reader_get_columns (reader);
   json_builder_begin_array (builder);
@@ -161,7 +160,7 @@ cmd_csv_check (int    argc,
   json_builder_end_array (builder);
 
   if (error != NULL)
-    return fail ("%s", error->message);
+    return px_cli_fail ("%s", error->message);
 
   if (json)
     {
@@ -184,21 +183,20 @@ cmd_csv_check (int    argc,
   return 0;
 }
 
-static PxCatalog *
-load_catalog (void)
+PxCatalog *
+px_cli_load_catalog (void)
 {
   g_autoptr(GError) error = NULL;
   PxCatalog *catalog = px_catalog_new_default (&error);
 
   if (catalog == NULL)
-    fail ("%s", error->message);
+    px_cli_fail ("%s", error->message);
   else
     /* What the providers said last time they were asked. */
     px_model_list_merge_cached (catalog);
   return catalog;
 }
 
-static char *find_key (const PxProviderInfo *info);
 
 static void
 on_list_checked (GObject      *source,
@@ -225,7 +223,7 @@ refresh_lists (PxCatalog *catalog)
 
       if (!g_str_equal (info->wire, "openai") && !g_str_equal (info->wire, "gemini"))
         continue;
-      key = find_key (info);
+      key = px_cli_find_key (info);
       if (key == NULL && info->key_policy == PX_KEY_REQUIRED)
         continue;
       px_engine_set_api_key (engine, info->id, key);
@@ -248,8 +246,8 @@ cmd_providers (int    argc,
   gboolean refresh = argc == 2 && g_str_equal (argv[1], "--refresh");
 
   if (argc > 1 && !refresh)
-    return usage (NULL, _("providers takes only --refresh (ask each provider for its model list now)"));
-  if ((catalog = load_catalog ()) == NULL)
+    return px_cli_usage (NULL, _("providers takes only --refresh (ask each provider for its model list now)"));
+  if ((catalog = px_cli_load_catalog ()) == NULL)
     return 1;
   if (refresh)
     refresh_lists (catalog);
@@ -317,26 +315,26 @@ cmd_models (int    argc,
   g_autofree char *path = px_catalog_get_custom_models_path ();
 
   if (argc != 4 || !g_str_equal (argv[1], "add"))
-    return usage (NULL, _("usage: pixmerge-cli models add PROVIDER MODEL"));
-  if ((catalog = load_catalog ()) == NULL)
+    return px_cli_usage (NULL, _("usage: pixmerge-cli models add PROVIDER MODEL"));
+  if ((catalog = px_cli_load_catalog ()) == NULL)
     return 1;
 
   if (px_catalog_add_custom_model (catalog, argv[2], argv[3], &error) == NULL ||
       !px_catalog_save_custom_models (catalog, path, &error))
-    return fail ("%s", error->message);
+    return px_cli_fail ("%s", error->message);
 
   g_printerr (_("Added %s to %s.\n"), argv[3], px_catalog_lookup_provider (catalog, argv[2])->name);
   return 0;
 }
 
-static PxLibrary *
-open_library (void)
+PxLibrary *
+px_cli_open_library (void)
 {
   g_autoptr(GError) error = NULL;
   PxLibrary *library = px_library_open (px_paths_get_library_dir (), &error);
 
   if (library == NULL)
-    fail ("%s", error->message);
+    px_cli_fail ("%s", error->message);
   return library;
 }
 
@@ -363,7 +361,7 @@ list_images (PxLibrary            *library,
       g_autoptr(GPtrArray) page = px_library_list (library, query, offset, 500, &error);
 
       if (page == NULL)
-        return fail ("%s", error->message);
+        return px_cli_fail ("%s", error->message);
       for (guint i = 0; i < page->len; i++)
         print_image_line (g_ptr_array_index (page, i));
       if (page->len < 500)
@@ -392,20 +390,20 @@ cmd_library (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, error->message);
+    return px_cli_usage (context, error->message);
   if (argc < 2)
-    return usage (context, _("library needs list, search, export or check"));
+    return px_cli_usage (context, _("library needs list, search, export or check"));
 
   if (g_str_equal (argv[1], "list") && argc == 2)
     {
-      if ((library = open_library ()) == NULL)
+      if ((library = px_cli_open_library ()) == NULL)
         return 1;
       return list_images (library, NULL);
     }
 
   if (g_str_equal (argv[1], "search") && argc == 3)
     {
-      if ((library = open_library ()) == NULL)
+      if ((library = px_cli_open_library ()) == NULL)
         return 1;
       query.search = argv[2];
       return list_images (library, &query);
@@ -422,15 +420,15 @@ cmd_library (int    argc,
           format = g_strdup ("jpeg");
         }
       if (format != NULL && !g_strv_contains ((const char * const[]) { "png", "jpeg", "webp", NULL }, format))
-        return usage (context, _("--format is png, jpeg or webp"));
-      if ((library = open_library ()) == NULL)
+        return px_cli_usage (context, _("--format is png, jpeg or webp"));
+      if ((library = px_cli_open_library ()) == NULL)
         return 1;
       for (int i = 2; i < argc; i++)
         {
           gint64 id;
 
           if (!g_ascii_string_to_signed (argv[i], 10, 1, G_MAXINT64, &id, NULL))
-            return usage (context, _("image ids are whole numbers, as “pixmerge-cli library list” shows them"));
+            return px_cli_usage (context, _("image ids are whole numbers, as “pixmerge-cli library list” shows them"));
           g_array_append_val (ids, id);
         }
       if (ids->len == 0)
@@ -442,7 +440,7 @@ cmd_library (int    argc,
               g_autoptr(GPtrArray) page = px_library_list (library, NULL, offset, 500, &error);
 
               if (page == NULL)
-                return fail ("%s", error->message);
+                return px_cli_fail ("%s", error->message);
               for (guint i = 0; i < page->len; i++)
                 g_array_append_val (ids, ((PxLibraryImage *) g_ptr_array_index (page, i))->id);
               if (page->len < 500)
@@ -453,7 +451,7 @@ cmd_library (int    argc,
 
       written = px_library_export (library, (const gint64 *) ids->data, ids->len, to, pattern, format, &error);
       if (written == NULL)
-        return fail ("%s", error->message);
+        return px_cli_fail ("%s", error->message);
       for (guint i = 0; i < written->len; i++)
         g_print ("%s\n", (const char *) g_ptr_array_index (written, i));
       return 0;
@@ -463,11 +461,11 @@ cmd_library (int    argc,
     {
       g_autoptr(GPtrArray) problems = NULL;
 
-      if ((library = open_library ()) == NULL)
+      if ((library = px_cli_open_library ()) == NULL)
         return 1;
       problems = px_library_check (library, &error);
       if (problems == NULL)
-        return fail ("%s", error->message);
+        return px_cli_fail ("%s", error->message);
       for (guint i = 0; i < problems->len; i++)
         g_printerr ("%s\n", (const char *) g_ptr_array_index (problems, i));
       if (problems->len > 0)
@@ -476,21 +474,21 @@ cmd_library (int    argc,
       return 0;
     }
 
-  return usage (context, _("library needs list, search QUERY, export --to DIR or check"));
+  return px_cli_usage (context, _("library needs list, search QUERY, export --to DIR or check"));
 }
 
 /* ---- keys and generate ---- */
 
-static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+void
+px_cli_on_async_done (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
+GAsyncResult *
+px_cli_wait_for (GAsyncResult **slot)
 {
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -519,31 +517,31 @@ cmd_keys (int    argc,
   const PxProviderInfo *info;
 
   if (argc != 3 || (!g_str_equal (argv[1], "set") && !g_str_equal (argv[1], "clear")))
-    return usage (NULL, _("usage: pixmerge-cli keys set|clear PROVIDER (the key is read from standard input)"));
-  if ((catalog = load_catalog ()) == NULL)
+    return px_cli_usage (NULL, _("usage: pixmerge-cli keys set|clear PROVIDER (the key is read from standard input)"));
+  if ((catalog = px_cli_load_catalog ()) == NULL)
     return 1;
 
   info = px_catalog_lookup_provider (catalog, argv[2]);
   if (info == NULL)
-    return fail (_("Unknown provider “%s”; run “pixmerge-cli providers” for the list."), argv[2]);
+    return px_cli_fail (_("Unknown provider “%s”; run “pixmerge-cli providers” for the list."), argv[2]);
 
   if (g_str_equal (argv[1], "set"))
     {
       g_autofree char *key = read_key_from_stdin ();
 
       if (*key == '\0')
-        return fail (_("No key on standard input."));
-      px_credentials_store_async (info->id, info->name, key, NULL, on_async_done, &result);
+        return px_cli_fail (_("No key on standard input."));
+      px_credentials_store_async (info->id, info->name, key, NULL, px_cli_on_async_done, &result);
       memset (key, 0, strlen (key));
-      if (!px_credentials_store_finish (wait_for (&result), &error))
-        return fail ("%s", error->message);
+      if (!px_credentials_store_finish (px_cli_wait_for (&result), &error))
+        return px_cli_fail ("%s", error->message);
       g_printerr (_("Saved the %s key in the keyring.\n"), info->name);
     }
   else
     {
-      px_credentials_clear_async (info->id, NULL, on_async_done, &result);
-      if (!px_credentials_clear_finish (wait_for (&result), &error))
-        return fail ("%s", error->message);
+      px_credentials_clear_async (info->id, NULL, px_cli_on_async_done, &result);
+      if (!px_credentials_clear_finish (px_cli_wait_for (&result), &error))
+        return px_cli_fail ("%s", error->message);
       g_printerr (_("Removed the %s key from the keyring.\n"), info->name);
     }
 
@@ -551,23 +549,23 @@ cmd_keys (int    argc,
 }
 
 /* The key for scripts: the environment variable, then the keyring. */
-static char *
-find_key (const PxProviderInfo *info)
+char *
+px_cli_find_key (const PxProviderInfo *info)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   char *key;
 
-  px_credentials_find_async (info, NULL, on_async_done, &result);
-  key = px_credentials_find_finish (wait_for (&result), &error);
+  px_credentials_find_async (info, NULL, px_cli_on_async_done, &result);
+  key = px_credentials_find_finish (px_cli_wait_for (&result), &error);
   if (error != NULL)
     g_printerr ("pixmerge-cli: %s\n", error->message);
 
   return key;
 }
 
-static guint
-cache_ttl_seconds (void)
+guint
+px_cli_cache_ttl_seconds (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
@@ -640,22 +638,22 @@ cmd_generate (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, error->message);
+    return px_cli_usage (context, error->message);
   if (model_id == NULL || prompt == NULL || out == NULL || argc > 1)
-    return usage (context, _("generate needs --model, --prompt and -o FILE"));
-  if (!parse_tokens (token_args, tokens, &bad))
-    return usage (context, _("--token takes NAME=VALUE, with a name of letters, digits and _"));
+    return px_cli_usage (context, _("generate needs --model, --prompt and -o FILE"));
+  if (!px_cli_parse_tokens (token_args, tokens, &bad))
+    return px_cli_usage (context, _("--token takes NAME=VALUE, with a name of letters, digits and _"));
 
-  if ((catalog = load_catalog ()) == NULL)
+  if ((catalog = px_cli_load_catalog ()) == NULL)
     return 1;
   model = px_catalog_lookup_model (catalog, model_id, &error);
   if (model == NULL)
-    return fail ("%s", error->message);
+    return px_cli_fail ("%s", error->message);
   info = px_catalog_lookup_provider (catalog, model->provider_id);
 
   resolved = px_tokens_resolve (prompt, tokens, model->max_prompt_chars, &error);
   if (resolved == NULL)
-    return fail ("%s", error->message);
+    return px_cli_fail ("%s", error->message);
 
   request = px_generation_request_new (model_id, resolved);
   px_generation_request_set_template (request, prompt, tokens);
@@ -673,7 +671,7 @@ cmd_generate (int    argc,
       if (name == NULL)
         {
           px_generation_request_free (request);
-          return usage (context, _("--set takes NAME=VALUE"));
+          return px_cli_usage (context, _("--set takes NAME=VALUE"));
         }
       px_generation_request_set_setting (request, name, eq + 1);
     }
@@ -685,7 +683,7 @@ cmd_generate (int    argc,
       if (!g_file_get_contents (reference, &contents, &length, &error))
         {
           px_generation_request_free (request);
-          return fail (_("Could not read the reference image: %s"), error->message);
+          return px_cli_fail (_("Could not read the reference image: %s"), error->message);
         }
       {
         g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
@@ -698,30 +696,30 @@ cmd_generate (int    argc,
   if (concurrency < 0 || concurrency > 32 || rpm < 0)
     {
       px_generation_request_free (request);
-      return usage (context, _("--concurrency takes 1 to 32, --rpm a positive number"));
+      return px_cli_usage (context, _("--concurrency takes 1 to 32, --rpm a positive number"));
     }
   engine = px_engine_new (catalog);
   if (base_url != NULL)
     px_engine_set_base_url (engine, info->id, base_url);
   px_engine_set_limits (engine, info->id, concurrency, rpm);
   px_engine_set_refresh_model_lists (engine, TRUE);
-  key = find_key (info);
+  key = px_cli_find_key (info);
   px_engine_set_api_key (engine, info->id, key);
   if (key != NULL)
     memset (key, 0, strlen (key));
 
   cache_dir = g_build_filename (px_paths_get_cache_dir (), "responses", NULL);
-  cache = px_cache_new (cache_dir, cache_ttl_seconds ());
+  cache = px_cache_new (cache_dir, px_cli_cache_ttl_seconds ());
   px_engine_set_cache (engine, cache);
 
   /* The engine takes the request; the library needs what it asked for. */
   request_copy = px_generation_request_new (model_id, resolved);
   px_generation_request_set_template (request_copy, prompt, tokens);
 
-  px_engine_generate_async (engine, request, NULL, on_async_done, &async_result);
-  result = px_engine_generate_finish (engine, wait_for (&async_result), &error);
+  px_engine_generate_async (engine, request, NULL, px_cli_on_async_done, &async_result);
+  result = px_engine_generate_finish (engine, px_cli_wait_for (&async_result), &error);
   if (result == NULL)
-    return fail ("%s", error->message);
+    return px_cli_fail ("%s", error->message);
 
   for (guint i = 0; i < result->images->len; i++)
     {
@@ -733,7 +731,7 @@ cmd_generate (int    argc,
         {
           for (guint k = 0; k < written->len; k++)
             g_unlink (g_ptr_array_index (written, k));
-          return fail (_("Could not write the image: %s"), error->message);
+          return px_cli_fail (_("Could not write the image: %s"), error->message);
         }
       g_ptr_array_add (written, g_steal_pointer (&path));
     }
@@ -749,7 +747,7 @@ cmd_generate (int    argc,
       {
         for (guint i = 0; i < written->len; i++)
           g_print ("%s\n", (const char *) g_ptr_array_index (written, i));
-        return fail (_("The image was written but not added to the library: %s"), error->message);
+        return px_cli_fail (_("The image was written but not added to the library: %s"), error->message);
       }
   }
 
@@ -765,289 +763,6 @@ cmd_generate (int    argc,
                              "%u requests were lost after they were sent and may have been charged too (up to $%.3f).\n",
                              result->unknown_outcomes), result->unknown_outcomes, result->possibly_paid);
   return 0;
-}
-
-/* ---- batch ---- */
-
-static PxEngine *
-engine_for (PxCatalog  *catalog,
-            const char *model_id,
-            const char *base_url,
-            guint       concurrency,
-            guint       rpm,
-            GError    **error)
-{
-  const PxModel *model = px_catalog_lookup_model (catalog, model_id, error);
-  const PxProviderInfo *info;
-  g_autofree char *key = NULL;
-  g_autofree char *cache_dir = NULL;
-  g_autoptr(PxCache) cache = NULL;
-  PxEngine *engine;
-
-  if (model == NULL)
-    return NULL;
-  info = px_catalog_lookup_provider (catalog, model->provider_id);
-  engine = px_engine_new (catalog);
-  if (base_url != NULL)
-    px_engine_set_base_url (engine, info->id, base_url);
-  /* The batch's concurrency is what it keeps in flight: the provider's
-   * limit follows it, even above the catalog's usual (the provider's own
-   * rate limits pace it from the first answer on). */
-  px_engine_set_limits (engine, info->id, concurrency, rpm);
-  px_engine_set_refresh_model_lists (engine, TRUE);
-  key = find_key (info);
-  px_engine_set_api_key (engine, info->id, key);
-  if (key != NULL)
-    memset (key, 0, strlen (key));
-  cache_dir = g_build_filename (px_paths_get_cache_dir (), "responses", NULL);
-  cache = px_cache_new (cache_dir, cache_ttl_seconds ());
-  px_engine_set_cache (engine, cache);
-  return engine;
-}
-
-static void
-on_batch_progress (PxBatchRunner *runner)
-{
-  const PxBatchJob *job = px_batch_runner_get_job (runner);
-
-  g_printerr (_("%u of %u done: %u completed, %u failed, $%.2f\n"), job->completed + job->failed + job->cancelled,
-              job->total, job->completed, job->failed, job->cost);
-}
-
-static int
-run_batch (gint64      id,
-           PxCatalog  *catalog,
-           const char *base_url,
-           guint       rpm)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PxLibrary) library = open_library ();
-  g_autoptr(PxBatchJob) job = NULL;
-  g_autoptr(PxEngine) engine = NULL;
-  g_autoptr(PxBatchRunner) runner = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  gboolean ok;
-
-  if (library == NULL)
-    return 1;
-  if ((job = px_batch_get (library, id, &error)) == NULL)
-    return fail ("%s", error->message);
-  if ((engine = engine_for (catalog, job->model_id, base_url, job->concurrency, rpm, &error)) == NULL ||
-      (runner = px_batch_runner_new (engine, px_paths_get_library_dir (), id, &error)) == NULL)
-    return fail ("%s", error->message);
-
-  g_signal_connect (runner, "progress", G_CALLBACK (on_batch_progress), NULL);
-  px_batch_runner_run_async (runner, NULL, on_async_done, &result);
-  ok = px_batch_runner_run_finish (runner, wait_for (&result), &error);
-  job = (px_batch_job_free (job), px_batch_get (library, id, NULL));
-  if (job != NULL && job->possibly_paid > 0)
-    g_printerr (_("Requests lost after they were sent may have been charged too: up to $%.2f on top of $%.2f.\n"),
-                job->possibly_paid, job->cost);
-  if (!ok && g_error_matches (error, PX_BATCH_ERROR, PX_BATCH_ERROR_PAUSED))
-    return fail (_("%s\nFix it, then go on with “pixmerge-cli batch resume %" G_GINT64_FORMAT "”."), error->message, id);
-  if (!ok)
-    return fail ("%s", error->message);
-  if (job != NULL && job->failed > 0)
-    return fail (g_dngettext (GETTEXT_PACKAGE, "The batch ended with %u failed item; see “batch export”.",
-                              "The batch ended with %u failed items; see “batch export”.", job->failed), job->failed);
-  return 0;
-}
-
-static char **
-read_csv (const char  *path,
-          char      ***columns,
-          GPtrArray   *rows,
-          GError     **error)
-{
-  g_autoptr(PxCsvReader) reader = px_csv_reader_new_for_path (path, error);
-  char **row;
-
-  if (reader == NULL || !px_csv_reader_read_header (reader, NULL, error))
-    return NULL;
-  *columns = g_strdupv ((char **) px_csv_reader_get_columns (reader));
-  while ((row = px_csv_reader_next_row (reader, NULL, error)) != NULL)
-    g_ptr_array_add (rows, row);
-  if (error != NULL && *error != NULL)
-    {
-      g_clear_pointer (columns, g_strfreev);
-      return NULL;
-    }
-  return *columns;
-}
-
-/* batch run prints "batch: ID" first, progress on stderr, and returns when
- * the batch ends; resume picks one up after a crash or a stop. */
-static int
-cmd_batch (int    argc,
-           char **argv)
-{
-  g_autofree char *csv = NULL, *prompt = NULL, *model_id = NULL, *base_url = NULL, *out = NULL;
-  g_autofree char *images_dir = NULL, *pattern = NULL;
-  g_auto(GStrv) token_args = NULL;
-  g_auto(GStrv) set_args = NULL;
-  int concurrency = 0, rpm = 0;
-  double budget = 0;
-  const GOptionEntry entries[] = {
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Rows of token values; the header names the tokens"), N_("FILE") },
-    { "prompt", 'p', 0, G_OPTION_ARG_STRING, &prompt, N_("The prompt template, with tokens like [NAME]"), N_("TEXT") },
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_id, N_("Model id"), N_("ID") },
-    { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, N_("Requests in flight (default 4, up to 32; the provider's rate limits pace them)"), N_("N") },
-    { "rpm", 0, 0, G_OPTION_ARG_INT, &rpm, N_("Requests a minute at most (default: as fast as the provider allows)"), N_("N") },
-    { "token", 't', 0, G_OPTION_ARG_STRING_ARRAY, &token_args, N_("A value for every row (rows override it)"), N_("NAME=VALUE") },
-    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set_args, N_("A model setting"), N_("NAME=VALUE") },
-    { "budget", 0, 0, G_OPTION_ARG_DOUBLE, &budget, N_("Spend cap in dollars: not started above it, paused at it"), N_("DOLLARS") },
-    { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, N_("The provider's address (local servers)"), N_("URL") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Where export writes the results CSV"), N_("FILE") },
-    { "images", 0, 0, G_OPTION_ARG_FILENAME, &images_dir, N_("export: also copy the images into this folder"), N_("DIR") },
-    { "pattern", 0, 0, G_OPTION_ARG_STRING, &pattern, N_("export: image file names from tokens, like [NAME]-[ID]"), N_("PATTERN") },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("run --csv FILE --prompt TEXT --model ID | resume ID | "
-                                                              "status ID | export ID -o FILE | list"));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PxCatalog) catalog = NULL;
-  g_autoptr(PxLibrary) library = NULL;
-  g_autofree char *bad = NULL;
-
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, error->message);
-  if (argc < 2)
-    return usage (context, _("batch needs run, resume, status, export or list"));
-  if (concurrency < 0 || concurrency > 32 || rpm < 0)
-    return usage (context, _("--concurrency takes 1 to 32, --rpm a positive number"));
-
-  if (g_str_equal (argv[1], "run") && argc == 2)
-    {
-      g_autoptr(GHashTable) tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_autoptr(GHashTable) settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-      g_auto(GStrv) columns = NULL;
-      PxBatchSpec spec = { 0, };
-      gint64 id;
-
-      if (csv == NULL || prompt == NULL || model_id == NULL)
-        return usage (context, _("batch run needs --csv, --prompt and --model"));
-      if (!parse_tokens (token_args, tokens, &bad))
-        return usage (context, _("--token takes NAME=VALUE, with a name of letters, digits and _"));
-      for (guint i = 0; set_args != NULL && set_args[i] != NULL; i++)
-        {
-          const char *eq = strchr (set_args[i], '=');
-
-          if (eq == NULL)
-            return usage (context, _("--set takes NAME=VALUE"));
-          g_hash_table_insert (settings, g_strndup (set_args[i], eq - set_args[i]), g_strdup (eq + 1));
-        }
-      if ((catalog = load_catalog ()) == NULL || (library = open_library ()) == NULL)
-        return 1;
-      if (px_catalog_lookup_model (catalog, model_id, &error) == NULL)
-        return fail ("%s", error->message);
-      /* A new batch does not start on a model that is gone. */
-      {
-        const PxModel *model = px_catalog_lookup_model (catalog, model_id, NULL);
-        g_autofree char *alternatives = model->retired ? px_catalog_describe_alternatives (catalog, model) : NULL;
-
-        if (model->retired != NULL)
-          return fail (_("%s (%s) has been retired by its provider (%s). Choose another model: %s."),
-                       model->name, model->id, model->retired, alternatives ? alternatives : _("none known"));
-      }
-      if (read_csv (csv, &columns, rows, &error) == NULL)
-        return fail ("%s", error->message);
-
-      spec.template_prompt = prompt;
-      spec.model_id = model_id;
-      spec.settings = settings;
-      spec.tokens = tokens;
-      spec.columns = (const char * const *) columns;
-      spec.rows = rows;
-      spec.concurrency = MAX (0, concurrency);
-      spec.budget = budget;
-      if ((id = px_batch_create (library, &spec, &error)) == 0)
-        return fail ("%s", error->message);
-      g_print ("batch: %" G_GINT64_FORMAT "\n", id);
-      fflush (stdout);
-      return run_batch (id, catalog, base_url, rpm);
-    }
-
-  if (g_str_equal (argv[1], "resume") && argc == 3)
-    {
-      gint64 id = g_ascii_strtoll (argv[2], NULL, 10);
-
-      if ((catalog = load_catalog ()) == NULL || (library = open_library ()) == NULL)
-        return 1;
-      /* --model replaces a model the provider retired; --concurrency
-       * changes what the batch keeps in flight from now on. */
-      if (model_id != NULL && px_catalog_lookup_model (catalog, model_id, &error) == NULL)
-        return fail ("%s", error->message);
-      if ((model_id != NULL || concurrency > 0) && !px_batch_update (library, id, model_id, concurrency, &error))
-        return fail ("%s", error->message);
-      return run_batch (id, catalog, base_url, rpm);
-    }
-
-  if ((g_str_equal (argv[1], "status") && argc == 3) || (g_str_equal (argv[1], "export") && argc == 3))
-    {
-      g_autoptr(PxBatchJob) job = NULL;
-      gint64 id = g_ascii_strtoll (argv[2], NULL, 10);
-
-      if ((library = open_library ()) == NULL)
-        return 1;
-      if (g_str_equal (argv[1], "export"))
-        {
-          if (out == NULL)
-            return usage (context, _("batch export needs -o FILE"));
-          if (!px_batch_export_csv (library, id, out, &error))
-            return fail ("%s", error->message);
-          /* The images too, named from their tokens: all or nothing. */
-          if (images_dir != NULL)
-            {
-              PxLibraryQuery query = { .batch_id = id, .sort = PX_LIBRARY_SORT_OLDEST };
-              guint n = px_library_count (library, &query, &error);
-              g_autoptr(GPtrArray) images = n ? px_library_list (library, &query, 0, n, &error) : NULL;
-              g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-              g_autoptr(GPtrArray) written = NULL;
-
-              for (guint i = 0; images != NULL && i < images->len; i++)
-                g_array_append_val (ids, ((PxLibraryImage *) g_ptr_array_index (images, i))->id);
-              if (error == NULL && g_mkdir_with_parents (images_dir, 0755) == 0)
-                written = px_library_export (library, (gint64 *) ids->data, ids->len, images_dir,
-                                             pattern ? pattern : "[ID]", NULL, &error);
-              if (written == NULL)
-                return fail ("%s", error ? error->message : g_strerror (errno));
-              for (guint i = 0; i < written->len; i++)
-                g_print ("%s\n", (const char *) g_ptr_array_index (written, i));
-            }
-          return 0;
-        }
-      if ((job = px_batch_get (library, id, &error)) == NULL)
-        return fail ("%s", error->message);
-      g_print ("status: %s\ncompleted: %u\nfailed: %u\npending: %u\ncancelled: %u\ntotal: %u\ncost: %.4f\n",
-               job->status, job->completed, job->failed, job->pending, job->cancelled, job->total, job->cost);
-      if (job->possibly_paid > 0)
-        g_print ("possibly charged: %.4f\n", job->possibly_paid);
-      if (job->reason != NULL)
-        g_print ("reason: %s\n", job->reason);
-      return 0;
-    }
-
-  if (g_str_equal (argv[1], "list") && argc == 2)
-    {
-      g_autoptr(GPtrArray) jobs = NULL;
-
-      if ((library = open_library ()) == NULL)
-        return 1;
-      if ((jobs = px_batch_list (library, &error)) == NULL)
-        return fail ("%s", error->message);
-      for (guint i = 0; i < jobs->len; i++)
-        {
-          PxBatchJob *job = g_ptr_array_index (jobs, i);
-
-          g_print ("%" G_GINT64_FORMAT "\t%s\t%u/%u\t%s\t%s\n", job->id, job->status, job->completed, job->total,
-                   job->model_id, job->template_prompt);
-        }
-      return 0;
-    }
-
-  return usage (context, _("batch needs run, resume, status, export or list"));
 }
 
 static void
@@ -1069,10 +784,10 @@ cmd_templates (int    argc,
   g_autoptr(GError) error = NULL;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, error->message);
+    return px_cli_usage (context, error->message);
   if (argc < 2 || !(g_str_equal (argv[1], "list") ? argc == 2 : argc == 3))
-    return usage (context, _("templates needs list, import FILE or export FILE"));
-  if ((library = open_library ()) == NULL)
+    return px_cli_usage (context, _("templates needs list, import FILE or export FILE"));
+  if ((library = px_cli_open_library ()) == NULL)
     return 1;
 
   if (g_str_equal (argv[1], "list"))
@@ -1117,7 +832,7 @@ cmd_templates (int    argc,
         }
     }
   else
-    return usage (context, _("templates needs list, import FILE or export FILE"));
+    return px_cli_usage (context, _("templates needs list, import FILE or export FILE"));
 
   if (error != NULL)
     {
@@ -1137,7 +852,7 @@ static const struct {
   { "providers", cmd_providers, N_("List providers, models and their settings") },
   { "generate", cmd_generate, N_("Generate one image") },
   { "library", cmd_library, N_("List, search, export and check the library") },
-  { "batch", cmd_batch, N_("Generate one image per CSV row, resumable") },
+  { "batch", px_cli_cmd_batch, N_("Generate one image per CSV row, resumable") },
   { "templates", cmd_templates, N_("List, import and export templates and presets") },
   { "models", cmd_models, N_("Add a model id the list does not know yet") },
   { "keys", cmd_keys, N_("Save or remove a provider's API key in the keyring") },

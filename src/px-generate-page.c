@@ -9,7 +9,7 @@
 
 #include "px-credentials.h"
 #include "px-dialog.h"
-#include "px-generate-page.h"
+#include "px-generate-page-private.h"
 #include "px-key-dialog.h"
 #include "px-image-check.h"
 #include "px-meme.h"
@@ -22,91 +22,14 @@
 
 #define SAVE_STATE_DELAY_MS 500
 
-typedef enum {
-  BANNER_NONE,
-  BANNER_ADD_KEY,
-  BANNER_RETRY,
-} BannerAction;
-
-struct _PxGeneratePage
-{
-  AdwBin                parent_instance;
-
-  PxApplication        *application;
-  PxEngine             *engine;
-  PxLibrary            *library;
-  GSettings            *settings;
-
-  GPtrArray            *models;            /* const PxModel *, in model_row's order */
-  const PxModel        *model;
-  PxModelSettings      *model_settings;
-  gboolean              restoring;
-
-  GBytes               *reference;
-  char                 *reference_mime;
-  char                 *feature;           /* from the last template; NULL: "generate" */
-  char                 *preview;
-  char                 *missing;
-  guint                 save_state_source;
-
-  GCancellable         *cancellable;       /* the running generation */
-  GCancellable         *page_cancellable;  /* the page's own calls: cancelled when it goes */
-  gint64                started_us;
-  guint                 tick_source;
-  gboolean              pending_regenerate;
-
-  BannerAction          banner_action;
-  char                 *banner_provider;
-
-  PxPromptHelper       *helper;
-  GCancellable         *helper_cancellable;
-  GString              *rewrite;
-  gboolean              rewrite_ok;
-  GtkPopover           *improve_popover;
-  GtkLabel             *improve_label;
-  GtkButton            *improve_accept;
-
-  PxTemplatesPopover   *templates_popover;
-  GPtrArray            *saved;             /* PxTemplate from the library */
-
-  GtkFileChooserNative *chooser;
-
-  /* template children */
-  GtkRevealer          *banner;
-  GtkLabel             *banner_label;
-  GtkButton            *banner_button;
-  GtkMenuButton        *templates_button;
-  GtkMenuButton        *improve_button;
-  PxTokenEditor        *editor;
-  GtkLabel             *preview_label;
-  GtkLabel             *missing_label;
-  AdwPreferencesGroup  *settings_group;
-  AdwComboRow          *model_row;
-  AdwPreferencesGroup  *reference_group;
-  AdwActionRow         *reference_row;
-  GtkPicture           *reference_picture;
-  AdwPreferencesGroup  *captions_group;
-  AdwEntryRow          *caption_top;
-  AdwEntryRow          *caption_bottom;
-  GtkButton            *generate_button;
-  GtkButton            *cancel_button;
-  GtkWidget            *progress_box;
-  GtkProgressBar       *progress_bar;
-  GtkLabel             *elapsed_label;
-  GtkFlowBox           *results;
-  PxTokenPalette       *palette;
-};
-
 G_DEFINE_FINAL_TYPE (PxGeneratePage, px_generate_page, ADW_TYPE_BIN)
 
-static void update_preview (PxGeneratePage *self);
-static void start_generation (PxGeneratePage *self, gboolean bypass_cache);
 
 /* ---- messages ---- */
 
-static void
-show_toast (PxGeneratePage *self,
-            const char     *title)
+void
+px_generate_page_toast (PxGeneratePage *self,
+                        const char     *title)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
@@ -114,11 +37,11 @@ show_toast (PxGeneratePage *self,
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
 }
 
-static void
-show_banner (PxGeneratePage *self,
-             const char     *message,
-             BannerAction    action,
-             const char     *provider_id)
+void
+px_generate_page_show_banner (PxGeneratePage *self,
+                              const char     *message,
+                              BannerAction    action,
+                              const char     *provider_id)
 {
   self->banner_action = action;
   g_free (self->banner_provider);
@@ -132,8 +55,8 @@ show_banner (PxGeneratePage *self,
   gtk_revealer_set_reveal_child (self->banner, TRUE);
 }
 
-static void
-hide_banner (PxGeneratePage *self)
+void
+px_generate_page_hide_banner (PxGeneratePage *self)
 {
   gtk_revealer_set_reveal_child (self->banner, FALSE);
   gtk_label_set_text (self->banner_label, "");
@@ -141,8 +64,8 @@ hide_banner (PxGeneratePage *self)
 
 /* ---- models and settings ---- */
 
-static GHashTable *
-current_settings (PxGeneratePage *self)
+GHashTable *
+px_generate_page_current_settings (PxGeneratePage *self)
 {
   return px_model_settings_get_values (self->model_settings);
 }
@@ -165,7 +88,7 @@ save_state (gpointer data)
   g_settings_set_string (self->settings, "last-prompt", prompt);
   if (self->model != NULL)
     g_settings_set_string (self->settings, "last-model", self->model->id);
-  settings = current_settings (self);
+  settings = px_generate_page_current_settings (self);
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
   g_hash_table_iter_init (&iter, settings);
   while (g_hash_table_iter_next (&iter, &name, &value))
@@ -209,10 +132,10 @@ on_model_selected (PxGeneratePage *self)
     return;
 
   /* Keep the values the new model also takes (a size both know, …). */
-  keep = current_settings (self);
+  keep = px_generate_page_current_settings (self);
   self->model = g_ptr_array_index (self->models, selected);
   build_setting_rows (self, keep);
-  update_preview (self);
+  px_generate_page_update_preview (self);
   save_state_soon (self);
 }
 
@@ -247,7 +170,7 @@ px_generate_page_select_model (PxGeneratePage *self,
           g_autofree char *text = g_strdup_printf (_("%s was retired by its provider; %s is chosen instead"),
                                                    retired->name, replacement->name);
 
-          show_toast (self, text);
+          px_generate_page_toast (self, text);
           return TRUE;
         }
     }
@@ -264,8 +187,8 @@ apply_settings (PxGeneratePage *self,
 
 /* ---- prompt and preview ---- */
 
-static void
-update_preview (PxGeneratePage *self)
+void
+px_generate_page_update_preview (PxGeneratePage *self)
 {
   g_autofree char *template_text = px_token_editor_get_text (self->editor);
   g_autoptr(GHashTable) values = px_token_set_to_table (px_token_palette_get_set (self->palette));
@@ -322,14 +245,14 @@ update_preview (PxGeneratePage *self)
 static void
 on_prompt_changed (PxGeneratePage *self)
 {
-  update_preview (self);
+  px_generate_page_update_preview (self);
   save_state_soon (self);
 }
 
 static void
 on_palette_changed (PxGeneratePage *self)
 {
-  update_preview (self);
+  px_generate_page_update_preview (self);
   save_state_soon (self);
 }
 
@@ -340,682 +263,6 @@ on_palette_insert (PxTokenPalette *palette,
 {
   px_token_editor_insert_token (self->editor, token_text);
   gtk_widget_grab_focus (GTK_WIDGET (self->editor));
-}
-
-/* ---- keys ---- */
-
-typedef void (*KeyContinuation) (PxGeneratePage *self);
-
-typedef struct {
-  PxGeneratePage       *page;
-  const PxProviderInfo *info;
-  KeyContinuation       then;
-  char                 *key;
-} KeyRequest;
-
-static void
-key_request_free (KeyRequest *request)
-{
-  g_object_unref (request->page);
-  if (request->key != NULL)
-    memset (request->key, 0, strlen (request->key));
-  g_free (request->key);
-  g_free (request);
-}
-
-static void
-on_key_entered (gpointer      user_data,
-                gboolean      saved,
-                const GError *keyring_error)
-{
-  KeyRequest *request = user_data;
-  PxGeneratePage *self = request->page;
-
-  if (!saved)
-    return;
-  if (keyring_error != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The key works for now, but it could not be kept in the keyring: %s"),
-                                                  keyring_error->message);
-
-      show_banner (self, message, BANNER_NONE, NULL);
-    }
-  else
-    hide_banner (self);
-  if (request->then != NULL)
-    request->then (self);
-}
-
-/* Asks for the key a provider needs and keeps it in the keyring. */
-static void
-ask_for_key (PxGeneratePage       *self,
-             const PxProviderInfo *info,
-             KeyContinuation       then)
-{
-  KeyRequest *request = g_new0 (KeyRequest, 1);
-
-  request->page = g_object_ref (self);
-  request->info = info;
-  request->then = then;
-  px_key_dialog_ask (GTK_WIDGET (self), self->engine, info, on_key_entered, request,
-                     (GDestroyNotify) key_request_free);
-}
-
-static void
-on_key_found (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  KeyRequest *request = user_data;
-  PxGeneratePage *self = request->page;
-  g_autoptr(GError) error = NULL;
-
-  request->key = px_credentials_find_finish (result, &error);
-  if (request->key != NULL)
-    {
-      px_engine_set_api_key (self->engine, request->info->id, request->key);
-      if (request->then != NULL)
-        request->then (self);
-    }
-  else if (request->info->key_policy == PX_KEY_REQUIRED)
-    {
-      /* No keyring is not the end: the key can still be typed in. */
-      if (error != NULL)
-        show_banner (self, error->message, BANNER_NONE, NULL);
-      ask_for_key (self, request->info, request->then);
-    }
-  else if (request->then != NULL)
-    request->then (self);
-  key_request_free (request);
-}
-
-/* Runs then once the engine has the provider's key (looked up, or asked
- * for), or straight away when it needs none. */
-static void
-with_key (PxGeneratePage       *self,
-          const PxProviderInfo *info,
-          KeyContinuation       then)
-{
-  KeyRequest *request;
-
-  if (info->key_policy == PX_KEY_NONE || px_engine_has_api_key (self->engine, info->id))
-    {
-      then (self);
-      return;
-    }
-  request = g_new0 (KeyRequest, 1);
-  request->page = g_object_ref (self);
-  request->info = info;
-  request->then = then;
-  px_credentials_find_async (info, NULL, on_key_found, request);
-}
-
-/* ---- results ---- */
-
-/* ---- results: kept, decoded and shown ---- */
-
-/* One generation's images on their way to the library and the page. On a
- * worker: captions drawn (memes), every image kept in the library, and its
- * texture decoded; the page only adds the cards. */
-typedef struct {
-  PxGeneratePage      *page;
-  PxLibrary           *library;    /* NULL: no library, shown only */
-  PxGenerationRequest *request;
-  PxGenerationResult  *result;
-  char                *feature;
-  char                *caption_top;
-  char                *caption_bottom;
-  GArray              *ids;
-  GPtrArray           *raw;        /* GBytes before captions, or empty */
-  GPtrArray           *textures;   /* GdkTexture, one per image, or NULL */
-  GError              *caption_error;
-} SaveJob;
-
-static void
-save_job_free (SaveJob *job)
-{
-  g_object_unref (job->page);
-  g_clear_object (&job->library);
-  px_generation_request_free (job->request);
-  px_generation_result_free (job->result);
-  g_free (job->feature);
-  g_free (job->caption_top);
-  g_free (job->caption_bottom);
-  g_array_unref (job->ids);
-  g_ptr_array_unref (job->raw);
-  g_ptr_array_unref (job->textures);
-  g_clear_error (&job->caption_error);
-  g_free (job);
-}
-
-static void
-save_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  SaveJob *job = task_data;
-  GError *error = NULL;
-  gboolean kept = TRUE;
-
-  if (job->library != NULL)
-    kept = px_library_keep_result (job->library, job->request, job->result, job->feature, job->caption_top,
-                                   job->caption_bottom, job->ids, job->raw, &error);
-  else if (!px_meme_caption_result (job->result, job->caption_top, job->caption_bottom, job->raw, &error))
-    {
-      job->caption_error = g_steal_pointer (&error);
-      kept = TRUE;
-    }
-
-  /* Decoded here, once: the card only shows it (gdk_texture_new_from_bytes
-   * is made for worker threads). */
-  for (guint i = 0; i < job->result->images->len; i++)
-    {
-      PxImage *image = g_ptr_array_index (job->result->images, i);
-
-      g_ptr_array_add (job->textures, gdk_texture_new_from_bytes (image->bytes, NULL));
-    }
-
-  if (kept)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void on_card_regenerate (PxResultCard *card, PxGeneratePage *self);
-static void on_card_update_captions (PxResultCard *card, PxGeneratePage *self);
-
-static void
-on_saved (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  SaveJob *job = g_task_get_task_data (G_TASK (result));
-  PxGeneratePage *self = job->page;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The image was generated but could not be saved to the library: %s "
-                                                    "Use Save As to keep it."), error->message);
-
-      show_banner (self, message, BANNER_NONE, NULL);
-    }
-  else if (job->caption_error != NULL)
-    show_banner (self, job->caption_error->message, BANNER_NONE, NULL);
-  if (self->results == NULL)
-    return;
-
-  for (guint i = 0; i < job->result->images->len; i++)
-    {
-      PxImage *image = g_ptr_array_index (job->result->images, i);
-      PxResultCard *card = px_result_card_new (job->request->prompt,
-                                               i < job->raw->len ? g_ptr_array_index (job->raw, i) : NULL);
-
-      px_result_card_set_image (card, i < job->ids->len ? g_array_index (job->ids, gint64, i) : 0, image->bytes,
-                                image->mime_type, g_ptr_array_index (job->textures, i));
-      g_signal_connect_object (card, "regenerate", G_CALLBACK (on_card_regenerate), self, 0);
-      g_signal_connect_object (card, "update-captions", G_CALLBACK (on_card_update_captions), self, 0);
-      gtk_flow_box_insert (self->results, GTK_WIDGET (card), 0);
-    }
-
-  /* The Gallery shows it next time it is looked at. */
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.library-changed", NULL);
-}
-
-static char *
-resolve_caption (PxGeneratePage *self,
-                 const char     *text)
-{
-  g_autoptr(GHashTable) values = px_token_set_to_table (px_token_palette_get_set (self->palette));
-  char *resolved = px_tokens_resolve (text, values, 0, NULL);
-
-  /* A caption with a missing token is drawn as written. */
-  return resolved ? resolved : g_strdup (text);
-}
-
-static gboolean
-is_meme (PxGeneratePage *self)
-{
-  return g_strcmp0 (self->feature, "meme") == 0;
-}
-
-static void
-on_card_regenerate (PxResultCard   *card,
-                    PxGeneratePage *self)
-{
-  start_generation (self, TRUE);
-}
-
-/* Captions again, from the picture as generated; kept as a new image. */
-typedef struct {
-  PxResultCard *card;
-  GBytes       *raw;
-  char         *top;
-  char         *bottom;
-  gint64        parent;
-  GBytes       *drawn;
-  GdkTexture   *texture;
-  gint64        id;
-} CaptionJob;
-
-static void
-caption_job_free (CaptionJob *job)
-{
-  g_object_unref (job->card);
-  g_bytes_unref (job->raw);
-  g_free (job->top);
-  g_free (job->bottom);
-  g_clear_pointer (&job->drawn, g_bytes_unref);
-  g_clear_object (&job->texture);
-  g_free (job);
-}
-
-static gboolean
-caption_in_thread (PxLibrary     *library,
-                   gpointer       data,
-                   GCancellable  *cancellable,
-                   GError       **error)
-{
-  CaptionJob *job = data;
-
-  job->drawn = px_meme_render (job->raw, NULL, job->top, job->bottom, error);
-  if (job->drawn == NULL)
-    return FALSE;
-  job->texture = gdk_texture_new_from_bytes (job->drawn, NULL);
-  if (job->parent > 0)
-    job->id = px_library_add_derived (library, job->parent, job->drawn, "meme", error);
-  return job->parent <= 0 || job->id > 0;
-}
-
-static void
-on_captioned (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(PxGeneratePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  CaptionJob *job = NULL;
-
-  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_banner (self, error->message, BANNER_NONE, NULL);
-      return;
-    }
-  px_result_card_set_image (job->card, job->id, job->drawn, "image/png", job->texture);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.library-changed", NULL);
-  show_toast (self, _("Captions updated; the new picture is in the Gallery"));
-}
-
-static void
-on_card_update_captions (PxResultCard   *card,
-                         PxGeneratePage *self)
-{
-  CaptionJob *job;
-
-  if (self->library == NULL || px_result_card_get_raw (card) == NULL)
-    return;
-  job = g_new0 (CaptionJob, 1);
-  job->card = g_object_ref (card);
-  job->raw = g_bytes_ref (px_result_card_get_raw (card));
-  job->top = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_top)));
-  job->bottom = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_bottom)));
-  job->parent = px_result_card_get_id (card);
-  px_library_write_async (self->library, caption_in_thread, job, (GDestroyNotify) caption_job_free,
-                          self->page_cancellable, on_captioned, g_object_ref (self));
-}
-
-/* ---- generating ---- */
-
-static gboolean
-tick (gpointer data)
-{
-  PxGeneratePage *self = data;
-  double seconds = (g_get_monotonic_time () - self->started_us) / (double) G_USEC_PER_SEC;
-  g_autofree char *text = g_strdup_printf (_("Generating with %s… %.1f s"), self->model ? self->model->name : "", seconds);
-
-  gtk_progress_bar_pulse (self->progress_bar);
-  gtk_label_set_text (self->elapsed_label, text);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-set_running (PxGeneratePage *self,
-             gboolean        running)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
-  gtk_widget_set_visible (self->progress_box, running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.generate", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.cancel", running);
-  g_clear_handle_id (&self->tick_source, g_source_remove);
-  if (running)
-    {
-      self->started_us = g_get_monotonic_time ();
-      self->tick_source = g_timeout_add (100, tick, self);
-      tick (self);
-    }
-  else
-    g_clear_object (&self->cancellable);
-}
-
-/* The engine takes its request; the page keeps a twin to save the result
- * with its template and tokens. */
-typedef struct {
-  PxGeneratePage      *page;
-  PxGenerationRequest *request;
-} Running;
-
-static void
-on_generated (GObject      *source,
-              GAsyncResult *async_result,
-              gpointer      user_data)
-{
-  Running *running = user_data;
-  g_autoptr(PxGeneratePage) self = running->page;
-  g_autoptr(PxGenerationRequest) request = running->request;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PxGenerationResult) result = px_engine_generate_finish (PX_ENGINE (source), async_result, &error);
-  g_autoptr(GTask) task = NULL;
-  SaveJob *job;
-
-  g_free (running);
-  set_running (self, FALSE);
-  if (result == NULL)
-    {
-      const PxModel *model = px_catalog_lookup_model (px_engine_get_catalog (self->engine), request->model_id, NULL);
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          g_error_matches (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_CANCELLED))
-        show_toast (self, _("Generation cancelled"));
-      else if (g_error_matches (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH))
-        show_banner (self, error->message, BANNER_ADD_KEY, model ? model->provider_id : NULL);
-      else if (px_provider_error_is_account_problem (error))
-        /* Trying again meets the same answer: the words say what to do. */
-        show_banner (self, error->message, BANNER_NONE, NULL);
-      else
-        show_banner (self, error->message, BANNER_RETRY, NULL);
-      return;
-    }
-
-  hide_banner (self);
-  job = g_new0 (SaveJob, 1);
-  job->page = g_object_ref (self);
-  job->library = self->library ? g_object_ref (self->library) : NULL;
-  job->request = g_steal_pointer (&request);
-  job->result = g_steal_pointer (&result);
-  job->feature = g_strdup (self->feature ? self->feature : "generate");
-  /* Memes: the captioned picture is what the library keeps. */
-  if (is_meme (self))
-    {
-      job->caption_top = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_top)));
-      job->caption_bottom = resolve_caption (self, gtk_editable_get_text (GTK_EDITABLE (self->caption_bottom)));
-    }
-  job->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  job->raw = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  job->textures = g_ptr_array_new_with_free_func ((GDestroyNotify) g_object_unref);
-
-  /* Not the page's cancellable: an image the user paid for is kept even
-   * when the page goes while it is saved. */
-  task = g_task_new (NULL, NULL, on_saved, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
-  g_task_run_in_thread (task, save_in_thread);
-}
-
-static void
-add_settings_to_request (PxGeneratePage      *self,
-                         PxGenerationRequest *request)
-{
-  g_autoptr(GHashTable) settings = current_settings (self);
-  GHashTableIter iter;
-  gpointer name, value;
-
-  g_hash_table_iter_init (&iter, settings);
-  while (g_hash_table_iter_next (&iter, &name, &value))
-    px_generation_request_set_setting (request, name, value);
-}
-
-static PxGenerationRequest *
-make_request (PxGeneratePage *self,
-              const char     *template_text,
-              const char     *resolved,
-              GHashTable     *values)
-{
-  g_autofree char *qualified = g_strdup_printf ("%s/%s", self->model->provider_id, self->model->id);
-  PxGenerationRequest *request = px_generation_request_new (qualified, resolved);
-
-  px_generation_request_set_template (request, template_text, values);
-  add_settings_to_request (self, request);
-  request->bypass_cache = self->pending_regenerate;
-  if (self->reference != NULL && self->model->reference_images > 0)
-    px_generation_request_add_reference (request, self->reference, self->reference_mime);
-  return request;
-}
-
-static void
-run_generation (PxGeneratePage *self)
-{
-  g_autofree char *template_text = px_token_editor_get_text (self->editor);
-  g_autoptr(GHashTable) values = px_token_set_to_table (px_token_palette_get_set (self->palette));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *resolved = px_tokens_resolve (template_text, values, self->model->max_prompt_chars, &error);
-  Running *running;
-
-  if (resolved == NULL)
-    {
-      show_banner (self, error->message, BANNER_NONE, NULL);
-      return;
-    }
-
-  hide_banner (self);
-  running = g_new0 (Running, 1);
-  running->page = g_object_ref (self);
-  running->request = make_request (self, template_text, resolved, values);
-  self->cancellable = g_cancellable_new ();
-  set_running (self, TRUE);
-  px_engine_generate_async (self->engine, make_request (self, template_text, resolved, values), self->cancellable,
-                            on_generated, running);
-}
-
-static void
-start_generation (PxGeneratePage *self,
-                  gboolean        bypass_cache)
-{
-  const PxProviderInfo *info;
-
-  if (self->engine == NULL || self->model == NULL || self->cancellable != NULL)
-    return;
-
-  info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine), self->model->provider_id);
-  self->pending_regenerate = bypass_cache;
-  hide_banner (self);
-  with_key (self, info, run_generation);
-}
-
-static void
-generate_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  start_generation (PX_GENERATE_PAGE (widget), FALSE);
-}
-
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  PxGeneratePage *self = PX_GENERATE_PAGE (widget);
-
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-}
-
-static void
-on_banner_button (PxGeneratePage *self)
-{
-  const PxProviderInfo *info;
-
-  switch (self->banner_action)
-    {
-    case BANNER_ADD_KEY:
-      info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine), self->banner_provider);
-      if (info != NULL)
-        ask_for_key (self, info, NULL);
-      break;
-    case BANNER_RETRY:
-      hide_banner (self);
-      start_generation (self, FALSE);
-      break;
-    case BANNER_NONE:
-    default:
-      break;
-    }
-}
-
-/* ---- reference image ---- */
-
-static void
-set_reference (PxGeneratePage *self,
-               GBytes         *bytes,
-               char           *mime_type,
-               GdkTexture     *texture)
-{
-  g_clear_pointer (&self->reference, g_bytes_unref);
-  self->reference = g_bytes_ref (bytes);
-  g_free (self->reference_mime);
-  self->reference_mime = mime_type;
-  gtk_picture_set_paintable (self->reference_picture, GDK_PAINTABLE (texture));
-  gtk_widget_set_visible (GTK_WIDGET (self->reference_picture), TRUE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->reference_row), _("Reference image"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.remove-reference", TRUE);
-}
-
-static void
-remove_reference_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
-{
-  PxGeneratePage *self = PX_GENERATE_PAGE (widget);
-
-  g_clear_pointer (&self->reference, g_bytes_unref);
-  g_clear_pointer (&self->reference_mime, g_free);
-  gtk_picture_set_paintable (self->reference_picture, NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->reference_picture), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->reference_row), _("No reference image"));
-  gtk_widget_action_set_enabled (widget, "generate.remove-reference", FALSE);
-}
-
-typedef struct {
-  GFile      *file;
-  GBytes     *bytes;
-  char       *mime_type;
-  GdkTexture *texture;
-} ReferenceJob;
-
-static void
-reference_job_free (ReferenceJob *job)
-{
-  g_object_unref (job->file);
-  g_clear_pointer (&job->bytes, g_bytes_unref);
-  g_free (job->mime_type);
-  g_clear_object (&job->texture);
-  g_free (job);
-}
-
-/* Read, checked and decoded on a worker: a large photo never stalls the page. */
-static void
-load_reference_in_thread (GTask        *task,
-                          gpointer      source_object,
-                          gpointer      task_data,
-                          GCancellable *cancellable)
-{
-  ReferenceJob *job = task_data;
-  GError *error = NULL;
-
-  job->bytes = g_file_load_bytes (job->file, cancellable, NULL, &error);
-  if (job->bytes != NULL && px_image_check (job->bytes, &job->mime_type, NULL, NULL, &error))
-    job->texture = gdk_texture_new_from_bytes (job->bytes, &error);
-  if (job->texture != NULL)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-on_reference_loaded (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  PxGeneratePage *self = PX_GENERATE_PAGE (source);
-  ReferenceJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    set_reference (self, job->bytes, g_steal_pointer (&job->mime_type), job->texture);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not use %s as a reference image: %s"),
-                                                  g_file_peek_path (job->file), error->message);
-
-      show_banner (self, message, BANNER_NONE, NULL);
-    }
-}
-
-static void
-load_reference_file (PxGeneratePage *self,
-                     GFile          *file)
-{
-  g_autoptr(GTask) task = g_task_new (self, self->page_cancellable, on_reference_loaded, NULL);
-  ReferenceJob *job = g_new0 (ReferenceJob, 1);
-
-  job->file = g_object_ref (file);
-  g_task_set_task_data (task, job, (GDestroyNotify) reference_job_free);
-  g_task_run_in_thread (task, load_reference_in_thread);
-}
-
-static gboolean
-on_reference_drop (GtkDropTarget  *target,
-                   const GValue   *value,
-                   double          x,
-                   double          y,
-                   PxGeneratePage *self)
-{
-  GSList *files = g_value_get_boxed (value);
-
-  if (files == NULL)
-    return FALSE;
-  load_reference_file (self, files->data);
-  return TRUE;
-}
-
-static void
-on_reference_chosen (GtkNativeDialog *chooser,
-                     int              response,
-                     PxGeneratePage  *self)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file != NULL)
-    load_reference_file (self, file);
-  g_clear_object (&self->chooser);
-}
-
-static void
-choose_reference_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
-{
-  PxGeneratePage *self = PX_GENERATE_PAGE (widget);
-
-  g_clear_object (&self->chooser);
-  self->chooser = px_dialog_file_chooser (widget, _("Choose a Reference Image"), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                          _("_Open"), _("Images"),
-                                          (const char * const[]) { "image/png", "image/jpeg", "image/webp", NULL }, NULL);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_reference_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 /* ---- templates ---- */
@@ -1033,9 +280,9 @@ apply (PxGeneratePage   *self,
   self->feature = g_strdup (template_->feature);
   gtk_editable_set_text (GTK_EDITABLE (self->caption_top), template_->caption_top ? template_->caption_top : "");
   gtk_editable_set_text (GTK_EDITABLE (self->caption_bottom), template_->caption_bottom ? template_->caption_bottom : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->captions_group), is_meme (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->captions_group), px_generate_page_is_meme (self));
   self->restoring = FALSE;
-  update_preview (self);
+  px_generate_page_update_preview (self);
   save_state_soon (self);
 }
 
@@ -1067,7 +314,7 @@ on_template_problem (PxTemplatesPopover *popover,
                      const char         *message,
                      PxGeneratePage     *self)
 {
-  show_banner (self, message, BANNER_NONE, NULL);
+  px_generate_page_show_banner (self, message, BANNER_NONE, NULL);
 }
 
 static PxTemplate *
@@ -1077,7 +324,7 @@ template_from_form (PxGeneratePage *self,
 {
   g_autofree char *prompt = px_token_editor_get_text (self->editor);
   PxTemplate *template_ = px_template_new (name, prompt);
-  g_autoptr(GHashTable) settings = current_settings (self);
+  g_autoptr(GHashTable) settings = px_generate_page_current_settings (self);
   GHashTableIter iter;
   gpointer key, value;
 
@@ -1088,7 +335,7 @@ template_from_form (PxGeneratePage *self,
   g_hash_table_iter_init (&iter, settings);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_hash_table_insert (template_->settings, g_strdup (key), g_strdup (value));
-  if (is_meme (self))
+  if (px_generate_page_is_meme (self))
     {
       template_->caption_top = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->caption_top)));
       template_->caption_bottom = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->caption_bottom)));
@@ -1132,7 +379,7 @@ on_save_template_response (AdwMessageDialog *dialog,
   if (*name == '\0')
     name = (g_free (name), g_strdup (_("Untitled Template")));
   if (!px_generate_page_save_template (self, name, category, &error))
-    show_banner (self, error->message, BANNER_NONE, NULL);
+    px_generate_page_show_banner (self, error->message, BANNER_NONE, NULL);
 }
 
 static void
@@ -1237,7 +484,7 @@ on_improve_shown (PxGeneratePage *self)
       gtk_widget_set_sensitive (GTK_WIDGET (self->improve_accept), FALSE);
       return;
     }
-  with_key (self, helper_provider (self), run_improve);
+  px_generate_page_with_key (self, helper_provider (self), run_improve);
 }
 
 static void
@@ -1354,9 +601,9 @@ px_generate_page_set_application (PxGeneratePage *self,
   self->restoring = FALSE;
 
   px_templates_popover_set_library (self->templates_popover, self->library);
-  update_preview (self);
+  px_generate_page_update_preview (self);
   if (self->library == NULL)
-    show_banner (self, library_error ? library_error->message : _("The library could not be opened."), BANNER_NONE, NULL);
+    px_generate_page_show_banner (self, library_error ? library_error->message : _("The library could not be opened."), BANNER_NONE, NULL);
 }
 
 /* An image from the library back on the page: its template, its token
@@ -1389,7 +636,7 @@ px_generate_page_reuse (PxGeneratePage       *self,
       if (!px_token_palette_add_set (self->palette, set, &error))
         {
           px_token_set_free (set);
-          show_banner (self, error->message, BANNER_NONE, NULL);
+          px_generate_page_show_banner (self, error->message, BANNER_NONE, NULL);
         }
     }
   else
@@ -1536,21 +783,16 @@ px_generate_page_class_init (PxGeneratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, results);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, palette);
   gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
-  gtk_widget_class_bind_template_callback (widget_class, on_banner_button);
-  gtk_widget_class_bind_template_callback (widget_class, hide_banner);
+  gtk_widget_class_bind_template_callback (widget_class, px_generate_page_hide_banner);
 
-  gtk_widget_class_install_action (widget_class, "generate.generate", NULL, generate_action);
-  gtk_widget_class_install_action (widget_class, "generate.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "generate.save-template", NULL, save_template_action);
-  gtk_widget_class_install_action (widget_class, "generate.choose-reference", NULL, choose_reference_action);
-  gtk_widget_class_install_action (widget_class, "generate.remove-reference", NULL, remove_reference_action);
+  px_generate_page_class_init_run (widget_class);
 }
 
 static void
 px_generate_page_init (PxGeneratePage *self)
 {
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
-  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
 
   self->page_cancellable = g_cancellable_new ();
 
@@ -1573,9 +815,6 @@ px_generate_page_init (PxGeneratePage *self)
                                                           gtk_named_action_new ("generate.cancel")));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
-  g_signal_connect (drop, "drop", G_CALLBACK (on_reference_drop), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->reference_group), GTK_EVENT_CONTROLLER (drop));
-
   g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->editor)), "changed",
                             G_CALLBACK (on_prompt_changed), self);
   g_signal_connect_swapped (self->palette, "changed", G_CALLBACK (on_palette_changed), self);
@@ -1586,6 +825,5 @@ px_generate_page_init (PxGeneratePage *self)
   g_signal_connect_object (self->templates_popover, "problem", G_CALLBACK (on_template_problem), self, 0);
   gtk_menu_button_set_popover (self->templates_button, GTK_WIDGET (self->templates_popover));
   build_improve_popover (self);
-  set_running (self, FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.remove-reference", FALSE);
+  px_generate_page_init_run (self);
 }

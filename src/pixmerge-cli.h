@@ -1,0 +1,31 @@
+/* pixmerge-cli.h: what the command-line tool's files share. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "px-catalog.h"
+#include "px-library.h"
+
+G_BEGIN_DECLS
+
+#define EXIT_USAGE 2
+
+int         px_cli_fail              (const char      *format,
+                                      ...) G_GNUC_PRINTF (1, 2);
+int         px_cli_usage             (GOptionContext  *context,
+                                      const char      *message);
+gboolean    px_cli_parse_tokens      (char           **pairs,
+                                      GHashTable      *tokens,
+                                      char           **bad);
+PxCatalog  *px_cli_load_catalog      (void);
+PxLibrary  *px_cli_open_library      (void);
+char       *px_cli_find_key          (const PxProviderInfo *info);
+guint       px_cli_cache_ttl_seconds (void);
+void        px_cli_on_async_done     (GObject         *source,
+                                      GAsyncResult    *result,
+                                      gpointer         user_data);
+GAsyncResult *px_cli_wait_for        (GAsyncResult   **slot);
+int         px_cli_cmd_batch         (int              argc,
+                                      char           **argv);
+
+G_END_DECLS
