@@ -575,7 +575,7 @@ void
 px_batch_page_class_init_setup (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
-  gtk_widget_class_bind_template_callback (widget_class, px_batch_page_validate);
+  gtk_widget_class_bind_template_callback_full (widget_class, "validate", G_CALLBACK (px_batch_page_validate));
   gtk_widget_class_install_action (widget_class, "batch.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "batch.start", NULL, start_action);
 }

@@ -783,7 +783,7 @@ px_generate_page_class_init (PxGeneratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, results);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, palette);
   gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
-  gtk_widget_class_bind_template_callback (widget_class, px_generate_page_hide_banner);
+  gtk_widget_class_bind_template_callback_full (widget_class, "hide_banner", G_CALLBACK (px_generate_page_hide_banner));
 
   gtk_widget_class_install_action (widget_class, "generate.save-template", NULL, save_template_action);
   px_generate_page_class_init_run (widget_class);
