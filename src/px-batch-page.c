@@ -62,29 +62,6 @@ status_text (PxBatchPage      *self,
   return _("Interrupted — open it to go on");
 }
 
-typedef struct {
-  GPtrArray *jobs;
-} HistoryRead;
-
-static void
-history_read_free (HistoryRead *read)
-{
-  g_clear_pointer (&read->jobs, g_ptr_array_unref);
-  g_free (read);
-}
-
-static gboolean
-read_history (PxLibrary     *library,
-              gpointer       data,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  HistoryRead *read = data;
-
-  read->jobs = px_batch_list (library, error);
-  return read->jobs != NULL;
-}
-
 static void
 on_history_read (GObject      *source,
                  GAsyncResult *result,
@@ -92,17 +69,15 @@ on_history_read (GObject      *source,
 {
   g_autoptr(PxBatchPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  HistoryRead *read = NULL;
-  GPtrArray *jobs;
+  g_autoptr(GPtrArray) jobs = px_library_list_finish (PX_LIBRARY (source), result, &error);
   GtkWidget *row;
 
-  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
+  if (jobs == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Could not list the batches: %s", error->message);
       return;
     }
-  jobs = read->jobs;
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
     gtk_list_box_remove (self->history_list, row);
   gtk_widget_set_visible (GTK_WIDGET (self->history_group), jobs->len > 0);
@@ -130,34 +105,10 @@ void
 px_batch_page_refresh_history (PxBatchPage *self)
 {
   if (self->library != NULL)
-    px_library_read_async (self->library, read_history, g_new0 (HistoryRead, 1), (GDestroyNotify) history_read_free,
-                           self->cancellable, on_history_read, g_object_ref (self));
+    px_library_list_async (self->library, px_batch_list, self->cancellable, on_history_read, g_object_ref (self));
 }
 
 /* ---- public ---- */
-
-typedef struct {
-  GPtrArray *sets;
-} SetsRead;
-
-static void
-sets_read_free (SetsRead *read)
-{
-  g_clear_pointer (&read->sets, g_ptr_array_unref);
-  g_free (read);
-}
-
-static gboolean
-read_token_sets (PxLibrary     *library,
-                 gpointer       data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  SetsRead *read = data;
-
-  read->sets = px_library_list_token_sets (library, error);
-  return read->sets != NULL;
-}
 
 /* The token sets a batch can take its other tokens from. */
 static void
@@ -168,16 +119,16 @@ on_token_sets_read (GObject      *source,
   g_autoptr(PxBatchPage) self = user_data;
   g_autoptr(GtkStringList) names = gtk_string_list_new ((const char * const[]) { _("None"), NULL });
   g_autoptr(GError) error = NULL;
-  SetsRead *read = NULL;
+  GPtrArray *sets = px_library_list_finish (PX_LIBRARY (source), result, &error);
 
-  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
+  if (sets == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Could not list the token sets: %s", error->message);
       return;
     }
   g_clear_pointer (&self->token_sets, g_ptr_array_unref);
-  self->token_sets = g_steal_pointer (&read->sets);
+  self->token_sets = sets;
   for (guint i = 0; i < self->token_sets->len; i++)
     gtk_string_list_append (names, ((PxTokenSet *) g_ptr_array_index (self->token_sets, i))->name);
   adw_combo_row_set_model (self->globals_row, G_LIST_MODEL (names));
@@ -217,8 +168,8 @@ px_batch_page_set_application (PxBatchPage   *self,
 
     adw_combo_row_set_model (self->globals_row, G_LIST_MODEL (sets));
     if (self->library != NULL)
-      px_library_read_async (self->library, read_token_sets, g_new0 (SetsRead, 1), (GDestroyNotify) sets_read_free,
-                             self->cancellable, on_token_sets_read, g_object_ref (self));
+      px_library_list_async (self->library, px_library_list_token_sets, self->cancellable, on_token_sets_read,
+                             g_object_ref (self));
   }
   px_batch_page_refresh_history (self);
 }

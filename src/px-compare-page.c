@@ -79,29 +79,6 @@ chosen_tokens (PxComparePage *self)
 
 /* ---- history ---- */
 
-typedef struct {
-  GPtrArray *list;
-} HistoryJob;
-
-static void
-history_job_free (HistoryJob *job)
-{
-  g_clear_pointer (&job->list, g_ptr_array_unref);
-  g_free (job);
-}
-
-static gboolean
-read_history (PxLibrary     *library,
-              gpointer       data,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  HistoryJob *job = data;
-
-  job->list = px_library_list_comparisons (library, error);
-  return job->list != NULL;
-}
-
 static void
 on_history_read (GObject      *source,
                  GAsyncResult *result,
@@ -109,10 +86,10 @@ on_history_read (GObject      *source,
 {
   g_autoptr(PxComparePage) self = user_data;
   g_autoptr(GError) error = NULL;
-  HistoryJob *job = NULL;
+  g_autoptr(GPtrArray) list = px_library_list_finish (PX_LIBRARY (source), result, &error);
   GtkWidget *row;
 
-  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error))
+  if (list == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Could not list the comparisons: %s", error->message);
@@ -121,11 +98,11 @@ on_history_read (GObject      *source,
 
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
     gtk_list_box_remove (self->history_list, row);
-  gtk_widget_set_visible (GTK_WIDGET (self->history_group), job->list->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->history_group), list->len > 0);
   /* The twenty newest, newest first. */
-  for (guint i = 0; i < MIN (job->list->len, 20); i++)
+  for (guint i = 0; i < MIN (list->len, 20); i++)
     {
-      PxComparison *comparison = g_ptr_array_index (job->list, i);
+      PxComparison *comparison = g_ptr_array_index (list, i);
       g_autofree char *models = g_strjoinv (", ", comparison->models);
       g_autofree char *subtitle = g_strdup_printf (comparison->winner_image_id ? _("%s · %u images · winner kept")
                                                                                : _("%s · %u images"),
@@ -142,8 +119,8 @@ static void
 refresh_history (PxComparePage *self)
 {
   if (self->library != NULL)
-    px_library_read_async (self->library, read_history, g_new0 (HistoryJob, 1), (GDestroyNotify) history_job_free,
-                           self->page_cancellable, on_history_read, g_object_ref (self));
+    px_library_list_async (self->library, px_library_list_comparisons, self->page_cancellable, on_history_read,
+                           g_object_ref (self));
 }
 
 /* ---- cells ---- */
@@ -642,29 +619,6 @@ on_check_toggled (PxComparePage *self)
   update_sensitivity (self);
 }
 
-typedef struct {
-  GPtrArray *sets;
-} SetsJob;
-
-static void
-sets_job_free (SetsJob *job)
-{
-  g_clear_pointer (&job->sets, g_ptr_array_unref);
-  g_free (job);
-}
-
-static gboolean
-read_token_sets (PxLibrary     *library,
-                 gpointer       data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  SetsJob *job = data;
-
-  job->sets = px_library_list_token_sets (library, error);
-  return job->sets != NULL;
-}
-
 static void
 on_token_sets_read (GObject      *source,
                     GAsyncResult *result,
@@ -673,16 +627,16 @@ on_token_sets_read (GObject      *source,
   g_autoptr(PxComparePage) self = user_data;
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   g_autoptr(GError) error = NULL;
-  SetsJob *job = NULL;
+  GPtrArray *sets = px_library_list_finish (PX_LIBRARY (source), result, &error);
 
-  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error))
+  if (sets == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Could not list the token sets: %s", error->message);
       return;
     }
   g_clear_pointer (&self->token_sets, g_ptr_array_unref);
-  self->token_sets = g_steal_pointer (&job->sets);
+  self->token_sets = sets;
   for (guint i = 0; i < self->token_sets->len; i++)
     gtk_string_list_append (names, ((PxTokenSet *) g_ptr_array_index (self->token_sets, i))->name);
   gtk_drop_down_set_model (self->token_sets_dropdown, G_LIST_MODEL (names));
@@ -715,8 +669,8 @@ px_compare_page_set_application (PxComparePage *self,
     }
 
   if (self->library != NULL)
-    px_library_read_async (self->library, read_token_sets, g_new0 (SetsJob, 1), (GDestroyNotify) sets_job_free,
-                           self->page_cancellable, on_token_sets_read, g_object_ref (self));
+    px_library_list_async (self->library, px_library_list_token_sets, self->page_cancellable, on_token_sets_read,
+                           g_object_ref (self));
   refresh_history (self);
   update_sensitivity (self);
 }

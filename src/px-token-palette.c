@@ -352,29 +352,6 @@ px_token_palette_add_set (PxTokenPalette  *self,
   return TRUE;
 }
 
-typedef struct {
-  GPtrArray *sets;
-} ListJob;
-
-static void
-list_job_free (ListJob *job)
-{
-  g_clear_pointer (&job->sets, g_ptr_array_unref);
-  g_free (job);
-}
-
-static gboolean
-list_sets (PxLibrary     *library,
-           gpointer       data,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  ListJob *job = data;
-
-  job->sets = px_library_list_token_sets (library, error);
-  return job->sets != NULL;
-}
-
 static void
 on_sets_listed (GObject      *source,
                 GAsyncResult *result,
@@ -382,9 +359,9 @@ on_sets_listed (GObject      *source,
 {
   g_autoptr(PxTokenPalette) self = user_data;
   g_autoptr(GError) error = NULL;
-  ListJob *job = NULL;
+  g_autoptr(GPtrArray) sets = px_library_list_finish (PX_LIBRARY (source), result, &error);
 
-  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error))
+  if (sets == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -394,9 +371,9 @@ on_sets_listed (GObject      *source,
   if (PX_LIBRARY (source) != self->library)
     return;
 
-  for (guint i = 0; job != NULL && job->sets != NULL && i < job->sets->len; i++)
+  for (guint i = 0; sets != NULL && i < sets->len; i++)
     {
-      PxTokenSet *set = g_steal_pointer (&job->sets->pdata[i]);
+      PxTokenSet *set = g_steal_pointer (&sets->pdata[i]);
 
       g_ptr_array_add (self->sets, set);
       if (set->id == self->select_id || self->current == NULL)
@@ -440,8 +417,8 @@ px_token_palette_set_library (PxTokenPalette *self,
       return;
     }
   rebuild_sets (self);
-  px_library_read_async (library, list_sets, g_new0 (ListJob, 1), (GDestroyNotify) list_job_free,
-                         self->cancellable, on_sets_listed, g_object_ref (self));
+  px_library_list_async (library, px_library_list_token_sets, self->cancellable, on_sets_listed,
+                         g_object_ref (self));
 }
 
 const PxTokenSet *

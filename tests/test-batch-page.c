@@ -11,6 +11,7 @@
 #include "px-compare-page.h"
 #include "px-fake-provider.h"
 #include "px-gallery-page.h"
+#include "px-generate-page.h"
 #include "px-problem-banner.h"
 #include "px-test-ui.h"
 #include "px-window.h"
@@ -530,6 +531,66 @@ test_stop_and_close (void)
   g_assert_cmpuint (job->completed + job->cancelled, ==, 6);
 }
 
+static gboolean
+generation_running (gpointer generate)
+{
+  return px_generate_page_is_running (generate);
+}
+
+static gboolean
+palette_has_set (gpointer generate)
+{
+  return px_token_palette_get_set (px_generate_page_get_palette (generate)) != NULL;
+}
+
+/* The window goes while a generation is out: the page cancels it, nothing
+ * the engine or the library says afterwards reaches the freed page (ASan
+ * watches), and nothing on the way touches the library on the main loop. */
+static void
+test_close_during_generation (void)
+{
+  PxWindow *closing = px_window_new (app);
+  PxGeneratePage *generate;
+
+  gtk_window_present (GTK_WINDOW (closing));
+  px_window_set_page (closing, "generate");
+  generate = PX_GENERATE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (closing), PX_TYPE_GENERATE_PAGE, NULL));
+  g_assert_true (px_test_ui_wait_until (palette_has_set, generate));
+  g_assert_true (px_generate_page_select_model (generate, "gpt-image-2"));
+  px_token_editor_set_text (px_generate_page_get_editor (generate), "A lighthouse at night");
+  px_fake_provider_set_latency (fake, 1500);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (generate), "generate.generate", NULL));
+  g_assert_true (px_test_ui_wait_until (generation_running, generate));
+
+  gtk_window_destroy (GTK_WINDOW (closing));
+  /* Past the provider's answer. */
+  px_test_ui_spin (2500);
+  px_fake_provider_set_latency (fake, 0);
+}
+
+/* The window goes while a comparison waits for a key from the keyring:
+ * the late answer finds no page to start. */
+static void
+test_close_during_key_lookup (void)
+{
+  PxWindow *closing = px_window_new (app);
+  PxComparePage *comparing;
+  GtkWidget *button;
+
+  gtk_window_present (GTK_WINDOW (closing));
+  px_window_set_page (closing, "compare");
+  comparing = PX_COMPARE_PAGE (px_test_ui_find_by_name (GTK_WIDGET (closing), PX_TYPE_COMPARE_PAGE, NULL));
+  button = px_test_ui_find_by_name (GTK_WIDGET (comparing), GTK_TYPE_BUTTON, "compare");
+  g_assert_true (px_compare_page_choose_model (comparing, "gpt-image-2", TRUE));
+  /* Vertex has no key in the environment: it is looked up in the keyring. */
+  g_assert_true (px_compare_page_choose_model (comparing, "imagen-4.0-generate-001", TRUE));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (px_compare_page_is_running (comparing));
+
+  gtk_window_destroy (GTK_WINDOW (closing));
+  px_test_ui_spin (1500);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -579,6 +640,8 @@ main (int   argc,
   g_test_add_func ("/compare/three-models", test_compare_three_models);
   g_test_add_func ("/window-closed/batch-runs-in-background", test_close_runs_in_background);
   g_test_add_func ("/window-closed/stop-and-close", test_stop_and_close);
+  g_test_add_func ("/window-closed/during-generation", test_close_during_generation);
+  g_test_add_func ("/window-closed/during-key-lookup", test_close_during_key_lookup);
   ret = g_test_run ();
 
   if (window != NULL)

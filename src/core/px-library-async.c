@@ -222,6 +222,60 @@ px_library_run_finish (PxLibrary     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+typedef struct {
+  PxLibraryListFunc list;
+} List;
+
+static void
+list_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *items = ((List *) task_data)->list (source_object, &error);
+
+  if (items != NULL)
+    g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/* One of the library's lists (px_library_list_token_sets,
+ * px_library_list_templates, px_library_list_comparisons, px_batch_list…)
+ * read on a worker. */
+void
+px_library_list_async (PxLibrary           *self,
+                       PxLibraryListFunc    list,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  List *job;
+
+  g_return_if_fail (PX_IS_LIBRARY (self));
+  g_return_if_fail (list != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  job = g_new0 (List, 1);
+  job->list = list;
+  g_task_set_source_tag (task, px_library_list_async);
+  g_task_set_name (task, "[pixmerge] library list");
+  g_task_set_task_data (task, job, g_free);
+  g_task_run_in_thread (task, list_in_thread);
+}
+
+GPtrArray *
+px_library_list_finish (PxLibrary     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* The writer thread's queue, emptied before the library goes. */
 void
 px_library_stop_writer (PxLibrary *self)

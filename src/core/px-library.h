@@ -237,6 +237,16 @@ void            px_library_read_async    (PxLibrary       *self,
                                           GCancellable    *cancellable,
                                           GAsyncReadyCallback callback,
                                           gpointer         user_data);
+typedef GPtrArray *(*PxLibraryListFunc) (PxLibrary      *self,
+                                          GError         **error);
+void            px_library_list_async    (PxLibrary       *self,
+                                          PxLibraryListFunc list,
+                                          GCancellable    *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer         user_data);
+GPtrArray      *px_library_list_finish   (PxLibrary       *self,
+                                          GAsyncResult    *result,
+                                          GError         **error);
 gboolean        px_library_run_finish    (PxLibrary       *self,
                                           GAsyncResult    *result,
                                           gpointer        *data,
