@@ -240,6 +240,26 @@ on_drag_prepare (GtkDragSource *source,
   return gdk_content_provider_new_typed (G_TYPE_FILE, file);
 }
 
+/* The prompt as the tooltip, asked for when the pointer rests on a cell:
+ * setting a tooltip on every bound cell costs a round trip to the display
+ * server each, hundreds of them per scroll. */
+static gboolean
+on_query_tooltip (GtkWidget   *picture,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard,
+                  GtkTooltip  *tooltip,
+                  GtkListItem *list_item)
+{
+  PxLibraryItem *item = gtk_list_item_get_item (list_item);
+  const PxLibraryImage *image = item ? px_library_item_get_image (item) : NULL;
+
+  if (image == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, image->prompt);
+  return TRUE;
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,
@@ -255,6 +275,8 @@ setup_cell (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (picture, "card");
   gtk_widget_set_overflow (picture, GTK_OVERFLOW_HIDDEN);
   gtk_list_item_set_child (list_item, picture);
+  gtk_widget_set_has_tooltip (picture, TRUE);
+  g_signal_connect (picture, "query-tooltip", G_CALLBACK (on_query_tooltip), list_item);
 
   /* Drag an image out to another app: it gets the file. */
   {
@@ -267,9 +289,8 @@ setup_cell (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           PxGalleryPage            *self)
+show_cell (GtkListItem   *list_item,
+           PxGalleryPage *self)
 {
   GtkPicture *picture = GTK_PICTURE (gtk_list_item_get_child (list_item));
   PxLibraryItem *item = gtk_list_item_get_item (list_item);
@@ -280,9 +301,42 @@ bind_cell (GtkSignalListItemFactory *factory,
   if (item == NULL || self->thumbnails == NULL)
     return;
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (picture), image ? image->prompt : NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   px_thumbnail_loader_show (self->thumbnails, picture, image);
+}
+
+static void
+on_item_filled (PxLibraryItem *item,
+                GtkListItem   *list_item)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (gtk_list_item_get_child (list_item), PX_TYPE_GALLERY_PAGE);
+
+  if (page != NULL && gtk_list_item_get_item (list_item) == (gpointer) item)
+    show_cell (list_item, PX_GALLERY_PAGE (page));
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           PxGalleryPage            *self)
+{
+  PxLibraryItem *item = gtk_list_item_get_item (list_item);
+
+  show_cell (list_item, self);
+  /* Its row comes later: the cell stays, the picture comes in. */
+  if (item != NULL && px_library_item_get_image (item) == NULL)
+    g_signal_connect (item, "filled", G_CALLBACK (on_item_filled), list_item);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             PxGalleryPage            *self)
+{
+  PxLibraryItem *item = gtk_list_item_get_item (list_item);
+
+  if (item != NULL)
+    g_signal_handlers_disconnect_by_func (item, on_item_filled, list_item);
 }
 
 static void
@@ -556,6 +610,7 @@ px_gallery_page_init (PxGalleryPage *self)
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), self);
   gtk_grid_view_set_factory (self->grid, factory);
   g_object_unref (factory);
   g_signal_connect (self->grid, "activate", G_CALLBACK (on_grid_activate), self);

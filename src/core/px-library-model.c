@@ -24,6 +24,13 @@ struct _PxLibraryItem
 
 G_DEFINE_FINAL_TYPE (PxLibraryItem, px_library_item, G_TYPE_OBJECT)
 
+enum {
+  ITEM_FILLED,
+  N_ITEM_SIGNALS
+};
+
+static guint item_signals[N_ITEM_SIGNALS];
+
 static void
 px_library_item_finalize (GObject *object)
 {
@@ -36,6 +43,11 @@ static void
 px_library_item_class_init (PxLibraryItemClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = px_library_item_finalize;
+
+  /* A placeholder got its row: a view showing it shows the image now (no
+   * items-changed, so the view keeps its cell). Emitted once, if ever. */
+  item_signals[ITEM_FILLED] = g_signal_new ("filled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                            NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -61,6 +73,7 @@ struct _PxLibraryModel
   PxLibraryQuery  filter;     /* owns its strings; search unused */
   guint           n_items;
   gboolean        loading;    /* the count is being read */
+  gboolean        query_changed;  /* since the last count: positions mean other rows */
   guint           generation; /* bumped by each reload: older answers are dropped */
   GHashTable     *pages;      /* page number -> Page */
   GQueue          page_order; /* least recently used first */
@@ -89,6 +102,15 @@ page_free (Page *page)
 {
   g_ptr_array_unref (page->items);
   g_free (page);
+}
+
+static Page *
+page_new (guint size)
+{
+  Page *page = g_new0 (Page, 1);
+
+  page->items = g_ptr_array_new_full (size, g_object_unref);
+  return page;
 }
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -206,6 +228,16 @@ page_in_thread (PxLibrary     *library,
   return read->images != NULL;
 }
 
+/* Tells views about positions start … start + n - 1 of page, replaced. */
+static void
+emit_run (PxLibraryModel *self,
+          guint           start,
+          guint           n)
+{
+  if (n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), start, n, n);
+}
+
 static void
 on_page_read (GObject      *source,
               GAsyncResult *result,
@@ -215,7 +247,7 @@ on_page_read (GObject      *source,
   PxLibraryModel *self;
   Read *read = NULL;
   Page *page;
-  guint n;
+  guint n, run_start = 0, run_length = 0;
 
   if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
     {
@@ -231,16 +263,39 @@ on_page_read (GObject      *source,
     return;
 
   /* Fewer rows than places: the library changed under the read, and the
-   * rest stay placeholders until the reload that change brings. */
+   * rest stay placeholders until the reload that change brings.
+   * A placeholder is filled where it is; a row that is still there keeps
+   * its item; only a position that now holds another row is replaced, so a
+   * view rebinds nothing it need not. */
   n = MIN (page->items->len, read->images->len);
   for (guint i = 0; i < n; i++)
     {
-      PxLibraryItem *item = g_object_new (PX_TYPE_LIBRARY_ITEM, NULL);
-      gpointer placeholder = g_ptr_array_index (page->items, i);
+      PxLibraryItem *item = g_ptr_array_index (page->items, i);
+      PxLibraryImage *image = g_steal_pointer (&read->images->pdata[i]);
 
-      item->image = g_steal_pointer (&read->images->pdata[i]);
-      g_ptr_array_index (page->items, i) = item;
-      g_object_unref (placeholder);
+      if (item->image == NULL)
+        {
+          item->image = image;
+          g_signal_emit (item, item_signals[ITEM_FILLED], 0);
+        }
+      else if (item->image->id == image->id)
+        px_library_image_free (image);
+      else
+        {
+          PxLibraryItem *replacement = g_object_new (PX_TYPE_LIBRARY_ITEM, NULL);
+
+          replacement->image = image;
+          g_ptr_array_index (page->items, i) = replacement;
+          g_object_unref (item);
+          if (run_length > 0 && run_start + run_length == i)
+            run_length++;
+          else
+            {
+              emit_run (self, read->page * PAGE_SIZE + run_start, run_length);
+              run_start = i;
+              run_length = 1;
+            }
+        }
     }
   page->loaded = n > 0;
   if (n > 0)
@@ -251,8 +306,7 @@ on_page_read (GObject      *source,
       page->first = (PxLibraryKey) { first->created, first->id };
       page->last = (PxLibraryKey) { last->created, last->id };
     }
-
-  g_list_model_items_changed (G_LIST_MODEL (self), read->page * PAGE_SIZE, page->items->len, page->items->len);
+  emit_run (self, read->page * PAGE_SIZE + run_start, run_length);
 }
 
 static Page *
@@ -318,8 +372,7 @@ get_item (GListModel *model,
     {
       guint size = MIN (PAGE_SIZE, self->n_items - number * PAGE_SIZE);
 
-      page = g_new0 (Page, 1);
-      page->items = g_ptr_array_new_full (size, g_object_unref);
+      page = page_new (size);
       for (guint i = 0; i < size; i++)
         g_ptr_array_add (page->items, g_object_new (PX_TYPE_LIBRARY_ITEM, NULL));
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (number), page);
@@ -351,9 +404,63 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = get_item;
 }
 
-/* After a reload the pages a view holds are read again where they are, but
- * keep showing their old rows (not placeholders) until the new ones are
- * in: a grid that reloads for every new image does not blink. */
+/* Rows came in at position at (newest first: the top) and everything from
+ * there moved down by added: the items a view holds move with their rows
+ * (same objects, no rebinding), the new places are placeholders. */
+static void
+shift_pages (PxLibraryModel *self,
+             guint           at,
+             guint           added)
+{
+  g_autoptr(GHashTable) moved = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Page *page = value;
+      guint start = GPOINTER_TO_UINT (key) * PAGE_SIZE;
+
+      for (guint i = 0; i < page->items->len; i++)
+        {
+          guint position = start + i >= at ? start + i + added : start + i;
+          guint number = position / PAGE_SIZE;
+          Page *to;
+
+          if (position >= self->n_items)
+            continue;
+          to = g_hash_table_lookup (moved, GUINT_TO_POINTER (number));
+          if (to == NULL)
+            {
+              guint size = MIN (PAGE_SIZE, self->n_items - number * PAGE_SIZE);
+
+              to = page_new (size);
+              g_ptr_array_set_size (to->items, size);
+              g_hash_table_insert (moved, GUINT_TO_POINTER (number), to);
+            }
+          g_ptr_array_index (to->items, position % PAGE_SIZE) = g_object_ref (g_ptr_array_index (page->items, i));
+        }
+    }
+
+  g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->page_order);
+  g_hash_table_iter_init (&iter, moved);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Page *page = value;
+
+      for (guint i = 0; i < page->items->len; i++)
+        if (g_ptr_array_index (page->items, i) == NULL)
+          g_ptr_array_index (page->items, i) = g_object_new (PX_TYPE_LIBRARY_ITEM, NULL);
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_insert (self->pages, key, page);
+      g_queue_push_tail (&self->page_order, key);
+    }
+}
+
+/* After a reload the pages a view holds are read again where they are,
+ * keeping their rows (not placeholders) meanwhile. */
 static void
 refresh_pages (PxLibraryModel *self)
 {
@@ -405,9 +512,30 @@ on_counted (GObject      *source,
 
   old = self->n_items;
   self->n_items = ok ? read->count : 0;
-  refresh_pages (self);
   self->loading = FALSE;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+  if (ok && !self->query_changed && self->n_items >= old)
+    {
+      /* The same query with rows added (a generation, a batch): they are
+       * the newest, at the top (or the bottom, oldest first). Views are told
+       * of those only; what they show moves, it is not rebuilt. The pages
+       * are read again all the same: a row deleted meanwhile shows. */
+      guint added = self->n_items - old;
+      guint at = self->filter.sort == PX_LIBRARY_SORT_OLDEST ? old : 0;
+
+      if (added > 0)
+        shift_pages (self, at, added);
+      refresh_pages (self);
+      if (added > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), at, 0, added);
+    }
+  else
+    {
+      /* Another query, or rows gone: everything may have moved. */
+      g_hash_table_remove_all (self->pages);
+      g_queue_clear (&self->page_order);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+    }
+  self->query_changed = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
@@ -451,6 +579,7 @@ px_library_model_set_search (PxLibraryModel *self,
 
   g_free (self->search);
   self->search = g_strdup (search);
+  self->query_changed = TRUE;
   px_library_model_reload (self);
 }
 
@@ -468,6 +597,7 @@ px_library_model_set_filter (PxLibraryModel       *self,
   clear_filter (&self->filter);
   copy_filter (&self->filter, filter);
   g_clear_pointer ((char **) &self->filter.search, g_free);
+  self->query_changed = TRUE;
   px_library_model_reload (self);
 }
 
@@ -578,6 +708,7 @@ px_library_model_new (PxLibrary *library)
   PxLibraryModel *self = g_object_new (PX_TYPE_LIBRARY_MODEL, NULL);
 
   self->library = g_object_ref (library);
+  self->query_changed = TRUE;
   px_library_model_reload (self);
 
   return self;

@@ -64,13 +64,18 @@ wait_first_page (PxLibraryModel *model)
 static gint64 last_tick;
 static gint64 longest_gap;
 
+static int current_step, longest_step;
+
 static gboolean
 on_tick (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (last_tick != 0)
-    longest_gap = MAX (longest_gap, now - last_tick);
+  if (last_tick != 0 && now - last_tick > longest_gap)
+    {
+      longest_gap = now - last_tick;
+      longest_step = current_step;
+    }
   last_tick = now;
   return G_SOURCE_CONTINUE;
 }
@@ -85,7 +90,22 @@ start_gap_watch (void)
 /* ---- a batch writing at full speed, on its own connection ---- */
 
 static volatile gint batch_written;
+static GPtrArray *batch_images;   /* GBytes: what the provider sent, made beforehand */
 
+static void
+make_batch_images (void)
+{
+  batch_images = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < BATCH_ROWS; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("Batch row %u for the benchmark", i);
+
+      g_ptr_array_add (batch_images, px_fake_render_image (prompt, 256, 256, "png"));
+    }
+}
+
+/* As a batch runner does with the answers: each kept in the library, on
+ * its own connection, as fast as the disk allows. */
 static gpointer
 write_batch (gpointer data)
 {
@@ -98,8 +118,7 @@ write_batch (gpointer data)
       g_autofree char *prompt = g_strdup_printf ("Batch row %u for the benchmark", i);
       g_autoptr(PxGenerationRequest) request = px_generation_request_new ("openai/gpt-image-2", prompt);
       g_autoptr(PxGenerationResult) result = px_generation_result_new ();
-      g_autoptr(GBytes) png = px_fake_render_image (prompt, 256, 256, "png");
-      PxImage *image = px_image_new (png, "image/png");
+      PxImage *image = px_image_new (g_ptr_array_index (batch_images, i), "image/png");
 
       image->width = image->height = 256;
       g_ptr_array_add (result->images, image);
@@ -179,6 +198,8 @@ result_to_gallery (PxWindow  *window,
   px_library_write_async (library, keep, kept, (GDestroyNotify) kept_free, NULL, on_kept, &id);
   while (id == 0)
     g_main_context_iteration (NULL, TRUE);
+  if (g_getenv ("BENCH_VERBOSE"))
+    g_print ("  kept in the library: %.1f ms\n", ms_since (start));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.library-changed", NULL);
   for (;;)
     {
@@ -295,8 +316,9 @@ main (int   argc,
   /* A batch writes at full speed on its own connection, and the Gallery is
    * told every half second, while the grid scrolls top to bottom in 200
    * steps and then jumps to the end and back. */
+  make_batch_images ();
   g_atomic_int_set (&batch_written, 0);
-  batch = g_thread_new ("batch", write_batch, dir);
+  batch = g_getenv ("BENCH_NO_BATCH") ? NULL : g_thread_new ("batch", write_batch, dir);
   tick = g_timeout_add_full (G_PRIORITY_HIGH, GAP_TICK_MS, on_tick, NULL, NULL);
   grid = px_test_ui_find_by_name (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW, NULL);
   scroller = gtk_widget_get_parent (grid);
@@ -306,12 +328,15 @@ main (int   argc,
     {
       double upper = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
 
+      current_step = step;
       gtk_adjustment_set_value (adjustment, upper * step / 200.0);
       px_test_ui_spin (25);
       if (step % 20 == 0)
         gtk_widget_activate_action (GTK_WIDGET (window), "win.library-changed", NULL);
     }
   scroll_gap = longest_gap / 1000.0 - GAP_TICK_MS;
+  if (g_getenv ("BENCH_VERBOSE"))
+    g_print ("  longest gap at step %d\n", longest_step);
   start_gap_watch ();
   for (int jump = 0; jump < 10; jump++)
     {
@@ -325,7 +350,8 @@ main (int   argc,
   g_print ("while a batch wrote %d rows: longest main-loop gap scrolling top to bottom %.1f ms, jumping to the end "
            "and back %.1f ms (target: <= 50 ms)\n", g_atomic_int_get (&batch_written), scroll_gap, jump_gap);
   ok &= scroll_gap <= 50 && jump_gap <= 50;
-  g_thread_join (batch);
+  if (batch != NULL)
+    g_thread_join (batch);
   g_source_remove (tick);
 
   /* Back at the top, as after a generation. */
