@@ -276,6 +276,17 @@ run_job (PxBatchPage *self)
 }
 
 static void
+on_missing_key_answered (gpointer      user_data,
+                         gboolean      saved,
+                         const GError *keyring_error)
+{
+  PxBatchPage *self = user_data;
+
+  if (self->stack != NULL)
+    run_job (self);
+}
+
+static void
 on_key_found (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -283,10 +294,21 @@ on_key_found (GObject      *source,
   g_autoptr(PxBatchPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *key = px_credentials_find_finish (result, &error);
+  const PxProviderInfo *info = self->key_provider;
 
-  if (key != NULL && self->key_provider != NULL)
-    px_engine_set_api_key (self->engine, self->key_provider->id, key);
   self->key_provider = NULL;
+  if (self->stack == NULL)
+    return;
+  if (key != NULL && info != NULL)
+    px_engine_set_api_key (self->engine, info->id, key);
+  else if (info != NULL)
+    {
+      /* No key anywhere: the same dialog as everywhere, then the batch
+       * goes (without a key it pauses at once and says why). */
+      px_key_dialog_ask (GTK_WIDGET (self), self->engine, info, on_missing_key_answered, g_object_ref (self),
+                         g_object_unref);
+      return;
+    }
   run_job (self);
 }
 

@@ -9,6 +9,7 @@
 
 #include "px-compare-page.h"
 #include "px-credentials.h"
+#include "px-key-dialog.h"
 #include "px-tokens.h"
 
 #define MIN_MODELS 2
@@ -480,6 +481,32 @@ typedef struct {
 } KeyLookup;
 
 static void
+key_lookup_free (KeyLookup *lookup)
+{
+  g_object_unref (lookup->page);
+  g_free (lookup);
+}
+
+static void
+key_lookup_done (KeyLookup *lookup)
+{
+  PxComparePage *self = lookup->page;
+
+  if (--self->pending_keys == 0 && self->cancellable != NULL)
+    start_all (self);
+  else if (self->cancellable != NULL)
+    update_sensitivity (self);
+}
+
+static void
+on_key_answered (gpointer      user_data,
+                 gboolean      saved,
+                 const GError *keyring_error)
+{
+  key_lookup_done (user_data);
+}
+
+static void
 on_key_found (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -491,14 +518,21 @@ on_key_found (GObject      *source,
   /* The page went away while the keyring answered: nothing to start. */
   if (self->cancellable != NULL && key != NULL)
     px_engine_set_api_key (self->engine, lookup->info->id, key);
-  if (--self->pending_keys == 0 && self->cancellable != NULL)
-    start_all (self);
-  g_object_unref (self);
-  g_free (lookup);
+  else if (self->cancellable != NULL && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    {
+      /* No key anywhere: asked for, in the same dialog as everywhere; the
+       * comparison starts when it is answered (without a key that
+       * provider's cells say so). */
+      px_key_dialog_ask (GTK_WIDGET (self), self->engine, lookup->info, on_key_answered, lookup,
+                         (GDestroyNotify) key_lookup_free);
+      return;
+    }
+  key_lookup_done (lookup);
+  key_lookup_free (lookup);
 }
 
-/* Each provider's key first (from the environment or the keyring); a
- * provider without one shows its error in its cells. */
+/* Each provider's key first (from the environment or the keyring, else
+ * asked for); a provider still without one shows its error in its cells. */
 static void
 run_action (GtkWidget  *widget,
             const char *action_name,
