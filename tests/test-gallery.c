@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "px-fake-image.h"
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
 #include "px-image-window.h"
@@ -323,6 +324,69 @@ test_gallery (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GArray *left_in_trash;     /* gint64: deleted, and the app quit before the Undo went */
+static GPtrArray *left_in_trash_files;
+
+/* What the last run left in the trash: made before the app starts. */
+static void
+leave_in_trash (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibrary) library = px_library_open (library_dir, &error);
+
+  g_assert_no_error (error);
+  left_in_trash = g_array_new (FALSE, FALSE, sizeof (gint64));
+  left_in_trash_files = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("Left in the trash %u", i);
+      g_autoptr(PxGenerationRequest) request = px_generation_request_new ("openai/gpt-image-2", prompt);
+      g_autoptr(PxGenerationResult) result = px_generation_result_new ();
+      g_autoptr(GBytes) png = px_fake_render_image (prompt, 48, 48, "png");
+      g_autoptr(PxLibraryImage) image = NULL;
+      PxImage *generated = px_image_new (png, "image/png");
+      gint64 id;
+
+      generated->width = generated->height = 48;
+      g_ptr_array_add (result->images, generated);
+      result->provider_id = g_strdup ("openai");
+      result->model_id = g_strdup ("gpt-image-2");
+      id = px_library_add_generation (library, request, result, 0, "generate", &error);
+      g_assert_no_error (error);
+      image = px_library_get_image (library, id, &error);
+      g_array_append_val (left_in_trash, id);
+      g_ptr_array_add (left_in_trash_files, g_strdup (image->file));
+    }
+  g_assert_true (px_library_trash (library, (const gint64 *) left_in_trash->data, left_in_trash->len, &error));
+}
+
+static gboolean
+trash_emptied (gpointer library)
+{
+  for (guint i = 0; i < left_in_trash->len; i++)
+    {
+      g_autoptr(PxLibraryImage) image = px_library_get_image (library, g_array_index (left_in_trash, gint64, i), NULL);
+
+      if (image != NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Quit with images in the trash: the next start deletes them for good, rows
+ * and files, off the main thread. */
+static void
+test_leftover_trash_purged (void)
+{
+  PxLibrary *library = px_application_get_library (app, NULL);
+
+  g_assert_nonnull (library);
+  g_assert_true (px_test_ui_wait_until (trash_emptied, library));
+  for (guint i = 0; i < left_in_trash_files->len; i++)
+    g_assert_false (g_file_test (g_ptr_array_index (left_in_trash_files, i), G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (px_library_count (library, NULL, NULL), ==, 1000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,12 +416,16 @@ main (int   argc,
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
   g_setenv ("PIXMERGE_LIBRARY_DIR", library_dir, TRUE);
+  leave_in_trash ();
 
   app = px_test_ui_application ();
+  g_test_add_func ("/gallery/leftover-trash-purged", test_leftover_trash_purged);
   g_test_add_func ("/gallery/browse-search-delete-undo", test_gallery);
   ret = g_test_run ();
 
   g_clear_object (&app);
+  g_array_unref (left_in_trash);
+  g_ptr_array_unref (left_in_trash_files);
   {
     g_autofree char *command = g_strdup_printf ("rm -rf '%s'", library_dir);
     g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
