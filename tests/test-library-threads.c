@@ -362,6 +362,69 @@ test_model_ids_of_unread_rows (void)
   g_array_unref (found);
 }
 
+typedef struct {
+  guint calls;
+  guint position, removed, added;
+} Changes;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Changes    *changes)
+{
+  changes->calls++;
+  changes->position = position;
+  changes->removed = removed;
+  changes->added = added;
+}
+
+/* A batch adds rows while the gallery shows its first pages: views are
+ * told of the insertion only, the items they hold stay the same objects
+ * (moved down with their rows), and the new places fill in. */
+static void
+test_model_rows_added_on_top (void)
+{
+  g_autofree char *dir = new_dir ();
+  g_autoptr(PxLibrary) library = px_library_open (dir, NULL);
+  g_autoptr(PxLibraryModel) model = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) more = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(PxLibraryItem) first = NULL;
+  g_autoptr(PxLibraryItem) moved = NULL;
+  Writer writer = { library, "row", 300, ids, TRUE };
+  Writer batch = { library, "newer", 5, more, FALSE };
+  Changes changes = { 0, };
+
+  write_images (&writer);
+  model = px_library_model_new (library);
+  spin_until_loaded (model);
+  first = wait_for_item (model, 0);
+  g_object_unref (wait_for_item (model, 150));
+
+  write_images (&batch);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changes);
+  px_library_model_reload (model);
+  spin_until_loaded (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 305);
+  g_assert_cmpuint (changes.calls, ==, 1);
+  g_assert_cmpuint (changes.position, ==, 0);
+  g_assert_cmpuint (changes.removed, ==, 0);
+  g_assert_cmpuint (changes.added, ==, 5);
+
+  moved = g_list_model_get_item (G_LIST_MODEL (model), 5);
+  g_assert_true (moved == first);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(PxLibraryItem) item = wait_for_item (model, i);
+
+      g_assert_cmpint (px_library_item_get_image (item)->id, ==, g_array_index (more, gint64, 4 - i));
+    }
+  /* Filling the new places told views nothing more. */
+  g_assert_cmpuint (changes.calls, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +436,7 @@ main (int   argc,
   g_test_add_func ("/library-threads/guard-allows-workers", test_guard_allows_workers);
   g_test_add_func ("/library-threads/model-pages-by-key", test_model_pages_by_key);
   g_test_add_func ("/library-threads/model-ids-of-unread-rows", test_model_ids_of_unread_rows);
+  g_test_add_func ("/library-threads/model-rows-added-on-top", test_model_rows_added_on_top);
 
   return g_test_run ();
 }

@@ -459,8 +459,8 @@ shift_pages (PxLibraryModel *self,
     }
 }
 
-/* After a reload the pages a view holds are read again where they are,
- * keeping their rows (not placeholders) meanwhile. */
+/* Pages that still hold placeholders (where rows were added) are read
+ * again; the others keep their rows, which only moved. */
 static void
 refresh_pages (PxLibraryModel *self)
 {
@@ -468,27 +468,28 @@ refresh_pages (PxLibraryModel *self)
 
   for (GList *l = numbers; l != NULL; l = l->next)
     {
-      guint number = GPOINTER_TO_UINT (l->data);
       Page *page = g_hash_table_lookup (self->pages, l->data);
-      guint start = number * PAGE_SIZE;
-      guint size = start < self->n_items ? MIN (PAGE_SIZE, self->n_items - start) : 0;
+      gboolean complete = page->items->len > 0;
 
-      if (size == 0)
+      for (guint i = 0; complete && i < page->items->len; i++)
+        complete = ((PxLibraryItem *) g_ptr_array_index (page->items, i))->image != NULL;
+      page->loaded = complete;
+      if (complete)
         {
-          g_hash_table_remove (self->pages, l->data);
-          g_queue_remove (&self->page_order, l->data);
-          continue;
+          const PxLibraryImage *first = ((PxLibraryItem *) g_ptr_array_index (page->items, 0))->image;
+          const PxLibraryImage *last = ((PxLibraryItem *) g_ptr_array_index (page->items, page->items->len - 1))->image;
+
+          page->first = (PxLibraryKey) { first->created, first->id };
+          page->last = (PxLibraryKey) { last->created, last->id };
         }
-      if (page->items->len > size)
-        g_ptr_array_set_size (page->items, size);
-      while (page->items->len < size)
-        g_ptr_array_add (page->items, g_object_new (PX_TYPE_LIBRARY_ITEM, NULL));
-      page->loaded = FALSE;
     }
   for (GList *l = numbers; l != NULL; l = l->next)
-    if (g_hash_table_contains (self->pages, l->data))
-      start_page_read (self, GPOINTER_TO_UINT (l->data),
-                       ((Page *) g_hash_table_lookup (self->pages, l->data))->items->len);
+    {
+      Page *page = g_hash_table_lookup (self->pages, l->data);
+
+      if (!page->loaded)
+        start_page_read (self, GPOINTER_TO_UINT (l->data), page->items->len);
+    }
 }
 
 static void
@@ -517,8 +518,9 @@ on_counted (GObject      *source,
     {
       /* The same query with rows added (a generation, a batch): they are
        * the newest, at the top (or the bottom, oldest first). Views are told
-       * of those only; what they show moves, it is not rebuilt. The pages
-       * are read again all the same: a row deleted meanwhile shows. */
+       * of those only; what they show moves, it is not rebuilt, and only
+       * the pages with new places are read. (Rows go only by a deletion,
+       * which lowers the count and takes the other way.) */
       guint added = self->n_items - old;
       guint at = self->filter.sort == PX_LIBRARY_SORT_OLDEST ? old : 0;
 
