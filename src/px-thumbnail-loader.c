@@ -5,6 +5,7 @@
  * scrolling back or a reload shows them at once. */
 #include "config.h"
 
+#include "px-thread.h"
 #include "px-thumbnail-loader.h"
 
 struct _PxThumbnailLoader
@@ -74,6 +75,7 @@ load_in_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  px_thread_yield_to_ui ();
   path = px_library_thumbnail (job->library, &job->image, job->size, &error);
   texture = path ? gdk_texture_new_from_filename (path, &error) : NULL;
   if (texture == NULL)

@@ -13,6 +13,7 @@
 #include "px-json.h"
 #include "px-library-private.h"
 #include "px-provider.h"
+#include "px-thread.h"
 #include "px-tokens.h"
 
 /* All database work of a runner happens on one thread, in order, on the
@@ -231,6 +232,7 @@ db_worker (gpointer data,
   GError *error = NULL;
   gboolean ok = TRUE;
 
+  px_thread_yield_to_ui ();
   switch (op->kind)
     {
     case OP_RECOVER:

@@ -211,6 +211,10 @@ count_in_thread (PxLibrary     *library,
       g_propagate_error (error, local_error);
       return FALSE;
     }
+  /* The first page too, in the same trip: what a view at the top shows
+   * (and where new rows land) comes with the count. */
+  read->limit = MIN (PAGE_SIZE, read->count);
+  read->images = px_library_list_range (library, &read->query, NULL, NULL, 0, read->limit, FALSE, NULL);
   return TRUE;
 }
 
@@ -238,40 +242,24 @@ emit_run (PxLibraryModel *self,
     g_list_model_items_changed (G_LIST_MODEL (self), start, n, n);
 }
 
+/* A page's rows, read: a placeholder is filled where it is; a row that is
+ * still there keeps its item; only a position that now holds another row
+ * is replaced, so a view rebinds nothing it need not. Fewer rows than
+ * places: the library changed under the read, and the rest stay
+ * placeholders until the reload that change brings. */
 static void
-on_page_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+fill_page (PxLibraryModel *self,
+           guint           number,
+           Page           *page,
+           GPtrArray      *images)
 {
-  g_autoptr(GError) error = NULL;
-  PxLibraryModel *self;
-  Read *read = NULL;
-  Page *page;
-  guint n, run_start = 0, run_length = 0;
+  guint n = MIN (page->items->len, images->len);
+  guint run_start = 0, run_length = 0;
 
-  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not read the library: %s", error->message);
-      return;
-    }
-
-  self = read->self;
-  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (read->page));
-  /* A reload since, or the page was let go: nothing shows these rows. */
-  if (read->generation != self->generation || page == NULL || page->loaded)
-    return;
-
-  /* Fewer rows than places: the library changed under the read, and the
-   * rest stay placeholders until the reload that change brings.
-   * A placeholder is filled where it is; a row that is still there keeps
-   * its item; only a position that now holds another row is replaced, so a
-   * view rebinds nothing it need not. */
-  n = MIN (page->items->len, read->images->len);
   for (guint i = 0; i < n; i++)
     {
       PxLibraryItem *item = g_ptr_array_index (page->items, i);
-      PxLibraryImage *image = g_steal_pointer (&read->images->pdata[i]);
+      PxLibraryImage *image = g_steal_pointer (&images->pdata[i]);
 
       if (item->image == NULL)
         {
@@ -291,7 +279,7 @@ on_page_read (GObject      *source,
             run_length++;
           else
             {
-              emit_run (self, read->page * PAGE_SIZE + run_start, run_length);
+              emit_run (self, number * PAGE_SIZE + run_start, run_length);
               run_start = i;
               run_length = 1;
             }
@@ -306,7 +294,33 @@ on_page_read (GObject      *source,
       page->first = (PxLibraryKey) { first->created, first->id };
       page->last = (PxLibraryKey) { last->created, last->id };
     }
-  emit_run (self, read->page * PAGE_SIZE + run_start, run_length);
+  emit_run (self, number * PAGE_SIZE + run_start, run_length);
+}
+
+static void
+on_page_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  PxLibraryModel *self;
+  Read *read = NULL;
+  Page *page;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the library: %s", error->message);
+      return;
+    }
+
+  self = read->self;
+  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (read->page));
+  /* A reload since, or the page was let go: nothing shows these rows. */
+  if (read->generation != self->generation || page == NULL || page->loaded)
+    return;
+
+  fill_page (self, read->page, page, read->images);
 }
 
 static Page *
@@ -523,18 +537,34 @@ on_counted (GObject      *source,
        * which lowers the count and takes the other way.) */
       guint added = self->n_items - old;
       guint at = self->filter.sort == PX_LIBRARY_SORT_OLDEST ? old : 0;
+      Page *top;
 
       if (added > 0)
-        shift_pages (self, at, added);
+        {
+          shift_pages (self, at, added);
+          g_list_model_items_changed (G_LIST_MODEL (self), at, 0, added);
+        }
+      top = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (0));
+      if (top != NULL && read->images != NULL)
+        fill_page (self, 0, top, read->images);
       refresh_pages (self);
-      if (added > 0)
-        g_list_model_items_changed (G_LIST_MODEL (self), at, 0, added);
     }
   else
     {
-      /* Another query, or rows gone: everything may have moved. */
+      /* Another query, or rows gone: everything may have moved. The top
+       * page is there at once, from the count's trip. */
       g_hash_table_remove_all (self->pages);
       g_queue_clear (&self->page_order);
+      if (read->images != NULL && read->images->len > 0)
+        {
+          Page *top = page_new (read->images->len);
+
+          for (guint i = 0; i < read->images->len; i++)
+            g_ptr_array_add (top->items, g_object_new (PX_TYPE_LIBRARY_ITEM, NULL));
+          g_hash_table_insert (self->pages, GUINT_TO_POINTER (0), top);
+          g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (0));
+          fill_page (self, 0, top, read->images);
+        }
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
     }
   self->query_changed = FALSE;

@@ -17,6 +17,7 @@
 #include "px-library-model.h"
 #include "px-paths.h"
 #include "px-test-ui.h"
+#include "px-thread.h"
 #include "px-window.h"
 
 #define N_IMAGES 100000
@@ -113,6 +114,8 @@ write_batch (gpointer data)
   g_autoptr(PxLibrary) library = px_library_open (data, &error);
 
   g_assert_no_error (error);
+  /* As the runner's database thread. */
+  px_thread_yield_to_ui ();
   for (guint i = 0; i < BATCH_ROWS; i++)
     {
       g_autofree char *prompt = g_strdup_printf ("Batch row %u for the benchmark", i);
