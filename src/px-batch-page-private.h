@@ -60,7 +60,6 @@ struct _PxBatchPage
   AdwPreferencesGroup  *mapping_group;
   AdwComboRow          *model_row;
   AdwComboRow          *globals_row;
-  AdwPreferencesGroup  *model_group;
   PxModelSettings      *model_settings;
   GPtrArray            *token_sets;     /* PxTokenSet, for globals_row (after "None") */
   GtkSpinButton        *concurrency_spin;

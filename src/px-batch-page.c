@@ -290,7 +290,6 @@ px_batch_page_dispose (GObject *object)
   g_clear_pointer (&self->row_numbers, g_array_unref);
   g_clear_pointer (&self->unreadable, g_ptr_array_unref);
   g_clear_pointer (&self->models, g_ptr_array_unref);
-  g_clear_pointer (&self->model_settings, px_model_settings_free);
   g_clear_pointer (&self->token_sets, g_ptr_array_unref);
   g_clear_pointer (&self->mapping, g_hash_table_unref);
   g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);
@@ -310,6 +309,7 @@ px_batch_page_class_init (PxBatchPageClass *klass)
 
   g_type_ensure (PX_TYPE_TOKEN_EDITOR);
   g_type_ensure (PX_TYPE_PROBLEM_BANNER);
+  g_type_ensure (PX_TYPE_MODEL_SETTINGS);
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-batch-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, history_group);
@@ -321,7 +321,7 @@ px_batch_page_class_init (PxBatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, mapping_group);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, model_row);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, globals_row);
-  gtk_widget_class_bind_template_child (widget_class, PxBatchPage, model_group);
+  gtk_widget_class_bind_template_child (widget_class, PxBatchPage, model_settings);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, concurrency_spin);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, budget_spin);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, problems_label);
@@ -346,7 +346,8 @@ px_batch_page_init (PxBatchPage *self)
   self->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->mapping_rows = g_ptr_array_new ();
   self->bad_rows = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->model_settings = px_model_settings_new (self->model_group, G_CALLBACK (px_batch_page_validate), self);
+  g_signal_connect_object (self->model_settings, "changed", G_CALLBACK (px_batch_page_validate), self,
+                           G_CONNECT_SWAPPED);
   px_batch_page_init_setup (self);
   px_batch_page_init_run (self);
   gtk_widget_set_visible (GTK_WIDGET (self->problems_label), FALSE);

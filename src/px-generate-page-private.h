@@ -68,7 +68,6 @@ struct _PxGeneratePage
   PxTokenEditor        *editor;
   GtkLabel             *preview_label;
   GtkLabel             *missing_label;
-  AdwPreferencesGroup  *settings_group;
   AdwComboRow          *model_row;
   AdwPreferencesGroup  *reference_group;
   AdwActionRow         *reference_row;

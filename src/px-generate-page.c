@@ -734,7 +734,6 @@ px_generate_page_dispose (GObject *object)
   g_clear_object (&self->library);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->models, g_ptr_array_unref);
-  g_clear_pointer (&self->model_settings, px_model_settings_free);
   g_clear_pointer (&self->reference, g_bytes_unref);
   g_clear_pointer (&self->reference_mime, g_free);
   g_clear_pointer (&self->feature, g_free);
@@ -757,6 +756,7 @@ px_generate_page_class_init (PxGeneratePageClass *klass)
 
   g_type_ensure (PX_TYPE_TOKEN_EDITOR);
   g_type_ensure (PX_TYPE_TOKEN_PALETTE);
+  g_type_ensure (PX_TYPE_MODEL_SETTINGS);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-generate-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, banner);
@@ -767,7 +767,7 @@ px_generate_page_class_init (PxGeneratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, editor);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, preview_label);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, missing_label);
-  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, settings_group);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, model_settings);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, model_row);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, reference_group);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, reference_row);
@@ -798,7 +798,7 @@ px_generate_page_init (PxGeneratePage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->model_settings = px_model_settings_new (self->settings_group, G_CALLBACK (on_setting_changed), self);
+  g_signal_connect_object (self->model_settings, "changed", G_CALLBACK (on_setting_changed), self, G_CONNECT_SWAPPED);
   self->rewrite = g_string_new (NULL);
 
   /* In the capture phase: the prompt editor would take Ctrl+Return and

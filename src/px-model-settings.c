@@ -1,7 +1,8 @@
-/* px-model-settings.c: a model's settings as rows of a preferences group:
- * choices as combo rows, numbers as spin buttons, text as entry rows, each
- * with its current or default value. The Generate and Batch pages share
- * them. */
+/* px-model-settings.c: PxModelSettings, a preferences group that shows a
+ * model's settings as rows (choices as combo rows, numbers as spin buttons,
+ * text as entry rows, each with its current or default value) below the
+ * rows the page puts in it, and emits "changed" when the user changes one.
+ * The Generate and Batch pages share it. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -10,12 +11,26 @@
 
 struct _PxModelSettings
 {
-  AdwPreferencesGroup *group;
-  GCallback            changed;
-  gpointer             user_data;
-  GPtrArray           *rows;       /* rows added to group */
+  AdwPreferencesGroup  parent_instance;
+
+  GPtrArray           *rows;       /* the setting rows (not the page's own) */
   GHashTable          *widgets;    /* name -> GtkWidget holding the value */
 };
+
+G_DEFINE_FINAL_TYPE (PxModelSettings, px_model_settings, ADW_TYPE_PREFERENCES_GROUP)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+emit_changed (PxModelSettings *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
+}
 
 static const char *
 setting_title (const char *name)
@@ -63,28 +78,37 @@ setting_value (GtkWidget *widget)
 }
 
 PxModelSettings *
-px_model_settings_new (AdwPreferencesGroup *group,
-                       GCallback            changed,
-                       gpointer             user_data)
+px_model_settings_new (void)
 {
-  PxModelSettings *self = g_new0 (PxModelSettings, 1);
-
-  self->group = group;
-  self->changed = changed;
-  self->user_data = user_data;
-  self->rows = g_ptr_array_new ();
-  self->widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  return self;
+  return g_object_new (PX_TYPE_MODEL_SETTINGS, NULL);
 }
 
-void
-px_model_settings_free (PxModelSettings *self)
+static void
+px_model_settings_finalize (GObject *object)
 {
-  if (self == NULL)
-    return;
+  PxModelSettings *self = PX_MODEL_SETTINGS (object);
+
   g_ptr_array_unref (self->rows);
   g_hash_table_unref (self->widgets);
-  g_free (self);
+
+  G_OBJECT_CLASS (px_model_settings_parent_class)->finalize (object);
+}
+
+static void
+px_model_settings_class_init (PxModelSettingsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = px_model_settings_finalize;
+
+  /* The user changed a setting (not emitted while show() builds the rows). */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+}
+
+static void
+px_model_settings_init (PxModelSettings *self)
+{
+  self->rows = g_ptr_array_new ();
+  self->widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 GHashTable *
@@ -112,8 +136,10 @@ px_model_settings_show (PxModelSettings *self,
                         const PxModel   *model,
                         GHashTable      *wanted)
 {
+  g_return_if_fail (PX_IS_MODEL_SETTINGS (self));
+
   for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (self->group, g_ptr_array_index (self->rows, i));
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (self->rows, i));
   g_ptr_array_set_size (self->rows, 0);
   g_hash_table_remove_all (self->widgets);
 
@@ -134,7 +160,7 @@ px_model_settings_show (PxModelSettings *self,
             if (g_strcmp0 (spec->values[v], value ? value : spec->default_value) == 0)
               selected = v;
           adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
-          g_signal_connect_swapped (row, "notify::selected", self->changed, self->user_data);
+          g_signal_connect_object (row, "notify::selected", G_CALLBACK (emit_changed), self, G_CONNECT_SWAPPED);
         }
       else if (spec->kind == PX_SETTING_INTEGER)
         {
@@ -146,17 +172,17 @@ px_model_settings_show (PxModelSettings *self,
           gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget), CLAMP (number, spec->min, spec->max));
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), widget);
           adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), widget);
-          g_signal_connect_swapped (widget, "value-changed", self->changed, self->user_data);
+          g_signal_connect_object (widget, "value-changed", G_CALLBACK (emit_changed), self, G_CONNECT_SWAPPED);
         }
       else
         {
           row = widget = adw_entry_row_new ();
           gtk_editable_set_text (GTK_EDITABLE (row), value ? value : (spec->default_value ? spec->default_value : ""));
-          g_signal_connect_swapped (row, "changed", self->changed, self->user_data);
+          g_signal_connect_object (row, "changed", G_CALLBACK (emit_changed), self, G_CONNECT_SWAPPED);
         }
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), setting_title (spec->name));
       gtk_widget_set_name (widget, spec->name);
-      adw_preferences_group_add (self->group, row);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
       g_ptr_array_add (self->rows, row);
       g_hash_table_insert (self->widgets, g_strdup (spec->name), widget);
     }

@@ -1,5 +1,5 @@
-/* px-model-settings.h: the rows for a model's settings (size, quality, …),
- * built from its capabilities, in a preferences group. */
+/* px-model-settings.h: a preferences group with the rows for a model's
+ * settings (size, quality, …), built from its capabilities. */
 #pragma once
 
 #include <adwaita.h>
@@ -8,12 +8,11 @@
 
 G_BEGIN_DECLS
 
-typedef struct _PxModelSettings PxModelSettings;
+#define PX_TYPE_MODEL_SETTINGS (px_model_settings_get_type ())
 
-PxModelSettings *px_model_settings_new        (AdwPreferencesGroup *group,
-                                               GCallback            changed,
-                                               gpointer             user_data);
-void             px_model_settings_free       (PxModelSettings     *self);
+G_DECLARE_FINAL_TYPE (PxModelSettings, px_model_settings, PX, MODEL_SETTINGS, AdwPreferencesGroup)
+
+PxModelSettings *px_model_settings_new        (void);
 void             px_model_settings_show       (PxModelSettings     *self,
                                                const PxModel       *model,
                                                GHashTable          *wanted);
