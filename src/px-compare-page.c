@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "px-compare-cell.h"
 #include "px-compare-page.h"
 #include "px-credentials.h"
 #include "px-key-dialog.h"
@@ -25,7 +26,7 @@ struct _PxComparePage
   GPtrArray      *models;        /* const PxModel *, as the check buttons */
   GPtrArray      *checks;        /* GtkCheckButton */
   GPtrArray      *token_sets;    /* PxTokenSet */
-  GHashTable     *cells;         /* model id -> cell widget */
+  GHashTable     *cells;         /* model id -> PxCompareCell */
   GCancellable   *cancellable;      /* the running comparison */
   GCancellable   *page_cancellable; /* the page's own calls: cancelled when it goes */
   gint64          comparison_id;
@@ -124,71 +125,16 @@ refresh_history (PxComparePage *self)
                            g_object_ref (self));
 }
 
-/* ---- cells ---- */
-
-static GtkWidget *
-make_cell (PxComparePage *self,
-           const PxModel *model)
-{
-  GtkWidget *cell = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *title = gtk_label_new (model->name);
-  GtkWidget *picture = gtk_picture_new ();
-  GtkWidget *spinner = gtk_spinner_new ();
-  GtkWidget *info = gtk_label_new (_("Generating…"));
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *keep = gtk_button_new_with_mnemonic (_("_Keep"));
-  GtkWidget *open = gtk_button_new_with_mnemonic (_("_Enlarge"));
-
-  gtk_widget_add_css_class (cell, "card");
-  gtk_widget_add_css_class (title, "heading");
-  gtk_widget_set_margin_top (title, 6);
-  gtk_widget_set_size_request (picture, 220, 220);
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_spinner_start (GTK_SPINNER (spinner));
-  gtk_label_set_wrap (GTK_LABEL (info), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (info), 40);
-  gtk_widget_set_margin_start (info, 6);
-  gtk_widget_set_margin_end (info, 6);
-  gtk_widget_add_css_class (info, "caption");
-  gtk_widget_set_tooltip_text (keep, _("Keep this one as the comparison's winner"));
-  gtk_widget_set_sensitive (keep, FALSE);
-  gtk_widget_set_sensitive (open, FALSE);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_bottom (buttons, 6);
-  gtk_box_append (GTK_BOX (buttons), keep);
-  gtk_box_append (GTK_BOX (buttons), open);
-  gtk_box_append (GTK_BOX (cell), title);
-  gtk_box_append (GTK_BOX (cell), spinner);
-  gtk_box_append (GTK_BOX (cell), picture);
-  gtk_box_append (GTK_BOX (cell), info);
-  gtk_box_append (GTK_BOX (cell), buttons);
-  g_object_set_data (G_OBJECT (cell), "picture", picture);
-  g_object_set_data (G_OBJECT (cell), "spinner", spinner);
-  g_object_set_data (G_OBJECT (cell), "info", info);
-  g_object_set_data (G_OBJECT (cell), "keep", keep);
-  g_object_set_data (G_OBJECT (cell), "open", open);
-  g_object_set_data_full (G_OBJECT (cell), "model-id", g_strdup (model->id), g_free);
-  return cell;
-}
-
 static void
-on_keep_clicked (GtkButton     *button,
-                 PxComparePage *self)
+on_cell_keep (PxCompareCell *cell,
+              PxComparePage *self)
 {
-  px_compare_page_keep (self, g_object_get_data (G_OBJECT (button), "model-id"));
-}
-
-static void
-on_open_clicked (GtkButton *button,
-                 gpointer   user_data)
-{
-  gtk_widget_activate_action (GTK_WIDGET (button), "win.show-image", "x",
-                              (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "image-id")));
+  px_compare_page_keep (self, px_compare_cell_get_model_id (cell));
 }
 
 typedef struct {
   PxComparePage       *page;
-  GtkWidget           *cell;
+  PxCompareCell       *cell;
   PxGenerationRequest *request;
 } Run;
 
@@ -263,8 +209,6 @@ on_kept (GObject      *source,
 {
   Kept *kept = g_task_get_task_data (G_TASK (result));
   PxComparePage *self = kept->run->page;
-  GtkWidget *cell = kept->run->cell;
-  GtkWidget *info = g_object_get_data (G_OBJECT (cell), "info");
   g_autoptr(GError) error = NULL;
   g_autofree char *text = g_strdup_printf (_("%.1f s · $%.3f%s"), kept->result->generation_ms / 1000.0,
                                            kept->result->cost, kept->result->cached ? _(" · from the cache") : "");
@@ -274,24 +218,7 @@ on_kept (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->results == NULL)
     return;
 
-  if (kept->texture != NULL)
-    gtk_picture_set_paintable (GTK_PICTURE (g_object_get_data (G_OBJECT (cell), "picture")),
-                               GDK_PAINTABLE (kept->texture));
-  gtk_label_set_text (GTK_LABEL (info), error ? error->message : text);
-  if (id > 0)
-    {
-      GtkWidget *keep = g_object_get_data (G_OBJECT (cell), "keep");
-      GtkWidget *open = g_object_get_data (G_OBJECT (cell), "open");
-
-      g_object_set_data (G_OBJECT (cell), "image-id", GSIZE_TO_POINTER ((gsize) id));
-      g_object_set_data (G_OBJECT (open), "image-id", GSIZE_TO_POINTER ((gsize) id));
-      g_object_set_data_full (G_OBJECT (keep), "model-id",
-                              g_strdup (g_object_get_data (G_OBJECT (cell), "model-id")), g_free);
-      g_signal_connect (keep, "clicked", G_CALLBACK (on_keep_clicked), self);
-      g_signal_connect (open, "clicked", G_CALLBACK (on_open_clicked), NULL);
-      gtk_widget_set_sensitive (keep, TRUE);
-      gtk_widget_set_sensitive (open, TRUE);
-    }
+  px_compare_cell_show_result (kept->run->cell, kept->texture, error ? error->message : text, id);
   finish_one (self);
 }
 
@@ -304,8 +231,6 @@ on_generated (GObject      *source,
   PxComparePage *self = run->page;
   g_autoptr(GError) error = NULL;
   PxGenerationResult *generated = px_engine_generate_finish (PX_ENGINE (source), result, &error);
-  GtkWidget *info = g_object_get_data (G_OBJECT (run->cell), "info");
-  GtkWidget *spinner = g_object_get_data (G_OBJECT (run->cell), "spinner");
   g_autoptr(GTask) task = NULL;
   Kept *kept;
 
@@ -313,10 +238,7 @@ on_generated (GObject      *source,
     {
       if (self->results != NULL)
         {
-          gtk_spinner_stop (GTK_SPINNER (spinner));
-          gtk_widget_set_visible (spinner, FALSE);
-          gtk_label_set_text (GTK_LABEL (info), error->message);
-          gtk_widget_add_css_class (info, "error");
+          px_compare_cell_show_error (run->cell, error->message);
           finish_one (self);
         }
       run_free (run);
@@ -324,11 +246,7 @@ on_generated (GObject      *source,
     }
 
   if (self->results != NULL)
-    {
-      gtk_spinner_stop (GTK_SPINNER (spinner));
-      gtk_widget_set_visible (spinner, FALSE);
-      gtk_label_set_text (GTK_LABEL (info), _("Saving…"));
-    }
+    px_compare_cell_show_saving (run->cell);
   kept = g_new0 (Kept, 1);
   kept->run = run;
   kept->library = self->library ? g_object_ref (self->library) : NULL;
@@ -388,8 +306,9 @@ send_all (PxComparePage *self,
         continue;
       run = g_new0 (Run, 1);
       run->page = g_object_ref (self);
-      run->cell = g_object_ref_sink (make_cell (self, model));
-      gtk_flow_box_append (self->results, run->cell);
+      run->cell = g_object_ref_sink (px_compare_cell_new (model->id, model->name));
+      g_signal_connect_object (run->cell, "keep", G_CALLBACK (on_cell_keep), self, 0);
+      gtk_flow_box_append (self->results, GTK_WIDGET (run->cell));
       g_hash_table_insert (self->cells, g_strdup (model->id), run->cell);
       run->request = px_generation_request_new (qualified, comparison->prompt);
       px_generation_request_set_template (run->request, comparison->template_text, comparison->tokens);
@@ -571,7 +490,7 @@ run_action (GtkWidget  *widget,
 
 typedef struct {
   PxComparePage *page;
-  GtkWidget     *cell;
+  PxCompareCell *cell;
   gint64         comparison_id;
   gint64         image_id;
 } Winner;
@@ -615,12 +534,7 @@ on_winner_set (GObject      *source,
   self = winner->page;
   g_hash_table_iter_init (&iter, self->cells);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      if (value == winner->cell)
-        gtk_widget_add_css_class (value, "px-winner");
-      else
-        gtk_widget_remove_css_class (value, "px-winner");
-    }
+    px_compare_cell_set_winner (value, value == winner->cell);
   gtk_label_set_text (self->status_label, _("Kept. All results stay in the Gallery, tagged with this comparison."));
   refresh_history (self);
 }
@@ -631,8 +545,8 @@ gboolean
 px_compare_page_keep (PxComparePage *self,
                       const char    *model_id)
 {
-  GtkWidget *cell = g_hash_table_lookup (self->cells, model_id);
-  gint64 image_id = cell ? GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (cell), "image-id")) : 0;
+  PxCompareCell *cell = g_hash_table_lookup (self->cells, model_id);
+  gint64 image_id = cell ? px_compare_cell_get_image_id (cell) : 0;
   Winner *winner;
 
   if (image_id == 0 || self->library == NULL)
@@ -751,9 +665,9 @@ const char *
 px_compare_page_get_cell_text (PxComparePage *self,
                                const char    *model_id)
 {
-  GtkWidget *cell = g_hash_table_lookup (self->cells, model_id);
+  PxCompareCell *cell = g_hash_table_lookup (self->cells, model_id);
 
-  return cell ? gtk_label_get_text (GTK_LABEL (g_object_get_data (G_OBJECT (cell), "info"))) : NULL;
+  return cell ? px_compare_cell_get_text (cell) : NULL;
 }
 
 static void
