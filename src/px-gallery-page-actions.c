@@ -299,8 +299,12 @@ typedef struct {
   GArray    *ids;
   char      *folder;
   char      *pattern;
+  const char *format; /* export: "png", "jpeg", "webp"; NULL: as kept */
   GPtrArray *paths;   /* import */
 } FileJob;
+
+/* The export dialog's choices, in its order. */
+static const char * const export_formats[] = { NULL, "png", "jpeg", "webp" };
 
 static void
 file_job_free (FileJob *job)
@@ -322,7 +326,7 @@ export_in_thread (GTask        *task,
   FileJob *job = task_data;
   GError *error = NULL;
   GPtrArray *written = px_library_export (job->library, (const gint64 *) job->ids->data, job->ids->len,
-                                          job->folder, job->pattern, NULL, &error);
+                                          job->folder, job->pattern, job->format, &error);
 
   if (written == NULL)
     g_task_return_error (task, error);
@@ -353,9 +357,11 @@ on_export_folder (GtkNativeDialog *dialog,
                   int              response,
                   PxGalleryPage   *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT && self->export_ids != NULL)
+  g_autoptr(GFile) folder = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))
+                                                            : NULL;
+
+  if (folder != NULL && g_file_peek_path (folder) != NULL && self->export_ids != NULL)
     {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_exported, NULL);
       FileJob *job = g_new0 (FileJob, 1);
 
@@ -363,6 +369,7 @@ on_export_folder (GtkNativeDialog *dialog,
       job->ids = g_steal_pointer (&self->export_ids);
       job->folder = g_file_get_path (folder);
       job->pattern = g_strdup (self->export_pattern);
+      job->format = export_formats[self->export_format];
       g_task_set_task_data (task, job, (GDestroyNotify) file_job_free);
       g_task_run_in_thread (task, export_in_thread);
     }
@@ -376,13 +383,16 @@ on_export_pattern_response (AdwMessageDialog *dialog,
                             const char       *response,
                             PxGalleryPage    *self)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+  GtkEditable *entry = GTK_EDITABLE (gtk_widget_get_first_child (box));
+  GtkDropDown *format = GTK_DROP_DOWN (gtk_widget_get_next_sibling (GTK_WIDGET (entry)));
 
   if (!g_str_equal (response, "choose"))
     return;
 
   g_free (self->export_pattern);
   self->export_pattern = g_strdup (gtk_editable_get_text (entry));
+  self->export_format = MIN (gtk_drop_down_get_selected (format), G_N_ELEMENTS (export_formats) - 1);
   self->chooser = gtk_file_chooser_native_new (_("Export To"), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_folder), self);
@@ -395,7 +405,8 @@ ask_export (PxGalleryPage *self,
             GArray        *ids)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  GtkWidget *dialog, *entry;
+  GtkWidget *dialog, *entry, *format;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
   if (ids->len == 0)
     {
@@ -408,10 +419,18 @@ ask_export (PxGalleryPage *self,
 
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), self->export_pattern ? self->export_pattern : "[NAME|image]-[ID]");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("File names"), -1);
+  /* Converted copies carry the prompt as XMP (PNG text does not survive). */
+  format = gtk_drop_down_new_from_strings ((const char * const[]) { _("As kept"), _("PNG"), _("JPEG"), _("WebP"),
+                                                                    NULL });
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (format), self->export_format);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (format), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Format"), -1);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), format);
   dialog = GTK_WIDGET (px_dialog_ask (widget, g_dngettext (GETTEXT_PACKAGE, "Export Image", "Export Images", ids->len),
                                       _("File names come from this pattern. Use tokens like [NAME], with a default "
                                         "after | for images that lack one; [ID], [MODEL] and [DATE] always exist."),
-                                      entry, "choose", _("_Choose Folder…"), ADW_RESPONSE_SUGGESTED));
+                                      box, "choose", _("_Choose Folder…"), ADW_RESPONSE_SUGGESTED));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_export_pattern_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

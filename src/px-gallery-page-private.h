@@ -35,6 +35,7 @@ struct _PxGalleryPage
   guint                 check_source;
   GtkFileChooserNative *chooser;
   char                 *export_pattern;
+  guint                 export_format;  /* index in the dialog's list; 0: as kept */
   GArray               *export_ids;
 };
 

@@ -94,6 +94,9 @@ wait_for_item (GListModel *model,
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   PxLibraryItem *item = NULL;
 
+  /* A filter or order just changed: its count first, then its rows. */
+  while (px_library_model_get_loading (PX_LIBRARY_MODEL (model)) && g_get_monotonic_time () < deadline)
+    px_test_ui_spin (20);
   for (;;)
     {
       item = g_list_model_get_item (model, position);
