@@ -171,20 +171,32 @@ start_step (Deletion            *deletion,
                           deletion->self->cancellable, callback, deletion_ref (deletion));
 }
 
+/* A restore or a purge is done: a failure is told, and a restore shows. */
+static void
+finish_step (GObject      *source,
+             GAsyncResult *result,
+             Deletion     *deletion,
+             const char   *failure,
+             gboolean      reload)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean cancelled;
+
+  px_library_run_finish (PX_LIBRARY (source), result, NULL, &error);
+  cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  if (error != NULL && !cancelled)
+    px_gallery_page_show_error (deletion->self, failure, error);
+  if (reload && !cancelled)
+    px_gallery_page_reload (deletion->self);
+  deletion_unref (deletion);
+}
+
 static void
 on_restored (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  Deletion *deletion = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!px_library_run_finish (PX_LIBRARY (source), result, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    px_gallery_page_show_error (deletion->self, _("The images could not be brought back"), error);
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    px_gallery_page_reload (deletion->self);
-  deletion_unref (deletion);
+  finish_step (source, result, user_data, _("The images could not be brought back"), TRUE);
 }
 
 static void
@@ -208,13 +220,7 @@ on_purged (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  Deletion *deletion = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!px_library_run_finish (PX_LIBRARY (source), result, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    px_gallery_page_show_error (deletion->self, _("The images could not be deleted"), error);
-  deletion_unref (deletion);
+  finish_step (source, result, user_data, _("The images could not be deleted"), FALSE);
 }
 
 static void
