@@ -425,6 +425,40 @@ test_model_rows_added_on_top (void)
   g_assert_cmpuint (changes.calls, ==, 1);
 }
 
+/* Deleted rows come back in the middle (an undo): the model does not take
+ * them for new rows on top; every position holds its row again. */
+static void
+test_model_rows_back_in_the_middle (void)
+{
+  g_autofree char *dir = new_dir ();
+  g_autoptr(PxLibrary) library = px_library_open (dir, NULL);
+  g_autoptr(PxLibraryModel) model = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Writer writer = { library, "row", 300, ids, TRUE };
+  gint64 middle[3];
+
+  write_images (&writer);
+  for (guint i = 0; i < 3; i++)
+    middle[i] = g_array_index (ids, gint64, 150 + i);
+  g_assert_true (px_library_trash (library, middle, 3, NULL));
+  model = px_library_model_new (library);
+  spin_until_loaded (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 297);
+  for (guint p = 0; p < 297; p += 11)
+    g_object_unref (wait_for_item (model, p));
+
+  g_assert_true (px_library_restore (library, middle, 3, NULL));
+  px_library_model_reload (model);
+  spin_until_loaded (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 300);
+  for (guint p = 0; p < 300; p++)
+    {
+      g_autoptr(PxLibraryItem) item = wait_for_item (model, p);
+
+      g_assert_cmpint (px_library_item_get_image (item)->id, ==, g_array_index (ids, gint64, 299 - p));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -437,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/library-threads/model-pages-by-key", test_model_pages_by_key);
   g_test_add_func ("/library-threads/model-ids-of-unread-rows", test_model_ids_of_unread_rows);
   g_test_add_func ("/library-threads/model-rows-added-on-top", test_model_rows_added_on_top);
+  g_test_add_func ("/library-threads/model-rows-back-in-the-middle", test_model_rows_back_in_the_middle);
 
   return g_test_run ();
 }

@@ -47,11 +47,65 @@ px_library_write_lock (PxLibrary  *self,
   return g_rec_mutex_locker_new (&self->lock);
 }
 
+/* A thread's reads that must agree (a count and the rows it counts) share
+ * one read transaction on one connection. */
+typedef struct {
+  PxLibrary *library;
+  sqlite3   *db;
+} Snapshot;
+
+static GPrivate snapshot_key = G_PRIVATE_INIT (g_free);
+
+/* Until px_library_end_snapshot(), this thread's reads of self see the
+ * library as it is now, whatever is committed meanwhile. */
+gboolean
+px_library_begin_snapshot (PxLibrary  *self,
+                           GError    **error)
+{
+  Snapshot *snapshot;
+  sqlite3 *db;
+
+  g_return_val_if_fail (g_private_get (&snapshot_key) == NULL, FALSE);
+
+  db = px_library_reader_take (self, error);
+  if (db == NULL)
+    return FALSE;
+  if (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      px_library_sqlite_error (db, error, _("reading"));
+      px_library_reader_give (self, db);
+      return FALSE;
+    }
+  snapshot = g_new0 (Snapshot, 1);
+  snapshot->library = self;
+  snapshot->db = db;
+  g_private_set (&snapshot_key, snapshot);
+  return TRUE;
+}
+
+void
+px_library_end_snapshot (PxLibrary *self)
+{
+  Snapshot *snapshot = g_private_get (&snapshot_key);
+  sqlite3 *db;
+
+  g_return_if_fail (snapshot != NULL && snapshot->library == self);
+
+  db = snapshot->db;
+  g_private_replace (&snapshot_key, NULL);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  px_library_reader_give (self, db);
+}
+
 sqlite3 *
 px_library_reader_take (PxLibrary  *self,
                         GError    **error)
 {
+  Snapshot *snapshot = g_private_get (&snapshot_key);
   sqlite3 *db = NULL;
+
+  if (snapshot != NULL && snapshot->library == self)
+    return snapshot->db;
 
   g_mutex_lock (&self->readers_lock);
   if (self->readers->len > 0)
@@ -65,7 +119,9 @@ void
 px_library_reader_give (PxLibrary *self,
                         sqlite3   *db)
 {
-  if (db == NULL)
+  Snapshot *snapshot = g_private_get (&snapshot_key);
+
+  if (db == NULL || (snapshot != NULL && snapshot->db == db))
     return;
 
   g_mutex_lock (&self->readers_lock);

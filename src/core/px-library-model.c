@@ -14,6 +14,7 @@
 
 #define PAGE_SIZE 120
 #define MAX_PAGES 16
+#define MAX_ADDED_SEEN 2000
 
 struct _PxLibraryItem
 {
@@ -74,6 +75,7 @@ struct _PxLibraryModel
   guint           n_items;
   gboolean        loading;    /* the count is being read */
   gboolean        query_changed;  /* since the last count: positions mean other rows */
+  gint64          top_id;         /* the first row at the last count; 0: none */
   guint           generation; /* bumped by each reload: older answers are dropped */
   GHashTable     *pages;      /* page number -> Page */
   GQueue          page_order; /* least recently used first */
@@ -170,6 +172,7 @@ typedef struct {
   gboolean        has_after, has_before, from_end;
   PxLibraryKey    after, before;
   guint           skip, limit;
+  guint           previous; /* for a count: the count before */
   guint           count;    /* out: for a count */
   GPtrArray      *images;   /* out: for a page */
 } Read;
@@ -205,16 +208,25 @@ count_in_thread (PxLibrary     *library,
   Read *read = data;
   GError *local_error = NULL;
 
+  /* The count and the rows in one moment: a row committed between them
+   * would make the rows disagree with the count. */
+  if (!px_library_begin_snapshot (library, error))
+    return FALSE;
   read->count = px_library_count (library, &read->query, &local_error);
   if (local_error != NULL)
     {
+      px_library_end_snapshot (library);
       g_propagate_error (error, local_error);
       return FALSE;
     }
   /* The first page too, in the same trip: what a view at the top shows
    * (and where new rows land) comes with the count. */
-  read->limit = MIN (PAGE_SIZE, read->count);
+  /* Past the rows added since, up to a point: the row that was first is
+   * looked for right after them (rows_added_on_top). */
+  read->limit = MIN (read->count, PAGE_SIZE + MIN (read->previous > 0 && read->count > read->previous
+                                                   ? read->count - read->previous : 0, MAX_ADDED_SEEN));
   read->images = px_library_list_range (library, &read->query, NULL, NULL, 0, read->limit, FALSE, NULL);
+  px_library_end_snapshot (library);
   return TRUE;
 }
 
@@ -506,6 +518,44 @@ refresh_pages (PxLibraryModel *self)
     }
 }
 
+static gint64
+read_top_id (Read *read)
+{
+  /* fill_page takes the rows it uses: the first is either still there or
+   * now an item of page 0. */
+  PxLibraryImage *first = g_ptr_array_index (read->images, 0);
+  Page *top;
+
+  if (first != NULL)
+    return first->id;
+  top = g_hash_table_lookup (read->self->pages, GUINT_TO_POINTER (0));
+  return top != NULL && top->items->len > 0 && ((PxLibraryItem *) g_ptr_array_index (top->items, 0))->image != NULL
+         ? ((PxLibraryItem *) g_ptr_array_index (top->items, 0))->image->id : 0;
+}
+
+/* Whether the rows that came were added where new rows go (the top, newest
+ * first; the end, oldest first) and nothing else moved: the row that was
+ * first before is right after them. An undo (rows back in the middle) or
+ * anything else is not, and takes the safe way. */
+static gboolean
+rows_added_on_top (PxLibraryModel *self,
+                   Read           *read,
+                   guint           added)
+{
+  PxLibraryImage *image;
+
+  if (added == 0)
+    return TRUE;
+  /* Oldest first, new rows go after the last: the first page cannot tell
+   * them from rows brought back in the middle. */
+  if (self->filter.sort == PX_LIBRARY_SORT_OLDEST)
+    return FALSE;
+  if (self->top_id == 0 || read->images == NULL || read->images->len <= added)
+    return FALSE;
+  image = g_ptr_array_index (read->images, added);
+  return image != NULL && image->id == self->top_id;
+}
+
 static void
 on_counted (GObject      *source,
             GAsyncResult *result,
@@ -528,15 +578,14 @@ on_counted (GObject      *source,
   old = self->n_items;
   self->n_items = ok ? read->count : 0;
   self->loading = FALSE;
-  if (ok && !self->query_changed && self->n_items >= old)
+  if (ok && !self->query_changed && self->n_items >= old && rows_added_on_top (self, read, self->n_items - old))
     {
-      /* The same query with rows added (a generation, a batch): they are
-       * the newest, at the top (or the bottom, oldest first). Views are told
-       * of those only; what they show moves, it is not rebuilt, and only
-       * the pages with new places are read. (Rows go only by a deletion,
-       * which lowers the count and takes the other way.) */
+      /* The same query with rows added on top (a generation, a batch: the
+       * newest). Views are told of those only; what they show moves, it is
+       * not rebuilt, and only the pages with new places are read. Rows
+       * gone, or back in the middle (an undo), take the other way. */
       guint added = self->n_items - old;
-      guint at = self->filter.sort == PX_LIBRARY_SORT_OLDEST ? old : 0;
+      guint at = 0;
       Page *top;
 
       if (added > 0)
@@ -557,9 +606,10 @@ on_counted (GObject      *source,
       g_queue_clear (&self->page_order);
       if (read->images != NULL && read->images->len > 0)
         {
-          Page *top = page_new (read->images->len);
+          guint size = MIN (PAGE_SIZE, read->images->len);
+          Page *top = page_new (size);
 
-          for (guint i = 0; i < read->images->len; i++)
+          for (guint i = 0; i < size; i++)
             g_ptr_array_add (top->items, g_object_new (PX_TYPE_LIBRARY_ITEM, NULL));
           g_hash_table_insert (self->pages, GUINT_TO_POINTER (0), top);
           g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (0));
@@ -568,6 +618,7 @@ on_counted (GObject      *source,
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
     }
   self->query_changed = FALSE;
+  self->top_id = read->images != NULL && read->images->len > 0 ? read_top_id (read) : 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
@@ -584,8 +635,13 @@ px_library_model_reload (PxLibraryModel *self)
       self->loading = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
     }
-  px_library_read_async (self->library, count_in_thread, read_new (self), (GDestroyNotify) read_free,
-                         self->cancellable, on_counted, NULL);
+  {
+    Read *read = read_new (self);
+
+    read->previous = self->n_items;
+    px_library_read_async (self->library, count_in_thread, read, (GDestroyNotify) read_free, self->cancellable,
+                           on_counted, NULL);
+  }
 }
 
 /* TRUE from a reload until its count is in: a view shows neither "empty"

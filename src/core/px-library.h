@@ -251,6 +251,9 @@ gboolean        px_library_run_finish    (PxLibrary       *self,
                                           GAsyncResult    *result,
                                           gpointer        *data,
                                           GError         **error);
+gboolean        px_library_begin_snapshot (PxLibrary     *self,
+                                          GError         **error);
+void            px_library_end_snapshot  (PxLibrary       *self);
 void            px_library_set_main_thread_guard (gboolean enabled);
 gboolean        px_library_get_main_thread_guard (void);
 
