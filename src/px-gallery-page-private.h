@@ -47,6 +47,7 @@ void     px_gallery_page_show_error    (PxGalleryPage *self,
 void     px_gallery_page_delete        (PxGalleryPage *self,
                                         GArray        *ids);
 void     px_gallery_page_start_check   (PxGalleryPage *self);
+void     px_gallery_page_refresh_choices (PxGalleryPage *self);
 void     px_gallery_page_class_init_actions (GtkWidgetClass *widget_class);
 gboolean px_gallery_page_on_drop       (GtkDropTarget *target,
                                         const GValue  *value,

@@ -361,6 +361,14 @@ px_gallery_page_reload (PxGalleryPage *self)
   update_view (self);
 }
 
+/* The filters' choices read again, and the page shown for what is there. */
+void
+px_gallery_page_refresh_choices (PxGalleryPage *self)
+{
+  refresh_choices (self);
+  update_view (self);
+}
+
 static void
 on_detail_delete (PxImageWindow *window,
                   gint64         id,

@@ -459,6 +459,73 @@ test_model_rows_back_in_the_middle (void)
     }
 }
 
+static void
+on_removed (GListModel *model,
+            guint       position,
+            guint       removed,
+            guint       added,
+            GArray     *told)
+{
+  g_assert_cmpuint (removed, ==, 1);
+  g_assert_cmpuint (added, ==, 0);
+  g_array_append_val (told, position);
+}
+
+/* Deleted in the Gallery: the model takes those rows out where they are,
+ * views are told of those positions only, the items around keep their
+ * objects, and the reload after it changes nothing more. */
+static void
+test_model_rows_removed (void)
+{
+  g_autofree char *dir = new_dir ();
+  g_autoptr(PxLibrary) library = px_library_open (dir, NULL);
+  g_autoptr(PxLibraryModel) model = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) told = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(PxLibraryItem) fourth = NULL;
+  g_autoptr(PxLibraryItem) moved = NULL;
+  Writer writer = { library, "row", 300, ids, TRUE };
+  gint64 doomed[3];
+  guint positions[3] = { 3, 10, 130 };
+  gulong handler;
+
+  write_images (&writer);
+  model = px_library_model_new (library);
+  spin_until_loaded (model);
+  g_object_unref (wait_for_item (model, 0));
+  g_object_unref (wait_for_item (model, 130));
+  fourth = wait_for_item (model, 4);
+  for (guint i = 0; i < 3; i++)
+    doomed[i] = g_array_index (ids, gint64, 299 - positions[i]);
+
+  g_assert_true (px_library_trash (library, doomed, 3, NULL));
+  handler = g_signal_connect (model, "items-changed", G_CALLBACK (on_removed), told);
+  g_assert_true (px_library_model_remove (model, doomed, 3));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 297);
+  g_assert_cmpuint (told->len, ==, 3);
+  g_assert_cmpuint (g_array_index (told, guint, 0), ==, 130);
+  g_assert_cmpuint (g_array_index (told, guint, 1), ==, 10);
+  g_assert_cmpuint (g_array_index (told, guint, 2), ==, 3);
+  moved = g_list_model_get_item (G_LIST_MODEL (model), 3);
+  g_assert_true (moved == fourth);
+
+  px_library_model_reload (model);
+  spin_until_loaded (model);
+  g_assert_cmpuint (told->len, ==, 3);
+  g_signal_handler_disconnect (model, handler);
+  for (guint p = 0, row = 0; p < 297; p++, row++)
+    {
+      g_autoptr(PxLibraryItem) item = wait_for_item (model, p);
+
+      while (row == positions[0] || row == positions[1] || row == positions[2])
+        row++;
+      g_assert_cmpint (px_library_item_get_image (item)->id, ==, g_array_index (ids, gint64, 299 - row));
+    }
+
+  /* A row the model does not hold: it says so, and a reload does it. */
+  g_assert_false (px_library_model_remove (model, doomed, 1));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -472,6 +539,7 @@ main (int   argc,
   g_test_add_func ("/library-threads/model-ids-of-unread-rows", test_model_ids_of_unread_rows);
   g_test_add_func ("/library-threads/model-rows-added-on-top", test_model_rows_added_on_top);
   g_test_add_func ("/library-threads/model-rows-back-in-the-middle", test_model_rows_back_in_the_middle);
+  g_test_add_func ("/library-threads/model-rows-removed", test_model_rows_removed);
 
   return g_test_run ();
 }

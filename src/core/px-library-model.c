@@ -689,6 +689,120 @@ px_library_model_set_filter (PxLibraryModel       *self,
   px_library_model_reload (self);
 }
 
+static gint
+compare_guints (gconstpointer a,
+                gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The rows of ids were deleted: when the model holds every one of them, it
+ * takes them out where they are (views are told of those positions only,
+ * the rest move up) and returns TRUE; else FALSE, and a reload does it. */
+gboolean
+px_library_model_remove (PxLibraryModel *self,
+                         const gint64   *ids,
+                         guint           n_ids)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint));
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n_items;
+
+  g_return_val_if_fail (PX_IS_LIBRARY_MODEL (self), FALSE);
+
+  if (self->loading || n_ids == 0 || n_ids > self->n_items)
+    return FALSE;
+  for (guint i = 0; i < n_ids; i++)
+    g_hash_table_add (wanted, (gpointer) &ids[i]);
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Page *page = value;
+
+      for (guint i = 0; i < page->items->len; i++)
+        {
+          PxLibraryItem *item = g_ptr_array_index (page->items, i);
+          guint position = GPOINTER_TO_UINT (key) * PAGE_SIZE + i;
+
+          if (item->image != NULL && g_hash_table_contains (wanted, &item->image->id))
+            g_array_append_val (gone, position);
+        }
+    }
+  if (gone->len != n_ids)
+    return FALSE;
+  g_array_sort (gone, compare_guints);
+
+  /* Last first, one at a time: the held items and the count always match
+   * what views have been told so far. */
+  for (guint k = gone->len; k > 0; k--)
+    {
+      guint removed = g_array_index (gone, guint, k - 1);
+      g_autoptr(GHashTable) moved = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
+
+      n_items = self->n_items - 1;
+      g_hash_table_iter_init (&iter, self->pages);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          Page *page = value;
+
+          for (guint i = 0; i < page->items->len; i++)
+            {
+              guint position = GPOINTER_TO_UINT (key) * PAGE_SIZE + i;
+              guint number;
+              Page *to;
+
+              if (position == removed)
+                continue;
+              if (position > removed)
+                position--;
+              number = position / PAGE_SIZE;
+              if (position >= n_items)
+                continue;
+              to = g_hash_table_lookup (moved, GUINT_TO_POINTER (number));
+              if (to == NULL)
+                {
+                  guint size = MIN (PAGE_SIZE, n_items - number * PAGE_SIZE);
+
+                  to = page_new (size);
+                  g_ptr_array_set_size (to->items, size);
+                  g_hash_table_insert (moved, GUINT_TO_POINTER (number), to);
+                }
+              g_ptr_array_index (to->items, position % PAGE_SIZE) = g_object_ref (g_ptr_array_index (page->items, i));
+            }
+        }
+
+      g_hash_table_remove_all (self->pages);
+      g_queue_clear (&self->page_order);
+      g_hash_table_iter_init (&iter, moved);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          Page *page = value;
+
+          for (guint i = 0; i < page->items->len; i++)
+            if (g_ptr_array_index (page->items, i) == NULL)
+              g_ptr_array_index (page->items, i) = g_object_new (PX_TYPE_LIBRARY_ITEM, NULL);
+          g_hash_table_iter_steal (&iter);
+          g_hash_table_insert (self->pages, key, page);
+          g_queue_push_tail (&self->page_order, key);
+        }
+      self->n_items = n_items;
+      g_list_model_items_changed (G_LIST_MODEL (self), removed, 1, 0);
+    }
+  {
+    Page *top = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (0));
+    PxLibraryItem *first = top != NULL && top->items->len > 0 ? g_ptr_array_index (top->items, 0) : NULL;
+
+    self->top_id = first != NULL && first->image != NULL ? first->image->id : 0;
+  }
+  refresh_pages (self);
+  return TRUE;
+}
+
 typedef struct {
   PxLibraryQuery  query;
   GArray         *positions;   /* in: guint, ascending */

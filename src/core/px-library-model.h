@@ -25,6 +25,9 @@ void            px_library_model_set_filter (PxLibraryModel       *self,
                                              const PxLibraryQuery *filter);
 void            px_library_model_reload     (PxLibraryModel       *self);
 gboolean        px_library_model_get_loading (PxLibraryModel      *self);
+gboolean        px_library_model_remove     (PxLibraryModel       *self,
+                                             const gint64         *ids,
+                                             guint                 n_ids);
 void            px_library_model_get_ids_async (PxLibraryModel *self,
                                              GArray               *positions,
                                              GCancellable         *cancellable,
