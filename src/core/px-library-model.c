@@ -430,13 +430,19 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = get_item;
 }
 
-/* Rows came in at position at (newest first: the top) and everything from
- * there moved down by added: the items a view holds move with their rows
- * (same objects, no rebinding), the new places are placeholders. */
+/* The held items move to new positions (G_MAXUINT: the row is gone) in a
+ * model of n_items; the places no held item lands on are placeholders. The
+ * same objects move: a view that is told of the move rebinds nothing. */
+typedef guint (*Relocation) (guint position,
+                             guint at,
+                             guint count);
+
 static void
-shift_pages (PxLibraryModel *self,
-             guint           at,
-             guint           added)
+relocate_items (PxLibraryModel *self,
+                guint           n_items,
+                Relocation      relocate,
+                guint           at,
+                guint           count)
 {
   g_autoptr(GHashTable) moved = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
   GHashTableIter iter;
@@ -446,20 +452,19 @@ shift_pages (PxLibraryModel *self,
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       Page *page = value;
-      guint start = GPOINTER_TO_UINT (key) * PAGE_SIZE;
 
       for (guint i = 0; i < page->items->len; i++)
         {
-          guint position = start + i >= at ? start + i + added : start + i;
+          guint position = relocate (GPOINTER_TO_UINT (key) * PAGE_SIZE + i, at, count);
           guint number = position / PAGE_SIZE;
           Page *to;
 
-          if (position >= self->n_items)
+          if (position >= n_items)
             continue;
           to = g_hash_table_lookup (moved, GUINT_TO_POINTER (number));
           if (to == NULL)
             {
-              guint size = MIN (PAGE_SIZE, self->n_items - number * PAGE_SIZE);
+              guint size = MIN (PAGE_SIZE, n_items - number * PAGE_SIZE);
 
               to = page_new (size);
               g_ptr_array_set_size (to->items, size);
@@ -483,6 +488,27 @@ shift_pages (PxLibraryModel *self,
       g_hash_table_insert (self->pages, key, page);
       g_queue_push_tail (&self->page_order, key);
     }
+  self->n_items = n_items;
+}
+
+/* count rows came in at position at (newest first: the top). */
+static guint
+after_insertion (guint position,
+                 guint at,
+                 guint count)
+{
+  return position >= at ? position + count : position;
+}
+
+/* The row at position at went. */
+static guint
+after_removal (guint position,
+               guint at,
+               guint count)
+{
+  if (position == at)
+    return G_MAXUINT;
+  return position > at ? position - 1 : position;
 }
 
 /* Pages that still hold placeholders (where rows were added) are read
@@ -590,7 +616,7 @@ on_counted (GObject      *source,
 
       if (added > 0)
         {
-          shift_pages (self, at, added);
+          relocate_items (self, self->n_items, after_insertion, at, added);
           g_list_model_items_changed (G_LIST_MODEL (self), at, 0, added);
         }
       top = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (0));
@@ -710,7 +736,6 @@ px_library_model_remove (PxLibraryModel *self,
   g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint));
   GHashTableIter iter;
   gpointer key, value;
-  guint n_items;
 
   g_return_val_if_fail (PX_IS_LIBRARY_MODEL (self), FALSE);
 
@@ -742,55 +767,8 @@ px_library_model_remove (PxLibraryModel *self,
   for (guint k = gone->len; k > 0; k--)
     {
       guint removed = g_array_index (gone, guint, k - 1);
-      g_autoptr(GHashTable) moved = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
 
-      n_items = self->n_items - 1;
-      g_hash_table_iter_init (&iter, self->pages);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          Page *page = value;
-
-          for (guint i = 0; i < page->items->len; i++)
-            {
-              guint position = GPOINTER_TO_UINT (key) * PAGE_SIZE + i;
-              guint number;
-              Page *to;
-
-              if (position == removed)
-                continue;
-              if (position > removed)
-                position--;
-              number = position / PAGE_SIZE;
-              if (position >= n_items)
-                continue;
-              to = g_hash_table_lookup (moved, GUINT_TO_POINTER (number));
-              if (to == NULL)
-                {
-                  guint size = MIN (PAGE_SIZE, n_items - number * PAGE_SIZE);
-
-                  to = page_new (size);
-                  g_ptr_array_set_size (to->items, size);
-                  g_hash_table_insert (moved, GUINT_TO_POINTER (number), to);
-                }
-              g_ptr_array_index (to->items, position % PAGE_SIZE) = g_object_ref (g_ptr_array_index (page->items, i));
-            }
-        }
-
-      g_hash_table_remove_all (self->pages);
-      g_queue_clear (&self->page_order);
-      g_hash_table_iter_init (&iter, moved);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          Page *page = value;
-
-          for (guint i = 0; i < page->items->len; i++)
-            if (g_ptr_array_index (page->items, i) == NULL)
-              g_ptr_array_index (page->items, i) = g_object_new (PX_TYPE_LIBRARY_ITEM, NULL);
-          g_hash_table_iter_steal (&iter);
-          g_hash_table_insert (self->pages, key, page);
-          g_queue_push_tail (&self->page_order, key);
-        }
-      self->n_items = n_items;
+      relocate_items (self, self->n_items - 1, after_removal, removed, 1);
       g_list_model_items_changed (G_LIST_MODEL (self), removed, 1, 0);
     }
   {
