@@ -117,21 +117,16 @@ on_token_sets_read (GObject      *source,
                     gpointer      user_data)
 {
   g_autoptr(PxBatchPage) self = user_data;
-  g_autoptr(GtkStringList) names = gtk_string_list_new ((const char * const[]) { _("None"), NULL });
-  g_autoptr(GError) error = NULL;
-  GPtrArray *sets = px_library_list_finish (PX_LIBRARY (source), result, &error);
+  g_auto(GStrv) names = NULL;
+  g_autoptr(GtkStringList) list = NULL;
+  GPtrArray *sets = px_library_token_sets_finish (PX_LIBRARY (source), result, _("None"), &names);
 
   if (sets == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not list the token sets: %s", error->message);
-      return;
-    }
+    return;
   g_clear_pointer (&self->token_sets, g_ptr_array_unref);
   self->token_sets = sets;
-  for (guint i = 0; i < self->token_sets->len; i++)
-    gtk_string_list_append (names, ((PxTokenSet *) g_ptr_array_index (self->token_sets, i))->name);
-  adw_combo_row_set_model (self->globals_row, G_LIST_MODEL (names));
+  list = gtk_string_list_new ((const char * const *) names);
+  adw_combo_row_set_model (self->globals_row, G_LIST_MODEL (list));
 }
 
 void

@@ -573,21 +573,16 @@ on_token_sets_read (GObject      *source,
                     gpointer      user_data)
 {
   g_autoptr(PxComparePage) self = user_data;
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GPtrArray *sets = px_library_list_finish (PX_LIBRARY (source), result, &error);
+  g_auto(GStrv) names = NULL;
+  g_autoptr(GtkStringList) list = NULL;
+  GPtrArray *sets = px_library_token_sets_finish (PX_LIBRARY (source), result, NULL, &names);
 
   if (sets == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not list the token sets: %s", error->message);
-      return;
-    }
+    return;
   g_clear_pointer (&self->token_sets, g_ptr_array_unref);
   self->token_sets = sets;
-  for (guint i = 0; i < self->token_sets->len; i++)
-    gtk_string_list_append (names, ((PxTokenSet *) g_ptr_array_index (self->token_sets, i))->name);
-  gtk_drop_down_set_model (self->token_sets_dropdown, G_LIST_MODEL (names));
+  list = gtk_string_list_new ((const char * const *) names);
+  gtk_drop_down_set_model (self->token_sets_dropdown, G_LIST_MODEL (list));
 }
 
 void

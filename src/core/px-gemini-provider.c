@@ -219,24 +219,13 @@ gemini_parse_response (PxProvider               *provider,
   return FALSE;
 }
 
-static GError *
-gemini_map_error (PxProvider              *provider,
-                  const PxProviderContext *context,
-                  guint                    status,
-                  SoupMessageHeaders      *headers,
-                  GBytes                  *body,
-                  gint64                  *retry_after_ms)
-{
-  return px_provider_google_error (context, status, body, retry_after_ms);
-}
-
 static void
 provider_iface_init (PxProviderInterface *iface)
 {
   iface->build_message = gemini_build_message;
   iface->build_check_message = gemini_build_check_message;
   iface->parse_response = gemini_parse_response;
-  iface->map_error = gemini_map_error;
+  iface->map_error = px_provider_google_error;
 }
 
 static void

@@ -191,6 +191,36 @@ px_library_list_token_sets (PxLibrary  *self,
   return g_steal_pointer (&sets);
 }
 
+/* Finishes a px_library_list_async() of px_library_list_token_sets for a
+ * chooser: the sets, and in @names their names after @first (when not NULL),
+ * ready for a string list. NULL when the list could not be read (a warning
+ * unless the caller cancelled). */
+GPtrArray *
+px_library_token_sets_finish (PxLibrary     *self,
+                              GAsyncResult  *result,
+                              const char    *first,
+                              char        ***names)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GPtrArray *sets = px_library_list_finish (self, result, &error);
+
+  *names = NULL;
+  if (sets == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not list the token sets: %s", error->message);
+      return NULL;
+    }
+  if (first != NULL)
+    g_strv_builder_add (builder, first);
+  for (guint i = 0; i < sets->len; i++)
+    g_strv_builder_add (builder, ((PxTokenSet *) g_ptr_array_index (sets, i))->name);
+  *names = g_strv_builder_end (builder);
+
+  return sets;
+}
+
 gint64
 px_library_save_token_set (PxLibrary   *self,
                            PxTokenSet  *set,

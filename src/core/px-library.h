@@ -186,6 +186,10 @@ gboolean        px_library_delete_template (PxLibrary     *self,
                                           GError         **error);
 GPtrArray      *px_library_list_token_sets (PxLibrary     *self,
                                           GError         **error);
+GPtrArray      *px_library_token_sets_finish (PxLibrary   *self,
+                                          GAsyncResult    *result,
+                                          const char      *first,
+                                          char          ***names);
 gint64          px_library_save_token_set (PxLibrary      *self,
                                           PxTokenSet      *set,
                                           GError         **error);

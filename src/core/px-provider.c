@@ -471,10 +471,13 @@ px_provider_new_json_message (const PxProviderContext  *context,
 /* Google's error envelope, shared by the Gemini API and Vertex AI:
  * {"error": {"code", "message", "status", "details": [...]}}. A RetryInfo
  * detail says how long to wait; a per-day quota is not worth retrying; an
- * invalid key comes back as a 400 with reason API_KEY_INVALID. */
+ * invalid key comes back as a 400 with reason API_KEY_INVALID. Both Google
+ * providers use it as their map_error. */
 GError *
-px_provider_google_error (const PxProviderContext *context,
+px_provider_google_error (PxProvider              *provider,
+                          const PxProviderContext *context,
                           guint                    status,
+                          SoupMessageHeaders      *headers,
                           GBytes                  *body,
                           gint64                  *retry_after_ms)
 {

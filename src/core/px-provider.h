@@ -132,8 +132,10 @@ void         px_provider_set_invalid_url_error (const PxProviderContext *context
 void         px_provider_scrub_key         (GError                   *error,
                                             const char               *api_key);
 char        *px_provider_body_excerpt      (GBytes                    *body);
-GError      *px_provider_google_error      (const PxProviderContext   *context,
+GError      *px_provider_google_error      (PxProvider                *provider,
+                                            const PxProviderContext   *context,
                                             guint                      status,
+                                            SoupMessageHeaders        *headers,
                                             GBytes                    *body,
                                             gint64                    *retry_after_ms);
 
