@@ -31,30 +31,14 @@ engine_for (PxCatalog  *catalog,
 {
   const PxModel *model = px_catalog_lookup_model (catalog, model_id, error);
   const PxProviderInfo *info;
-  g_autofree char *key = NULL;
-  g_autofree char *cache_dir = NULL;
-  g_autoptr(PxCache) cache = NULL;
-  PxEngine *engine;
 
   if (model == NULL)
     return NULL;
   info = px_catalog_lookup_provider (catalog, model->provider_id);
-  engine = px_engine_new (catalog);
-  if (base_url != NULL)
-    px_engine_set_base_url (engine, info->id, base_url);
   /* The batch's concurrency is what it keeps in flight: the provider's
    * limit follows it, even above the catalog's usual (the provider's own
    * rate limits pace it from the first answer on). */
-  px_engine_set_limits (engine, info->id, concurrency, rpm);
-  px_engine_set_refresh_model_lists (engine, TRUE);
-  key = px_cli_find_key (info);
-  px_engine_set_api_key (engine, info->id, key);
-  if (key != NULL)
-    memset (key, 0, strlen (key));
-  cache_dir = g_build_filename (px_paths_get_cache_dir (), "responses", NULL);
-  cache = px_cache_new (cache_dir, px_cli_cache_ttl_seconds ());
-  px_engine_set_cache (engine, cache);
-  return engine;
+  return px_cli_new_engine (catalog, info, base_url, concurrency, rpm);
 }
 
 static void

@@ -564,8 +564,8 @@ px_cli_find_key (const PxProviderInfo *info)
   return key;
 }
 
-guint
-px_cli_cache_ttl_seconds (void)
+static guint
+cache_ttl_seconds (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
@@ -577,6 +577,36 @@ px_cli_cache_ttl_seconds (void)
 
   settings = g_settings_new (APP_ID);
   return g_settings_get_int (settings, "cache-ttl-minutes") * 60;
+}
+
+/* An engine for one provider as the CLI runs it: the user's base URL and
+ * limits, the key from the keyring or the environment (wiped from memory once
+ * the engine has it), fresh model lists, and the shared response cache. */
+PxEngine *
+px_cli_new_engine (PxCatalog            *catalog,
+                   const PxProviderInfo *info,
+                   const char           *base_url,
+                   guint                 concurrency,
+                   guint                 rpm)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_autoptr(PxCache) cache = NULL;
+  PxEngine *engine = px_engine_new (catalog);
+
+  if (base_url != NULL)
+    px_engine_set_base_url (engine, info->id, base_url);
+  px_engine_set_limits (engine, info->id, concurrency, rpm);
+  px_engine_set_refresh_model_lists (engine, TRUE);
+  key = px_cli_find_key (info);
+  px_engine_set_api_key (engine, info->id, key);
+  if (key != NULL)
+    memset (key, 0, strlen (key));
+  cache_dir = g_build_filename (px_paths_get_cache_dir (), "responses", NULL);
+  cache = px_cache_new (cache_dir, cache_ttl_seconds ());
+  px_engine_set_cache (engine, cache);
+
+  return engine;
 }
 
 static char *
@@ -626,10 +656,9 @@ cmd_generate (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(PxCatalog) catalog = NULL;
   g_autoptr(PxEngine) engine = NULL;
-  g_autoptr(PxCache) cache = NULL;
   g_autoptr(GAsyncResult) async_result = NULL;
   g_autoptr(PxGenerationResult) result = NULL;
-  g_autofree char *bad = NULL, *resolved = NULL, *key = NULL, *cache_dir = NULL;
+  g_autofree char *bad = NULL, *resolved = NULL;
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(PxGenerationRequest) request_copy = NULL;
   PxGenerationRequest *request;
@@ -698,19 +727,7 @@ cmd_generate (int    argc,
       px_generation_request_free (request);
       return px_cli_usage (context, _("--concurrency takes 1 to 32, --rpm a positive number"));
     }
-  engine = px_engine_new (catalog);
-  if (base_url != NULL)
-    px_engine_set_base_url (engine, info->id, base_url);
-  px_engine_set_limits (engine, info->id, concurrency, rpm);
-  px_engine_set_refresh_model_lists (engine, TRUE);
-  key = px_cli_find_key (info);
-  px_engine_set_api_key (engine, info->id, key);
-  if (key != NULL)
-    memset (key, 0, strlen (key));
-
-  cache_dir = g_build_filename (px_paths_get_cache_dir (), "responses", NULL);
-  cache = px_cache_new (cache_dir, px_cli_cache_ttl_seconds ());
-  px_engine_set_cache (engine, cache);
+  engine = px_cli_new_engine (catalog, info, base_url, concurrency, rpm);
 
   /* The engine takes the request; the library needs what it asked for. */
   request_copy = px_generation_request_new (model_id, resolved);

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "px-catalog.h"
+#include "px-engine.h"
 #include "px-library.h"
 
 G_BEGIN_DECLS
@@ -20,7 +21,11 @@ gboolean    px_cli_parse_tokens      (char           **pairs,
 PxCatalog  *px_cli_load_catalog      (void);
 PxLibrary  *px_cli_open_library      (void);
 char       *px_cli_find_key          (const PxProviderInfo *info);
-guint       px_cli_cache_ttl_seconds (void);
+PxEngine   *px_cli_new_engine        (PxCatalog       *catalog,
+                                      const PxProviderInfo *info,
+                                      const char      *base_url,
+                                      guint            concurrency,
+                                      guint            rpm);
 void        px_cli_on_async_done     (GObject         *source,
                                       GAsyncResult    *result,
                                       gpointer         user_data);

@@ -87,16 +87,11 @@ on_history_read (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(PxComparePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = px_library_list_finish (PX_LIBRARY (source), result, &error);
+  g_autoptr(GPtrArray) list = px_library_list_finish_or_warn (PX_LIBRARY (source), result, "comparisons");
   GtkWidget *row;
 
   if (list == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not list the comparisons: %s", error->message);
-      return;
-    }
+    return;
 
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
     gtk_list_box_remove (self->history_list, row);

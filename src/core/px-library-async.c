@@ -332,6 +332,23 @@ px_library_list_finish (PxLibrary     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* px_library_list_finish() for a view that shows the list: on failure the
+ * reason goes to the log as a warning (unless the caller cancelled), saying
+ * @what could not be listed, and NULL comes back. */
+GPtrArray *
+px_library_list_finish_or_warn (PxLibrary    *self,
+                                GAsyncResult *result,
+                                const char   *what)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list = px_library_list_finish (self, result, &error);
+
+  if (list == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not list the %s: %s", what, error->message);
+
+  return list;
+}
+
 /* The writer thread's queue, emptied before the library goes. */
 void
 px_library_stop_writer (PxLibrary *self)

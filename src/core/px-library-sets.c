@@ -201,17 +201,12 @@ px_library_token_sets_finish (PxLibrary     *self,
                               const char    *first,
                               char        ***names)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  GPtrArray *sets = px_library_list_finish (self, result, &error);
+  GPtrArray *sets = px_library_list_finish_or_warn (self, result, "token sets");
 
   *names = NULL;
   if (sets == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not list the token sets: %s", error->message);
-      return NULL;
-    }
+    return NULL;
   if (first != NULL)
     g_strv_builder_add (builder, first);
   for (guint i = 0; i < sets->len; i++)

@@ -251,6 +251,9 @@ void            px_library_list_async    (PxLibrary       *self,
 GPtrArray      *px_library_list_finish   (PxLibrary       *self,
                                           GAsyncResult    *result,
                                           GError         **error);
+GPtrArray      *px_library_list_finish_or_warn (PxLibrary *self,
+                                          GAsyncResult    *result,
+                                          const char      *what);
 gboolean        px_library_run_finish    (PxLibrary       *self,
                                           GAsyncResult    *result,
                                           gpointer        *data,
