@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "px-image-window.h"
+#include "px-json.h"
 
 struct _PxImageWindow
 {
@@ -69,7 +70,7 @@ describe_json (const char *json)
   g_autoptr(GList) members = NULL;
   JsonObject *object;
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+  if (json == NULL || !px_json_load (parser, json, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return g_strdup (_("None"));
 

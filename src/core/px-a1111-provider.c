@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "px-a1111-provider.h"
+#include "px-json.h"
 
 struct _PxA1111Provider
 {
@@ -174,7 +175,7 @@ a1111_parse_response (PxProvider               *provider,
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
 
-      if (json_parser_load_from_data (parser, info, -1, NULL) &&
+      if (px_json_load (parser, info, -1, NULL) &&
           JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         result->provider_metadata = g_strdup (info);
     }

@@ -91,7 +91,7 @@ json_to_strv (const char *json)
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   JsonArray *array;
 
-  if (json != NULL && json_parser_load_from_data (parser, json, -1, NULL) &&
+  if (json != NULL && px_json_load (parser, json, -1, NULL) &&
       JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     {
       array = json_node_get_array (json_parser_get_root (parser));

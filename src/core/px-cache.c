@@ -12,6 +12,7 @@
 
 #include "px-cache.h"
 #include "px-image-check.h"
+#include "px-json.h"
 
 struct _PxCache
 {
@@ -134,7 +135,7 @@ px_cache_lookup (PxCache    *self,
     return NULL;
 
   index_path = entry_path (self, key, ".json");
-  if (!json_parser_load_from_file (parser, index_path, NULL) ||
+  if (!px_json_load_file (parser, index_path, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
 

@@ -12,6 +12,7 @@
 #include "px-catalog.h"
 #include "px-core-resources.h"
 #include "px-paths.h"
+#include "px-json.h"
 
 G_DEFINE_QUARK (px-catalog-error-quark, px_catalog_error)
 
@@ -255,7 +256,7 @@ parse_catalog (PxCatalog   *self,
   JsonObject *root;
   JsonArray *providers, *models;
 
-  if (!json_parser_load_from_data (parser, json, length, &local_error) ||
+  if (!px_json_load (parser, json, length, &local_error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA,
@@ -505,7 +506,7 @@ px_catalog_load_custom_models (PxCatalog   *self,
   g_autoptr(GError) local_error = NULL;
   JsonArray *models;
 
-  if (!json_parser_load_from_file (parser, path, &local_error) ||
+  if (!px_json_load_file (parser, path, &local_error) ||
       !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     {
       g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA,

@@ -74,7 +74,7 @@ on_checked (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Check *check = g_task_get_task_data (task);
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &local_error);
+  g_autoptr(GBytes) body = px_http_send_finish (SOUP_SESSION (source), result, &local_error);
   guint status = soup_message_get_status (check->message);
   GError *error;
 
@@ -154,8 +154,8 @@ px_engine_check_async (PxEngine            *self,
       g_task_return_error (task, error);
       return;
     }
-  soup_session_send_and_read_async (self->session, check->message, G_PRIORITY_DEFAULT, cancellable,
-                                    on_checked, g_steal_pointer (&task));
+  px_http_send_async (self->session, check->message, &self->http_limits, cancellable,
+                      on_checked, g_steal_pointer (&task));
 }
 
 gboolean

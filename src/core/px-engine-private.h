@@ -2,6 +2,7 @@
 #pragma once
 
 #include "px-engine.h"
+#include "px-http.h"
 #include "px-provider.h"
 #include "px-rate-limiter.h"
 
@@ -24,6 +25,7 @@ struct _PxEngine
   guint        base_backoff_ms;
   guint        max_backoff_ms;
   gint64       max_rate_wait_ms;
+  PxHttpLimits http_limits;    /* per attempt: connect, headers, stalls, total */
   gboolean     refresh_lists;  /* fetch a provider's model list when it is a day old */
   GHashTable  *lists_checked;  /* provider ids whose list this process looked at */
 };

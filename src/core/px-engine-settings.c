@@ -201,6 +201,20 @@ px_engine_set_max_rate_wait (PxEngine *self,
   self->max_rate_wait_ms = (gint64) seconds * 1000;
 }
 
+/* How long each part of an attempt may take (px-http.h); NULL: the
+ * defaults. Tests shorten them to see stalls end quickly. */
+void
+px_engine_set_http_limits (PxEngine           *self,
+                           const PxHttpLimits *limits)
+{
+  g_return_if_fail (PX_IS_ENGINE (self));
+
+  if (limits != NULL)
+    self->http_limits = *limits;
+  else
+    px_http_limits_init (&self->http_limits);
+}
+
 void
 px_engine_set_retry_policy (PxEngine *self,
                             guint     max_attempts,

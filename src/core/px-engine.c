@@ -585,7 +585,7 @@ on_response (GObject      *source,
   GError *error;
   guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), async_result, &local_error);
+  body = px_http_send_finish (SOUP_SESSION (source), async_result, &local_error);
   status = soup_message_get_status (job->message);
   if (status != 0)
     px_rate_limiter_learn (queue->limiter, soup_message_get_response_headers (job->message),
@@ -613,6 +613,17 @@ on_response (GObject      *source,
       handle_failure (task, g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_NETWORK,
                                          _("The connection to %s was lost after the request was sent."),
                                          queue->info->name), -1, OUTCOME_UNKNOWN);
+      return;
+    }
+
+  if (body == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    {
+      /* The provider answered (and may bill it); asking again would bring
+       * the same flood. */
+      job->possibly_paid += price_of (job);
+      handle_failure (task, g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                                         _("%s sent an answer Pixmerge will not read: %s."),
+                                         queue->info->name, local_error->message), -1, OUTCOME_REFUSED);
       return;
     }
 
@@ -691,8 +702,8 @@ job_send (GTask *task)
   job->paced = FALSE;
 
   job->attempts++;
-  soup_session_send_and_read_async (job->engine->session, job->message, G_PRIORITY_DEFAULT,
-                                    job->attempt, on_response, task);
+  px_http_send_async (job->engine->session, job->message, &job->engine->http_limits,
+                      job->attempt, on_response, task);
 }
 
 static void
@@ -959,7 +970,7 @@ px_engine_init (PxEngine *self)
 
   /* One session for every provider; TLS certificates are always checked. */
   self->session = soup_session_new_with_options ("user-agent", user_agent,
-                                                 "timeout", 180,
+                                                 "timeout", 0,   /* px-http's limits instead */
                                                  "max-conns", 64,
                                                  "max-conns-per-host", 16,
                                                  NULL);
@@ -972,4 +983,5 @@ px_engine_init (PxEngine *self)
   self->base_backoff_ms = 1000;
   self->max_backoff_ms = 60000;
   self->max_rate_wait_ms = DEFAULT_MAX_RATE_WAIT_MS;
+  px_http_limits_init (&self->http_limits);
 }

@@ -6,6 +6,7 @@
 
 #include "px-cache.h"
 #include "px-catalog.h"
+#include "px-http.h"
 #include "px-generation.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,8 @@ void                px_engine_set_refresh_model_lists (PxEngine        *self,
                                                    gboolean             refresh);
 void                px_engine_set_max_rate_wait   (PxEngine            *self,
                                                    guint                seconds);
+void                px_engine_set_http_limits     (PxEngine            *self,
+                                                   const PxHttpLimits  *limits);
 void                px_engine_get_pace            (PxEngine            *self,
                                                    const char          *provider_id,
                                                    guint               *concurrency,

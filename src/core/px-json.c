@@ -1,9 +1,85 @@
 /* px-json.c: tokens and settings as JSON objects of strings. */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "px-json.h"
+
+/* Counts brackets outside strings: linear, no allocation. Whether the rest
+ * is valid JSON is the parser's to say. */
+gboolean
+px_json_check_depth (const char *data,
+                     gssize      length,
+                     GError    **error)
+{
+  gsize size = length < 0 ? strlen (data) : (gsize) length;
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > PX_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           _("its JSON is nested more than %d levels deep"), PX_JSON_MAX_DEPTH);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
+/* json_parser_load_from_data() for text from outside: too deep a nesting is
+ * an error instead of a crash. */
+gboolean
+px_json_load (JsonParser *parser,
+              const char *data,
+              gssize      length,
+              GError    **error)
+{
+  if (data == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, _("it is empty"));
+      return FALSE;
+    }
+  if (!px_json_check_depth (data, length, error))
+    return FALSE;
+
+  return json_parser_load_from_data (parser, data, length, error);
+}
+
+gboolean
+px_json_load_file (JsonParser *parser,
+                   const char *path,
+                   GError    **error)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &data, &length, error))
+    return FALSE;
+
+  return px_json_load (parser, data, (gssize) length, error);
+}
 
 /* Keys sorted, so equal tables give equal text. */
 char *
@@ -38,7 +114,7 @@ px_json_to_table (const char *json)
   g_autoptr(GList) members = NULL;
   JsonObject *object;
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+  if (!px_json_load (parser, json, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return table;
 

@@ -2,10 +2,25 @@
  * and settings in. */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
+/* Deeper JSON than this is refused before it is parsed: json-glib parses
+ * by recursion, and a few hundred kilobytes of brackets overflow a thread's
+ * stack. No answer, template or setting Pixmerge reads comes near it. */
+#define PX_JSON_MAX_DEPTH 64
+
+gboolean    px_json_check_depth (const char *data,
+                                 gssize      length,
+                                 GError    **error);
+gboolean    px_json_load       (JsonParser *parser,
+                                const char *data,
+                                gssize      length,
+                                GError    **error);
+gboolean    px_json_load_file  (JsonParser *parser,
+                                const char *path,
+                                GError    **error);
 char       *px_json_from_table (GHashTable *table);
 GHashTable *px_json_to_table   (const char *json);
 

@@ -13,6 +13,7 @@
 
 #include "px-model-list.h"
 #include "px-paths.h"
+#include "px-json.h"
 
 static char *
 cache_path (const char *provider_id)
@@ -57,7 +58,7 @@ px_model_list_parse (const char  *wire,
   gsize size;
   const char *data = g_bytes_get_data (body, &size);
 
-  if (!json_parser_load_from_data (parser, data, size, NULL) ||
+  if (!px_json_load (parser, data, size, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The provider's model list is not JSON."));
@@ -149,7 +150,7 @@ px_model_list_load (const char *provider_id,
   if (fetched != NULL)
     *fetched = 0;
   if (!g_file_get_contents (path, &text, &length, NULL) ||
-      !json_parser_load_from_data (parser, text, length, NULL) ||
+      !px_json_load (parser, text, length, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
   root = json_node_get_object (json_parser_get_root (parser));

@@ -11,6 +11,8 @@
 #include "px-prompt-helper.h"
 #include "px-provider.h"
 #include "px-tokens.h"
+#include "px-http.h"
+#include "px-json.h"
 
 #define INSTRUCTIONS \
   "Rewrite the user's image-generation prompt so it is vivid, specific and well composed. " \
@@ -47,11 +49,83 @@ typedef struct {
   GString           *text;
   GByteArray        *error_body;
   gboolean           done;
+  GCancellable      *cancellable;   /* the caller's cancels it, and so does a stall */
+  GCancellable      *caller;
+  gulong             caller_handler;
+  GSource           *limit;
+  guint              limit_ms;
+  gboolean           timed_out;
 } Stream;
+
+/* A rewrite is a prompt: more text than this is not one. */
+#define MAX_TEXT_BYTES (64 * 1024)
+
+static void
+clear_limit (Stream *stream)
+{
+  if (stream->limit != NULL)
+    {
+      g_source_destroy (stream->limit);
+      g_clear_pointer (&stream->limit, g_source_unref);
+    }
+}
+
+static gboolean
+on_limit (gpointer user_data)
+{
+  Stream *stream = user_data;
+
+  stream->timed_out = TRUE;
+  g_cancellable_cancel (stream->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Until the answer starts, the model may think; once text streams, a
+ * pause as long as px-http's idle limit is a stall. */
+static void
+restart_limit (Stream *stream,
+               guint   ms)
+{
+  clear_limit (stream);
+  stream->limit_ms = ms;
+  stream->limit = g_timeout_source_new (ms);
+  g_source_set_callback (stream->limit, on_limit, stream, NULL);
+  g_source_set_static_name (stream->limit, "[pixmerge] prompt helper limit");
+  g_source_attach (stream->limit, g_main_context_get_thread_default ());
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+/* @error, or what the stall that caused it was. */
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  Stream *stream = g_task_get_task_data (task);
+
+  if (stream->timed_out && !g_cancellable_is_cancelled (stream->caller))
+    {
+      g_clear_error (&error);
+      error = g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_TIMEOUT,
+                           _("%s stopped answering (nothing for %u s)."), stream->context.info->name,
+                           stream->limit_ms / 1000);
+    }
+  g_task_return_error (task, error);
+}
 
 static void
 stream_free (Stream *stream)
 {
+  clear_limit (stream);
+  if (stream->caller_handler != 0)
+    g_cancellable_disconnect (stream->caller, stream->caller_handler);
+  g_clear_object (&stream->caller);
+  g_clear_object (&stream->cancellable);
   g_clear_object (&stream->provider);
   g_free (stream->base_url);
   g_free (stream->api_key);
@@ -219,40 +293,60 @@ build_message (Stream  *stream,
 
 /* The text of one event's JSON, or NULL. */
 static const char *
-event_text (Stream     *stream,
+event_text (gboolean    gemini,
             JsonObject *object)
 {
-  JsonArray *array;
-  JsonObject *first;
-
-  if (stream->gemini)
+  /* Every member is checked for its type: this is network data. */
+  if (gemini)
     {
-      JsonObject *content;
-      JsonArray *parts;
+      JsonObject *first = px_provider_object_element (px_provider_array_member (object, "candidates"), 0);
+      JsonArray *parts = px_provider_array_member (px_provider_object_member (first, "content"), "parts");
 
-      if (!json_object_has_member (object, "candidates") ||
-          (array = json_object_get_array_member (object, "candidates")) == NULL ||
-          json_array_get_length (array) == 0)
-        return NULL;
-      first = json_array_get_object_element (array, 0);
-      if (first == NULL || !json_object_has_member (first, "content") ||
-          (content = json_object_get_object_member (first, "content")) == NULL ||
-          !json_object_has_member (content, "parts") ||
-          (parts = json_object_get_array_member (content, "parts")) == NULL ||
-          json_array_get_length (parts) == 0)
-        return NULL;
-      return json_object_get_string_member_with_default (json_array_get_object_element (parts, 0), "text", NULL);
+      return px_provider_string_member (px_provider_object_element (parts, 0), "text", NULL);
     }
 
   /* A usage-only chunk has no choices. */
-  if (!json_object_has_member (object, "choices") ||
-      (array = json_object_get_array_member (object, "choices")) == NULL ||
-      json_array_get_length (array) == 0)
+  return px_provider_string_member (px_provider_object_member (px_provider_object_element (
+                                      px_provider_array_member (object, "choices"), 0), "delta"), "content", NULL);
+}
+
+/* One line of a server-sent event stream, from Gemini (@gemini) or an
+ * OpenAI-compatible chat: the text it adds (NULL: none, and no error), or
+ * an error when the line is not what such a stream sends. *@done is set at
+ * OpenAI's "[DONE]". Blank lines end events and ":" lines are comments;
+ * only data lines matter. */
+char *
+px_prompt_helper_parse_line (const char  *line,
+                             gboolean     gemini,
+                             gboolean    *done,
+                             GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *data, *text;
+
+  *done = FALSE;
+  if (!g_str_has_prefix (line, "data:"))
     return NULL;
-  first = json_array_get_object_element (array, 0);
-  if (first == NULL || !json_object_has_member (first, "delta"))
-    return NULL;
-  return json_object_get_string_member_with_default (json_object_get_object_member (first, "delta"), "content", NULL);
+  data = line + 5;
+  while (*data == ' ')
+    data++;
+  if (g_str_equal (data, "[DONE]"))
+    {
+      *done = TRUE;
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!px_json_load (parser, data, -1, &local_error) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                           local_error ? local_error->message : _("an event is not a JSON object"));
+      return NULL;
+    }
+  text = event_text (gemini, json_node_get_object (json_parser_get_root (parser)));
+
+  return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
 }
 
 static void finish (GTask *task);
@@ -268,45 +362,42 @@ on_line (GObject      *source,
   PxPromptHelper *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
-  g_autoptr(JsonParser) parser = NULL;
-  const char *data, *text;
+  g_autofree char *text = NULL;
+  gboolean done;
 
   if (error != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      return_error (task, g_steal_pointer (&error));
       return;
     }
+  restart_limit (stream, PX_HTTP_IDLE_MS);
   if (line == NULL)   /* the end: Gemini's streams just stop */
     {
       finish (task);
       return;
     }
 
-  /* Blank lines end events, ":" lines are comments; we only need data. */
-  if (!g_str_has_prefix (line, "data:"))
+  text = px_prompt_helper_parse_line (line, stream->gemini, &done, &error);
+  if (error != NULL)
     {
-      read_next_line (g_steal_pointer (&task));
+      g_task_return_new_error (task, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                               _("%s sent a stream Pixmerge could not read: %s"), stream->context.info->name,
+                               error->message);
       return;
     }
-  data = line + 5;
-  while (*data == ' ')
-    data++;
-  if (g_str_equal (data, "[DONE]"))
+  if (done)
     {
       finish (task);
       return;
     }
-
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, -1, &error) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (text != NULL && stream->text->len + strlen (text) > MAX_TEXT_BYTES)
     {
       g_task_return_new_error (task, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
-                               _("%s sent a stream Pixmerge could not read: %s"), stream->context.info->name,
-                               error ? error->message : _("an event is not a JSON object"));
+                               _("%s sent more than %d KB of text for one prompt."), stream->context.info->name,
+                               MAX_TEXT_BYTES / 1024);
       return;
     }
-  text = event_text (stream, json_node_get_object (json_parser_get_root (parser)));
-  if (text != NULL && *text != '\0')
+  if (text != NULL)
     {
       g_string_append (stream->text, text);
       g_signal_emit (self, signals[TEXT_RECEIVED], 0, text);
@@ -319,7 +410,7 @@ read_next_line (GTask *task)
 {
   Stream *stream = g_task_get_task_data (task);
 
-  g_data_input_stream_read_line_async (stream->lines, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_line, task);
+  g_data_input_stream_read_line_async (stream->lines, G_PRIORITY_DEFAULT, stream->cancellable, on_line, task);
 }
 
 static void
@@ -349,11 +440,10 @@ on_error_body (GObject      *source,
 
   if (body != NULL && g_bytes_get_size (body) > 0 && stream->error_body->len < 64 * 1024)
     {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
       g_byte_array_append (stream->error_body, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      restart_limit (stream, PX_HTTP_IDLE_MS);
       g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 16 * 1024, G_PRIORITY_DEFAULT,
-                                       cancellable, on_error_body, g_steal_pointer (&task));
+                                       stream->cancellable, on_error_body, g_steal_pointer (&task));
       return;
     }
 
@@ -380,19 +470,18 @@ on_sent (GObject      *source,
   if (body == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
+        return_error (task, g_steal_pointer (&error));
       else
         g_task_return_new_error (task, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_NETWORK,
                                  _("Could not reach %s: %s"), stream->context.info->name, error->message);
       return;
     }
 
+  restart_limit (stream, PX_HTTP_IDLE_MS);
   if (soup_message_get_status (stream->message) != SOUP_STATUS_OK)
     {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
       stream->error_body = g_byte_array_new ();
-      g_input_stream_read_bytes_async (body, 16 * 1024, G_PRIORITY_DEFAULT, cancellable,
+      g_input_stream_read_bytes_async (body, 16 * 1024, G_PRIORITY_DEFAULT, stream->cancellable,
                                        on_error_body, g_steal_pointer (&task));
       return;
     }
@@ -460,8 +549,16 @@ px_prompt_helper_improve_async (PxPromptHelper      *self,
       return;
     }
 
+  stream->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      stream->caller = g_object_ref (cancellable);
+      stream->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                      stream->cancellable, NULL);
+    }
+  restart_limit (stream, PX_HTTP_HEADERS_MS);
   soup_session_send_async (px_engine_get_session (self->engine), stream->message, G_PRIORITY_DEFAULT,
-                           cancellable, on_sent, g_steal_pointer (&task));
+                           stream->cancellable, on_sent, g_steal_pointer (&task));
 }
 
 char *

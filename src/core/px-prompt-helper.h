@@ -30,6 +30,10 @@ void            px_prompt_helper_improve_async (PxPromptHelper      *self,
 char           *px_prompt_helper_improve_finish (PxPromptHelper     *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
+char           *px_prompt_helper_parse_line    (const char          *line,
+                                                gboolean             gemini,
+                                                gboolean            *done,
+                                                GError             **error);
 gboolean        px_prompt_helper_check_tokens  (const char          *original,
                                                 const char          *rewrite,
                                                 GError             **error);

@@ -11,6 +11,7 @@
 #include "px-imagen-provider.h"
 #include "px-openai-provider.h"
 #include "px-provider.h"
+#include "px-json.h"
 
 G_DEFINE_QUARK (px-provider-error-quark, px_provider_error)
 
@@ -140,7 +141,7 @@ px_provider_parse_json_object (GBytes      *body,
 
   data = g_bytes_get_data (body, &size);
   if (size == 0 ||
-      !json_parser_load_from_data (parser, data, size, &local_error) ||
+      !px_json_load (parser, data, size, &local_error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_autofree char *excerpt = px_provider_body_excerpt (body);

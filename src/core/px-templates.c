@@ -8,6 +8,7 @@
 
 #include "px-core-resources.h"
 #include "px-templates.h"
+#include "px-json.h"
 
 #define PRESETS_PATH "/io/github/pixmerge/Pixmerge/core/px-presets.json"
 
@@ -163,7 +164,7 @@ parse (const char  *data,
   JsonNode *root;
   JsonArray *array = NULL;
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!px_json_load (parser, data, length, &local_error))
     {
       g_set_error (error, PX_TEMPLATES_ERROR, PX_TEMPLATES_ERROR_INVALID,
                    _("This is not a templates file: %s"), local_error->message);
@@ -316,7 +317,7 @@ px_template_set_settings_json (PxTemplate *template_,
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   g_hash_table_remove_all (template_->settings);
-  if (json != NULL && json_parser_load_from_data (parser, json, -1, NULL) &&
+  if (json != NULL && px_json_load (parser, json, -1, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     read_settings (template_->settings, json_node_get_object (json_parser_get_root (parser)));
 }

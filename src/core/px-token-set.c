@@ -13,6 +13,7 @@
 
 #include "px-token-set.h"
 #include "px-tokens.h"
+#include "px-json.h"
 
 PxTokenSet *
 px_token_set_new (const char *name)
@@ -147,7 +148,7 @@ px_token_set_load_json (PxTokenSet *set,
 
   g_ptr_array_set_size (set->names, 0);
   g_ptr_array_set_size (set->values, 0);
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+  if (json == NULL || !px_json_load (parser, json, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return;
 
