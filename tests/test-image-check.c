@@ -72,6 +72,51 @@ test_refusals (void)
   assert_refused (gif, "not an image");
 }
 
+static gsize
+find_marker (GBytes *bytes,
+             guint8  marker)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+
+  for (gsize i = 2; i + 1 < size; i++)
+    if (data[i] == 0xff && data[i + 1] == marker)
+      return i;
+  g_assert_not_reached ();
+}
+
+/* JPEGs libjpeg may spend unbounded time on are refused before decoding:
+ * arithmetic coding (a 173-byte such file spun for ever), and more scans than
+ * any encoder writes. Both are made from a real JPEG, so everything else in
+ * them is sound. */
+static void
+test_jpeg_structure (void)
+{
+  g_autoptr(GBytes) jpeg = px_fake_render_image ("a cat", 64, 48, "jpeg");
+  gsize size, sof = find_marker (jpeg, 0xc0), sos = find_marker (jpeg, 0xda);
+  const guint8 *data = g_bytes_get_data (jpeg, &size);
+  g_autoptr(GByteArray) arithmetic = g_byte_array_new ();
+  g_autoptr(GByteArray) scans = g_byte_array_new ();
+  g_autoptr(GBytes) arithmetic_bytes = NULL, scans_bytes = NULL, fine_bytes = NULL;
+
+  g_byte_array_append (arithmetic, data, size);
+  arithmetic->data[sof + 1] = 0xc9;   /* SOF9: extended sequential, arithmetic */
+  arithmetic_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&arithmetic));
+  assert_refused (arithmetic_bytes, "arithmetic coding");
+
+  /* The same scan 65 times over, then the end. */
+  g_byte_array_append (scans, data, sos);
+  for (int i = 0; i < 65; i++)
+    g_byte_array_append (scans, data + sos, size - 2 - sos);
+  g_byte_array_append (scans, (const guint8 *) "\xff\xd9", 2);
+  scans_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&scans));
+  assert_refused (scans_bytes, "more than 64 scans");
+
+  /* A real JPEG with its one scan still passes. */
+  fine_bytes = g_bytes_new (data, size);
+  assert_ok (fine_bytes, "image/jpeg", 64, 48);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -80,6 +125,7 @@ main (int   argc,
 
   g_test_add_func ("/image-check/formats", test_formats);
   g_test_add_func ("/image-check/refusals", test_refusals);
+  g_test_add_func ("/image-check/jpeg-structure", test_jpeg_structure);
 
   return g_test_run ();
 }

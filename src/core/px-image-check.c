@@ -138,6 +138,69 @@ header_size (const guchar *data,
   return FALSE;
 }
 
+/* libjpeg spends unbounded time on some small files: arithmetic-coded data
+ * (a 173-byte one spun for ever) and progressive files with thousands of
+ * scans. Cameras and image services write neither (Huffman coding, a dozen
+ * scans at most), so such a file is refused before it is decoded. The walk
+ * goes from marker to marker and skips each scan's coded data. */
+#define MAX_JPEG_SCANS 64
+
+static gboolean
+jpeg_structure_ok (const guchar *data,
+                   gsize         size,
+                   GError      **error)
+{
+  gsize i = 2;
+  guint scans = 0;
+
+  while (i + 4 <= size)
+    {
+      guint8 marker;
+      guint16 length;
+
+      if (data[i] != 0xff)
+        return TRUE;   /* damaged: the decoder will say how */
+      marker = data[i + 1];
+      if (marker == 0xff)
+        {
+          i++;
+          continue;
+        }
+      if (marker == 0xd9)
+        break;
+      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+        {
+          i += 2;
+          continue;
+        }
+      /* SOF9–SOF15 and DAC: arithmetic coding. */
+      if (marker == 0xc9 || marker == 0xca || marker == 0xcb || marker == 0xcc ||
+          marker == 0xcd || marker == 0xce || marker == 0xcf)
+        {
+          g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                       _("The image is a JPEG with arithmetic coding, which Pixmerge does not accept."));
+          return FALSE;
+        }
+      length = (data[i + 2] << 8) | data[i + 3];
+      i += 2 + length;
+      if (marker != 0xda)
+        continue;
+      if (++scans > MAX_JPEG_SCANS)
+        {
+          g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                       _("The image is a JPEG of more than %d scans, which Pixmerge does not accept."),
+                       MAX_JPEG_SCANS);
+          return FALSE;
+        }
+      /* The scan's coded data runs to the next marker that is not a
+       * stuffed 0xff00 or a restart. */
+      while (i + 1 < size && !(data[i] == 0xff && data[i + 1] != 0x00 && !(data[i + 1] >= 0xd0 && data[i + 1] <= 0xd7)))
+        i++;
+    }
+
+  return TRUE;
+}
+
 static char *
 describe_start (const guchar *data,
                 gsize         size)
@@ -207,6 +270,8 @@ px_image_check (GBytes  *bytes,
                    _("The provider sent a damaged image (its header is missing)."));
       return FALSE;
     }
+  if (g_str_equal (sniffed, "image/jpeg") && !jpeg_structure_ok (data, size, error))
+    return FALSE;
   check.width = claimed_width;
   check.height = claimed_height;
   if (claimed_width == 0 || claimed_height == 0 || claimed_width > PX_IMAGE_MAX_SIDE ||
