@@ -30,7 +30,8 @@ px_test_engine_new (PxFakeProvider *fake)
       px_engine_set_limits (engine, info->id, 8, 0);
     }
   px_engine_set_retry_policy (engine, 3, 20, 200);
-  px_engine_set_timeout (engine, 10);
+  /* Nothing in a test waits long: a hang fails within seconds. */
+  px_engine_set_http_limits (engine, &(PxHttpLimits) { 10000, 10000, 10000, 30000 });
 
   return engine;
 }

@@ -228,15 +228,6 @@ px_engine_set_retry_policy (PxEngine *self,
   self->max_backoff_ms = MAX (base_backoff_ms, max_backoff_ms);
 }
 
-void
-px_engine_set_timeout (PxEngine *self,
-                       guint     seconds)
-{
-  g_return_if_fail (PX_IS_ENGINE (self));
-
-  soup_session_set_timeout (self->session, seconds);
-}
-
 /* What the engine paces a provider by now: requests in flight and
  * requests a minute (0: not limited). For tests and the CLI's summary. */
 void

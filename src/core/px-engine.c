@@ -627,6 +627,32 @@ on_response (GObject      *source,
       return;
     }
 
+  if (body == NULL && status != 0 && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The answer had begun: the provider did the work; what failed is the
+       * way back. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        error = g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_TIMEOUT,
+                             _("%s stopped sending its answer (%s)."), queue->info->name, local_error->message);
+      else
+        error = g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_NETWORK,
+                             _("The connection to %s was lost while its answer came in: %s"),
+                             queue->info->name, local_error->message);
+      handle_failure (task, error, -1, OUTCOME_UNKNOWN);
+      return;
+    }
+
+  if (body == NULL && job->request_sent && local_error->domain == G_IO_ERROR &&
+      (local_error->code == G_IO_ERROR_CONNECTION_CLOSED || local_error->code == G_IO_ERROR_PARTIAL_INPUT ||
+       local_error->code == G_IO_ERROR_BROKEN_PIPE || local_error->code == G_IO_ERROR_CONNECTION_REFUSED ||
+       local_error->code == G_IO_ERROR_FAILED))
+    {
+      handle_failure (task, g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_NETWORK,
+                                         _("The connection to %s was lost after the request was sent: %s"),
+                                         queue->info->name, local_error->message), -1, OUTCOME_UNKNOWN);
+      return;
+    }
+
   if (body == NULL)
     {
       error = px_engine_transport_error (queue->info, job->base_url, local_error);

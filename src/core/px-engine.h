@@ -40,8 +40,6 @@ void                px_engine_set_retry_policy    (PxEngine            *self,
                                                    guint                max_attempts,
                                                    guint                base_backoff_ms,
                                                    guint                max_backoff_ms);
-void                px_engine_set_timeout         (PxEngine            *self,
-                                                   guint                seconds);
 void                px_engine_ensure_concurrency  (PxEngine            *self,
                                                    const char          *provider_id,
                                                    guint                concurrency);

@@ -11,6 +11,7 @@
 #include "px-http.h"
 
 #define CHUNK_BYTES (64 * 1024)
+#define BLOCK_BYTES (1024 * 1024)
 
 typedef enum {
   PHASE_CONNECT,
@@ -31,8 +32,9 @@ typedef struct {
   GSource      *total_timer;
   const char   *timed_out;     /* which limit ended the attempt, or NULL */
   guint         timed_out_ms;
-  GPtrArray    *chunks;        /* GBytes */
+  GPtrArray    *blocks;        /* GByteArray of BLOCK_BYTES, filled in turn */
   gsize         total;
+  guint8        buffer[CHUNK_BYTES];
 } Send;
 
 static void
@@ -58,7 +60,7 @@ send_free (Send *send)
   g_clear_object (&send->message);
   g_clear_object (&send->stream);
   g_clear_object (&send->cancellable);
-  g_ptr_array_unref (send->chunks);
+  g_ptr_array_unref (send->blocks);
   g_free (send);
 }
 
@@ -168,33 +170,49 @@ fail (GTask  *task,
   g_task_return_error (task, error);
 }
 
+/* What came is kept in blocks of a mebibyte, so memory is what came (no
+ * buffer per small piece, no copy on growth); the blocks are joined once at
+ * the end. */
+static void
+keep (Send         *send,
+      const guint8 *data,
+      gsize         size)
+{
+  send->total += size;
+  while (size > 0)
+    {
+      GByteArray *block = send->blocks->len > 0 ? g_ptr_array_index (send->blocks, send->blocks->len - 1) : NULL;
+      gsize room = block != NULL ? BLOCK_BYTES - block->len : 0;
+
+      if (room == 0)
+        {
+          g_ptr_array_add (send->blocks, g_byte_array_sized_new (BLOCK_BYTES));
+          continue;
+        }
+      g_byte_array_append (block, data, MIN (room, size));
+      data += MIN (room, size);
+      size -= MIN (room, size);
+    }
+}
+
 static void
 finish (GTask *task)
 {
   Send *send = g_task_get_task_data (task);
-  GBytes *body;
+  guint8 *data = g_malloc (MAX (send->total, 1));
+  gsize at = 0;
 
   clear_source (&send->phase_timer);
   clear_source (&send->total_timer);
-  if (send->chunks->len == 1)
-    body = g_bytes_ref (g_ptr_array_index (send->chunks, 0));
-  else
+  for (guint i = 0; i < send->blocks->len; i++)
     {
-      guint8 *data = g_malloc (MAX (send->total, 1));
-      gsize at = 0;
+      GByteArray *block = g_ptr_array_index (send->blocks, i);
 
-      for (guint i = 0; i < send->chunks->len; i++)
-        {
-          gsize size;
-          const guint8 *piece = g_bytes_get_data (g_ptr_array_index (send->chunks, i), &size);
-
-          memcpy (data + at, piece, size);
-          at += size;
-        }
-      body = g_bytes_new_take (data, send->total);
+      memcpy (data + at, block->data, block->len);
+      at += block->len;
     }
-  g_ptr_array_set_size (send->chunks, 0);
-  g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
+  g_ptr_array_set_size (send->blocks, 0);
+  g_task_return_pointer (task, g_bytes_new_take (data, send->total), (GDestroyNotify) g_bytes_unref);
 }
 
 static void read_next (GTask *task);
@@ -207,51 +225,46 @@ on_read (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Send *send = g_task_get_task_data (task);
   GError *error = NULL;
-  GBytes *piece = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  gssize size = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
   guint status = soup_message_get_status (send->message);
   gsize cap = SOUP_STATUS_IS_SUCCESSFUL (status) ? PX_HTTP_MAX_BODY_BYTES : PX_HTTP_MAX_ERROR_BODY_BYTES;
 
-  if (piece == NULL)
+  if (size < 0)
     {
       fail (task, error);
       return;
     }
-  if (g_bytes_get_size (piece) == 0)
+  if (size == 0)
     {
-      g_bytes_unref (piece);
       finish (task);
       return;
     }
-
-  if (send->total + g_bytes_get_size (piece) > cap)
+  if (send->total + size > cap)
     {
       if (!SOUP_STATUS_IS_SUCCESSFUL (status))
         {
           /* An error's words are in its first megabyte. */
-          g_ptr_array_add (send->chunks, g_bytes_new_from_bytes (piece, 0, cap - send->total));
-          send->total = cap;
-          g_bytes_unref (piece);
+          keep (send, send->buffer, cap - send->total);
           finish (task);
           return;
         }
-      g_bytes_unref (piece);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
                                _("the answer is larger than %d MB"), PX_HTTP_MAX_BODY_BYTES / (1024 * 1024));
       return;
     }
-  send->total += g_bytes_get_size (piece);
-  g_ptr_array_add (send->chunks, piece);
+  keep (send, send->buffer, size);
   enter_phase (task, PHASE_BODY);
   read_next (g_steal_pointer (&task));
 }
 
+/* Each piece is read into one buffer, then kept (keep()). */
 static void
 read_next (GTask *task)
 {
   Send *send = g_task_get_task_data (task);
 
-  g_input_stream_read_bytes_async (send->stream, CHUNK_BYTES, g_task_get_priority (task), send->cancellable,
-                                   on_read, task);
+  g_input_stream_read_async (send->stream, send->buffer, CHUNK_BYTES, g_task_get_priority (task),
+                             send->cancellable, on_read, task);
 }
 
 static void
@@ -294,7 +307,7 @@ px_http_send_async (SoupSession         *session,
   g_task_set_name (task, "[pixmerge] http exchange");
   send->message = g_object_ref (message);
   send->cancellable = g_cancellable_new ();
-  send->chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  send->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
   if (limits != NULL)
     send->limits = *limits;
   else

@@ -13,6 +13,7 @@
 #include "px-fake-account.h"
 #include "px-fake-image.h"
 #include "px-fake-provider.h"
+#include "px-fake-reply.h"
 
 #define NO_FAULT ((PxFakeFault) -1)
 
@@ -51,39 +52,7 @@ struct _PxFakeProvider
 
 G_DEFINE_FINAL_TYPE (PxFakeProvider, px_fake_provider, G_TYPE_OBJECT)
 
-/* What to answer, decided before any delay. */
-typedef struct {
-  guint       status;
-  char       *content_type;
-  GBytes     *body;
-  char       *retry_after;
-  char       *retry_after_ms;
-  gboolean    openai_headers;   /* x-ratelimit-* on the answer, as OpenAI sends on every one */
-  gboolean    drop;
-  guint       trickle_ms;   /* > 0: send the body in 512-byte pieces */
-  GPtrArray  *events;       /* SSE: each a whole "data: …\n\n" */
-} Reply;
 
-typedef struct {
-  PxFakeProvider    *self;
-  SoupServerMessage *msg;
-  Reply             *reply;
-  gsize              offset;
-  guint              next_event;
-} Delivery;
-
-static void
-reply_free (Reply *reply)
-{
-  g_free (reply->content_type);
-  g_clear_pointer (&reply->body, g_bytes_unref);
-  g_free (reply->retry_after);
-  g_free (reply->retry_after_ms);
-  g_clear_pointer (&reply->events, g_ptr_array_unref);
-  g_free (reply);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
 static void
 request_free (PxFakeRequest *request)
@@ -97,19 +66,6 @@ request_free (PxFakeRequest *request)
   g_free (request);
 }
 
-static Reply *
-reply_new (guint       status,
-           const char *content_type,
-           GBytes     *body)
-{
-  Reply *reply = g_new0 (Reply, 1);
-
-  reply->status = status;
-  reply->content_type = g_strdup (content_type);
-  reply->body = body;
-
-  return reply;
-}
 
 static GBytes *
 builder_to_bytes (JsonBuilder *builder)
@@ -128,7 +84,7 @@ static Reply *
 json_reply (guint        status,
             JsonBuilder *builder)
 {
-  return reply_new (status, "application/json", builder_to_bytes (builder));
+  return px_fake_reply_new (status, "application/json", builder_to_bytes (builder));
 }
 
 static void
@@ -535,7 +491,7 @@ openai_generations (PxFakeProvider *self,
   key = g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, body);
   known = g_hash_table_lookup (self->responses, key);
   if (known != NULL && fault == NO_FAULT)
-    return reply_new (200, "application/json", g_bytes_ref (known));
+    return px_fake_reply_new (200, "application/json", g_bytes_ref (known));
 
   object = parse_body (body);
   if (object == NULL)
@@ -692,7 +648,7 @@ openai_chat (PxFakeProvider *self,
       return json_reply (200, builder);
     }
 
-  reply = reply_new (200, "text/event-stream", NULL);
+  reply = px_fake_reply_new (200, "text/event-stream", NULL);
   reply->events = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (reply->events, g_strdup (": keep-alive\n\n"));
   words = split_words (rewrite);
@@ -736,7 +692,7 @@ google_error (guint       status,
                                            detail_json ? ",\n    \"details\": " : "",
                                            detail_json ? detail_json : "");
 
-  return reply_new (status, "application/json", g_bytes_new_take (g_steal_pointer (&text), strlen (text)));
+  return px_fake_reply_new (status, "application/json", g_bytes_new_take (g_steal_pointer (&text), strlen (text)));
 }
 
 static gboolean
@@ -909,7 +865,7 @@ gemini_generate (PxFakeProvider *self,
       if (!stream)
         return json_reply (200, builder = gemini_text_response (rewrite, TRUE));
 
-      reply = reply_new (200, "text/event-stream", NULL);
+      reply = px_fake_reply_new (200, "text/event-stream", NULL);
       reply->events = g_ptr_array_new_with_free_func (g_free);
       for (guint i = 0; i < words->len; i++)
         {
@@ -1116,7 +1072,7 @@ a1111_generate (PxFakeProvider *self,
   gint64 width, height, batch, seed, steps;
 
   if (object == NULL)
-    return reply_new (422, "application/json",
+    return px_fake_reply_new (422, "application/json",
                       static_text ("{\"detail\":[{\"loc\":[\"body\"],\"msg\":\"value is not a valid dict\",\"type\":\"type_error.dict\"}]}"));
   if (img2img && (!json_object_has_member (object, "init_images") ||
                   json_array_get_length (json_object_get_array_member (object, "init_images")) == 0))
@@ -1212,13 +1168,13 @@ account_gate (PxFakeProvider *self,
   Reply *reply;
 
   if ((text = px_fake_account_problem_body (&self->account, wire, model, &status)) != NULL)
-    return reply_new (status, "application/json", g_bytes_new_take (g_steal_pointer (&text), strlen (text)));
+    return px_fake_reply_new (status, "application/json", g_bytes_new_take (g_steal_pointer (&text), strlen (text)));
 
   if (px_fake_account_take (&self->account, &retry_ms))
     return NULL;
 
   text = px_fake_account_limited_body (&self->account, wire, model, retry_ms);
-  reply = reply_new (429, "application/json", g_bytes_new_take (g_steal_pointer (&text), strlen (text)));
+  reply = px_fake_reply_new (429, "application/json", g_bytes_new_take (g_steal_pointer (&text), strlen (text)));
   if (wire == PX_FAKE_WIRE_OPENAI)
     {
       reply->retry_after_ms = g_strdup_printf ("%" G_GINT64_FORMAT, retry_ms);
@@ -1247,7 +1203,7 @@ route (PxFakeProvider    *self,
         return reply;
       /* What a late-2026 account lists: one image model the catalog does
        * not know yet, and no gpt-image-1-mini (this account cannot use it). */
-      reply = reply_new (200, "application/json",
+      reply = px_fake_reply_new (200, "application/json",
                          static_text ("{\"object\": \"list\", \"data\": ["
                                       "{\"id\": \"gpt-image-2\", \"object\": \"model\", \"created\": 1776729600, \"owned_by\": \"system\"}, "
                                       "{\"id\": \"gpt-image-2-2026-04-21\", \"object\": \"model\", \"created\": 1776729600, \"owned_by\": \"system\"}, "
@@ -1263,7 +1219,7 @@ route (PxFakeProvider    *self,
     {
       if (!google_check_key (self, msg, &reply))
         return reply;
-      return reply_new (200, "application/json",
+      return px_fake_reply_new (200, "application/json",
                         static_text ("{\"models\": ["
                                      "{\"name\": \"models/gemini-3.1-flash-image\", \"displayName\": \"Gemini 3.1 Flash Image\", "
                                      "\"supportedGenerationMethods\": [\"generateContent\", \"countTokens\", \"batchGenerateContent\"]}, "
@@ -1288,7 +1244,7 @@ route (PxFakeProvider    *self,
             reply = fault_reply;
           else
             {
-              g_clear_pointer (&fault_reply, reply_free);
+              g_clear_pointer (&fault_reply, px_fake_reply_free);
               if (g_str_equal (path, "/v1/images/generations"))
                 reply = openai_generations (self, body, fault);
               else if (g_str_equal (path, "/v1/images/edits"))
@@ -1340,11 +1296,11 @@ route (PxFakeProvider    *self,
       if (g_str_equal (path, "/sdapi/v1/img2img"))
         return a1111_generate (self, body, TRUE, fault);
       if (g_str_equal (path, "/sdapi/v1/sd-models"))
-        return reply_new (200, "application/json",
+        return px_fake_reply_new (200, "application/json",
                           static_text ("[{\"title\": \"sd_xl_base_1.0.safetensors\", \"model_name\": \"sd_xl_base_1.0\"}]"));
     }
 
-  return reply_new (404, "application/json", static_text ("{\"detail\":\"Not Found\"}"));
+  return px_fake_reply_new (404, "application/json", static_text ("{\"detail\":\"Not Found\"}"));
 }
 
 /* Faults that spoil a good answer's bytes. */
@@ -1373,12 +1329,12 @@ spoil_body (Reply       *reply,
     }
 }
 
-static void
-delivery_free (Delivery *delivery)
+void
+px_fake_delivery_free (Delivery *delivery)
 {
   delivery->self->in_flight--;
   g_object_unref (delivery->msg);
-  reply_free (delivery->reply);
+  px_fake_reply_free (delivery->reply);
   g_object_unref (delivery->self);
   g_free (delivery);
 }
@@ -1396,6 +1352,8 @@ set_headers (Delivery *delivery)
     soup_message_headers_replace (headers, "retry-after-ms", delivery->reply->retry_after_ms);
   if (delivery->reply->openai_headers)
     px_fake_account_add_headers (&delivery->self->account, headers);
+  if (delivery->reply->content_encoding != NULL)
+    soup_message_headers_replace (headers, "Content-Encoding", delivery->reply->content_encoding);
 }
 
 static gboolean
@@ -1413,7 +1371,7 @@ send_next_piece (gpointer user_data)
         {
           soup_message_body_complete (body);
           soup_server_message_unpause (delivery->msg);
-          delivery_free (delivery);
+          px_fake_delivery_free (delivery);
           return G_SOURCE_REMOVE;
         }
     }
@@ -1429,7 +1387,7 @@ send_next_piece (gpointer user_data)
         {
           soup_message_body_complete (body);
           soup_server_message_unpause (delivery->msg);
-          delivery_free (delivery);
+          px_fake_delivery_free (delivery);
           return G_SOURCE_REMOVE;
         }
     }
@@ -1453,11 +1411,17 @@ deliver (gpointer user_data)
 
       g_io_stream_close (stream, NULL, NULL);
       g_object_unref (stream);
-      delivery_free (delivery);
+      px_fake_delivery_free (delivery);
       return G_SOURCE_REMOVE;
     }
 
   set_headers (delivery);
+
+  if (reply->cut_at >= 0)
+    {
+      px_fake_hostile_deliver (delivery);
+      return G_SOURCE_REMOVE;
+    }
 
   if (reply->events != NULL || reply->trickle_ms > 0)
     {
@@ -1472,7 +1436,7 @@ deliver (gpointer user_data)
   soup_server_message_set_response (msg, reply->content_type, SOUP_MEMORY_COPY,
                                     g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body));
   soup_server_message_unpause (msg);
-  delivery_free (delivery);
+  px_fake_delivery_free (delivery);
   return G_SOURCE_REMOVE;
 }
 
@@ -1511,12 +1475,21 @@ handle (SoupServer        *server,
 
   if (fault == PX_FAKE_FAULT_DROP_CONNECTION)
     {
-      delivery->reply = reply_new (0, NULL, NULL);
+      delivery->reply = px_fake_reply_new (0, NULL, NULL);
       delivery->reply->drop = TRUE;
     }
   else
     {
-      delivery->reply = route (self, msg, path, body, fault, param);
+      if (px_fake_hostile_fault (fault))
+        {
+          /* The route's own answer (its 429 for a dated Retry-After), spoilt. */
+          gboolean limited = fault == PX_FAKE_FAULT_RATE_LIMIT_DATE;
+
+          delivery->reply = route (self, msg, path, body, limited ? PX_FAKE_FAULT_RATE_LIMIT : NO_FAULT, 0);
+          px_fake_hostile_apply (delivery->reply, fault, param);
+        }
+      else
+        delivery->reply = route (self, msg, path, body, fault, param);
       spoil_body (delivery->reply, fault);
       if (fault == PX_FAKE_FAULT_TRICKLE && delivery->reply->events == NULL)
         delivery->reply->trickle_ms = param > 0 ? param : 20;

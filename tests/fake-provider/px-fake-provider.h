@@ -23,6 +23,16 @@ typedef enum {
   PX_FAKE_FAULT_POLICY,           /* refused by the content policy */
   PX_FAKE_FAULT_DROP_TOKENS,      /* a chat rewrite that loses the [TOKENS] */
   PX_FAKE_FAULT_RATE_LIMIT_MS,    /* OpenAI 429 with only retry-after-ms; param: milliseconds */
+  /* Hostile servers (px-fake-hostile.c): the same on every wire. */
+  PX_FAKE_FAULT_GZIP_BOMB,        /* 200, gzip; param: MiB once inflated (1024 when 0), from about 1 MB */
+  PX_FAKE_FAULT_HUGE_BODY,        /* 200, plain; param: MiB (80 when 0) */
+  PX_FAKE_FAULT_DEEP_JSON,        /* 200, JSON arrays nested param deep (100000 when 0) */
+  PX_FAKE_FAULT_WRONG_TYPE,       /* 200, an HTML page as text/html */
+  PX_FAKE_FAULT_EMPTY_OK,         /* 200 with an empty body */
+  PX_FAKE_FAULT_STALL_HEADERS,    /* the headers, then nothing for param ms (2000 when 0) */
+  PX_FAKE_FAULT_STALL_BODY,       /* half the answer, then nothing for param ms (2000 when 0) */
+  PX_FAKE_FAULT_RESET_BODY,       /* half the answer, then the connection closed */
+  PX_FAKE_FAULT_RATE_LIMIT_DATE,  /* 429, Retry-After as an HTTP date param s ahead (2099 when 0) */
 } PxFakeFault;
 
 typedef struct {
@@ -50,6 +60,9 @@ void            px_fake_provider_push_fault        (PxFakeProvider *self,
 void            px_fake_provider_set_fault_rate    (PxFakeProvider *self,
                                                     PxFakeFault     fault,
                                                     guint           percent);
+void            px_fake_provider_prepare_fault     (PxFakeProvider *self,
+                                                    PxFakeFault     fault,
+                                                    guint           param);
 guint           px_fake_provider_get_request_count (PxFakeProvider *self);
 void            px_fake_provider_set_rpm           (PxFakeProvider *self,
                                                     guint           per_minute);

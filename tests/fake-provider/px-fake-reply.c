@@ -1,0 +1,31 @@
+/* px-fake-reply.c: the fake's answers. */
+#include "config.h"
+
+#include "px-fake-reply.h"
+
+void
+px_fake_reply_free (Reply *reply)
+{
+  g_free (reply->content_type);
+  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_free (reply->retry_after);
+  g_free (reply->retry_after_ms);
+  g_clear_pointer (&reply->events, g_ptr_array_unref);
+  g_free (reply->content_encoding);
+  g_free (reply);
+}
+
+Reply *
+px_fake_reply_new (guint       status,
+                   const char *content_type,
+                   GBytes     *body)
+{
+  Reply *reply = g_new0 (Reply, 1);
+
+  reply->status = status;
+  reply->content_type = g_strdup (content_type);
+  reply->body = body;
+  reply->cut_at = -1;
+
+  return reply;
+}
