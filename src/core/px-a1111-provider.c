@@ -147,7 +147,7 @@ a1111_parse_response (PxProvider               *provider,
     return FALSE;
 
   if (json_object_has_member (root, "images"))
-    images = px_provider_array_member (root, "images");
+    images = px_json_array_member (root, "images");
   if (images == NULL || json_array_get_length (images) == 0)
     {
       g_autofree char *excerpt = px_provider_body_excerpt (body);
@@ -170,7 +170,7 @@ a1111_parse_response (PxProvider               *provider,
 
   /* "info" is a JSON document inside a string; keep it as the provider's
    * own record of seeds and sampler. */
-  info = px_provider_string_member (root, "info", NULL);
+  info = px_json_string_member (root, "info", NULL);
   if (info != NULL)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();

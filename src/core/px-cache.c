@@ -143,7 +143,7 @@ px_cache_lookup (PxCache    *self,
   created = json_object_get_int_member_with_default (root, "created", 0);
   if (g_get_real_time () - created > (gint64) self->ttl_seconds * G_USEC_PER_SEC || created <= 0)
     {
-      images = json_object_get_array_member (root, "images");
+      images = px_json_array_member (root, "images");
       for (guint i = 0; images != NULL && i < json_array_get_length (images); i++)
         {
           g_autofree char *suffix = g_strdup_printf ("-%u.img", i);
@@ -159,7 +159,7 @@ px_cache_lookup (PxCache    *self,
   result->cost = 0;
   result->revised_prompt = g_strdup (json_object_get_string_member_with_default (root, "revised_prompt", NULL));
   result->provider_metadata = g_strdup (json_object_get_string_member_with_default (root, "provider_metadata", NULL));
-  images = json_object_get_array_member (root, "images");
+  images = px_json_array_member (root, "images");
   for (guint i = 0; images != NULL && i < json_array_get_length (images); i++)
     {
       g_autofree char *suffix = g_strdup_printf ("-%u.img", i);

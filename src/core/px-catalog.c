@@ -75,43 +75,20 @@ model_free (PxModel *model)
   g_free (model);
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *member,
-            const char *fallback)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return fallback;
-
-  return json_node_get_string (node);
-}
-
-static gint64
-get_int (JsonObject *object,
-         const char *member,
-         gint64      fallback)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return fallback;
-
-  return json_node_get_int (node);
-}
-
 static double
 get_double (JsonObject *object,
             const char *member,
             double      fallback)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return fallback;
-
-  return json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return (double) json_node_get_int (node);
+  return fallback;
 }
 
 static char *
@@ -135,14 +112,13 @@ parse_setting (const char *name,
   PxSettingSpec *spec = g_new0 (PxSettingSpec, 1);
 
   spec->name = g_strdup (name);
-  spec->default_value = node_to_string (json_object_get_member (object, "default"));
+  spec->default_value = node_to_string (object != NULL ? json_object_get_member (object, "default") : NULL);
   if (spec->default_value == NULL)
     spec->default_value = g_strdup ("");
 
-  if (json_object_has_member (object, "values"))
+  if (object != NULL && json_object_has_member (object, "values"))
     {
-      JsonNode *list = json_object_get_member (object, "values");
-      JsonArray *values = JSON_NODE_HOLDS_ARRAY (list) ? json_node_get_array (list) : NULL;
+      JsonArray *values = px_json_array_member (object, "values");
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
       spec->kind = PX_SETTING_CHOICE;
@@ -157,11 +133,11 @@ parse_setting (const char *name,
         }
       spec->values = g_strv_builder_end (builder);
     }
-  else if (json_object_has_member (object, "min"))
+  else if (object != NULL && json_object_has_member (object, "min"))
     {
       spec->kind = PX_SETTING_INTEGER;
-      spec->min = get_int (object, "min", 0);
-      spec->max = get_int (object, "max", G_MAXINT64);
+      spec->min = px_json_int_member (object, "min", 0);
+      spec->max = px_json_int_member (object, "max", G_MAXINT64);
     }
   else
     spec->kind = PX_SETTING_TEXT;
@@ -176,8 +152,8 @@ parse_model (PxCatalog   *self,
 {
   PxModel *model;
   JsonObject *settings, *price;
-  const char *id = get_string (object, "id", NULL);
-  const char *provider = get_string (object, "provider", NULL);
+  const char *id = px_json_string_member (object, "id", NULL);
+  const char *provider = px_json_string_member (object, "provider", NULL);
 
   if (id == NULL || provider == NULL || px_catalog_lookup_provider (self, provider) == NULL)
     {
@@ -190,54 +166,51 @@ parse_model (PxCatalog   *self,
   model = g_new0 (PxModel, 1);
   model->id = g_strdup (id);
   model->provider_id = g_strdup (provider);
-  model->name = g_strdup (get_string (object, "name", id));
-  model->max_prompt_chars = get_int (object, "max_prompt_chars", 0);
-  model->reference_images = get_int (object, "reference_images", 0);
-  model->response_format = json_object_has_member (object, "response_format") &&
-                           json_object_get_boolean_member (object, "response_format");
+  model->name = g_strdup (px_json_string_member (object, "name", id));
+  model->max_prompt_chars = px_json_int_member (object, "max_prompt_chars", 0);
+  model->reference_images = px_json_int_member (object, "reference_images", 0);
+  model->response_format = json_object_get_boolean_member_with_default (object, "response_format", FALSE);
   model->output_token_price = get_double (object, "output_token_price", 0);
   model->input_text_token_price = get_double (object, "input_text_token_price", 0);
   model->input_image_token_price = get_double (object, "input_image_token_price", 0);
-  model->deprecated = g_strdup (get_string (object, "deprecated", NULL));
-  model->retired = g_strdup (get_string (object, "retired", NULL));
-  model->replacement = g_strdup (get_string (object, "replacement", NULL));
+  model->deprecated = g_strdup (px_json_string_member (object, "deprecated", NULL));
+  model->retired = g_strdup (px_json_string_member (object, "retired", NULL));
+  model->replacement = g_strdup (px_json_string_member (object, "replacement", NULL));
   model->settings = g_ptr_array_new_with_free_func ((GDestroyNotify) setting_spec_free);
   model->price_rules = g_ptr_array_new_with_free_func ((GDestroyNotify) price_rule_free);
 
-  settings = json_object_has_member (object, "settings") ?
-             json_object_get_object_member (object, "settings") : NULL;
+  settings = px_json_object_member (object, "settings");
   if (settings != NULL)
     {
       g_autoptr(GList) names = json_object_get_members (settings);
 
       for (GList *l = names; l != NULL; l = l->next)
         g_ptr_array_add (model->settings,
-                         parse_setting (l->data, json_object_get_object_member (settings, l->data)));
+                         parse_setting (l->data, px_json_object_member (settings, l->data)));
     }
 
-  price = json_object_has_member (object, "price") ?
-          json_object_get_object_member (object, "price") : NULL;
+  price = px_json_object_member (object, "price");
   if (price != NULL)
     {
+      JsonArray *rules = px_json_array_member (price, "rules");
+
       model->price_default = get_double (price, "default", 0);
-      if (json_object_has_member (price, "rules"))
+      for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
         {
-          JsonArray *rules = json_object_get_array_member (price, "rules");
+          JsonObject *rule_object = px_json_object_element (rules, i);
+          JsonObject *when = px_json_object_member (rule_object, "when");
+          g_autoptr(GList) keys = when != NULL ? json_object_get_members (when) : NULL;
+          PriceRule *rule;
 
-          for (guint i = 0; i < json_array_get_length (rules); i++)
-            {
-              JsonObject *rule_object = json_array_get_object_element (rules, i);
-              JsonObject *when = json_object_get_object_member (rule_object, "when");
-              g_autoptr(GList) keys = json_object_get_members (when);
-              PriceRule *rule = g_new0 (PriceRule, 1);
-
-              rule->when = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-              rule->price = get_double (rule_object, "price", 0);
-              for (GList *l = keys; l != NULL; l = l->next)
-                g_hash_table_insert (rule->when, g_strdup (l->data),
-                                     g_strdup (json_object_get_string_member (when, l->data)));
-              g_ptr_array_add (model->price_rules, rule);
-            }
+          if (when == NULL)
+            continue;
+          rule = g_new0 (PriceRule, 1);
+          rule->when = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          rule->price = get_double (rule_object, "price", 0);
+          for (GList *l = keys; l != NULL; l = l->next)
+            g_hash_table_insert (rule->when, g_strdup (l->data),
+                                 g_strdup (px_json_string_member (when, l->data, "")));
+          g_ptr_array_add (model->price_rules, rule);
         }
     }
 
@@ -266,8 +239,8 @@ parse_catalog (PxCatalog   *self,
     }
 
   root = json_node_get_object (json_parser_get_root (parser));
-  providers = json_object_get_array_member (root, "providers");
-  models = json_object_get_array_member (root, "models");
+  providers = px_json_array_member (root, "providers");
+  models = px_json_array_member (root, "models");
   if (providers == NULL || models == NULL)
     {
       g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA,
@@ -277,27 +250,35 @@ parse_catalog (PxCatalog   *self,
 
   for (guint i = 0; i < json_array_get_length (providers); i++)
     {
-      JsonObject *object = json_array_get_object_element (providers, i);
-      PxProviderInfo *info = g_new0 (PxProviderInfo, 1);
-      const char *key = get_string (object, "key", "required");
+      JsonObject *object = px_json_object_element (providers, i);
+      PxProviderInfo *info;
+      const char *key;
 
-      info->id = g_strdup (get_string (object, "id", ""));
-      info->name = g_strdup (get_string (object, "name", info->id));
-      info->wire = g_strdup (get_string (object, "wire", "openai"));
-      info->base_url = g_strdup (get_string (object, "base_url", ""));
-      info->base_url_env = g_strdup (get_string (object, "base_url_env", NULL));
-      info->key_env = g_strdup (get_string (object, "key_env", NULL));
+      if (object == NULL)
+        {
+          g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA,
+                       _("Provider %u of the model list is not an object."), i + 1);
+          return FALSE;
+        }
+      info = g_new0 (PxProviderInfo, 1);
+      key = px_json_string_member (object, "key", "required");
+      info->id = g_strdup (px_json_string_member (object, "id", ""));
+      info->name = g_strdup (px_json_string_member (object, "name", info->id));
+      info->wire = g_strdup (px_json_string_member (object, "wire", "openai"));
+      info->base_url = g_strdup (px_json_string_member (object, "base_url", ""));
+      info->base_url_env = g_strdup (px_json_string_member (object, "base_url_env", NULL));
+      info->key_env = g_strdup (px_json_string_member (object, "key_env", NULL));
       info->key_policy = g_str_equal (key, "none") ? PX_KEY_NONE :
                          g_str_equal (key, "optional") ? PX_KEY_OPTIONAL : PX_KEY_REQUIRED;
-      info->concurrency = MAX (1, get_int (object, "concurrency", 1));
-      info->requests_per_minute = get_int (object, "requests_per_minute", 0);
-      info->custom_model = g_strdup (get_string (object, "custom_model", NULL));
-      info->text_model = g_strdup (get_string (object, "text_model", NULL));
+      info->concurrency = MAX (1, px_json_int_member (object, "concurrency", 1));
+      info->requests_per_minute = px_json_int_member (object, "requests_per_minute", 0);
+      info->custom_model = g_strdup (px_json_string_member (object, "custom_model", NULL));
+      info->text_model = g_strdup (px_json_string_member (object, "text_model", NULL));
       g_ptr_array_add (self->providers, info);
     }
 
   for (guint i = 0; i < json_array_get_length (models); i++)
-    if (!parse_model (self, json_array_get_object_element (models, i), error))
+    if (!parse_model (self, px_json_object_element (models, i), error))
       return FALSE;
 
   return TRUE;
@@ -518,11 +499,11 @@ px_catalog_load_custom_models (PxCatalog   *self,
   models = json_node_get_array (json_parser_get_root (parser));
   for (guint i = 0; i < json_array_get_length (models); i++)
     {
-      JsonObject *object = json_array_get_object_element (models, i);
+      JsonObject *object = px_json_object_element (models, i);
 
       if (object == NULL ||
-          px_catalog_add_custom_model (self, get_string (object, "provider", ""),
-                                       get_string (object, "id", ""), &local_error) == NULL)
+          px_catalog_add_custom_model (self, px_json_string_member (object, "provider", ""),
+                                       px_json_string_member (object, "id", ""), &local_error) == NULL)
         {
           g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA,
                        _("Entry %u of your added models in %s: %s"), i + 1, path,

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "px-gemini-provider.h"
+#include "px-json.h"
 
 struct _PxGeminiProvider
 {
@@ -149,25 +150,25 @@ gemini_parse_response (PxProvider               *provider,
     {
       g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_POLICY,
                    _("%s refused this prompt under its content policy: “%s”. Try rewording it."),
-                   context->info->name, px_provider_string_member (feedback, "blockReason", "?"));
+                   context->info->name, px_json_string_member (feedback, "blockReason", "?"));
       return FALSE;
     }
 
   if (json_object_has_member (root, "candidates"))
-    candidates = px_provider_array_member (root, "candidates");
+    candidates = px_json_array_member (root, "candidates");
   if (candidates != NULL && json_array_get_length (candidates) > 0)
-    candidate = px_provider_object_element (candidates, 0);
+    candidate = px_json_object_element (candidates, 0);
   if (candidate != NULL)
     {
-      finish = px_provider_string_member (candidate, "finishReason", NULL);
+      finish = px_json_string_member (candidate, "finishReason", NULL);
       content = member_object (candidate, "content", NULL);
       if (content != NULL && json_object_has_member (content, "parts"))
-        parts = px_provider_array_member (content, "parts");
+        parts = px_json_array_member (content, "parts");
     }
 
   for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
     {
-      JsonObject *part = px_provider_object_element (parts, i);
+      JsonObject *part = px_json_object_element (parts, i);
       JsonObject *inline_data = part ? member_object (part, "inlineData", "inline_data") : NULL;
 
       /* Thinking models show drafts as parts marked thought: not the answer,
@@ -176,7 +177,7 @@ gemini_parse_response (PxProvider               *provider,
         continue;
       if (inline_data != NULL)
         {
-          const char *data = px_provider_string_member (inline_data, "data", NULL);
+          const char *data = px_json_string_member (inline_data, "data", NULL);
           g_autoptr(GBytes) bytes = px_provider_decode_base64 (data, context->info->name, error);
 
           if (bytes == NULL)
@@ -184,12 +185,12 @@ gemini_parse_response (PxProvider               *provider,
           g_ptr_array_add (result->images, px_image_new (bytes, NULL));
         }
       else if (part != NULL && json_object_has_member (part, "text"))
-        g_string_append (text, px_provider_string_member (part, "text", ""));
+        g_string_append (text, px_json_string_member (part, "text", ""));
     }
 
   usage = member_object (root, "usageMetadata", NULL);
   if (usage != NULL && json_object_has_member (usage, "candidatesTokenCount"))
-    result->output_tokens = px_provider_int_member (usage, "candidatesTokenCount", -1);
+    result->output_tokens = px_json_int_member (usage, "candidatesTokenCount", -1);
 
   if (result->images->len > 0)
     {

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "px-imagen-provider.h"
+#include "px-json.h"
 
 struct _PxImagenProvider
 {
@@ -103,22 +104,22 @@ imagen_parse_response (PxProvider               *provider,
     return FALSE;
 
   if (json_object_has_member (root, "predictions"))
-    predictions = px_provider_array_member (root, "predictions");
+    predictions = px_json_array_member (root, "predictions");
 
   for (guint i = 0; predictions != NULL && i < json_array_get_length (predictions); i++)
     {
-      JsonObject *prediction = px_provider_object_element (predictions, i);
+      JsonObject *prediction = px_json_object_element (predictions, i);
       const char *data;
       g_autoptr(GBytes) bytes = NULL;
 
       if (prediction == NULL)
         continue;
 
-      data = px_provider_string_member (prediction, "bytesBase64Encoded", NULL);
+      data = px_json_string_member (prediction, "bytesBase64Encoded", NULL);
       if (data == NULL)
         {
           /* A sample the safety filter removed. */
-          filtered = px_provider_string_member (prediction, "raiFilteredReason", filtered);
+          filtered = px_json_string_member (prediction, "raiFilteredReason", filtered);
           continue;
         }
 
@@ -126,7 +127,7 @@ imagen_parse_response (PxProvider               *provider,
       if (bytes == NULL)
         return FALSE;
       g_ptr_array_add (result->images,
-                       px_image_new (bytes, px_provider_string_member (prediction, "mimeType", NULL)));
+                       px_image_new (bytes, px_json_string_member (prediction, "mimeType", NULL)));
     }
 
   if (result->images->len > 0)

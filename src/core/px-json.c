@@ -49,7 +49,7 @@ px_json_check_depth (const char *data,
 }
 
 /* json_parser_load_from_data() for text from outside: too deep a nesting is
- * an error instead of a crash. */
+ * an error instead of a crash, and blank text an error instead of no root. */
 gboolean
 px_json_load (JsonParser *parser,
               const char *data,
@@ -63,8 +63,17 @@ px_json_load (JsonParser *parser,
     }
   if (!px_json_check_depth (data, length, error))
     return FALSE;
+  if (!json_parser_load_from_data (parser, data, length, error))
+    return FALSE;
+  /* Blank text parses to no root at all: say so, rather than hand callers
+   * a NULL node. */
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, _("it is empty"));
+      return FALSE;
+    }
 
-  return json_parser_load_from_data (parser, data, length, error);
+  return TRUE;
 }
 
 gboolean
@@ -79,6 +88,65 @@ px_json_load_file (JsonParser *parser,
     return FALSE;
 
   return px_json_load (parser, data, (gssize) length, error);
+}
+
+/* Members of JSON from outside (a provider's answer, a file), only when they
+ * are of the type asked
+ * for: what comes over the network is checked before it is used (json-glib
+ * warns, and returns nonsense, for a member of another type). NULL or the
+ * fallback otherwise. */
+JsonArray *
+px_json_array_member (JsonObject *object,
+                          const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+JsonObject *
+px_json_object_member (JsonObject *object,
+                           const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonObject *
+px_json_object_element (JsonArray *array,
+                            guint      index)
+{
+  JsonNode *node = array != NULL && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+const char *
+px_json_string_member (JsonObject *object,
+                           const char *name,
+                           const char *fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : fallback;
+}
+
+gint64
+px_json_int_member (JsonObject *object,
+                        const char *name,
+                        gint64      fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return (gint64) json_node_get_double (node);
+  return fallback;
 }
 
 /* Keys sorted, so equal tables give equal text. */

@@ -21,6 +21,18 @@ gboolean    px_json_load       (JsonParser *parser,
 gboolean    px_json_load_file  (JsonParser *parser,
                                 const char *path,
                                 GError    **error);
+JsonArray  *px_json_array_member   (JsonObject *object,
+                                    const char *name);
+JsonObject *px_json_object_member  (JsonObject *object,
+                                    const char *name);
+JsonObject *px_json_object_element (JsonArray  *array,
+                                    guint       index);
+const char *px_json_string_member  (JsonObject *object,
+                                    const char *name,
+                                    const char *fallback);
+gint64      px_json_int_member     (JsonObject *object,
+                                    const char *name,
+                                    gint64      fallback);
 char       *px_json_from_table (GHashTable *table);
 GHashTable *px_json_to_table   (const char *json);
 

@@ -52,7 +52,7 @@ GRecMutexLocker *px_library_write_lock    (PxLibrary                 *self,
 #define PX_LIBRARY_READ(self) \
   G_GNUC_UNUSED gboolean G_PASTE (px_library_guard_, __LINE__) = px_library_check_thread (G_STRFUNC)
 #define PX_LIBRARY_WRITE(self) \
-  g_autoptr(GRecMutexLocker) G_PASTE (px_library_locker_, __LINE__) = px_library_write_lock ((self), G_STRFUNC)
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) G_PASTE (px_library_locker_, __LINE__) = px_library_write_lock ((self), G_STRFUNC)
 
 sqlite3  *px_library_reader_take          (PxLibrary                 *self,
                                            GError                   **error);

@@ -165,8 +165,8 @@ static const char * const migrations[] = {
   "CREATE INDEX images_comparison ON images (comparison_id);",
 
   /* 6: why a batch paused; what lost requests may have cost */
-  "ALTER TABLE batch_jobs ADD COLUMN reason TEXT;"
-  "ALTER TABLE batch_items ADD COLUMN possibly_paid REAL NOT NULL DEFAULT 0;",
+  ("ALTER TABLE batch_jobs ADD COLUMN reason TEXT;"
+   "ALTER TABLE batch_items ADD COLUMN possibly_paid REAL NOT NULL DEFAULT 0;"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "px-openai-provider.h"
+#include "px-json.h"
 
 struct _PxOpenaiProvider
 {
@@ -172,7 +173,7 @@ openai_parse_response (PxProvider               *provider,
   if (root == NULL)
     return FALSE;
 
-  data = px_provider_array_member (root, "data");
+  data = px_json_array_member (root, "data");
   if (data == NULL || json_array_get_length (data) == 0)
     {
       g_autofree char *excerpt = px_provider_body_excerpt (body);
@@ -184,8 +185,8 @@ openai_parse_response (PxProvider               *provider,
 
   for (guint i = 0; i < json_array_get_length (data); i++)
     {
-      JsonObject *item = px_provider_object_element (data, i);
-      const char *b64 = item ? px_provider_string_member (item, "b64_json", NULL) : NULL;
+      JsonObject *item = px_json_object_element (data, i);
+      const char *b64 = item ? px_json_string_member (item, "b64_json", NULL) : NULL;
       g_autoptr(GBytes) bytes = NULL;
 
       if (b64 == NULL)
@@ -202,16 +203,16 @@ openai_parse_response (PxProvider               *provider,
       g_ptr_array_add (result->images, px_image_new (bytes, NULL));
 
       if (result->revised_prompt == NULL && json_object_has_member (item, "revised_prompt"))
-        result->revised_prompt = g_strdup (px_provider_string_member (item, "revised_prompt", NULL));
+        result->revised_prompt = g_strdup (px_json_string_member (item, "revised_prompt", NULL));
     }
 
   {
-    JsonObject *usage = px_provider_object_member (root, "usage");
-    JsonObject *details = px_provider_object_member (usage, "input_tokens_details");
+    JsonObject *usage = px_json_object_member (root, "usage");
+    JsonObject *details = px_json_object_member (usage, "input_tokens_details");
 
-    result->output_tokens = px_provider_int_member (usage, "output_tokens", -1);
-    result->input_text_tokens = px_provider_int_member (details, "text_tokens", 0);
-    result->input_image_tokens = px_provider_int_member (details, "image_tokens", 0);
+    result->output_tokens = px_json_int_member (usage, "output_tokens", -1);
+    result->input_text_tokens = px_json_int_member (details, "text_tokens", 0);
+    result->input_image_tokens = px_json_int_member (details, "image_tokens", 0);
   }
 
   return TRUE;
@@ -236,9 +237,9 @@ openai_map_error (PxProvider              *provider,
 
   if (error != NULL)
     {
-      message = px_provider_string_member (error, "message", NULL);
-      code = px_provider_string_member (error, "code", NULL);
-      type = px_provider_string_member (error, "type", NULL);
+      message = px_json_string_member (error, "message", NULL);
+      code = px_json_string_member (error, "code", NULL);
+      type = px_json_string_member (error, "type", NULL);
     }
 
   if (g_strcmp0 (code, "moderation_blocked") == 0 || g_strcmp0 (code, "content_policy_violation") == 0 ||

@@ -88,7 +88,8 @@ px_png_add_text (GBytes             *png,
   if (size < 33 || memcmp (data, signature, 8) != 0 || memcmp (data + 12, "IHDR", 4) != 0)
     return NULL;
 
-  ihdr_end = 8 + 12 + read_be32 (data + 8);
+  /* In gsize: a length near 4 GiB must not wrap around in 32 bits. */
+  ihdr_end = 8 + 12 + (gsize) read_be32 (data + 8);
   if (ihdr_end > size)
     return NULL;
 
@@ -101,7 +102,8 @@ px_png_add_text (GBytes             *png,
   return g_byte_array_free_to_bytes (out);
 }
 
-/* tEXt and uncompressed iTXt entries, key -> value. */
+/* tEXt and uncompressed iTXt entries, key -> value. The first entry of a
+ * key wins: px_png_add_text() puts the newest right after IHDR. */
 GHashTable *
 px_png_read_text (GBytes *png)
 {
@@ -124,6 +126,8 @@ px_png_read_text (GBytes *png)
         break;
 
       nul = memchr (body, '\0', length);
+      if (nul != NULL && g_hash_table_contains (text, body))
+        nul = NULL;   /* a key seen before (body is NUL-terminated at nul) */
       if (nul != NULL && memcmp (type, "tEXt", 4) == 0)
         g_hash_table_insert (text, g_strndup (body, nul - body),
                              g_strndup (nul + 1, body + length - nul - 1));

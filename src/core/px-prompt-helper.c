@@ -299,15 +299,15 @@ event_text (gboolean    gemini,
   /* Every member is checked for its type: this is network data. */
   if (gemini)
     {
-      JsonObject *first = px_provider_object_element (px_provider_array_member (object, "candidates"), 0);
-      JsonArray *parts = px_provider_array_member (px_provider_object_member (first, "content"), "parts");
+      JsonObject *first = px_json_object_element (px_json_array_member (object, "candidates"), 0);
+      JsonArray *parts = px_json_array_member (px_json_object_member (first, "content"), "parts");
 
-      return px_provider_string_member (px_provider_object_element (parts, 0), "text", NULL);
+      return px_json_string_member (px_json_object_element (parts, 0), "text", NULL);
     }
 
   /* A usage-only chunk has no choices. */
-  return px_provider_string_member (px_provider_object_member (px_provider_object_element (
-                                      px_provider_array_member (object, "choices"), 0), "delta"), "content", NULL);
+  return px_json_string_member (px_json_object_member (px_json_object_element (
+                                      px_json_array_member (object, "choices"), 0), "delta"), "content", NULL);
 }
 
 /* One line of a server-sent event stream, from Gemini (@gemini) or an

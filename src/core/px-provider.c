@@ -70,6 +70,7 @@ px_provider_map_error (PxProvider              *self,
                        gint64                  *retry_after_ms)
 {
   gint64 ignored;
+  GError *error;
 
   g_return_val_if_fail (PX_IS_PROVIDER (self), NULL);
 
@@ -77,7 +78,11 @@ px_provider_map_error (PxProvider              *self,
   if (retry_after_ms == NULL)
     retry_after_ms = &ignored;
   *retry_after_ms = px_provider_parse_retry_after (headers);
-  return PX_PROVIDER_GET_IFACE (self)->map_error (self, context, status, headers, body, retry_after_ms);
+  error = PX_PROVIDER_GET_IFACE (self)->map_error (self, context, status, headers, body, retry_after_ms);
+  /* Some services quote the key they were sent. */
+  px_provider_scrub_key (error, context->api_key);
+
+  return error;
 }
 
 /* Problems with the account, the key or the model that no retry mends and
@@ -153,64 +158,6 @@ px_provider_parse_json_object (GBytes      *body,
     }
 
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-/* Members of a provider's answer, only when they are of the type asked
- * for: what comes over the network is checked before it is used (json-glib
- * warns, and returns nonsense, for a member of another type). NULL or the
- * fallback otherwise. */
-JsonArray *
-px_provider_array_member (JsonObject *object,
-                          const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-JsonObject *
-px_provider_object_member (JsonObject *object,
-                           const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-JsonObject *
-px_provider_object_element (JsonArray *array,
-                            guint      index)
-{
-  JsonNode *node = array != NULL && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-const char *
-px_provider_string_member (JsonObject *object,
-                           const char *name,
-                           const char *fallback)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : fallback;
-}
-
-gint64
-px_provider_int_member (JsonObject *object,
-                        const char *name,
-                        gint64      fallback)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return fallback;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (node);
-  return fallback;
 }
 
 GBytes *
@@ -498,40 +445,40 @@ px_provider_google_error (PxProvider              *provider,
       return px_provider_status_error (context, status, -1, excerpt);
     }
 
-  message = px_provider_string_member (error, "message", NULL);
-  google_status = px_provider_string_member (error, "status", NULL);
+  message = px_json_string_member (error, "message", NULL);
+  google_status = px_json_string_member (error, "status", NULL);
   if (json_object_has_member (error, "details") &&
       JSON_NODE_HOLDS_ARRAY (json_object_get_member (error, "details")))
     details = json_object_get_array_member (error, "details");
 
   for (guint i = 0; details != NULL && i < json_array_get_length (details); i++)
     {
-      JsonObject *detail = px_provider_object_element (details, i);
-      const char *type = detail ? px_provider_string_member (detail, "@type", "") : "";
+      JsonObject *detail = px_json_object_element (details, i);
+      const char *type = detail ? px_json_string_member (detail, "@type", "") : "";
 
       if (g_str_has_suffix (type, "google.rpc.RetryInfo"))
         {
-          const char *delay = px_provider_string_member (detail, "retryDelay", NULL);
+          const char *delay = px_json_string_member (detail, "retryDelay", NULL);
 
           if (delay != NULL)
             *retry_after_ms = (gint64) (g_ascii_strtod (delay, NULL) * 1000);
         }
       else if (g_str_has_suffix (type, "google.rpc.ErrorInfo"))
         {
-          const char *reason = px_provider_string_member (detail, "reason", "");
+          const char *reason = px_json_string_member (detail, "reason", "");
 
           if (g_str_equal (reason, "API_KEY_INVALID"))
             code = PX_PROVIDER_ERROR_AUTH;
         }
       else if (g_str_has_suffix (type, "google.rpc.QuotaFailure") && status == 429)
         {
-          JsonArray *violations = px_provider_array_member (detail, "violations");
+          JsonArray *violations = px_json_array_member (detail, "violations");
 
           for (guint k = 0; violations != NULL && k < json_array_get_length (violations); k++)
             {
-              JsonObject *violation = px_provider_object_element (violations, k);
-              const char *quota = violation ? px_provider_string_member (violation, "quotaId", "") : "";
-              const char *value = violation ? px_provider_string_member (violation, "quotaValue", "") : "";
+              JsonObject *violation = px_json_object_element (violations, k);
+              const char *quota = violation ? px_json_string_member (violation, "quotaId", "") : "";
+              const char *value = violation ? px_json_string_member (violation, "quotaValue", "") : "";
 
               if (g_str_equal (value, "0"))
                 code = PX_PROVIDER_ERROR_FREE_TIER;

@@ -102,18 +102,6 @@ gint64       px_provider_parse_duration    (const char                *text);
 JsonObject  *px_provider_parse_json_object (GBytes                    *body,
                                             const char                *provider_name,
                                             GError                   **error);
-JsonArray   *px_provider_array_member      (JsonObject                *object,
-                                            const char                *name);
-JsonObject  *px_provider_object_member     (JsonObject                *object,
-                                            const char                *name);
-JsonObject  *px_provider_object_element    (JsonArray                 *array,
-                                            guint                      index);
-const char  *px_provider_string_member     (JsonObject                *object,
-                                            const char                *name,
-                                            const char                *fallback);
-gint64       px_provider_int_member        (JsonObject                *object,
-                                            const char                *name,
-                                            gint64                     fallback);
 GBytes      *px_provider_decode_base64     (const char                *text,
                                             const char                *provider_name,
                                             GError                   **error);
