@@ -113,6 +113,64 @@ cmd_resolve (int    argc,
   return 0;
 }
 
+/* One row as a pretty JSON object, indented as an element of the array. */
+static void
+print_row_json (const char * const *columns,
+                char              **row,
+                gboolean            first)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; columns[i] != NULL; i++)
+    {
+      json_builder_set_member_name (builder, columns[i]);
+      json_builder_add_string_value (builder, row[i]);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  lines = g_strsplit (text, "\n", -1);
+  g_print ("%s", first ? "" : ",\n");
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_print ("  %s%s", lines[i], lines[i + 1] != NULL ? "\n" : "");
+}
+
+/* Reads the file to its end: the row count, or 0 and an error. */
+static gboolean
+check_rows (const char          *path,
+            gboolean             print,
+            guint               *rows,
+            char              ***columns_out,
+            GError             **error)
+{
+  g_autoptr(PxCsvReader) reader = px_csv_reader_new_for_path (path, error);
+  const char * const *columns;
+  char **row;
+
+  *rows = 0;
+  if (reader == NULL || !px_csv_reader_read_header (reader, NULL, error))
+    return FALSE;
+  columns = px_csv_reader_get_columns (reader);
+  while ((row = px_csv_reader_next_row (reader, NULL, error)) != NULL)
+    {
+      if (print)
+        print_row_json (columns, row, *rows == 0);
+      g_strfreev (row);
+      (*rows)++;
+    }
+  if (columns_out != NULL)
+    *columns_out = g_strdupv ((char **) columns);
+
+  return *error == NULL;
+}
+
 static int
 cmd_csv_check (int    argc,
                char **argv)
@@ -124,11 +182,8 @@ cmd_csv_check (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("FILE — check a CSV file for a batch"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(PxCsvReader) reader = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  const char * const *columns;
+  g_auto(GStrv) columns = NULL;
   guint rows = 0;
-  char **row;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -136,46 +191,22 @@ cmd_csv_check (int    argc,
   if (argc != 2)
     return px_cli_usage (context, _("csv-check needs one FILE"));
 
-  reader = px_csv_reader_new_for_path (argv[1], &error);
-  if (reader == NULL || !px_csv_reader_read_header (reader, NULL, &error))
-    return px_cli_fail ("%s", error->message);
-
-  columns = px_csv_reader_get_columns (reader);
-  json_builder_begin_array (builder);
-  while ((row = px_csv_reader_next_row (reader, NULL, &error)) != NULL)
-    {
-      if (json)
-        {
-          json_builder_begin_object (builder);
-          for (guint i = 0; columns[i] != NULL; i++)
-            {
-              json_builder_set_member_name (builder, columns[i]);
-              json_builder_add_string_value (builder, row[i]);
-            }
-          json_builder_end_object (builder);
-        }
-      g_strfreev (row);
-      rows++;
-    }
-  json_builder_end_array (builder);
-
-  if (error != NULL)
+  /* The whole file is checked before anything is printed, so a script
+   * never reads half an array; then it is read again, row by row, so
+   * memory stays the same for two rows or two million. */
+  if (!check_rows (argv[1], FALSE, &rows, &columns, &error))
     return px_cli_fail ("%s", error->message);
 
   if (json)
     {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = json_builder_get_root (builder);
-      g_autofree char *text = NULL;
-
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
+      g_print ("[\n");
+      if (!check_rows (argv[1], TRUE, &rows, NULL, &error))
+        return px_cli_fail ("%s", error->message);
+      g_print ("%s]\n", rows > 0 ? "\n" : "");
     }
   else
     {
-      g_autofree char *joined = g_strjoinv (",", (char **) columns);
+      g_autofree char *joined = g_strjoinv (",", columns);
 
       g_print ("rows: %u\ncolumns: %s\n", rows, joined);
     }

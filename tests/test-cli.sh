@@ -25,6 +25,7 @@ run () { # expected exit code, then the command; output in $tmp/out, $tmp/err
   [ "$got" = "$expected" ] || { echo "# exit $got, expected $expected: $*"; cat "$tmp/err"; return 1; }
 }
 has () { grep -qF -- "$2" "$tmp/$1" || { echo "# $1 lacks: $2"; cat "$tmp/$1"; return 1; }; }
+lacks () { ! grep -qF -- "$2" "$tmp/$1" || { echo "# $1 has: $2"; cat "$tmp/$1"; return 1; }; }
 one_line () { [ "$(wc -l <"$tmp/err")" = 1 ] || { echo "# stderr is not one line"; cat "$tmp/err"; return 1; }; }
 
 key=cli-test-key-5f0e1d
@@ -55,6 +56,13 @@ printf 'a,b\n1,\xC3\x28\n' >"$tmp/bad.csv"
 check "bad utf-8 fails" run 1 "$cli" csv-check "$tmp/bad.csv"
 check "bad utf-8 named" has err "Row 1, column 2 (B)"
 check "missing file fails" run 1 "$cli" csv-check "$tmp/none.csv"
+printf 'a,b\n1,2\n' >"$tmp/late.csv"; head -c 200000 /dev/zero | tr '\0' ',' >>"$tmp/late.csv"
+check "a line of commas fails" run 1 "$cli" csv-check --json "$tmp/late.csv"
+check "a line of commas named" has err "Row 2: it has more than 1024 fields"
+check "nothing printed before the error" lacks out "["
+printf 'a,b\n' >"$tmp/header-only.csv"
+check "header only" run 0 "$cli" csv-check --json "$tmp/header-only.csv"
+check "header only is an empty array" has out "["
 
 # providers
 check "providers lists models" run 0 "$cli" providers

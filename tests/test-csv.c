@@ -263,6 +263,64 @@ test_nul_bytes_named (void)
   g_assert_nonnull (strstr (error->message, "UTF-16"));
 }
 
+/* A line of commas (a wrong delimiter, or hostile input) ends at the
+ * column limit with the row named, before it becomes millions of fields;
+ * the header too. */
+static void
+test_too_wide (void)
+{
+  g_autoptr(GString) data = g_string_new ("a,b\n");
+  g_autoptr(GString) header = g_string_new ("x");
+  g_autoptr(GInputStream) stream = NULL, header_stream = NULL;
+  g_autoptr(PxCsvReader) reader = NULL, header_reader = NULL;
+  g_autoptr(GError) error = NULL, header_error = NULL;
+
+  for (guint i = 0; i < 5 * 1000 * 1000; i++)
+    g_string_append_c (data, ',');
+  stream = g_memory_input_stream_new_from_data (data->str, data->len, NULL);
+  reader = px_csv_reader_new (stream);
+  g_assert_true (px_csv_reader_read_header (reader, NULL, &error));
+  g_assert_null (px_csv_reader_next_row (reader, NULL, &error));
+  g_assert_error (error, PX_CSV_ERROR, PX_CSV_ERROR_TOO_WIDE);
+  g_assert_nonnull (strstr (error->message, "Row 1: it has more than 1024 fields"));
+
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (header, ",c%u", i);
+  header_stream = g_memory_input_stream_new_from_data (header->str, header->len, NULL);
+  header_reader = px_csv_reader_new (header_stream);
+  g_assert_false (px_csv_reader_read_header (header_reader, NULL, &header_error));
+  g_assert_error (header_error, PX_CSV_ERROR, PX_CSV_ERROR_TOO_WIDE);
+}
+
+/* Rows past the limit (a million; 1,000 here) are an error naming it; the
+ * rows before it were all read (empty lines do not count). */
+static void
+test_too_many_rows (void)
+{
+  g_autoptr(GString) data = g_string_new ("n\n\n");
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(PxCsvReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  guint read = 0;
+  char **row;
+
+  g_assert_cmpuint (PX_CSV_MAX_ROWS, ==, 1000000);
+  for (guint i = 0; i < 1001; i++)
+    g_string_append (data, "1\n");
+  stream = g_memory_input_stream_new_from_data (data->str, data->len, NULL);
+  reader = px_csv_reader_new (stream);
+  px_csv_reader_set_max_rows (reader, 1000);
+  g_assert_true (px_csv_reader_read_header (reader, NULL, &error));
+  while ((row = px_csv_reader_next_row (reader, NULL, &error)) != NULL)
+    {
+      g_strfreev (row);
+      read++;
+    }
+  g_assert_cmpuint (read, ==, 1000);
+  g_assert_error (error, PX_CSV_ERROR, PX_CSV_ERROR_TOO_MANY_ROWS);
+  g_assert_nonnull (strstr (error->message, "Row 1002: the file has more than 1000 rows"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +335,8 @@ main (int   argc,
   g_test_add_func ("/csv/round-trip", test_round_trip);
   g_test_add_func ("/csv/reading-goes-on-after-bad-rows", test_reading_goes_on_after_bad_rows);
   g_test_add_func ("/csv/nul-bytes-named", test_nul_bytes_named);
+  g_test_add_func ("/csv/too-wide", test_too_wide);
+  g_test_add_func ("/csv/too-many-rows", test_too_many_rows);
 
   return g_test_run ();
 }

@@ -27,6 +27,8 @@ struct _PxCsvReader
   char         **columns;
   guint          n_columns;
   guint          row;           /* records read after the header */
+  guint          data_rows;     /* of them, those not empty */
+  guint          max_rows;
 };
 
 G_DEFINE_FINAL_TYPE (PxCsvReader, px_csv_reader, G_TYPE_OBJECT)
@@ -231,6 +233,13 @@ read_record (PxCsvReader   *self,
         }
 
       g_ptr_array_add (fields, g_strndup (field->str, field->len));
+      if (G_UNLIKELY (fields->len > PX_CSV_MAX_COLUMNS))
+        {
+          g_autofree char *what = g_strdup_printf (_("it has more than %u fields; is the delimiter right?"),
+                                                   PX_CSV_MAX_COLUMNS);
+          set_row_error (self, error, PX_CSV_ERROR_TOO_WIDE, 0, what);
+          return NULL;
+        }
 
       if (c == self->delimiter)
         {
@@ -459,6 +468,13 @@ px_csv_reader_next_row (PxCsvReader   *self,
         }
       if (fields->len == 0)
         continue;
+      if (G_UNLIKELY (++self->data_rows > self->max_rows))
+        {
+          g_autofree char *what = g_strdup_printf (_("the file has more than %u rows; split it into smaller files."),
+                                                   self->max_rows);
+          set_row_error (self, error, PX_CSV_ERROR_TOO_MANY_ROWS, 0, what);
+          return NULL;
+        }
 
       if (fields->len != self->n_columns)
         {
@@ -542,4 +558,16 @@ static void
 px_csv_reader_init (PxCsvReader *self)
 {
   self->delimiter = ',';
+  self->max_rows = PX_CSV_MAX_ROWS;
+}
+
+/* Fewer rows than PX_CSV_MAX_ROWS (for tests, which cannot wait for a
+ * million rows under the sanitizers). */
+void
+px_csv_reader_set_max_rows (PxCsvReader *self,
+                            guint        max_rows)
+{
+  g_return_if_fail (PX_IS_CSV_READER (self));
+
+  self->max_rows = max_rows;
 }

@@ -15,9 +15,17 @@ typedef enum {
   PX_CSV_ERROR_FIELD_TOO_LONG,
   PX_CSV_ERROR_UNTERMINATED,    /* a quoted field that never closes */
   PX_CSV_ERROR_IO,
+  PX_CSV_ERROR_TOO_WIDE,        /* more fields in a row than PX_CSV_MAX_COLUMNS */
+  PX_CSV_ERROR_TOO_MANY_ROWS,   /* more data rows than PX_CSV_MAX_ROWS */
 } PxCsvError;
 
 #define PX_CSV_FIELD_MAX_BYTES (64 * 1024)
+/* No token list has a thousand columns; a line of commas stops here
+ * instead of becoming millions of empty fields. */
+#define PX_CSV_MAX_COLUMNS 1024
+/* A batch of a million rows is already one for the providers' batch
+ * engines; a file longer than that is split first. */
+#define PX_CSV_MAX_ROWS 1000000
 
 #define PX_TYPE_CSV_READER (px_csv_reader_get_type ())
 
@@ -37,6 +45,8 @@ char              **px_csv_reader_next_row        (PxCsvReader   *self,
                                                    GCancellable  *cancellable,
                                                    GError       **error);
 guint               px_csv_reader_get_row_number  (PxCsvReader   *self);
+void                px_csv_reader_set_max_rows    (PxCsvReader   *self,
+                                                   guint          max_rows);
 
 char               *px_csv_normalize_header       (const char    *name);
 
