@@ -331,6 +331,8 @@ op_new (OpKind kind)
 }
 
 static void maybe_finish (PxBatchRunner *self);
+static void db_failed (PxBatchRunner *self,
+                       GError        *error);
 
 static void
 fail_run (PxBatchRunner *self,
@@ -357,7 +359,7 @@ on_op_done (GObject      *source,
   self->db_pending--;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      fail_run (self, error);
+      db_failed (self, error);
       return;
     }
   maybe_finish (self);
@@ -427,6 +429,25 @@ pause_for_problem (PxBatchRunner *self,
   set_status_for (self, "paused", error->message);
 }
 
+/* A write to the library failed. A problem with where it lives (a full
+ * disk, a read-only folder, a lock) is not the rows' fault: the batch
+ * pauses with the reason, its rows still to do (a result that was paid for
+ * and could not be saved waits in the response cache), and resumes once it
+ * is mended. Anything else ends the run. */
+static void
+db_failed (PxBatchRunner *self,
+           GError        *error)
+{
+  if (!px_library_error_is_storage (error))
+    {
+      fail_run (self, error);
+      return;
+    }
+  pause_for_problem (self, error);
+  g_error_free (error);
+  maybe_finish (self);
+}
+
 /* The run ends when nothing is left to do (or it was cancelled) and every
  * write is on disk. */
 static void
@@ -494,7 +515,7 @@ on_item_saved (GObject      *source,
   self->db_pending--;
   if (error != NULL)
     {
-      fail_run (self, error);
+      db_failed (self, error);
       return;
     }
   self->job->completed++;
@@ -639,7 +660,7 @@ on_taken (GObject      *source,
   self->taking = FALSE;
   if (items == NULL)
     {
-      fail_run (self, error);
+      db_failed (self, error);
       return;
     }
   if (items->len == 0)
@@ -797,7 +818,7 @@ on_recovered (GObject      *source,
   self->db_pending--;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      fail_run (self, error);
+      db_failed (self, error);
       return;
     }
   push_op (self, op_new (OP_REFRESH), on_refreshed);

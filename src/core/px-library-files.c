@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -18,6 +19,62 @@
 #include "px-paths.h"
 #include "px-tokens.h"
 #include "px-xmp.h"
+
+/* Writes @data to @path whole or not at all: a temporary file beside it,
+ * flushed to disk when @durable, then renamed over. A full disk (or a file
+ * size limit), and a folder that cannot be written, get their own errors. */
+gboolean
+px_library_write_atomic (const char  *path,
+                         const void  *data,
+                         gsize        size,
+                         gboolean     durable,
+                         GError     **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
+  const guint8 *at = data;
+  gsize left = size;
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  int saved = 0;
+
+  if (fd < 0)
+    saved = errno;
+  while (fd >= 0 && left > 0 && saved == 0)
+    {
+      gssize wrote = write (fd, at, left);
+
+      if (wrote < 0 && errno == EINTR)
+        continue;
+      if (wrote <= 0)
+        saved = wrote < 0 ? errno : ENOSPC;
+      else
+        {
+          at += wrote;
+          left -= wrote;
+        }
+    }
+  if (fd >= 0 && saved == 0 && durable && fsync (fd) != 0)
+    saved = errno;
+  if (fd >= 0 && close (fd) != 0 && saved == 0)
+    saved = errno;
+  if (saved == 0 && g_rename (tmp, path) != 0)
+    saved = errno;
+  if (saved == 0)
+    return TRUE;
+
+  if (fd >= 0)
+    g_unlink (tmp);
+  if (saved == ENOSPC || saved == EFBIG || saved == EDQUOT)
+    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_DISK_FULL,
+                 _("The disk holding %s is full (%s). Free some space, then try again."), path, g_strerror (saved));
+  else if (saved == EROFS || saved == EACCES || saved == EPERM)
+    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_READ_ONLY,
+                 _("Could not write %s: %s. Check that the folder is yours and not read-only."), path,
+                 g_strerror (saved));
+  else
+    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO, _("Could not write %s: %s"), path,
+                 g_strerror (saved));
+  return FALSE;
+}
 
 static void
 collect_files (const char *root,

@@ -42,15 +42,14 @@ store_file (PxLibrary   *self,
        * (see px_library_move_staged). */
       g_autofree char *staged = g_build_filename (self->staging, name, NULL);
 
-      if (g_mkdir_with_parents (self->staging, 0700) != 0 ||
-          !g_file_set_contents_full (staged, data, size,
-                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
+      if (g_mkdir_with_parents (self->staging, 0700) != 0)
         {
-          if (error != NULL && *error == NULL)
-            g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
-                         _("Could not create %s: %s"), self->staging, g_strerror (errno));
+          g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
+                       _("Could not create %s: %s"), self->staging, g_strerror (errno));
           return NULL;
         }
+      if (!px_library_write_atomic (staged, data, size, TRUE, error))
+        return NULL;
       g_ptr_array_add (self->staged, g_strdup (relative));
       *created = TRUE;
     }
@@ -64,10 +63,7 @@ store_file (PxLibrary   *self,
         }
       /* Temp file, fsync, rename: the image is whole on disk before any row
        * points to it. A bulk import syncs once at its end instead. */
-      if (!g_file_set_contents_full (path, data, size,
-                                     self->bulk ? G_FILE_SET_CONTENTS_CONSISTENT
-                                                : G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                     0600, error))
+      if (!px_library_write_atomic (path, data, size, !self->bulk, error))
         return NULL;
       *created = TRUE;
     }

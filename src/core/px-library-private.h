@@ -63,6 +63,11 @@ sqlite3  *px_library_open_reader          (PxLibrary                 *self,
 void      px_library_close_reader         (sqlite3                   *db);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, px_library_close_reader)
 
+gboolean  px_library_write_atomic         (const char                *path,
+                                           const void                *data,
+                                           gsize                      size,
+                                           gboolean                   durable,
+                                           GError                   **error);
 gboolean  px_library_sqlite_error         (sqlite3                   *db,
                                            GError                   **error,
                                            const char                *what);

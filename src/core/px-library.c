@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -191,14 +193,67 @@ px_library_image_free (PxLibraryImage *image)
   g_free (image);
 }
 
+/* sqlite does not always keep the errno of a failed write: a disk with
+ * almost nothing free, or a file size limit on the process (ulimit -f),
+ * is taken as the reason. */
+static gboolean
+disk_is_full (const char *path)
+{
+  g_autofree char *dir = path != NULL ? g_path_get_dirname (path) : NULL;
+  struct statvfs st;
+  struct rlimit limit;
+
+  if (dir != NULL && statvfs (dir, &st) == 0 && (guint64) st.f_bavail * st.f_frsize < 16 * 1024 * 1024)
+    return TRUE;
+  return getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY;
+}
+
 gboolean
 px_library_sqlite_error (sqlite3     *db,
                   GError     **error,
                   const char  *what)
 {
-  g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_DATABASE,
-               _("The library database failed while %s: %s"), what, sqlite3_errmsg (db));
+  int code = sqlite3_extended_errcode (db);
+  int system = sqlite3_system_errno (db);
+  const char *path = sqlite3_db_filename (db, "main");
+
+  /* What the user can do something about, said so: a full disk, a file
+   * they cannot write, another program holding the lock. */
+  if ((code & 0xff) == SQLITE_FULL ||
+      ((code & 0xff) == SQLITE_IOERR && (system == ENOSPC || system == EFBIG || system == EDQUOT ||
+                                         disk_is_full (path))))
+    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_DISK_FULL,
+                 _("The disk holding the library is full, or a file size limit was reached (while %s, in %s). "
+                   "Free some space, then try again; nothing was saved half-way."), what, path ? path : "?");
+  else if ((code & 0xff) == SQLITE_IOERR)
+    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
+                 _("The library's disk could not be read or written (while %s, in %s): %s."), what,
+                 path ? path : "?", sqlite3_errmsg (db));
+  else if ((code & 0xff) == SQLITE_READONLY ||
+           ((code & 0xff) == SQLITE_IOERR && (system == EROFS || system == EACCES || system == EPERM)))
+    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_READ_ONLY,
+                 _("The library database %s cannot be written to (while %s): %s. Check that the file and its "
+                   "folder are yours and not read-only."), path ? path : "?", what, sqlite3_errmsg (db));
+  else if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_BUSY,
+                 _("Another program kept the library database %s locked (while %s). Close other copies of "
+                   "Pixmerge or tools using it, then try again."), path ? path : "?", what);
+  else
+    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_DATABASE,
+                 _("The library database failed while %s: %s"), what, sqlite3_errmsg (db));
   return FALSE;
+}
+
+/* A problem with where the library lives (the disk, its permissions, a
+ * lock), not with what was being saved: work waits for it to be mended. */
+gboolean
+px_library_error_is_storage (const GError *error)
+{
+  return g_error_matches (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_DISK_FULL) ||
+         g_error_matches (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_READ_ONLY) ||
+         g_error_matches (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_BUSY) ||
+         g_error_matches (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO) ||
+         (error != NULL && error->domain == G_FILE_ERROR);
 }
 
 gboolean
@@ -376,7 +431,7 @@ px_library_open_at_version (const char  *directory,
   rc = sqlite3_open_v2 (db_path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc != SQLITE_OK && g_access (self->directory, W_OK) != 0)
     {
-      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO,
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_READ_ONLY,
                    _("The library folder %s cannot be written to (it is read-only, or belongs to another user): "
                      "%s. Choose a folder you can write to, or set PIXMERGE_LIBRARY_DIR."),
                    self->directory, g_strerror (errno));
@@ -414,6 +469,16 @@ px_library_open_at_version (const char  *directory,
   if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       px_library_db_error (self, error, _("opening"));
+      return NULL;
+    }
+
+  /* sqlite opens a file it may not write read-only, without a word: say
+   * so now rather than at the first image. */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_READ_ONLY,
+                   _("The library database %s cannot be written to (it is read-only, or belongs to another user). "
+                     "Check its permissions, or set PIXMERGE_LIBRARY_DIR to another folder."), db_path);
       return NULL;
     }
 

@@ -18,6 +18,9 @@ typedef enum {
   PX_LIBRARY_ERROR_DATABASE,
   PX_LIBRARY_ERROR_NOT_FOUND,
   PX_LIBRARY_ERROR_PATTERN,     /* an export file name pattern that does not resolve */
+  PX_LIBRARY_ERROR_DISK_FULL,   /* no space left (or a file size limit) while writing */
+  PX_LIBRARY_ERROR_READ_ONLY,   /* the folder or the database cannot be written to */
+  PX_LIBRARY_ERROR_BUSY,        /* another program kept the database locked */
 } PxLibraryError;
 
 #define PX_LIBRARY_SCHEMA_VERSION 6
@@ -258,6 +261,7 @@ gboolean        px_library_run_finish    (PxLibrary       *self,
                                           GAsyncResult    *result,
                                           gpointer        *data,
                                           GError         **error);
+gboolean        px_library_error_is_storage (const GError  *error);
 gboolean        px_library_begin_snapshot (PxLibrary     *self,
                                           GError         **error);
 void            px_library_end_snapshot  (PxLibrary       *self);
