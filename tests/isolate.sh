@@ -27,8 +27,22 @@ export XDG_RUNTIME_DIR="$tmp/runtime"
 export GSETTINGS_BACKEND=memory
 
 # Not exec: the trap above removes the folders afterwards.
+set +e
 dbus-run-session -- bash -c '
   eval "$(printf %s test | gnome-keyring-daemon --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL
   exec "$@"
 ' isolate "$@"
+status=$?
+set -e
+
+# No file the test made Pixmerge write (library, cache, settings, exports,
+# logs) holds a test key in the clear; only the keyring's own encrypted
+# file may. What tests print is checked by build-aux/test on the whole log.
+keys="$(dirname "${BASH_SOURCE[0]}")/secret-keys.txt"
+if leaks=$(grep -rlaF -f "$keys" --devices=skip --exclude-dir=keyrings "$tmp" 2>/dev/null); then
+  echo "tests/isolate.sh: a test key was written in the clear to:" >&2
+  sed "s|^$tmp/|  |" <<<"$leaks" >&2
+  exit 1
+fi
+exit $status
