@@ -860,11 +860,7 @@ cmd_templates (int    argc,
     }
   else if (g_str_equal (argv[1], "import"))
     {
-      g_autofree char *data = NULL;
-      gsize length;
-
-      if (g_file_get_contents (argv[2], &data, &length, &error) &&
-          (templates = px_templates_from_json (data, length, &error)) != NULL)
+      if ((templates = px_templates_from_file (argv[2], &error)) != NULL)
         for (guint i = 0; i < templates->len && error == NULL; i++)
           if (px_library_save_template (library, g_ptr_array_index (templates, i), &error) != 0)
             g_print ("%" G_GINT64_FORMAT "\n", ((PxTemplate *) g_ptr_array_index (templates, i))->row_id);

@@ -436,7 +436,7 @@ on_import_read (GObject      *source,
   gsize length;
   Job *job;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &data, &length, NULL, &error) ||
+  if (!g_file_load_partial_contents_finish (G_FILE (source), result, &data, &length, NULL, &error) ||
       (templates = px_templates_from_json (data, length, &error)) == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -450,6 +450,16 @@ on_import_read (GObject      *source,
   start_job (self, job);
 }
 
+/* Reading stops just past the largest templates file there can be: the
+ * parser then says it is too large, and memory stays small. */
+static gboolean
+keep_reading (const char *contents,
+              goffset     size,
+              gpointer    user_data)
+{
+  return size <= PX_TEMPLATES_MAX_BYTES;
+}
+
 static void
 on_imported (GtkNativeDialog    *chooser,
              int                 response,
@@ -461,7 +471,7 @@ on_imported (GtkNativeDialog    *chooser,
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   g_clear_object (&self->chooser);
   if (file != NULL)
-    g_file_load_contents_async (file, self->cancellable, on_import_read, g_object_ref (self));
+    g_file_load_partial_contents_async (file, self->cancellable, keep_reading, on_import_read, g_object_ref (self));
 }
 
 static void

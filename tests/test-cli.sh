@@ -231,6 +231,9 @@ check "export has the template" grep -q '"Headshot of \[FIRSTNAME\]"' "$tmp/expo
 check "a broken file is refused" sh -c "echo '{\"templates\": [{\"name\": \"x\"}]}' >'$tmp/bad.json'"
 check "broken import fails" run 1 "$cli" templates import "$tmp/bad.json"
 check "broken import names the template" has err "Template 1 has no “prompt”"
+head -c 5000000 /dev/zero | tr '\0' ' ' >"$tmp/huge.json"
+check "huge templates file fails" run 1 "$cli" templates import "$tmp/huge.json"
+check "huge templates file named" has err "larger than 4 MB"
 
 # keys through the real keyring
 check "keys set" sh -c "printf '%s\n' '$key' | '$cli' keys set openai 2>'$tmp/err'"

@@ -148,6 +148,20 @@ test_json_errors (void)
         g_error ("case %u: “%s” does not say “%s”", i, error->message, cases[i].message);
     }
 
+  /* Deeper than any templates file, and larger: refused before parsing. */
+  {
+    g_autofree char *deep = g_strnfill (100000, '[');
+    g_autofree char *large = g_strnfill (PX_TEMPLATES_MAX_BYTES + 1, ' ');
+    g_autoptr(GError) deep_error = NULL, large_error = NULL;
+
+    g_assert_null (px_templates_from_json (deep, -1, &deep_error));
+    g_assert_error (deep_error, PX_TEMPLATES_ERROR, PX_TEMPLATES_ERROR_INVALID);
+    g_assert_nonnull (strstr (deep_error->message, "nested more than 64 levels"));
+    g_assert_null (px_templates_from_json (large, -1, &large_error));
+    g_assert_error (large_error, PX_TEMPLATES_ERROR, PX_TEMPLATES_ERROR_INVALID);
+    g_assert_nonnull (strstr (large_error->message, "larger than 4 MB"));
+  }
+
   /* One template on its own is fine too. */
   {
     g_autoptr(GError) error = NULL;

@@ -3,7 +3,9 @@
  * does; nothing in the app has a code path per feature. */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <string.h>
 #include <json-glib/json-glib.h>
 
 #include "px-core-resources.h"
@@ -164,6 +166,13 @@ parse (const char  *data,
   JsonNode *root;
   JsonArray *array = NULL;
 
+  if ((length < 0 ? strlen (data) : (gsize) length) > PX_TEMPLATES_MAX_BYTES)
+    {
+      g_set_error (error, PX_TEMPLATES_ERROR, PX_TEMPLATES_ERROR_INVALID,
+                   _("This templates file is larger than %d MB; it cannot be a list of templates."),
+                   PX_TEMPLATES_MAX_BYTES / (1024 * 1024));
+      return NULL;
+    }
   if (!px_json_load (parser, data, length, &local_error))
     {
       g_set_error (error, PX_TEMPLATES_ERROR, PX_TEMPLATES_ERROR_INVALID,
@@ -323,6 +332,27 @@ px_template_set_settings_json (PxTemplate *template_,
 }
 
 /* What export writes and import reads back; no library row ids. */
+/* px_templates_from_json() on a file, read no further than a templates
+ * file can be long. */
+GPtrArray *
+px_templates_from_file (const char  *path,
+                        GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, error);
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  if (stream == NULL)
+    return NULL;
+  data = g_malloc (PX_TEMPLATES_MAX_BYTES + 2);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), data, PX_TEMPLATES_MAX_BYTES + 1, &length, NULL, error))
+    return NULL;
+  data[length] = '\0';
+
+  return px_templates_from_json (data, length, error);
+}
+
 char *
 px_templates_to_json (GPtrArray *templates)
 {

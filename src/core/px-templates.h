@@ -8,6 +8,9 @@
 G_BEGIN_DECLS
 
 #define PX_TEMPLATES_ERROR (px_templates_error_quark ())
+/* A file of templates is text a person wrote or exported: a few kilobytes.
+ * Past this, an import stops before parsing. */
+#define PX_TEMPLATES_MAX_BYTES (4 * 1024 * 1024)
 
 typedef enum {
   PX_TEMPLATES_ERROR_INVALID,
@@ -38,6 +41,8 @@ GPtrArray  *px_templates_get_presets  (void);
 const char * const *px_templates_get_preset_strings (void);
 GPtrArray  *px_templates_from_json    (const char        *data,
                                        gssize             length,
+                                       GError           **error);
+GPtrArray  *px_templates_from_file    (const char        *path,
                                        GError           **error);
 char       *px_templates_to_json      (GPtrArray         *templates);
 char       *px_template_settings_to_json (const PxTemplate *template_);
