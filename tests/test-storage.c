@@ -221,6 +221,61 @@ test_full_disk_pauses_batch (void)
   assert_clean (library);
 }
 
+static gint64
+add_image (PxLibrary  *library,
+           int         side,
+           GError    **error)
+{
+  g_autoptr(PxGenerationRequest) request = px_generation_request_new ("gpt-image-2", "Portrait of Ada");
+  g_autoptr(PxGenerationResult) result = px_generation_result_new ();
+  g_autoptr(GBytes) png = px_test_png (side, side);
+  PxImage *image = px_image_new (png, "image/png");
+
+  image->width = image->height = side;
+  g_ptr_array_add (result->images, image);
+  result->provider_id = g_strdup ("openai");
+  result->model_id = g_strdup ("gpt-image-2");
+  return px_library_add_generation (library, request, result, 0, "generate", error);
+}
+
+/* One image (Generate's save) into a full disk: the error says so, no row
+ * and no file is left of it, and what was there before is intact. */
+static void
+test_full_disk_single_image (void)
+{
+  g_autofree char *dir = test_dir ("single");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibrary) library = NULL;
+  PxLibraryQuery query = { 0, };
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+      g_autofree char *wal = g_build_filename (dir, "library.db-wal", NULL);
+      struct rlimit limit;
+
+      library = px_library_open (dir, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (add_image (library, 64, &error), >, 0);
+      signal (SIGXFSZ, SIG_IGN);
+      limit.rlim_cur = limit.rlim_max = MAX (file_size (db), file_size (wal)) + 4096;
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      g_assert_cmpint (add_image (library, 1024, &error), ==, 0);
+      g_assert_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_DISK_FULL);
+      g_assert_nonnull (strstr (error->message, "full"));
+      return;
+    }
+
+  g_free (fresh_dir ("single"));
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+
+  library = px_library_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (px_library_count (library, &query, &error), ==, 1);
+  assert_clean (library);
+}
+
 /* As the user the files belong to: root writes anything, so a root test
  * run drops to nobody, in a folder of its own. */
 static char *
@@ -326,6 +381,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/storage/full-disk-pauses-batch", test_full_disk_pauses_batch);
+  g_test_add_func ("/storage/full-disk-single-image", test_full_disk_single_image);
   g_test_add_func ("/storage/read-only", test_read_only);
   g_test_add_func ("/storage/locked", test_locked);
 
