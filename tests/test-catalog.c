@@ -201,6 +201,30 @@ test_invalid_data (void)
     g_assert_cmpstr (spec->values[1], ==, "b");
   }
 
+  /* Members of the wrong type (found by fuzz-catalog: each was a GLib
+   * critical) are passed over or named, never assumed. */
+  {
+    g_autoptr(PxCatalog) odd = px_catalog_new_from_data (
+      "{\"providers\": [{\"id\": \"p\", \"wire\": [], \"key\": {}, \"concurrency\": \"9\"}], \"models\": ["
+      "{\"id\": \"m\", \"provider\": \"p\", \"name\": 5, \"settings\": [], \"response_format\": \"yes\","
+      " \"price\": {\"default\": \"x\", \"rules\": [1, {\"when\": 5}, {\"when\": {\"size\": 7}, \"price\": 0.5}]}}]}",
+      -1, &error);
+    const PxModel *model;
+
+    g_assert_no_error (error);
+    model = px_catalog_lookup_model (odd, "m", NULL);
+    g_assert_cmpstr (model->name, ==, "m");
+    g_assert_cmpuint (model->settings->len, ==, 0);
+    g_assert_false (model->response_format);
+  }
+  g_assert_null (px_catalog_new_from_data ("{\"providers\": [7], \"models\": []}", -1, &error));
+  g_assert_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "Provider 1"));
+  g_clear_error (&error);
+  g_assert_null (px_catalog_new_from_data ("   ", -1, &error));
+  g_assert_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
   g_assert_null (px_catalog_new_from_data ("{", -1, &error));
   g_assert_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_DATA);
   g_clear_error (&error);

@@ -131,6 +131,7 @@ test_json_errors (void)
     const char *message;
   } cases[] = {
     { "{\"templates\": [", "not a templates file" },
+    { "  \n", "not a templates file: it is empty" },
     { "{\"images\": []}", "no “templates” list" },
     { "{\"templates\": [{\"name\": \"A\", \"prompt\": \"x\"}, {\"name\": \"B\"}]}", "Template 2 has no “prompt”" },
     { "{\"templates\": [{\"name\": \"A\", \"prompt\": \"x\"}, 7]}", "Template 2 is not an object" },

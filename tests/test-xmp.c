@@ -6,6 +6,7 @@
 
 #include "px-fake-image.h"
 #include "px-image-check.h"
+#include "px-png.h"
 #include "px-xmp.h"
 
 #define PROMPT "<pixmerge:prompt>A cat &amp; a &lt;dog&gt;</pixmerge:prompt>"
@@ -72,6 +73,30 @@ test_not_walkable (void)
   g_assert_null (px_xmp_embed (junk, "image/png", "<x/>"));
 }
 
+/* PNG text chunks (found by fuzz-png): the newest entry of a key wins over
+ * an older one further on, and an IHDR length near 4 GiB is refused
+ * instead of wrapping around and putting chunks mid-chunk. */
+static void
+test_png_text (void)
+{
+  static const char * const keys[] = { "pixmerge:prompt", NULL };
+  static const char * const first[] = { "old", NULL };
+  static const char * const second[] = { "new", NULL };
+  g_autoptr(GBytes) png = px_fake_render_image ("a cat", 32, 32, "png");
+  g_autoptr(GBytes) once = px_png_add_text (png, keys, first);
+  g_autoptr(GBytes) twice = px_png_add_text (once, keys, second);
+  g_autoptr(GHashTable) text = px_png_read_text (twice);
+  g_autoptr(GByteArray) bent = g_byte_array_new ();
+  g_autoptr(GBytes) bent_bytes = NULL;
+
+  g_assert_cmpstr (g_hash_table_lookup (text, "pixmerge:prompt"), ==, "new");
+
+  g_byte_array_append (bent, g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+  memset (bent->data + 8, 0xff, 4);   /* IHDR's length */
+  bent_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&bent));
+  g_assert_null (px_png_add_text (bent_bytes, keys, first));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -81,6 +106,7 @@ main (int   argc,
   g_test_add_func ("/xmp/jpeg", test_jpeg);
   g_test_add_func ("/xmp/webp", test_webp);
   g_test_add_func ("/xmp/not-walkable", test_not_walkable);
+  g_test_add_func ("/xmp/png-text", test_png_text);
 
   return g_test_run ();
 }
