@@ -897,6 +897,7 @@ static const struct {
   { "generate", cmd_generate, N_("Generate one image") },
   { "library", cmd_library, N_("List, search, export and check the library") },
   { "batch", px_cli_cmd_batch, N_("Generate one image per CSV row, resumable") },
+  { "video", px_cli_cmd_video, N_("Make a short video of an image, rendered here") },
   { "templates", cmd_templates, N_("List, import and export templates and presets") },
   { "models", cmd_models, N_("Add a model id the list does not know yet") },
   { "keys", cmd_keys, N_("Save or remove a provider's API key in the keyring") },

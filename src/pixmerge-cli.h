@@ -32,5 +32,7 @@ void        px_cli_on_async_done     (GObject         *source,
 GAsyncResult *px_cli_wait_for        (GAsyncResult   **slot);
 int         px_cli_cmd_batch         (int              argc,
                                       char           **argv);
+int         px_cli_cmd_video         (int              argc,
+                                      char           **argv);
 
 G_END_DECLS

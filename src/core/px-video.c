@@ -1,0 +1,586 @@
+/* px-video.c: renders a still image into a short video with a camera move
+ * (zoom, pan, Ken Burns) through a GStreamer pipeline: frames are drawn
+ * straight into the pipeline's buffers from a canvas scaled once, then
+ * encoded (VP8 in WebM, or H.264 in MP4) into a temporary file that is
+ * renamed over the output only when it is complete. */
+#include "config.h"
+
+#include <cairo.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gi18n.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "px-image-check.h"
+#include "px-video.h"
+
+G_DEFINE_QUARK (px-video-error-quark, px_video_error)
+
+/* How far moving effects zoom in: room for the camera to travel. */
+#define ZOOM 1.25
+
+static const char * const effect_names[] = {
+  "still", "zoom-in", "zoom-out", "pan-left", "pan-right", "pan-up", "pan-down", "ken-burns",
+};
+
+const char *
+px_video_effect_to_string (PxVideoEffect effect)
+{
+  g_return_val_if_fail ((guint) effect < G_N_ELEMENTS (effect_names), NULL);
+
+  return effect_names[effect];
+}
+
+gboolean
+px_video_effect_from_string (const char    *name,
+                             PxVideoEffect *effect)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (effect_names); i++)
+    if (g_str_equal (name, effect_names[i]))
+      {
+        *effect = (PxVideoEffect) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* "still, zoom-in, …", for messages and --help. */
+const char *
+px_video_effect_names (void)
+{
+  static gsize done;
+  static char *names;
+
+  if (g_once_init_enter (&done))
+    {
+      names = g_strjoinv (", ", (char **) effect_names);
+      g_once_init_leave (&done, 1);
+    }
+  return names;
+}
+
+void
+px_video_settings_init (PxVideoSettings *settings)
+{
+  settings->effect = PX_VIDEO_EFFECT_KEN_BURNS;
+  settings->seconds = 3;
+  settings->lines = 720;
+  settings->fps = 30;
+  settings->format = PX_VIDEO_FORMAT_WEBM;
+  settings->fit = PX_VIDEO_FIT_CROP;
+}
+
+gboolean
+px_video_settings_check (const PxVideoSettings *settings,
+                         GError               **error)
+{
+  if ((guint) settings->effect >= G_N_ELEMENTS (effect_names))
+    g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID, _("There is no such effect; choose one of %s."),
+                 px_video_effect_names ());
+  else if (!(settings->seconds >= PX_VIDEO_MIN_SECONDS && settings->seconds <= PX_VIDEO_MAX_SECONDS))
+    g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID,
+                 _("A video lasts from %g to %g seconds, not %g."), PX_VIDEO_MIN_SECONDS, PX_VIDEO_MAX_SECONDS,
+                 settings->seconds);
+  else if (settings->lines != 480 && settings->lines != 720 && settings->lines != 1080)
+    g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID,
+                 _("The resolution is 480p, 720p or 1080p, not %dp."), settings->lines);
+  else if (settings->fps != 24 && settings->fps != 30 && settings->fps != 60)
+    g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID,
+                 _("The frame rate is 24, 30 or 60 frames a second, not %d."), settings->fps);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+gboolean
+px_video_format_for_name (const char    *path,
+                          PxVideoFormat *format)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  if (g_str_has_suffix (lower, ".webm"))
+    *format = PX_VIDEO_FORMAT_WEBM;
+  else if (g_str_has_suffix (lower, ".mp4"))
+    *format = PX_VIDEO_FORMAT_MP4;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+init_gstreamer (GError **error)
+{
+  static gsize done;
+  static gboolean ok;
+  static char *message;
+
+  if (g_once_init_enter (&done))
+    {
+      GError *local_error = NULL;
+
+      ok = gst_init_check (NULL, NULL, &local_error);
+      if (!ok)
+        message = g_strdup (local_error->message);
+      g_clear_error (&local_error);
+      g_once_init_leave (&done, 1);
+    }
+  if (!ok)
+    g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_MISSING_ENCODER,
+                 _("GStreamer could not start: %s"), message);
+  return ok;
+}
+
+/* The elements each format needs, and the Debian package that has them. */
+static const struct {
+  const char *elements[4];
+  const char *package;
+  const char *name;
+} formats[] = {
+  [PX_VIDEO_FORMAT_WEBM] = { { "vp8enc", "webmmux", NULL }, "gstreamer1.0-plugins-good", "WebM" },
+  [PX_VIDEO_FORMAT_MP4] = { { "x264enc", "h264parse", "mp4mux", NULL }, "gstreamer1.0-plugins-ugly and "
+                            "gstreamer1.0-plugins-bad", "MP4" },
+};
+
+/* Whether this system can write @format; if not, which element is missing
+ * and where it comes from. */
+gboolean
+px_video_check_encoder (PxVideoFormat   format,
+                        GError        **error)
+{
+  g_return_val_if_fail ((guint) format < G_N_ELEMENTS (formats), FALSE);
+
+  if (!init_gstreamer (error))
+    return FALSE;
+  for (guint i = 0; formats[format].elements[i] != NULL; i++)
+    {
+      g_autoptr(GstElementFactory) factory = gst_element_factory_find (formats[format].elements[i]);
+
+      if (factory == NULL)
+        {
+          g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_MISSING_ENCODER,
+                       _("%s videos need the GStreamer element “%s”, which is not installed (it comes with %s). "
+                         "Choose WebM, or install it."),
+                       formats[format].name, formats[format].elements[i], formats[format].package);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The frame keeps the image's orientation and shape, between 9:16 and
+ * 16:9, with @lines on its short side; sides are even for the encoders. */
+void
+px_video_frame_size (const PxVideoSettings *settings,
+                     int                    image_width,
+                     int                    image_height,
+                     int                   *width,
+                     int                   *height)
+{
+  double aspect = CLAMP ((double) image_width / MAX (image_height, 1), 9.0 / 16.0, 16.0 / 9.0);
+  int lines = settings->lines;
+
+  if (aspect >= 1)
+    {
+      *height = lines;
+      *width = ((int) lround (lines * aspect) + 1) & ~1;
+    }
+  else
+    {
+      *width = lines;
+      *height = ((int) lround (lines / aspect) + 1) & ~1;
+    }
+}
+
+/* The image scaled once to what the widest view needs: the frame at full
+ * zoom, covered (crop) or contained with black around (letterbox). */
+static cairo_surface_t *
+make_canvas (GdkPixbuf             *pixbuf,
+             const PxVideoSettings *settings,
+             int                    frame_width,
+             int                    frame_height)
+{
+  double zoom = settings->effect == PX_VIDEO_EFFECT_STILL ? 1.0 : ZOOM;
+  double need_w = frame_width * zoom, need_h = frame_height * zoom;
+  int w = gdk_pixbuf_get_width (pixbuf), h = gdk_pixbuf_get_height (pixbuf);
+  double scale = settings->fit == PX_VIDEO_FIT_CROP ? MAX (need_w / w, need_h / h) : MIN (need_w / w, need_h / h);
+  int sw = MAX (1, (int) ceil (w * scale)), sh = MAX (1, (int) ceil (h * scale));
+  int cw = settings->fit == PX_VIDEO_FIT_CROP ? sw : (int) ceil (need_w);
+  int ch = settings->fit == PX_VIDEO_FIT_CROP ? sh : (int) ceil (need_h);
+  g_autoptr(GdkPixbuf) scaled = gdk_pixbuf_scale_simple (pixbuf, sw, sh, GDK_INTERP_HYPER);
+  cairo_surface_t *canvas = cairo_image_surface_create (CAIRO_FORMAT_RGB24, cw, ch);
+  int ox = (cw - sw) / 2, oy = (ch - sh) / 2;
+  int stride = cairo_image_surface_get_stride (canvas);
+  guint8 *out = cairo_image_surface_get_data (canvas);
+  const guint8 *in = gdk_pixbuf_read_pixels (scaled);
+  int in_stride = gdk_pixbuf_get_rowstride (scaled);
+  int channels = gdk_pixbuf_get_n_channels (scaled);
+  gboolean alpha = gdk_pixbuf_get_has_alpha (scaled);
+
+  cairo_surface_flush (canvas);
+  memset (out, 0, (gsize) stride * ch);
+  /* RGB(A) to cairo's native-endian xRGB; transparency over black. */
+  for (int y = 0; y < sh; y++)
+    {
+      const guint8 *src = in + (gsize) y * in_stride;
+      guint32 *dst = (guint32 *) (out + (gsize) (y + oy) * stride) + ox;
+
+      for (int x = 0; x < sw; x++, src += channels)
+        {
+          guint a = alpha ? src[3] : 255;
+
+          dst[x] = (src[0] * a / 255) << 16 | (src[1] * a / 255) << 8 | (src[2] * a / 255);
+        }
+    }
+  cairo_surface_mark_dirty (canvas);
+  return canvas;
+}
+
+static double
+ease (double t)
+{
+  return t * t * (3 - 2 * t);
+}
+
+/* Where the camera is at @t (0 to 1): the zoom (1: the whole canvas, ZOOM:
+ * the frame's own size) and the centre of the view, in canvas pixels. */
+static void
+camera (PxVideoEffect  effect,
+        double         t,
+        double         canvas_w,
+        double         canvas_h,
+        double        *zoom,
+        double        *cx,
+        double        *cy)
+{
+  double e = ease (t);
+  double travel_x = canvas_w * (1 - 1 / ZOOM) / 2, travel_y = canvas_h * (1 - 1 / ZOOM) / 2;
+
+  *zoom = 1;
+  *cx = canvas_w / 2;
+  *cy = canvas_h / 2;
+  switch (effect)
+    {
+    case PX_VIDEO_EFFECT_STILL:
+      break;
+    case PX_VIDEO_EFFECT_ZOOM_IN:
+      *zoom = 1 + (ZOOM - 1) * e;
+      break;
+    case PX_VIDEO_EFFECT_ZOOM_OUT:
+      *zoom = ZOOM - (ZOOM - 1) * e;
+      break;
+    case PX_VIDEO_EFFECT_PAN_LEFT:   /* the view travels left */
+      *zoom = ZOOM;
+      *cx += travel_x * (1 - 2 * e);
+      break;
+    case PX_VIDEO_EFFECT_PAN_RIGHT:
+      *zoom = ZOOM;
+      *cx -= travel_x * (1 - 2 * e);
+      break;
+    case PX_VIDEO_EFFECT_PAN_UP:
+      *zoom = ZOOM;
+      *cy += travel_y * (1 - 2 * e);
+      break;
+    case PX_VIDEO_EFFECT_PAN_DOWN:
+      *zoom = ZOOM;
+      *cy -= travel_y * (1 - 2 * e);
+      break;
+    case PX_VIDEO_EFFECT_KEN_BURNS:
+      /* In towards a point a little off centre, drifting as it goes. */
+      *zoom = 1 + (ZOOM - 1) * e;
+      *cx += travel_x * 0.6 * (e - 0.5) * 2 * (*zoom - 1) / (ZOOM - 1);
+      *cy -= travel_y * 0.4 * (e - 0.5) * 2 * (*zoom - 1) / (ZOOM - 1);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+draw_frame (cairo_surface_t *canvas,
+            PxVideoEffect    effect,
+            double           t,
+            guint8          *data,
+            int              width,
+            int              height,
+            int              stride)
+{
+  cairo_surface_t *target = cairo_image_surface_create_for_data (data, CAIRO_FORMAT_RGB24, width, height, stride);
+  cairo_t *cr = cairo_create (target);
+  double cw = cairo_image_surface_get_width (canvas), ch = cairo_image_surface_get_height (canvas);
+  double zoom, cx, cy, view_w, view_h, scale;
+
+  camera (effect, t, cw, ch, &zoom, &cx, &cy);
+  /* At zoom 1 the view is the whole canvas, at ZOOM the frame's size. */
+  scale = MAX (width / cw, height / ch) * zoom;
+  view_w = width / scale;
+  view_h = height / scale;
+  cx = CLAMP (cx, view_w / 2, cw - view_w / 2);
+  cy = CLAMP (cy, view_h / 2, ch - view_h / 2);
+
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_surface (cr, canvas, -(cx - view_w / 2), -(cy - view_h / 2));
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (target);
+  cairo_surface_destroy (target);
+}
+
+static GdkPixbuf *
+decode (GBytes  *image,
+        GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *mime = NULL;
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  GdkPixbuf *pixbuf;
+
+  if (!px_image_check (image, &mime, NULL, NULL, &local_error))
+    {
+      g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_NOT_IMAGE, _("This is not an image Pixmerge can use: %s"),
+                   local_error->message);
+      return NULL;
+    }
+  loader = gdk_pixbuf_loader_new_with_mime_type (mime, &local_error);
+  if (loader == NULL ||
+      !gdk_pixbuf_loader_write_bytes (loader, image, &local_error) ||
+      !gdk_pixbuf_loader_close (loader, &local_error))
+    {
+      g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_NOT_IMAGE, _("The image could not be read: %s"),
+                   local_error->message);
+      return NULL;
+    }
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  return pixbuf != NULL ? gdk_pixbuf_apply_embedded_orientation (pixbuf) : NULL;
+}
+
+static char *
+pipeline_description (const PxVideoSettings *settings,
+                      int                    width,
+                      int                    height)
+{
+  /* About a tenth of a bit a pixel a frame: sharp for slow camera moves. */
+  int kbps = MAX (500, (int) ((double) width * height * settings->fps * 0.1 / 1000));
+  guint threads = MIN (g_get_num_processors (), 8);
+  g_autofree char *encoder = NULL;
+
+  if (settings->format == PX_VIDEO_FORMAT_WEBM)
+    encoder = g_strdup_printf ("vp8enc deadline=1 cpu-used=8 threads=%u target-bitrate=%d keyframe-max-dist=%d "
+                               "! webmmux", threads, kbps * 1000, settings->fps * 2);
+  else
+    encoder = g_strdup_printf ("x264enc speed-preset=veryfast tune=stillimage bitrate=%d key-int-max=%d threads=%u "
+                               "! video/x-h264,profile=high ! h264parse ! mp4mux faststart=true",
+                               kbps, settings->fps * 2, threads);
+
+  return g_strdup_printf ("appsrc name=frames format=time is-live=false block=true max-bytes=%d "
+                          "caps=video/x-raw,format=BGRx,width=%d,height=%d,framerate=%d/1,pixel-aspect-ratio=1/1 "
+                          "! videoconvert ! video/x-raw,format=I420 ! %s ! filesink name=out",
+                          width * height * 4 * 4, width, height, settings->fps, encoder);
+}
+
+/* The pipeline's first error, or NULL once it reached the end. */
+static GError *
+wait_for_end (GstElement   *pipeline,
+              GCancellable *cancellable)
+{
+  g_autoptr(GstBus) bus = gst_element_get_bus (pipeline);
+
+  for (;;)
+    {
+      g_autoptr(GstMessage) message = gst_bus_timed_pop_filtered (bus, 100 * GST_MSECOND,
+                                                                  GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+
+      if (g_cancellable_is_cancelled (cancellable))
+        return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The video was cancelled."));
+      if (message == NULL)
+        continue;
+      if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
+        return NULL;
+      {
+        g_autoptr(GError) gst_error = NULL;
+        g_autofree char *debug = NULL;
+
+        gst_message_parse_error (message, &gst_error, &debug);
+        return g_error_new (PX_VIDEO_ERROR, PX_VIDEO_ERROR_FAILED, _("The video could not be made: %s"),
+                            gst_error->message);
+      }
+    }
+}
+
+/* Checks for a pipeline error while frames are pushed (a failing encoder
+ * would otherwise leave appsrc blocked). */
+static GError *
+pending_error (GstElement *pipeline)
+{
+  g_autoptr(GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  g_autoptr(GError) gst_error = NULL;
+
+  if (message == NULL)
+    return NULL;
+  gst_message_parse_error (message, &gst_error, NULL);
+  return g_error_new (PX_VIDEO_ERROR, PX_VIDEO_ERROR_FAILED, _("The video could not be made: %s"),
+                      gst_error->message);
+}
+
+/* Renders on the calling thread (a worker: it takes as long as encoding
+ * does). The output appears only complete; on an error or a cancel nothing
+ * is left behind. */
+gboolean
+px_video_render (GBytes                *image,
+                 const PxVideoSettings *settings,
+                 const char            *output,
+                 GCancellable          *cancellable,
+                 PxVideoProgressFunc    progress,
+                 gpointer               progress_data,
+                 GError               **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) source = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *dir = g_path_get_dirname (output);
+  g_autofree char *base = g_path_get_basename (output);
+  g_autofree char *partial = NULL;
+  cairo_surface_t *canvas;
+  GError *failure = NULL;
+  int width, height, fd;
+  guint total;
+
+  if (!px_video_settings_check (settings, error) || !px_video_check_encoder (settings->format, error))
+    return FALSE;
+  pixbuf = decode (image, error);
+  if (pixbuf == NULL)
+    return FALSE;
+
+  partial = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  fd = g_mkstemp (partial);
+  if (fd < 0)
+    {
+      g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_FAILED, _("Could not write in %s: %s"), dir,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  close (fd);
+
+  px_video_frame_size (settings, gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf), &width, &height);
+  description = pipeline_description (settings, width, height);
+  pipeline = gst_parse_launch (description, &failure);
+  if (pipeline == NULL)
+    {
+      g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_FAILED, _("The video could not be made: %s"),
+                   failure->message);
+      g_clear_error (&failure);
+      g_unlink (partial);
+      return FALSE;
+    }
+  g_clear_error (&failure);   /* a warning about an optional property */
+  source = gst_bin_get_by_name (GST_BIN (pipeline), "frames");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  g_object_set (sink, "location", partial, NULL);
+  canvas = make_canvas (pixbuf, settings, width, height);
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  total = (guint) lround (settings->seconds * settings->fps);
+  for (guint i = 0; i < total && failure == NULL; i++)
+    {
+      GstBuffer *buffer = gst_buffer_new_allocate (NULL, (gsize) width * height * 4, NULL);
+      GstMapInfo map;
+
+      gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+      draw_frame (canvas, settings->effect, total > 1 ? (double) i / (total - 1) : 0, map.data, width, height,
+                  width * 4);
+      gst_buffer_unmap (buffer, &map);
+      GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (i, GST_SECOND, settings->fps);
+      GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (i + 1, GST_SECOND, settings->fps) - GST_BUFFER_PTS (buffer);
+      if (gst_app_src_push_buffer (GST_APP_SRC (source), buffer) != GST_FLOW_OK)
+        failure = pending_error (pipeline);
+      if (failure == NULL && g_cancellable_is_cancelled (cancellable))
+        failure = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The video was cancelled."));
+      if (failure == NULL)
+        failure = pending_error (pipeline);
+      if (progress != NULL)
+        progress (i + 1, total, progress_data);
+    }
+  cairo_surface_destroy (canvas);
+  if (failure == NULL)
+    {
+      gst_app_src_end_of_stream (GST_APP_SRC (source));
+      failure = wait_for_end (pipeline, cancellable);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  if (failure == NULL && g_rename (partial, output) != 0)
+    failure = g_error_new (PX_VIDEO_ERROR, PX_VIDEO_ERROR_FAILED, _("Could not write %s: %s"), output,
+                           g_strerror (errno));
+  if (failure != NULL)
+    {
+      g_unlink (partial);
+      g_propagate_error (error, failure);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  GBytes          *image;
+  PxVideoSettings  settings;
+  char            *output;
+} Render;
+
+static void
+render_free (Render *render)
+{
+  g_bytes_unref (render->image);
+  g_free (render->output);
+  g_free (render);
+}
+
+static void
+render_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Render *render = task_data;
+  GError *error = NULL;
+
+  if (px_video_render (render->image, &render->settings, render->output, cancellable, NULL, NULL, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+px_video_render_async (GBytes                *image,
+                       const PxVideoSettings *settings,
+                       const char            *output,
+                       GCancellable          *cancellable,
+                       GAsyncReadyCallback    callback,
+                       gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Render *render = g_new0 (Render, 1);
+
+  render->image = g_bytes_ref (image);
+  render->settings = *settings;
+  render->output = g_strdup (output);
+  g_task_set_source_tag (task, px_video_render_async);
+  g_task_set_name (task, "[pixmerge] video");
+  g_task_set_task_data (task, render, (GDestroyNotify) render_free);
+  g_task_run_in_thread (task, render_in_thread);
+}
+
+gboolean
+px_video_render_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
