@@ -64,6 +64,21 @@ printf 'a,b\n' >"$tmp/header-only.csv"
 check "header only" run 0 "$cli" csv-check --json "$tmp/header-only.csv"
 check "header only is an empty array" has out "["
 
+# video
+convert -size 96x64 gradient:navy-gold "$tmp/v.png"
+check "video renders" run 0 "$cli" video "$tmp/v.png" -o "$tmp/v.webm" --effect zoom-in --duration 1 --resolution 480p -q
+check "video prints its path" has out "$tmp/v.webm"
+check "video written" test -s "$tmp/v.webm"
+check "unknown effect fails" run 1 "$cli" video "$tmp/v.png" -o "$tmp/x.webm" --effect spin
+check "unknown effect named" has err "Unknown effect “spin”; choose one of still, zoom-in"
+check "unknown effect one line" one_line
+check "duration out of range fails" run 1 "$cli" video "$tmp/v.png" -o "$tmp/x.webm" --duration 12
+check "duration out of range named" has err "from 1 to 10 seconds, not 12"
+check "not an image fails" run 1 "$cli" video "$tmp/people.csv" -o "$tmp/x.webm"
+check "not an image named" has err "not an image"
+check "wrong extension fails" run 1 "$cli" video "$tmp/v.png" -o "$tmp/x.avi"
+check "nothing left of failures" sh -c "! ls '$tmp' | grep -q 'x\\.webm'"
+
 # providers
 check "providers lists models" run 0 "$cli" providers
 check "gpt-image-2 listed" has out "gpt-image-2"

@@ -1,0 +1,397 @@
+/* test-video.c: videos rendered on real GStreamer pipelines and checked
+ * from outside: the discoverer for container, codec, size and duration, and
+ * a decoding pipeline for the frames themselves (moving effects move,
+ * smoothly; a still stays still). Cancel and bad input leave nothing. */
+#include "config.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+#include <gst/pbutils/pbutils.h>
+#include <string.h>
+
+#include "px-fake-image.h"
+#include "px-video.h"
+
+static char *
+out_path (const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "videos", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  return g_build_filename (dir, name, NULL);
+}
+
+/* A picture with its caption drawn on it: a move shows as the words move. */
+static GBytes *
+source_image (int width,
+              int height)
+{
+  return px_fake_render_image ("A lighthouse on a cliff at dusk, seen from the sea", width, height, "png");
+}
+
+typedef struct {
+  char    *container;
+  char    *codec;
+  int      width;
+  int      height;
+  double   seconds;
+  double   fps;
+} Facts;
+
+static void
+facts_clear (Facts *facts)
+{
+  g_free (facts->container);
+  g_free (facts->codec);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Facts, facts_clear)
+
+static void
+discover (const char *path,
+          Facts      *facts)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstDiscoverer) discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
+  g_autofree char *uri = gst_filename_to_uri (path, NULL);
+  g_autoptr(GstDiscovererInfo) info = gst_discoverer_discover_uri (discoverer, uri, &error);
+  g_autoptr(GstDiscovererStreamInfo) top = NULL;
+  GList *videos;
+  GstDiscovererVideoInfo *video;
+  g_autoptr(GstCaps) caps = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (gst_discoverer_info_get_result (info), ==, GST_DISCOVERER_OK);
+  top = gst_discoverer_info_get_stream_info (info);
+  caps = gst_discoverer_stream_info_get_caps (top);
+  facts->container = g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0)));
+  videos = gst_discoverer_info_get_video_streams (info);
+  g_assert_cmpuint (g_list_length (videos), ==, 1);
+  video = videos->data;
+  {
+    g_autoptr(GstCaps) video_caps = gst_discoverer_stream_info_get_caps (GST_DISCOVERER_STREAM_INFO (video));
+
+    facts->codec = g_strdup (gst_structure_get_name (gst_caps_get_structure (video_caps, 0)));
+  }
+  facts->width = gst_discoverer_video_info_get_width (video);
+  facts->height = gst_discoverer_video_info_get_height (video);
+  facts->fps = (double) gst_discoverer_video_info_get_framerate_num (video) /
+               MAX (1, gst_discoverer_video_info_get_framerate_denom (video));
+  facts->seconds = gst_discoverer_info_get_duration (info) / (double) GST_SECOND;
+  gst_discoverer_stream_info_list_free (videos);
+}
+
+/* Every frame, decoded to RGB. */
+static GPtrArray *
+decode_frames (const char *path,
+               int        *width,
+               int        *height)
+{
+  g_autofree char *description = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! videoconvert ! "
+                                                  "video/x-raw,format=RGB ! appsink name=sink sync=false", path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr(GstElement) sink = NULL;
+  GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GstSample *sample;
+
+  g_assert_no_error (error);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink))) != NULL)
+    {
+      GstBuffer *buffer = gst_sample_get_buffer (sample);
+      GstStructure *s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+      GstMapInfo map;
+
+      gst_structure_get_int (s, "width", width);
+      gst_structure_get_int (s, "height", height);
+      gst_buffer_map (buffer, &map, GST_MAP_READ);
+      g_ptr_array_add (frames, g_bytes_new (map.data, map.size));
+      gst_buffer_unmap (buffer, &map);
+      gst_sample_unref (sample);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return frames;
+}
+
+/* A frame as the mean grey of each 16 × 16 block: fine texture gone, so
+ * how far two of these differ follows how far the picture moved. */
+static GBytes *
+blocks (GBytes *frame,
+        int     width,
+        int     height)
+{
+  const guint8 *rgb = g_bytes_get_data (frame, NULL);
+  int bw = width / 16, bh = height / 16;
+  int stride = GST_ROUND_UP_4 (width * 3);
+  guint8 *out = g_malloc (bw * bh);
+
+  for (int by = 0; by < bh; by++)
+    for (int bx = 0; bx < bw; bx++)
+      {
+        guint sum = 0;
+
+        for (int y = by * 16; y < by * 16 + 16; y++)
+          for (int x = bx * 16; x < bx * 16 + 16; x++)
+            {
+              const guint8 *p = rgb + (gsize) y * stride + x * 3;
+
+              sum += (p[0] + p[1] + p[2]) / 3;
+            }
+        out[by * bw + bx] = sum / 256;
+      }
+  return g_bytes_new_take (out, bw * bh);
+}
+
+/* Mean absolute difference of two frames, 0 to 255. */
+static double
+difference (GBytes *a,
+            GBytes *b)
+{
+  gsize size;
+  const guint8 *pa = g_bytes_get_data (a, &size);
+  const guint8 *pb = g_bytes_get_data (b, NULL);
+  guint64 sum = 0;
+
+  g_assert_cmpuint (g_bytes_get_size (b), ==, size);
+  for (gsize i = 0; i < size; i++)
+    sum += ABS ((int) pa[i] - (int) pb[i]);
+  return (double) sum / size;
+}
+
+static void
+render (GBytes                *image,
+        const PxVideoSettings *settings,
+        const char            *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!px_video_render (image, settings, path, NULL, NULL, NULL, &error))
+    g_error ("%s: %s", path, error->message);
+}
+
+/* Each effect at 480p, 24 fps, 2 s: a VP8 WebM of the image's shape that
+ * lasts two seconds to the frame; a moving effect ends somewhere else than
+ * it began and never jumps between two frames; a still does not move. */
+static void
+test_effects (void)
+{
+  g_autoptr(GBytes) image = source_image (900, 600);
+
+  for (PxVideoEffect effect = PX_VIDEO_EFFECT_STILL; effect <= PX_VIDEO_EFFECT_KEN_BURNS; effect++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.webm", px_video_effect_to_string (effect));
+      g_autofree char *path = out_path (name);
+      g_autoptr(GPtrArray) frames = NULL;
+      g_auto(Facts) facts = { 0, };
+      PxVideoSettings settings;
+      double first_last, largest_step = 0;
+      int width = 0, height = 0;
+
+      px_video_settings_init (&settings);
+      settings.effect = effect;
+      settings.seconds = 2;
+      settings.lines = 480;
+      settings.fps = 24;
+      render (image, &settings, path);
+
+      discover (path, &facts);
+      g_assert_cmpstr (facts.container, ==, "video/webm");
+      g_assert_cmpstr (facts.codec, ==, "video/x-vp8");
+      g_assert_cmpint (facts.width, ==, 720);   /* 3:2 at 480 lines */
+      g_assert_cmpint (facts.height, ==, 480);
+      g_assert_cmpfloat (facts.fps, ==, 24);
+      g_assert_cmpfloat_with_epsilon (facts.seconds, 2.0, 1.0 / 24);
+
+      frames = decode_frames (path, &width, &height);
+      g_assert_cmpuint (frames->len, ==, 48);
+      for (guint i = 0; i < frames->len; i++)
+        {
+          GBytes *coarse = blocks (g_ptr_array_index (frames, i), width, height);
+
+          g_bytes_unref (g_ptr_array_index (frames, i));
+          frames->pdata[i] = coarse;
+        }
+      first_last = difference (g_ptr_array_index (frames, 0), g_ptr_array_index (frames, frames->len - 1));
+      for (guint i = 1; i < frames->len; i++)
+        largest_step = MAX (largest_step, difference (g_ptr_array_index (frames, i - 1), g_ptr_array_index (frames, i)));
+      g_test_message ("%s: first to last %.2f, largest step %.2f", px_video_effect_to_string (effect), first_last,
+                      largest_step);
+      if (effect == PX_VIDEO_EFFECT_STILL)
+        g_assert_cmpfloat (first_last, <, 0.3);
+      else
+        {
+          /* It moved, and no step between two frames is anywhere near
+           * the whole move (a cut or a jump would be). */
+          g_assert_cmpfloat (first_last, >, 1.5);
+          g_assert_cmpfloat (largest_step, <, first_last / 2);
+        }
+    }
+}
+
+/* Each resolution in the image's shape: landscape, portrait, square; the
+ * frame never wider than 16:9. */
+static void
+test_resolutions (void)
+{
+  static const struct {
+    int image_w, image_h, lines, width, height;
+  } cases[] = {
+    { 1600, 900, 480, 854, 480 },
+    { 1600, 900, 720, 1280, 720 },
+    { 1600, 900, 1080, 1920, 1080 },
+    { 600, 900, 720, 720, 1080 },
+    { 800, 800, 720, 720, 720 },
+    { 3000, 500, 480, 854, 480 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) image = source_image (cases[i].image_w, cases[i].image_h);
+      g_autofree char *name = g_strdup_printf ("resolution-%u.webm", i);
+      g_autofree char *path = out_path (name);
+      g_auto(Facts) facts = { 0, };
+      PxVideoSettings settings;
+
+      px_video_settings_init (&settings);
+      settings.seconds = 1;
+      settings.lines = cases[i].lines;
+      settings.fit = i % 2 ? PX_VIDEO_FIT_LETTERBOX : PX_VIDEO_FIT_CROP;
+      render (image, &settings, path);
+      discover (path, &facts);
+      g_assert_cmpint (facts.width, ==, cases[i].width);
+      g_assert_cmpint (facts.height, ==, cases[i].height);
+      g_assert_cmpfloat_with_epsilon (facts.seconds, 1.0, 1.0 / 30);
+    }
+}
+
+/* MP4 is H.264 in an MP4 (QuickTime) container, at 60 fps here. */
+static void
+test_mp4 (void)
+{
+  g_autoptr(GBytes) image = source_image (1280, 720);
+  g_autofree char *path = out_path ("ken-burns.mp4");
+  g_autoptr(GError) error = NULL;
+  g_auto(Facts) facts = { 0, };
+  PxVideoSettings settings;
+
+  px_video_settings_init (&settings);
+  settings.format = PX_VIDEO_FORMAT_MP4;
+  settings.fps = 60;
+  settings.seconds = 1.5;
+  g_assert_true (px_video_check_encoder (PX_VIDEO_FORMAT_MP4, &error));
+  render (image, &settings, path);
+  discover (path, &facts);
+  g_assert_cmpstr (facts.container, ==, "video/quicktime");
+  g_assert_cmpstr (facts.codec, ==, "video/x-h264");
+  g_assert_cmpint (facts.width, ==, 1280);
+  g_assert_cmpfloat (facts.fps, ==, 60);
+  g_assert_cmpfloat_with_epsilon (facts.seconds, 1.5, 1.0 / 60);
+}
+
+static void
+cancel_early (guint    done,
+              guint    total,
+              gpointer user_data)
+{
+  if (done == 5)
+    g_cancellable_cancel (user_data);
+}
+
+static guint
+files_in (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (listing != NULL && g_dir_read_name (listing) != NULL)
+    n++;
+  return n;
+}
+
+/* Cancelled part-way: no video, and no temporary file either. */
+static void
+test_cancel_leaves_nothing (void)
+{
+  g_autoptr(GBytes) image = source_image (640, 480);
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "cancelled", NULL);
+  g_autofree char *path = g_build_filename (dir, "cancelled.webm", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  PxVideoSettings settings;
+
+  g_mkdir_with_parents (dir, 0700);
+  px_video_settings_init (&settings);
+  settings.seconds = 10;
+  g_assert_false (px_video_render (image, &settings, path, cancellable, cancel_early, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (files_in (dir), ==, 0);
+}
+
+/* What is not an image, a decompression bomb and settings out of range are
+ * refused with words a person understands, before anything is written. */
+static void
+test_bad_input (void)
+{
+  g_autoptr(GBytes) html = g_bytes_new_static ("<html>502 Bad Gateway</html>", 28);
+  g_autoptr(GBytes) bomb = px_fake_bomb_png (60000, 60000);
+  g_autoptr(GBytes) image = source_image (64, 64);
+  g_autofree char *path = out_path ("never.webm");
+  PxVideoSettings settings;
+  PxVideoEffect effect;
+
+  px_video_settings_init (&settings);
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (px_video_render (html, &settings, path, NULL, NULL, NULL, &error));
+    g_assert_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_NOT_IMAGE);
+    g_assert_nonnull (strstr (error->message, "not an image"));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (px_video_render (bomb, &settings, path, NULL, NULL, NULL, &error));
+    g_assert_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_NOT_IMAGE);
+    g_assert_nonnull (strstr (error->message, "60000 × 60000"));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+
+    settings.seconds = 11;
+    g_assert_false (px_video_render (image, &settings, path, NULL, NULL, NULL, &error));
+    g_assert_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "from 1 to 10 seconds, not 11"));
+    settings.seconds = 3;
+  }
+  {
+    g_autoptr(GError) error = NULL;
+
+    settings.lines = 1440;
+    g_assert_false (px_video_render (image, &settings, path, NULL, NULL, NULL, &error));
+    g_assert_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "480p, 720p or 1080p"));
+  }
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (px_video_effect_from_string ("spin", &effect));
+  g_assert_true (px_video_effect_from_string ("ken-burns", &effect));
+  g_assert_cmpint (effect, ==, PX_VIDEO_EFFECT_KEN_BURNS);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/video/effects", test_effects);
+  g_test_add_func ("/video/resolutions", test_resolutions);
+  g_test_add_func ("/video/mp4", test_mp4);
+  g_test_add_func ("/video/cancel-leaves-nothing", test_cancel_leaves_nothing);
+  g_test_add_func ("/video/bad-input", test_bad_input);
+
+  return g_test_run ();
+}
