@@ -4,12 +4,14 @@
  * smoothly; a still stays still). Cancel and bad input leave nothing. */
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/pbutils/pbutils.h>
 #include <string.h>
 
 #include "px-fake-image.h"
+#include "px-library.h"
 #include "px-video.h"
 
 static char *
@@ -380,6 +382,75 @@ test_bad_input (void)
   g_assert_cmpint (effect, ==, PX_VIDEO_EFFECT_KEN_BURNS);
 }
 
+/* A video of a library image, with its poster, moves into the library with
+ * how it was made; deleting the image keeps the video (its image set to
+ * none); the library checks clean throughout. */
+static void
+test_library (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "video-library", NULL);
+  g_autofree char *rendered = out_path ("for-library.webm");
+  g_autofree char *poster = out_path ("for-library.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibrary) library = px_library_open (dir, &error);
+  g_autoptr(PxGenerationRequest) request = px_generation_request_new ("gpt-image-2", "A lighthouse");
+  g_autoptr(PxGenerationResult) result = px_generation_result_new ();
+  g_autoptr(GBytes) image = source_image (1280, 720);
+  g_autoptr(GPtrArray) videos = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(PxLibraryVideo) video = NULL;
+  g_autoptr(GdkPixbuf) poster_pixbuf = NULL;
+  PxImage *generated = px_image_new (image, "image/png");
+  PxVideoSettings settings;
+  gint64 image_id, video_id;
+
+  g_assert_no_error (error);
+  generated->width = 1280;
+  generated->height = 720;
+  g_ptr_array_add (result->images, generated);
+  result->provider_id = g_strdup ("openai");
+  result->model_id = g_strdup ("gpt-image-2");
+  image_id = px_library_add_generation (library, request, result, 0, "generate", &error);
+  g_assert_no_error (error);
+
+  px_video_settings_init (&settings);
+  settings.seconds = 1;
+  render (image, &settings, rendered);
+  g_assert_true (px_video_poster (image, &settings, poster, &error));
+  video_id = px_library_add_video (library, image_id, rendered, poster, &settings, 1280, 720, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (video_id, >, 0);
+  g_assert_false (g_file_test (rendered, G_FILE_TEST_EXISTS));   /* moved in, not copied */
+
+  videos = px_library_list_videos (library, image_id, &error);
+  g_assert_cmpuint (videos->len, ==, 1);
+  video = px_library_get_video (library, video_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (video->image_id, ==, image_id);
+  g_assert_cmpstr (video->effect, ==, "ken-burns");
+  g_assert_nonnull (strstr (video->settings_json, "\"resolution\": \"720p\""));
+  g_assert_cmpint (video->duration_ms, ==, 1000);
+  g_assert_true (g_str_has_prefix (video->file, dir));
+  g_assert_true (g_file_test (video->file, G_FILE_TEST_IS_REGULAR));
+  poster_pixbuf = gdk_pixbuf_new_from_file (video->poster, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (poster_pixbuf), ==, 1280);
+  problems = px_library_check (library, &error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  /* The image goes; the video stays, of no image now. */
+  g_assert_true (px_library_trash (library, &image_id, 1, &error));
+  g_assert_true (px_library_purge (library, &image_id, 1, &error));
+  g_clear_pointer (&video, px_library_video_free);
+  video = px_library_get_video (library, video_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (video->image_id, ==, 0);
+  g_assert_true (g_file_test (video->file, G_FILE_TEST_IS_REGULAR));
+  problems = px_library_check (library, &error);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +463,7 @@ main (int   argc,
   g_test_add_func ("/video/mp4", test_mp4);
   g_test_add_func ("/video/cancel-leaves-nothing", test_cancel_leaves_nothing);
   g_test_add_func ("/video/bad-input", test_bad_input);
+  g_test_add_func ("/video/library", test_library);
 
   return g_test_run ();
 }

@@ -146,6 +146,27 @@ px_library_check (PxLibrary  *self,
     }
   sqlite3_finalize (stmt);
 
+  /* Videos and their posters, the same way. */
+  collect_files (self->directory, "videos", on_disk);
+  if (sqlite3_prepare_v2 (db, "SELECT id, file, poster FROM videos ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      px_library_sqlite_error (db, error, _("checking"));
+      return NULL;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int column = 1; column <= 2; column++)
+      {
+        const char *file = (const char *) sqlite3_column_text (stmt, column);
+
+        if (file == NULL)
+          continue;
+        g_hash_table_add (in_db, g_strdup (file));
+        if (!g_hash_table_contains (on_disk, file))
+          g_ptr_array_add (problems, g_strdup_printf (_("Video %" G_GINT64_FORMAT ": its file %s is missing."),
+                                                      (gint64) sqlite3_column_int64 (stmt, 0), file));
+      }
+  sqlite3_finalize (stmt);
+
   files = g_hash_table_get_keys (on_disk);
   files = g_list_sort (files, (GCompareFunc) g_strcmp0);
   for (GList *l = files; l != NULL; l = l->next)

@@ -169,6 +169,25 @@ static const char * const migrations[] = {
   /* 6: why a batch paused; what lost requests may have cost */
   ("ALTER TABLE batch_jobs ADD COLUMN reason TEXT;"
    "ALTER TABLE batch_items ADD COLUMN possibly_paid REAL NOT NULL DEFAULT 0;"),
+
+  /* 7: videos keep their file when their image goes (its id set to NULL),
+   * and how they were made: effect, settings, a poster frame */
+  ("CREATE TABLE videos_7 ("
+   "  id INTEGER PRIMARY KEY,"
+   "  image_id INTEGER REFERENCES images (id) ON DELETE SET NULL,"
+   "  file TEXT NOT NULL,"
+   "  poster TEXT,"
+   "  effect TEXT NOT NULL DEFAULT 'still',"
+   "  settings TEXT NOT NULL DEFAULT '{}',"
+   "  duration_ms INTEGER NOT NULL,"
+   "  width INTEGER NOT NULL,"
+   "  height INTEGER NOT NULL,"
+   "  created INTEGER NOT NULL);"
+   "INSERT INTO videos_7 (id, image_id, file, duration_ms, width, height, created)"
+   "  SELECT id, image_id, file, duration_ms, width, height, created FROM videos;"
+   "DROP TABLE videos;"
+   "ALTER TABLE videos_7 RENAME TO videos;"
+   "CREATE INDEX videos_image ON videos (image_id);"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);

@@ -6,6 +6,7 @@
 #include "px-generation.h"
 #include "px-templates.h"
 #include "px-token-set.h"
+#include "px-video.h"
 
 G_BEGIN_DECLS
 
@@ -23,7 +24,7 @@ typedef enum {
   PX_LIBRARY_ERROR_BUSY,        /* another program kept the database locked */
 } PxLibraryError;
 
-#define PX_LIBRARY_SCHEMA_VERSION 6
+#define PX_LIBRARY_SCHEMA_VERSION 7
 
 typedef struct {
   gint64   id;
@@ -47,6 +48,20 @@ typedef struct {
   gint64   batch_id;        /* 0: none */
   gint64   created;         /* unix seconds */
 } PxLibraryImage;
+
+/* A video made from a library image; the image may have gone since. */
+typedef struct {
+  gint64  id;
+  gint64  image_id;      /* 0: its image was deleted */
+  char   *file;          /* absolute path */
+  char   *poster;        /* absolute path of a PNG frame, or NULL */
+  char   *effect;
+  char   *settings_json;
+  int     duration_ms;
+  int     width;
+  int     height;
+  gint64  created;
+} PxLibraryVideo;
 
 /* One prompt sent to several models. */
 typedef struct {
@@ -87,6 +102,8 @@ G_DECLARE_FINAL_TYPE (PxLibrary, px_library, PX, LIBRARY, GObject)
 
 GQuark          px_library_error_quark   (void);
 void            px_library_image_free    (PxLibraryImage  *image);
+void            px_library_video_free    (PxLibraryVideo  *video);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxLibraryVideo, px_library_video_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxLibraryImage, px_library_image_free)
 
 PxLibrary      *px_library_open          (const char      *directory,
@@ -260,6 +277,20 @@ GPtrArray      *px_library_list_finish_or_warn (PxLibrary *self,
 gboolean        px_library_run_finish    (PxLibrary       *self,
                                           GAsyncResult    *result,
                                           gpointer        *data,
+                                          GError         **error);
+gint64          px_library_add_video     (PxLibrary       *self,
+                                          gint64           image_id,
+                                          const char      *video,
+                                          const char      *poster,
+                                          const PxVideoSettings *settings,
+                                          int              width,
+                                          int              height,
+                                          GError         **error);
+PxLibraryVideo *px_library_get_video     (PxLibrary       *self,
+                                          gint64           id,
+                                          GError         **error);
+GPtrArray      *px_library_list_videos   (PxLibrary       *self,
+                                          gint64           image_id,
                                           GError         **error);
 gboolean        px_library_error_is_storage (const GError  *error);
 gboolean        px_library_begin_snapshot (PxLibrary     *self,

@@ -529,6 +529,55 @@ px_video_render (GBytes                *image,
   return TRUE;
 }
 
+/* What the library keeps of how a video was made. */
+char *
+px_video_settings_to_json (const PxVideoSettings *settings)
+{
+  return g_strdup_printf ("{\"effect\": \"%s\", \"seconds\": %g, \"resolution\": \"%dp\", \"fps\": %d, "
+                          "\"format\": \"%s\", \"fit\": \"%s\"}",
+                          px_video_effect_to_string (settings->effect), settings->seconds, settings->lines,
+                          settings->fps, settings->format == PX_VIDEO_FORMAT_MP4 ? "mp4" : "webm",
+                          settings->fit == PX_VIDEO_FIT_CROP ? "crop" : "letterbox");
+}
+
+static cairo_status_t
+append_png (void                *closure,
+            const unsigned char *data,
+            unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* The video's middle frame as a PNG, for the gallery: drawn the way the
+ * video draws it, without decoding the video. */
+gboolean
+px_video_poster (GBytes                *image,
+                 const PxVideoSettings *settings,
+                 const char            *output,
+                 GError               **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = decode (image, error);
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  cairo_surface_t *canvas, *frame;
+  int width, height;
+
+  if (pixbuf == NULL)
+    return FALSE;
+  px_video_frame_size (settings, gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf), &width, &height);
+  canvas = make_canvas (pixbuf, settings, width, height);
+  frame = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_surface_flush (frame);
+  draw_frame (canvas, settings->effect, 0.5, cairo_image_surface_get_data (frame), width, height,
+              cairo_image_surface_get_stride (frame));
+  cairo_surface_mark_dirty (frame);
+  cairo_surface_write_to_png_stream (frame, append_png, png);
+  cairo_surface_destroy (frame);
+  cairo_surface_destroy (canvas);
+
+  return g_file_set_contents (output, (const char *) png->data, png->len, error);
+}
+
 typedef struct {
   GBytes          *image;
   PxVideoSettings  settings;

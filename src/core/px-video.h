@@ -77,6 +77,11 @@ gboolean     px_video_render            (GBytes                *image,
                                          PxVideoProgressFunc    progress,
                                          gpointer               progress_data,
                                          GError               **error);
+char        *px_video_settings_to_json  (const PxVideoSettings *settings);
+gboolean     px_video_poster            (GBytes                *image,
+                                         const PxVideoSettings *settings,
+                                         const char            *output,
+                                         GError               **error);
 void         px_video_render_async      (GBytes                *image,
                                          const PxVideoSettings *settings,
                                          const char            *output,

@@ -1,0 +1,199 @@
+/* px-library-videos.c: videos made from library images. A rendered video
+ * and its poster frame move into the library's videos/ folder and get a
+ * row, together or not at all; deleting the image keeps the video. */
+#include "config.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "px-library-private.h"
+
+void
+px_library_video_free (PxLibraryVideo *video)
+{
+  if (video == NULL)
+    return;
+  g_free (video->file);
+  g_free (video->poster);
+  g_free (video->effect);
+  g_free (video->settings_json);
+  g_free (video);
+}
+
+/* Moves @from into the library's videos/ folder under a new name with
+ * @suffix; the relative name, or NULL. Across file systems it is copied,
+ * then the original removed. */
+static char *
+move_in (PxLibrary   *self,
+         const char  *from,
+         const char  *suffix,
+         GError     **error)
+{
+  g_autofree char *dir = g_build_filename (self->directory, "videos", NULL);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *name = g_strconcat (uuid, suffix, NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO, _("Could not create %s: %s"), dir,
+                   g_strerror (errno));
+      return NULL;
+    }
+  if (!g_file_move (source, target, G_FILE_COPY_NONE, NULL, NULL, NULL, &local_error))
+    {
+      g_set_error (error, PX_LIBRARY_ERROR, g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE)
+                                              ? PX_LIBRARY_ERROR_DISK_FULL : PX_LIBRARY_ERROR_IO,
+                   _("Could not keep the video in the library: %s"), local_error->message);
+      return NULL;
+    }
+  return g_build_filename ("videos", name, NULL);
+}
+
+static void
+remove_relative (PxLibrary  *self,
+                 const char *relative)
+{
+  g_autofree char *path = relative ? g_build_filename (self->directory, relative, NULL) : NULL;
+
+  if (path != NULL)
+    g_unlink (path);
+}
+
+/* Takes the rendered @video (and @poster, a PNG, when not NULL) into the
+ * library as a video of image @image_id (0: none). The id of its row. */
+gint64
+px_library_add_video (PxLibrary             *self,
+                      gint64                 image_id,
+                      const char            *video,
+                      const char            *poster,
+                      const PxVideoSettings *settings,
+                      int                    width,
+                      int                    height,
+                      GError               **error)
+{
+  PX_LIBRARY_WRITE (self);
+  g_autofree char *file = NULL;
+  g_autofree char *poster_file = NULL;
+  g_autofree char *settings_json = px_video_settings_to_json (settings);
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+
+  file = move_in (self, video, settings->format == PX_VIDEO_FORMAT_MP4 ? ".mp4" : ".webm", error);
+  if (file == NULL)
+    return 0;
+  if (poster != NULL && (poster_file = move_in (self, poster, ".png", error)) == NULL)
+    goto fail;
+
+  if (sqlite3_prepare_v2 (self->db, "INSERT INTO videos (image_id, file, poster, effect, settings, duration_ms, width,"
+                                    " height, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      px_library_db_error (self, error, _("saving a video"));
+      goto fail;
+    }
+  if (image_id > 0)
+    sqlite3_bind_int64 (stmt, 1, image_id);
+  else
+    sqlite3_bind_null (stmt, 1);
+  sqlite3_bind_text (stmt, 2, file, -1, SQLITE_TRANSIENT);
+  if (poster_file != NULL)
+    sqlite3_bind_text (stmt, 3, poster_file, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, px_video_effect_to_string (settings->effect), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, settings_json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 6, (int) (settings->seconds * 1000));
+  sqlite3_bind_int (stmt, 7, width);
+  sqlite3_bind_int (stmt, 8, height);
+  sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      px_library_db_error (self, error, _("saving a video"));
+      goto fail;
+    }
+  id = sqlite3_last_insert_rowid (self->db);
+  sqlite3_finalize (stmt);
+  return id;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  remove_relative (self, file);
+  remove_relative (self, poster_file);
+  return 0;
+}
+
+static PxLibraryVideo *
+read_video (PxLibrary    *self,
+            sqlite3_stmt *stmt)
+{
+  PxLibraryVideo *video = g_new0 (PxLibraryVideo, 1);
+  const char *poster = (const char *) sqlite3_column_text (stmt, 3);
+
+  video->id = sqlite3_column_int64 (stmt, 0);
+  video->image_id = sqlite3_column_int64 (stmt, 1);
+  video->file = g_build_filename (self->directory, (const char *) sqlite3_column_text (stmt, 2), NULL);
+  video->poster = poster != NULL ? g_build_filename (self->directory, poster, NULL) : NULL;
+  video->effect = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  video->settings_json = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  video->duration_ms = sqlite3_column_int (stmt, 6);
+  video->width = sqlite3_column_int (stmt, 7);
+  video->height = sqlite3_column_int (stmt, 8);
+  video->created = sqlite3_column_int64 (stmt, 9);
+  return video;
+}
+
+#define VIDEO_COLUMNS "id, image_id, file, poster, effect, settings, duration_ms, width, height, created"
+
+PxLibraryVideo *
+px_library_get_video (PxLibrary  *self,
+                      gint64      id,
+                      GError    **error)
+{
+  PX_LIBRARY_WRITE (self);
+  sqlite3_stmt *stmt = NULL;
+  PxLibraryVideo *video = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT " VIDEO_COLUMNS " FROM videos WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      px_library_db_error (self, error, _("reading a video"));
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    video = read_video (self, stmt);
+  else
+    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND,
+                 _("There is no video %" G_GINT64_FORMAT " in the library."), id);
+  sqlite3_finalize (stmt);
+  return video;
+}
+
+/* The videos of image @image_id, or every video for 0; newest first. */
+GPtrArray *
+px_library_list_videos (PxLibrary  *self,
+                        gint64      image_id,
+                        GError    **error)
+{
+  PX_LIBRARY_WRITE (self);
+  g_autoptr(GPtrArray) videos = g_ptr_array_new_with_free_func ((GDestroyNotify) px_library_video_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, image_id > 0 ? "SELECT " VIDEO_COLUMNS " FROM videos WHERE image_id = ?"
+                                                   " ORDER BY created DESC, id DESC"
+                                                 : "SELECT " VIDEO_COLUMNS " FROM videos ORDER BY created DESC, id DESC",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      px_library_db_error (self, error, _("reading the videos"));
+      return NULL;
+    }
+  if (image_id > 0)
+    sqlite3_bind_int64 (stmt, 1, image_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (videos, read_video (self, stmt));
+  sqlite3_finalize (stmt);
+  return g_steal_pointer (&videos);
+}
