@@ -139,17 +139,21 @@ px_cli_cmd_batch (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("run --csv FILE --prompt TEXT --model ID | resume ID | "
-                                                              "status ID | export ID -o FILE | list"));
+                                                              "status ID | export ID -o FILE | video ID -o DIR | list"));
   g_autoptr(GError) error = NULL;
   g_autoptr(PxCatalog) catalog = NULL;
   g_autoptr(PxLibrary) library = NULL;
   g_autofree char *bad = NULL;
 
+  /* batch video has the video command's options. */
+  if (argc >= 2 && g_str_equal (argv[1], "video"))
+    return px_cli_cmd_batch_video (argc - 1, argv + 1);
+
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return px_cli_usage (context, error->message);
   if (argc < 2)
-    return px_cli_usage (context, _("batch needs run, resume, status, export or list"));
+    return px_cli_usage (context, _("batch needs run, resume, status, export, video or list"));
   if (concurrency < 0 || concurrency > 32 || rpm < 0)
     return px_cli_usage (context, _("--concurrency takes 1 to 32, --rpm a positive number"));
 
@@ -283,5 +287,5 @@ px_cli_cmd_batch (int    argc,
       return 0;
     }
 
-  return px_cli_usage (context, _("batch needs run, resume, status, export or list"));
+  return px_cli_usage (context, _("batch needs run, resume, status, export, video or list"));
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,69 +56,203 @@ on_progress (guint    done,
     g_printerr ("\n");
 }
 
+typedef struct {
+  char     *output;
+  char     *effect;
+  char     *resolution;
+  char     *fit;
+  char     *format;
+  char     *pattern;
+  double    seconds;
+  int       fps;
+  gboolean  quiet;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_free (options->output);
+  g_free (options->effect);
+  g_free (options->resolution);
+  g_free (options->fit);
+  g_free (options->format);
+  g_free (options->pattern);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/* The options both commands take, into @settings; FALSE (and a message
+ * printed) when one is wrong. */
+static gboolean
+read_settings (Options         *options,
+               PxVideoSettings *settings,
+               int             *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  px_video_settings_init (settings);
+  settings->seconds = options->seconds;
+  settings->fps = options->fps;
+  *status = 1;
+  if (options->effect != NULL && !px_video_effect_from_string (options->effect, &settings->effect))
+    return px_cli_fail (_("Unknown effect “%s”; choose one of %s."), options->effect, px_video_effect_names ()), FALSE;
+  if (options->resolution != NULL)
+    {
+      guint64 lines = 0;
+      g_autofree char *number = g_str_has_suffix (options->resolution, "p")
+                                ? g_strndup (options->resolution, strlen (options->resolution) - 1)
+                                : g_strdup (options->resolution);
+
+      if (!g_ascii_string_to_unsigned (number, 10, 1, 10000, &lines, NULL))
+        return px_cli_fail (_("The resolution is 480p, 720p or 1080p, not “%s”."), options->resolution), FALSE;
+      settings->lines = (int) lines;
+    }
+  if (options->fit != NULL && g_str_equal (options->fit, "letterbox"))
+    settings->fit = PX_VIDEO_FIT_LETTERBOX;
+  else if (options->fit != NULL && !g_str_equal (options->fit, "crop"))
+    return px_cli_fail (_("--fit is crop or letterbox, not “%s”."), options->fit), FALSE;
+  if (options->format != NULL && g_str_equal (options->format, "mp4"))
+    settings->format = PX_VIDEO_FORMAT_MP4;
+  else if (options->format != NULL && !g_str_equal (options->format, "webm"))
+    return px_cli_fail (_("--format is webm or mp4, not “%s”."), options->format), FALSE;
+  if (!px_video_settings_check (settings, &error) || !px_video_check_encoder (settings->format, &error))
+    return px_cli_fail ("%s", error->message), FALSE;
+  *status = 0;
+  return TRUE;
+}
+
+static GOptionContext *
+video_context (Options    *options,
+               const char *usage,
+               gboolean    batch)
+{
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output,
+      batch ? N_("The folder for the videos") : N_("The video to write: .webm or .mp4"), batch ? N_("DIR") : N_("FILE") },
+    { "effect", 0, 0, G_OPTION_ARG_STRING, &options->effect, N_("still, zoom-in, zoom-out, pan-left, pan-right, "
+                                                                "pan-up, pan-down or ken-burns (the default)"), N_("EFFECT") },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &options->seconds, N_("Seconds, 1 to 10 (default 3)"), N_("S") },
+    { "resolution", 0, 0, G_OPTION_ARG_STRING, &options->resolution, N_("480p, 720p (the default) or 1080p"), N_("RES") },
+    { "fps", 0, 0, G_OPTION_ARG_INT, &options->fps, N_("Frames a second: 24, 30 (the default) or 60"), N_("N") },
+    { "fit", 0, 0, G_OPTION_ARG_STRING, &options->fit, N_("crop (the default) or letterbox"), N_("FIT") },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet, N_("No progress on stderr"), NULL },
+    { NULL }
+  };
+  const GOptionEntry batch_entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &options->format, N_("webm (the default) or mp4"), N_("FORMAT") },
+    { "pattern", 0, 0, G_OPTION_ARG_STRING, &options->pattern, N_("File names from tokens, like [FIRSTNAME]-[ID] "
+                                                                  "(default [ID])"), N_("PATTERN") },
+    { NULL }
+  };
+  GOptionContext *context = g_option_context_new (usage);
+
+  options->seconds = 3;
+  options->fps = 30;
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (batch)
+    g_option_context_add_main_entries (context, batch_entries, GETTEXT_PACKAGE);
+  return context;
+}
+
 int
 px_cli_cmd_video (int    argc,
                   char **argv)
 {
-  g_autofree char *output = NULL, *effect = NULL, *resolution = NULL, *fit = NULL;
-  double seconds = 3;
-  int fps = 30;
-  gboolean quiet = FALSE;
-  const GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The video to write: .webm or .mp4"), N_("FILE") },
-    { "effect", 0, 0, G_OPTION_ARG_STRING, &effect, N_("still, zoom-in, zoom-out, pan-left, pan-right, pan-up, "
-                                                       "pan-down or ken-burns (the default)"), N_("EFFECT") },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, N_("Seconds, 1 to 10 (default 3)"), N_("S") },
-    { "resolution", 0, 0, G_OPTION_ARG_STRING, &resolution, N_("480p, 720p (the default) or 1080p"), N_("RES") },
-    { "fps", 0, 0, G_OPTION_ARG_INT, &fps, N_("Frames a second: 24, 30 (the default) or 60"), N_("N") },
-    { "fit", 0, 0, G_OPTION_ARG_STRING, &fit, N_("crop (the default) or letterbox"), N_("FIT") },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress on stderr"), NULL },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("INPUT — an image file or library image id into a video"));
+  g_auto(Options) options = { 0, };
+  g_autoptr(GOptionContext) context = video_context (&options, _("INPUT — an image file or library image id into "
+                                                                 "a video"), FALSE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) image = NULL;
   PxVideoSettings settings;
   gboolean show;
+  int status;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return px_cli_usage (context, error->message);
-  if (argc != 2 || output == NULL)
+  if (argc != 2 || options.output == NULL)
     return px_cli_usage (context, _("video needs one INPUT and -o FILE"));
-
-  px_video_settings_init (&settings);
-  settings.seconds = seconds;
-  settings.fps = fps;
-  if (!px_video_format_for_name (output, &settings.format))
-    return px_cli_fail (_("%s: the video must end in .webm or .mp4"), output);
-  if (effect != NULL && !px_video_effect_from_string (effect, &settings.effect))
-    return px_cli_fail (_("Unknown effect “%s”; choose one of %s."), effect, px_video_effect_names ());
-  if (resolution != NULL)
-    {
-      guint64 lines = 0;
-      g_autofree char *number = g_str_has_suffix (resolution, "p") ? g_strndup (resolution, strlen (resolution) - 1)
-                                                                   : g_strdup (resolution);
-
-      if (!g_ascii_string_to_unsigned (number, 10, 1, 10000, &lines, NULL))
-        return px_cli_fail (_("The resolution is 480p, 720p or 1080p, not “%s”."), resolution);
-      settings.lines = (int) lines;
-    }
-  if (fit != NULL && g_str_equal (fit, "letterbox"))
-    settings.fit = PX_VIDEO_FIT_LETTERBOX;
-  else if (fit != NULL && !g_str_equal (fit, "crop"))
-    return px_cli_fail (_("--fit is crop or letterbox, not “%s”."), fit);
-  if (!px_video_settings_check (&settings, &error) || !px_video_check_encoder (settings.format, &error))
-    return px_cli_fail ("%s", error->message);
+  if (!px_video_format_for_name (options.output, &settings.format))
+    return px_cli_fail (_("%s: the video must end in .webm or .mp4"), options.output);
+  options.format = g_strdup (settings.format == PX_VIDEO_FORMAT_MP4 ? "mp4" : "webm");
+  if (!read_settings (&options, &settings, &status))
+    return status;
 
   image = read_input (argv[1], &error);
   if (image == NULL)
     return px_cli_fail ("%s: %s", argv[1], error->message);
 
-  show = !quiet && isatty (STDERR_FILENO);
-  if (!px_video_render (image, &settings, output, NULL, on_progress, &show, &error))
+  show = !options.quiet && isatty (STDERR_FILENO);
+  if (!px_video_render (image, &settings, options.output, NULL, on_progress, &show, &error))
     return px_cli_fail ("%s", error->message);
 
-  g_print ("%s\n", output);
+  g_print ("%s\n", options.output);
+  return 0;
+}
+
+/* pixmerge-cli batch video ID -o DIR: one video per completed row, named
+ * from the row's tokens; one path printed per video. Memory does not grow
+ * with the rows: each video is made and let go before the next. */
+int
+px_cli_cmd_batch_video (int    argc,
+                        char **argv)
+{
+  g_auto(Options) options = { 0, };
+  g_autoptr(GOptionContext) context = video_context (&options, _("ID -o DIR — a video of each image of a batch"), TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibrary) library = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  PxLibraryQuery query = { .sort = PX_LIBRARY_SORT_OLDEST };
+  PxVideoSettings settings;
+  guint64 id;
+  guint n;
+  int status;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return px_cli_usage (context, error->message);
+  if (argc != 2 || options.output == NULL || !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
+    return px_cli_usage (context, _("batch video needs a batch ID and -o DIR"));
+  if (!read_settings (&options, &settings, &status))
+    return status;
+  if (g_mkdir_with_parents (options.output, 0755) != 0)
+    return px_cli_fail (_("Could not create %s: %s"), options.output, g_strerror (errno));
+  if ((library = px_cli_open_library ()) == NULL)
+    return 1;
+
+  query.batch_id = (gint64) id;
+  n = px_library_count (library, &query, &error);
+  if (error == NULL && n == 0)
+    return px_cli_fail (_("Batch %" G_GUINT64_FORMAT " has no images yet."), id);
+  images = error == NULL ? px_library_list (library, &query, 0, n, &error) : NULL;
+  if (images == NULL)
+    return px_cli_fail ("%s", error->message);
+
+  for (guint i = 0; i < images->len; i++)
+    {
+      PxLibraryImage *image = g_ptr_array_index (images, i);
+      g_autofree char *name = px_library_export_name (image, options.pattern ? options.pattern : "[ID]", &error);
+      g_autofree char *unique = NULL, *path = NULL, *contents = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      gsize length;
+
+      if (name == NULL)
+        return px_cli_fail ("%s", error->message);
+      unique = g_strdup (name);
+      for (guint k = 2; g_hash_table_contains (taken, unique); k++)
+        {
+          g_free (unique);
+          unique = g_strdup_printf ("%s-%u", name, k);
+        }
+      g_hash_table_add (taken, g_strdup (unique));
+      path = g_strdup_printf ("%s/%s.%s", options.output, unique, settings.format == PX_VIDEO_FORMAT_MP4 ? "mp4" : "webm");
+      if (!g_file_get_contents (image->file, &contents, &length, &error))
+        return px_cli_fail ("%s", error->message);
+      bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+      if (!options.quiet && isatty (STDERR_FILENO))
+        g_printerr (_("Video %u of %u\n"), i + 1, images->len);
+      if (!px_video_render (bytes, &settings, path, NULL, NULL, NULL, &error))
+        return px_cli_fail (_("Image %" G_GINT64_FORMAT ": %s"), image->id, error->message);
+      g_print ("%s\n", path);
+    }
   return 0;
 }

@@ -34,5 +34,7 @@ int         px_cli_cmd_batch         (int              argc,
                                       char           **argv);
 int         px_cli_cmd_video         (int              argc,
                                       char           **argv);
+int         px_cli_cmd_batch_video   (int              argc,
+                                      char           **argv);
 
 G_END_DECLS

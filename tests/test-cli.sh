@@ -175,6 +175,12 @@ check "quoted newline kept" grep -q '"Paris;' "$tmp/results.csv"
 check "batch export with images" run 0 "$cli" batch export "$bid" -o "$tmp/results2.csv" --images "$tmp/batch-images" --pattern "[NAME]-[CITY|x]"
 check "images named from tokens" test -f "$tmp/batch-images/Ada-Paris;France.png" -o -f "$tmp/batch-images/Ada-Paris; France.png"
 check "two images exported" test "$(ls "$tmp/batch-images" | wc -l)" = 2
+check "batch video" run 0 "$cli" batch video "$bid" -o "$tmp/batch-videos" --pattern "[NAME]" --duration 1 --resolution 480p --effect pan-left -q
+check "one video per row, named from tokens" test -s "$tmp/batch-videos/Ada.webm"
+check "two videos made" test "$(ls "$tmp/batch-videos" | wc -l)" = 2
+check "their paths printed" has out "$tmp/batch-videos/Ada.webm"
+check "batch video of no batch fails" run 1 "$cli" batch video 999 -o "$tmp/none" -q
+check "batch video says why" has err "no images"
 check "batch list" run 0 "$cli" batch list
 check "listed" has out "completed	2/2	gpt-image-2"
 b 'Name,City\nAda,Paris\nB\xffo,Rome\n' bad-utf8.csv
