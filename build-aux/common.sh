@@ -14,7 +14,7 @@ px_packages=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools gettext itstool yelp-tools appstream
   desktop-file-utils libglib2.0-dev-bin webp-pixbuf-loader libgtk-4-bin imagemagick flatpak-builder
   adwaita-icon-theme fonts-cantarell
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev ffmpeg
 )
 
 px_say () {

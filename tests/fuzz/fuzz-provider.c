@@ -12,13 +12,11 @@ static PxCatalog *catalog;
 static PxProvider *provider;
 static PxProviderContext context;
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
+void
+px_fuzz_target_init (void)
 {
   const PxModel *model;
 
-  px_fuzz_init ();
   catalog = px_catalog_new_builtin (NULL);
   g_assert_nonnull (catalog);
   model = px_catalog_lookup_model (catalog, FUZZ_MODEL, NULL);
@@ -29,7 +27,6 @@ LLVMFuzzerInitialize (int    *argc,
   context.api_key = "fuzz-key-0123456789";
   provider = px_provider_new_for_wire (FUZZ_WIRE);
   g_assert_nonnull (provider);
-  return 0;
 }
 
 static const guint statuses[] = { 400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 502, 503, 504 };
