@@ -63,6 +63,7 @@ typedef struct {
   char     *fit;
   char     *format;
   char     *pattern;
+  char     *audio;
   double    seconds;
   int       fps;
   gboolean  quiet;
@@ -77,6 +78,7 @@ options_clear (Options *options)
   g_free (options->fit);
   g_free (options->format);
   g_free (options->pattern);
+  g_free (options->audio);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -93,6 +95,7 @@ read_settings (Options         *options,
   px_video_settings_init (settings);
   settings->seconds = options->seconds;
   settings->fps = options->fps;
+  settings->audio = options->audio;
   *status = 1;
   if (options->effect != NULL && !px_video_effect_from_string (options->effect, &settings->effect))
     return px_cli_fail (_("Unknown effect “%s”; choose one of %s."), options->effect, px_video_effect_names ()), FALSE;
@@ -135,6 +138,8 @@ video_context (Options    *options,
     { "resolution", 0, 0, G_OPTION_ARG_STRING, &options->resolution, N_("480p, 720p (the default) or 1080p"), N_("RES") },
     { "fps", 0, 0, G_OPTION_ARG_INT, &options->fps, N_("Frames a second: 24, 30 (the default) or 60"), N_("N") },
     { "fit", 0, 0, G_OPTION_ARG_STRING, &options->fit, N_("crop (the default) or letterbox"), N_("FIT") },
+    { "audio", 0, 0, G_OPTION_ARG_FILENAME, &options->audio, N_("A sound file to lay under it, cut and faded to "
+                                                                "the length"), N_("FILE") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet, N_("No progress on stderr"), NULL },
     { NULL }
   };

@@ -77,6 +77,8 @@ check "duration out of range named" has err "from 1 to 10 seconds, not 12"
 check "not an image fails" run 1 "$cli" video "$tmp/people.csv" -o "$tmp/x.webm"
 check "not an image named" has err "not an image"
 check "wrong extension fails" run 1 "$cli" video "$tmp/v.png" -o "$tmp/x.avi"
+check "missing sound fails" run 1 "$cli" video "$tmp/v.png" -o "$tmp/x.webm" --audio "$tmp/none.ogg"
+check "missing sound named" has err "There is no sound file"
 check "nothing left of failures" sh -c "! ls '$tmp' | grep -q 'x\\.webm'"
 
 # providers

@@ -8,6 +8,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/pbutils/pbutils.h>
+#include <math.h>
 #include <string.h>
 
 #include "px-fake-image.h"
@@ -382,6 +383,143 @@ test_bad_input (void)
   g_assert_cmpint (effect, ==, PX_VIDEO_EFFECT_KEN_BURNS);
 }
 
+/* A tone of @seconds as WAV, made by GStreamer. */
+static char *
+tone (double seconds)
+{
+  g_autofree char *name = g_strdup_printf ("tone-%g.wav", seconds);
+  char *path = out_path (name);
+  g_autofree char *description = g_strdup_printf ("audiotestsrc num-buffers=%d samplesperbuffer=441 freq=440 volume=0.5 "
+                                                  "! audio/x-raw,rate=44100,channels=1 ! wavenc ! filesink location=\"%s\"",
+                                                  (int) (seconds * 100), path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) done = NULL;
+
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  done = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_cmpint (GST_MESSAGE_TYPE (done), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return path;
+}
+
+/* The sound of a video: its length in seconds, and how loud (RMS) its
+ * middle and its last 100 ms are. */
+static void
+measure_sound (const char *path,
+               double     *seconds,
+               double     *middle,
+               double     *end)
+{
+  g_autofree char *description = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! audioconvert ! audioresample ! "
+                                                  "audio/x-raw,format=F32LE,channels=1,rate=48000 ! appsink name=sink "
+                                                  "sync=false", path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (float));
+  GstSample *sample;
+  double sum_middle = 0, sum_end = 0;
+  guint n_end;
+
+  g_assert_no_error (error);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink))) != NULL)
+    {
+      GstMapInfo map;
+
+      gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
+      g_array_append_vals (all, map.data, map.size / sizeof (float));
+      gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+      gst_sample_unref (sample);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  *seconds = all->len / 48000.0;
+  n_end = MIN (all->len, 4800);
+  for (guint i = 0; i < 4800 && all->len > 9600; i++)
+    sum_middle += g_array_index (all, float, all->len / 2 + i) * g_array_index (all, float, all->len / 2 + i);
+  for (guint i = all->len - n_end; i < all->len; i++)
+    sum_end += g_array_index (all, float, i) * g_array_index (all, float, i);
+  *middle = sqrt (sum_middle / 4800);
+  *end = sqrt (sum_end / MAX (n_end, 1));
+}
+
+/* Sound laid under the video: longer sound is cut to the video's length and
+ * faded out; shorter sound ends where it ends; WebM gets Opus, MP4 AAC; a
+ * file that is not sound is refused by name. */
+static void
+test_audio (void)
+{
+  g_autoptr(GBytes) image = source_image (640, 360);
+  g_autofree char *long_tone = tone (5);
+  g_autofree char *short_tone = tone (1);
+  g_autofree char *not_sound = out_path ("not-sound.wav");
+  PxVideoSettings settings;
+
+  px_video_settings_init (&settings);
+  settings.seconds = 2;
+  settings.lines = 480;
+  for (PxVideoFormat format = PX_VIDEO_FORMAT_WEBM; format <= PX_VIDEO_FORMAT_MP4; format++)
+    {
+      g_autofree char *path = out_path (format == PX_VIDEO_FORMAT_WEBM ? "sound.webm" : "sound.mp4");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GstDiscoverer) discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
+      g_autofree char *uri = gst_filename_to_uri (path, NULL);
+      g_autoptr(GstDiscovererInfo) info = NULL;
+      GList *audio;
+      double seconds, middle, end;
+
+      settings.format = format;
+      settings.audio = long_tone;
+      render (image, &settings, path);
+      info = gst_discoverer_discover_uri (discoverer, uri, &error);
+      g_assert_no_error (error);
+      audio = gst_discoverer_info_get_audio_streams (info);
+      g_assert_cmpuint (g_list_length (audio), ==, 1);
+      {
+        g_autoptr(GstCaps) caps = gst_discoverer_stream_info_get_caps (audio->data);
+
+        g_assert_cmpstr (gst_structure_get_name (gst_caps_get_structure (caps, 0)), ==,
+                         format == PX_VIDEO_FORMAT_WEBM ? "audio/x-opus" : "audio/mpeg");
+      }
+      gst_discoverer_stream_info_list_free (audio);
+      g_assert_cmpfloat_with_epsilon (gst_discoverer_info_get_duration (info) / (double) GST_SECOND, 2.0, 1.0 / 30);
+
+      measure_sound (path, &seconds, &middle, &end);
+      g_test_message ("%s: sound %.3f s, middle %.3f, last 100 ms %.3f", path, seconds, middle, end);
+      g_assert_cmpfloat_with_epsilon (seconds, 2.0, 1.0 / 30);
+      g_assert_cmpfloat (middle, >, 0.1);
+      g_assert_cmpfloat (end, <, middle / 3);   /* faded out */
+    }
+
+  {
+    g_autofree char *path = out_path ("short-sound.webm");
+    double seconds, middle, end;
+
+    settings.format = PX_VIDEO_FORMAT_WEBM;
+    settings.seconds = 3;
+    settings.audio = short_tone;
+    render (image, &settings, path);
+    measure_sound (path, &seconds, &middle, &end);
+    g_assert_cmpfloat_with_epsilon (seconds, 1.0, 1.0 / 30);
+  }
+  {
+    g_autofree char *path = out_path ("never-sound.webm");
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (g_file_set_contents (not_sound, "RIFF....WAVEnot really", -1, NULL));
+    settings.audio = not_sound;
+    g_assert_false (px_video_render (image, &settings, path, NULL, NULL, NULL, &error));
+    g_assert_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "not a sound file"));
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+}
+
 /* A video of a library image, with its poster, moves into the library with
  * how it was made; deleting the image keeps the video (its image set to
  * none); the library checks clean throughout. */
@@ -463,6 +601,7 @@ main (int   argc,
   g_test_add_func ("/video/mp4", test_mp4);
   g_test_add_func ("/video/cancel-leaves-nothing", test_cancel_leaves_nothing);
   g_test_add_func ("/video/bad-input", test_bad_input);
+  g_test_add_func ("/video/audio", test_audio);
   g_test_add_func ("/video/library", test_library);
 
   return g_test_run ();

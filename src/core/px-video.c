@@ -10,10 +10,12 @@
 #include <glib/gi18n.h>
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "px-image-check.h"
@@ -73,6 +75,7 @@ px_video_settings_init (PxVideoSettings *settings)
   settings->fps = 30;
   settings->format = PX_VIDEO_FORMAT_WEBM;
   settings->fit = PX_VIDEO_FIT_CROP;
+  settings->audio = NULL;
 }
 
 gboolean
@@ -170,6 +173,23 @@ px_video_check_encoder (PxVideoFormat   format,
         }
     }
   return TRUE;
+}
+
+/* Sound needs an encoder of its own: Opus in WebM, AAC in MP4. */
+static gboolean
+check_audio_encoder (PxVideoFormat   format,
+                     GError        **error)
+{
+  const char *element = format == PX_VIDEO_FORMAT_WEBM ? "opusenc" : "avenc_aac";
+  g_autoptr(GstElementFactory) factory = gst_element_factory_find (element);
+
+  if (factory != NULL)
+    return TRUE;
+  g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_MISSING_ENCODER,
+               _("Sound in %s videos needs the GStreamer element “%s”, which is not installed (it comes with %s)."),
+               format == PX_VIDEO_FORMAT_WEBM ? "WebM" : "MP4", element,
+               format == PX_VIDEO_FORMAT_WEBM ? "gstreamer1.0-plugins-base" : "gstreamer1.0-libav");
+  return FALSE;
 }
 
 /* The frame keeps the image's orientation and shape, between 9:16 and
@@ -360,6 +380,113 @@ decode (GBytes  *image,
   return pixbuf != NULL ? gdk_pixbuf_apply_embedded_orientation (pixbuf) : NULL;
 }
 
+#define AUDIO_RATE 48000
+
+/* The sound file decoded to 48 kHz stereo float and cut to @seconds, with a
+ * 20 ms fade in and a fade out (half a second when it was cut, so it ends
+ * rather than stops). Ten seconds are under 4 MB: it is decoded whole. */
+static GBytes *
+decode_audio (const char  *path,
+              double       seconds,
+              GError     **error)
+{
+  g_autoptr(GError) failure = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch ("filesrc name=in ! decodebin ! audioconvert ! audioresample "
+                                                     "! audio/x-raw,format=F32LE,rate=48000,channels=2,"
+                                                     "layout=interleaved ! appsink name=sink sync=false", &failure);
+  g_autoptr(GstElement) source = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GByteArray) samples = g_byte_array_new ();
+  gsize wanted = (gsize) (seconds * AUDIO_RATE) * 2 * sizeof (float);
+  gboolean cut = FALSE;
+  GstSample *sample;
+  float *data;
+  gsize frames, fade_in, fade_out;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID, _("There is no sound file %s."), path);
+      return NULL;
+    }
+  if (pipeline == NULL)
+    {
+      g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_MISSING_ENCODER, _("Sound cannot be read: %s"),
+                   failure->message);
+      return NULL;
+    }
+  source = gst_bin_get_by_name (GST_BIN (pipeline), "in");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (source, "location", path, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  /* Until enough, the end, or an error (a file that is not sound ends in
+   * an error on the bus, and no end on the sink). */
+  while (samples->len < wanted && !gst_app_sink_is_eos (GST_APP_SINK (sink)))
+    {
+      g_autoptr(GstBus) bus = gst_element_get_bus (pipeline);
+      g_autoptr(GstMessage) message = NULL;
+      GstMapInfo map;
+
+      sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 100 * GST_MSECOND);
+      if (sample == NULL)
+        {
+          message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+          if (message != NULL)
+            {
+              g_autoptr(GError) gst_error = NULL;
+
+              gst_message_parse_error (message, &gst_error, NULL);
+              g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID,
+                           _("%s is not a sound file Pixmerge can read: %s"), path, gst_error->message);
+              gst_element_set_state (pipeline, GST_STATE_NULL);
+              return NULL;
+            }
+          continue;
+        }
+      if (gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ))
+        {
+          g_byte_array_append (samples, map.data, map.size);
+          gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+        }
+      gst_sample_unref (sample);
+    }
+  if (samples->len >= wanted)
+    {
+      cut = TRUE;
+      g_byte_array_set_size (samples, wanted);
+    }
+  else
+    {
+      g_autoptr(GstBus) bus = gst_element_get_bus (pipeline);
+      g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+      if (message != NULL || samples->len == 0)
+        {
+          g_autoptr(GError) gst_error = NULL;
+
+          if (message != NULL)
+            gst_message_parse_error (message, &gst_error, NULL);
+          g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID, _("%s is not a sound file Pixmerge can read%s%s"),
+                       path, gst_error ? ": " : ".", gst_error ? gst_error->message : "");
+          gst_element_set_state (pipeline, GST_STATE_NULL);
+          return NULL;
+        }
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  data = (float *) samples->data;
+  frames = samples->len / (2 * sizeof (float));
+  fade_in = MIN (frames, AUDIO_RATE / 50);
+  fade_out = MIN (frames, cut ? AUDIO_RATE / 2 : AUDIO_RATE / 50);
+  for (gsize i = 0; i < fade_in; i++)
+    for (int c = 0; c < 2; c++)
+      data[i * 2 + c] *= (float) i / fade_in;
+  for (gsize i = 0; i < fade_out; i++)
+    for (int c = 0; c < 2; c++)
+      data[(frames - 1 - i) * 2 + c] *= (float) i / fade_out;
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&samples));
+}
+
 static char *
 pipeline_description (const PxVideoSettings *settings,
                       int                    width,
@@ -371,17 +498,26 @@ pipeline_description (const PxVideoSettings *settings,
   g_autofree char *encoder = NULL;
 
   if (settings->format == PX_VIDEO_FORMAT_WEBM)
-    encoder = g_strdup_printf ("vp8enc deadline=1 cpu-used=8 threads=%u target-bitrate=%d keyframe-max-dist=%d "
-                               "! webmmux", threads, kbps * 1000, settings->fps * 2);
+    encoder = g_strdup_printf ("vp8enc deadline=1 cpu-used=16 threads=%u target-bitrate=%d keyframe-max-dist=%d",
+                               threads, kbps * 1000, settings->fps * 2);
   else
     encoder = g_strdup_printf ("x264enc speed-preset=veryfast tune=stillimage bitrate=%d key-int-max=%d threads=%u "
-                               "! video/x-h264,profile=high ! h264parse ! mp4mux faststart=true",
-                               kbps, settings->fps * 2, threads);
+                               "! video/x-h264,profile=high ! h264parse", kbps, settings->fps * 2, threads);
 
   return g_strdup_printf ("appsrc name=frames format=time is-live=false block=true max-bytes=%d "
                           "caps=video/x-raw,format=BGRx,width=%d,height=%d,framerate=%d/1,pixel-aspect-ratio=1/1 "
-                          "! videoconvert ! video/x-raw,format=I420 ! %s ! filesink name=out",
-                          width * height * 4 * 4, width, height, settings->fps, encoder);
+                          "! videoconvert ! video/x-raw,format=I420 "
+                          "! queue max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! %s ! mux. "
+                          "%s%s%s"
+                          "%s name=mux ! filesink name=out",
+                          width * height * 4 * 4, width, height, settings->fps, encoder,
+                          settings->audio != NULL ? "appsrc name=sound format=time is-live=false max-bytes=0 "
+                                                    "caps=audio/x-raw,format=F32LE,rate=48000,channels=2,"
+                                                    "layout=interleaved ! audioconvert ! " : "",
+                          settings->audio == NULL ? "" : settings->format == PX_VIDEO_FORMAT_WEBM
+                                                    ? "opusenc bitrate=128000" : "avenc_aac bitrate=160000",
+                          settings->audio != NULL ? " ! queue ! mux. " : "",
+                          settings->format == PX_VIDEO_FORMAT_WEBM ? "webmmux" : "mp4mux faststart=true");
 }
 
 /* The pipeline's first error, or NULL once it reached the end. */
@@ -449,6 +585,7 @@ px_video_render (GBytes                *image,
   g_autofree char *dir = g_path_get_dirname (output);
   g_autofree char *base = g_path_get_basename (output);
   g_autofree char *partial = NULL;
+  g_autoptr(GBytes) sound = NULL;
   cairo_surface_t *canvas;
   GError *failure = NULL;
   int width, height, fd;
@@ -458,6 +595,10 @@ px_video_render (GBytes                *image,
     return FALSE;
   pixbuf = decode (image, error);
   if (pixbuf == NULL)
+    return FALSE;
+  if (settings->audio != NULL && !check_audio_encoder (settings->format, error))
+    return FALSE;
+  if (settings->audio != NULL && (sound = decode_audio (settings->audio, settings->seconds, error)) == NULL)
     return FALSE;
 
   partial = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
@@ -488,6 +629,17 @@ px_video_render (GBytes                *image,
   canvas = make_canvas (pixbuf, settings, width, height);
 
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  if (sound != NULL)
+    {
+      g_autoptr(GstElement) sound_source = gst_bin_get_by_name (GST_BIN (pipeline), "sound");
+      GstBuffer *buffer = gst_buffer_new_wrapped_bytes (sound);
+
+      GST_BUFFER_PTS (buffer) = 0;
+      GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (g_bytes_get_size (sound) / (2 * sizeof (float)),
+                                                            GST_SECOND, AUDIO_RATE);
+      gst_app_src_push_buffer (GST_APP_SRC (sound_source), buffer);
+      gst_app_src_end_of_stream (GST_APP_SRC (sound_source));
+    }
   total = (guint) lround (settings->seconds * settings->fps);
   for (guint i = 0; i < total && failure == NULL; i++)
     {
@@ -581,6 +733,7 @@ px_video_poster (GBytes                *image,
 typedef struct {
   GBytes          *image;
   PxVideoSettings  settings;
+  char            *audio;    /* settings.audio points here */
   char            *output;
 } Render;
 
@@ -588,6 +741,7 @@ static void
 render_free (Render *render)
 {
   g_bytes_unref (render->image);
+  g_free (render->audio);
   g_free (render->output);
   g_free (render);
 }
@@ -620,6 +774,8 @@ px_video_render_async (GBytes                *image,
 
   render->image = g_bytes_ref (image);
   render->settings = *settings;
+  render->audio = g_strdup (settings->audio);
+  render->settings.audio = render->audio;
   render->output = g_strdup (output);
   g_task_set_source_tag (task, px_video_render_async);
   g_task_set_name (task, "[pixmerge] video");

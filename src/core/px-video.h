@@ -46,6 +46,8 @@ typedef struct {
   int           fps;       /* 24, 30 or 60 */
   PxVideoFormat format;
   PxVideoFit    fit;
+  const char   *audio;     /* a sound file to lay under it (cut and faded to the length), or NULL; the
+                            * caller's (px_video_render_async() copies it) */
 } PxVideoSettings;
 
 /* Called on the rendering thread with frames done and frames in all. */
