@@ -52,6 +52,14 @@ void           px_engine_queue_adjust (ProviderQueue *queue,
                                        gboolean       limited);
 void           px_engine_refresh_list_when_old (PxEngine             *self,
                                                 const PxProviderInfo *info);
+GError  *px_engine_invalid_request (GError             *error);
+gboolean px_engine_check_request (PxEngine             *self,
+                                  const PxModel        *model,
+                                  const PxProviderInfo *info,
+                                  PxGenerationRequest  *request,
+                                  const char           *api_key,
+                                  GHashTable          **settings,
+                                  GError              **error);
 GError *px_engine_transport_error (const PxProviderInfo *info,
                                    const char           *base_url,
                                    const GError         *error);
