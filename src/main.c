@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "px-application.h"
+#include "px-video.h"
 
 int
 main (int   argc,
@@ -12,6 +13,7 @@ main (int   argc,
 {
   g_autoptr(PxApplication) app = NULL;
 
+  px_video_setup_environment ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

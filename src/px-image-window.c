@@ -8,7 +8,9 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "px-application.h"
 #include "px-image-window.h"
+#include "px-video-dialog.h"
 #include "px-json.h"
 
 struct _PxImageWindow
@@ -139,6 +141,29 @@ show_in_files_action (GtkWidget  *widget,
   g_autofree char *uri = g_file_get_uri (folder);
 
   gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+}
+
+static void
+make_video_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PxImageWindow *self = PX_IMAGE_WINDOW (widget);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  GtkApplication *application = gtk_window_get_application (parent ? parent : GTK_WINDOW (self));
+  const GError *problem = NULL;
+  PxLibrary *library = PX_IS_APPLICATION (application)
+                       ? px_application_get_library (PX_APPLICATION (application), &problem) : NULL;
+  PxVideoDialog *dialog;
+
+  if (library == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (problem ? problem->message : _("The library is not open.")));
+      return;
+    }
+  dialog = px_video_dialog_new (GTK_WINDOW (self), library, self->image);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -378,6 +403,7 @@ px_image_window_class_init (PxImageWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "image.show-in-files", NULL, show_in_files_action);
   gtk_widget_class_install_action (widget_class, "image.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "image.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "image.make-video", NULL, make_video_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "image.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "image.save-as", NULL);

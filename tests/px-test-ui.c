@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "px-test-ui.h"
+#include "px-video.h"
 
 /* Returns FALSE when there is no display. Under build-aux/test there always
  * is one, and PIXMERGE_TESTS_STRICT turns a missing display into a failure
@@ -13,6 +14,7 @@
 gboolean
 px_test_ui_init (void)
 {
+  px_video_setup_environment ();
   if (!gtk_init_check ())
     {
       if (g_getenv ("PIXMERGE_TESTS_STRICT") != NULL)

@@ -10,6 +10,7 @@
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
 #include "px-image-window.h"
+#include "px-video-dialog.h"
 #include "px-library-model.h"
 #include "px-test-ui.h"
 #include "px-window.h"
@@ -108,6 +109,26 @@ wait_for_item (GListModel *model,
   g_assert_nonnull (item);
   g_assert_nonnull (px_library_item_get_image (item));
   return item;
+}
+
+static gboolean
+video_has_file (gpointer data)
+{
+  return gtk_video_get_file (data) != NULL;
+}
+
+static gboolean
+video_is_prepared (gpointer data)
+{
+  GtkMediaStream *stream = gtk_video_get_media_stream (data);
+
+  return stream != NULL && gtk_media_stream_is_prepared (stream) && gtk_media_stream_get_error (stream) == NULL;
+}
+
+static gboolean
+dialog_made_video (gpointer data)
+{
+  return px_video_dialog_get_video_id (data) != 0;
 }
 
 static void
@@ -217,6 +238,36 @@ test_gallery (void)
     g_assert_nonnull (undo);
     g_signal_emit_by_name (undo, "clicked");
     wait_for_count (model, 1000);
+  }
+
+  /* Make Video from the details: the preview plays, then the video is made
+   * at the chosen length and resolution, kept in the library and played. */
+  {
+    GtkWidget *detail, *dialog;
+    GtkVideo *video;
+    g_autofree char *path = NULL;
+
+    g_signal_emit_by_name (grid, "activate", 0);
+    detail = px_test_ui_find_toplevel (PX_TYPE_IMAGE_WINDOW);
+    g_assert_nonnull (detail);
+    g_assert_true (gtk_widget_activate_action (detail, "image.make-video", NULL));
+    dialog = px_test_ui_find_toplevel (PX_TYPE_VIDEO_DIALOG);
+    g_assert_nonnull (dialog);
+    video = GTK_VIDEO (px_test_ui_find_by_name (dialog, GTK_TYPE_VIDEO, NULL));
+    g_assert_true (px_test_ui_wait_until (video_has_file, video));
+    g_assert_true (px_test_ui_wait_until (video_is_prepared, video));
+
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (px_test_ui_find_by_name (dialog, GTK_TYPE_SPIN_BUTTON, "duration")), 1);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (px_test_ui_find_by_name (dialog, ADW_TYPE_COMBO_ROW, "resolution")), 0);
+    g_assert_true (gtk_widget_activate_action (dialog, "video.make", NULL));
+    g_assert_true (px_test_ui_wait_until (dialog_made_video, dialog));
+    path = g_file_get_path (gtk_video_get_file (video));
+    g_assert_nonnull (strstr (path, "/videos/"));
+    g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (px_test_ui_wait_until (video_is_prepared, video));
+    gtk_window_close (GTK_WINDOW (dialog));
+    gtk_window_close (GTK_WINDOW (detail));
+    px_test_ui_spin (100);
   }
 
   /* "Reuse in Generate": the image's template, tokens and model on the

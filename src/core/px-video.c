@@ -115,6 +115,21 @@ px_video_format_for_name (const char    *path,
   return TRUE;
 }
 
+/* Video sinks that bring another toolkit or display system into the
+ * process (gtkwaylandsink loads GTK 3; DirectFB's sink starts a thread that
+ * crashes without a framebuffer) must never be picked when a media pipeline
+ * (GtkVideo's) plugs one in. Called first thing in main(), before any
+ * thread: GStreamer reads this when it starts. The user's own ranks stay. */
+void
+px_video_setup_environment (void)
+{
+  static const char ours[] = "gtkwaylandsink:NONE,dfbvideosink:NONE";
+  const char *theirs = g_getenv ("GST_PLUGIN_FEATURE_RANK");
+  g_autofree char *ranks = theirs != NULL && *theirs != '\0' ? g_strconcat (ours, ",", theirs, NULL) : g_strdup (ours);
+
+  g_setenv ("GST_PLUGIN_FEATURE_RANK", ranks, TRUE);
+}
+
 static gboolean
 init_gstreamer (GError **error)
 {

@@ -56,6 +56,7 @@ typedef void (*PxVideoProgressFunc) (guint    done,
                                      gpointer user_data);
 
 GQuark       px_video_error_quark       (void);
+void         px_video_setup_environment (void);
 void         px_video_settings_init     (PxVideoSettings       *settings);
 gboolean     px_video_settings_check    (const PxVideoSettings *settings,
                                          GError               **error);

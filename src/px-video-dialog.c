@@ -1,0 +1,652 @@
+/* px-video-dialog.c: Make Video. A quick 480p preview of the chosen effect
+ * plays as soon as the dialog opens (and again a moment after any change);
+ * Make Video renders at the chosen quality on a worker, with progress and
+ * Cancel, keeps the result in the library with a poster frame, and plays
+ * it, with Save As and Show in Files. Nothing here blocks the main loop:
+ * decoding, rendering, writing and deleting happen on workers. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "px-video-dialog.h"
+
+/* Frames done, shared by the rendering thread and the progress bar. */
+typedef struct {
+  gint done;
+  gint total;
+} Progress;
+
+struct _PxVideoDialog
+{
+  AdwWindow        parent_instance;
+
+  PxLibrary       *library;
+  gint64           image_id;
+  char            *image_path;
+  char            *audio;
+  char            *preview_path;   /* the preview playing now, deleted when replaced */
+  guint            preview_serial;
+  gint64           video_id;
+  char            *video_path;
+  GCancellable    *cancellable;    /* the dialog's life */
+  GCancellable    *preview_cancellable;
+  GCancellable    *render_cancellable;
+  Progress        *progress;
+  guint            preview_source;
+  guint            progress_source;
+  GtkFileChooserNative *chooser;
+
+  GtkVideo        *video;
+  GtkLabel        *status_label;
+  AdwComboRow     *effect_row;
+  GtkSpinButton   *duration_spin;
+  AdwComboRow     *resolution_row;
+  AdwComboRow     *fps_row;
+  AdwComboRow     *fit_row;
+  AdwComboRow     *format_row;
+  AdwActionRow    *audio_row;
+  GtkWidget       *audio_clear_button;
+  GtkWidget       *progress_box;
+  GtkProgressBar  *progress_bar;
+  GtkWidget       *make_button;
+  GtkWidget       *save_button;
+  GtkWidget       *show_button;
+};
+
+G_DEFINE_FINAL_TYPE (PxVideoDialog, px_video_dialog, ADW_TYPE_WINDOW)
+
+/* In the order of the Effect list. */
+static const PxVideoEffect effects[] = {
+  PX_VIDEO_EFFECT_KEN_BURNS, PX_VIDEO_EFFECT_ZOOM_IN, PX_VIDEO_EFFECT_ZOOM_OUT, PX_VIDEO_EFFECT_PAN_LEFT,
+  PX_VIDEO_EFFECT_PAN_RIGHT, PX_VIDEO_EFFECT_PAN_UP, PX_VIDEO_EFFECT_PAN_DOWN, PX_VIDEO_EFFECT_STILL,
+};
+static const int resolutions[] = { 480, 720, 1080 };
+static const int rates[] = { 24, 30, 60 };
+
+static void
+read_settings (PxVideoDialog   *self,
+               PxVideoSettings *settings)
+{
+  px_video_settings_init (settings);
+  settings->effect = effects[MIN (adw_combo_row_get_selected (self->effect_row), G_N_ELEMENTS (effects) - 1)];
+  settings->seconds = gtk_spin_button_get_value (self->duration_spin);
+  settings->lines = resolutions[MIN (adw_combo_row_get_selected (self->resolution_row), 2)];
+  settings->fps = rates[MIN (adw_combo_row_get_selected (self->fps_row), 2)];
+  settings->fit = adw_combo_row_get_selected (self->fit_row) == 1 ? PX_VIDEO_FIT_LETTERBOX : PX_VIDEO_FIT_CROP;
+  settings->format = adw_combo_row_get_selected (self->format_row) == 1 ? PX_VIDEO_FORMAT_MP4 : PX_VIDEO_FORMAT_WEBM;
+  settings->audio = self->audio;
+}
+
+/* ---- rendering, on a worker ---- */
+
+typedef struct {
+  char            *image_path;
+  PxVideoSettings  settings;
+  char            *audio;
+  char            *output;
+  char            *discard;    /* a file done with (the old preview) */
+  Progress        *progress;
+} Render;
+
+static void
+render_free (Render *render)
+{
+  g_free (render->image_path);
+  g_free (render->audio);
+  g_free (render->output);
+  g_free (render->discard);
+  if (render->progress != NULL)
+    g_atomic_rc_box_release (render->progress);
+  g_free (render);
+}
+
+static void
+on_frame (guint    done,
+          guint    total,
+          gpointer user_data)
+{
+  Progress *progress = user_data;
+
+  g_atomic_int_set (&progress->total, (gint) total);
+  g_atomic_int_set (&progress->done, (gint) done);
+}
+
+static void
+render_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Render *render = task_data;
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autofree char *dir = g_path_get_dirname (render->output);
+  GError *error = NULL;
+  gsize length;
+
+  if (render->discard != NULL)
+    g_unlink (render->discard);
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_get_contents (render->image_path, &contents, &length, &error))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("The image could not be read: %s"),
+                               error ? error->message : g_strerror (errno));
+      g_clear_error (&error);
+      return;
+    }
+  image = g_bytes_new_take (g_steal_pointer (&contents), length);
+  if (px_video_render (image, &render->settings, render->output, cancellable,
+                       render->progress ? on_frame : NULL, render->progress, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static GTask *
+start_render (PxVideoDialog         *self,
+              const PxVideoSettings *settings,
+              const char            *output,
+              GCancellable          *cancellable,
+              Progress              *progress,
+              GAsyncReadyCallback    callback)
+{
+  GTask *task = g_task_new (self, cancellable, callback, NULL);
+  Render *render = g_new0 (Render, 1);
+
+  render->image_path = g_strdup (self->image_path);
+  render->settings = *settings;
+  render->audio = g_strdup (settings->audio);
+  render->settings.audio = render->audio;
+  render->output = g_strdup (output);
+  render->progress = progress ? g_atomic_rc_box_acquire (progress) : NULL;
+  g_task_set_task_data (task, render, (GDestroyNotify) render_free);
+  g_task_set_name (task, "[pixmerge] video dialog render");
+  return task;
+}
+
+static char *
+work_file (const char *name)
+{
+  return g_build_filename (g_get_user_cache_dir (), "pixmerge", "video", name, NULL);
+}
+
+/* ---- preview ---- */
+
+static void
+on_preview_rendered (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  PxVideoDialog *self = PX_VIDEO_DIALOG (source);
+  Render *render = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  g_free (self->preview_path);
+  self->preview_path = g_strdup (render->output);
+  if (self->video_id == 0)
+    {
+      gtk_video_set_filename (self->video, self->preview_path);
+      gtk_label_set_text (self->status_label, _("A preview at 480p. Make Video renders it at the quality chosen "
+                                                "and keeps it in your library."));
+    }
+}
+
+static gboolean
+start_preview (gpointer user_data)
+{
+  PxVideoDialog *self = user_data;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *name = g_strdup_printf ("preview-%p-%u.webm", (void *) self, ++self->preview_serial);
+  g_autofree char *output = work_file (name);
+  PxVideoSettings settings;
+
+  self->preview_source = 0;
+  g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+  self->preview_cancellable = g_cancellable_new ();
+
+  read_settings (self, &settings);
+  settings.lines = 480;
+  settings.fps = 24;
+  settings.format = PX_VIDEO_FORMAT_WEBM;
+  task = start_render (self, &settings, output, self->preview_cancellable, NULL, on_preview_rendered);
+  /* The preview playing now is deleted once the next one is made. */
+  ((Render *) g_task_get_task_data (task))->discard = g_steal_pointer (&self->preview_path);
+  gtk_label_set_text (self->status_label, _("Making a preview…"));
+  g_task_run_in_thread (task, render_in_thread);
+  return G_SOURCE_REMOVE;
+}
+
+/* A moment after the last change, so turning a spin button does not start
+ * a render per step. */
+static void
+schedule_preview (PxVideoDialog *self)
+{
+  g_clear_handle_id (&self->preview_source, g_source_remove);
+  if (self->render_cancellable == NULL)
+    self->preview_source = g_timeout_add (400, start_preview, self);
+}
+
+static void
+on_setting_changed (PxVideoDialog *self)
+{
+  schedule_preview (self);
+}
+
+/* ---- make ---- */
+
+static gboolean
+update_progress (gpointer user_data)
+{
+  PxVideoDialog *self = user_data;
+  int total = g_atomic_int_get (&self->progress->total), done = g_atomic_int_get (&self->progress->done);
+  g_autofree char *text = g_strdup_printf (_("%d of %d frames"), done, total);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) done / total : 0);
+  gtk_progress_bar_set_text (self->progress_bar, total > 0 ? text : _("Starting…"));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+end_render (PxVideoDialog *self)
+{
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  g_clear_object (&self->render_cancellable);
+  g_clear_pointer (&self->progress, g_atomic_rc_box_release);
+  gtk_widget_set_visible (self->progress_box, FALSE);
+  gtk_widget_set_sensitive (self->make_button, TRUE);
+}
+
+typedef struct {
+  gint64           image_id;
+  char            *image_path;
+  char            *rendered;
+  char            *poster;
+  PxVideoSettings  settings;
+  gint64           video_id;
+  char            *video_path;
+} Keep;
+
+static void
+keep_free (Keep *keep)
+{
+  g_free (keep->image_path);
+  g_free (keep->rendered);
+  g_free (keep->poster);
+  g_free (keep->video_path);
+  g_free (keep);
+}
+
+/* On the library's writer: the poster, then the video and its row. */
+static gboolean
+keep_video (PxLibrary     *library,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  Keep *keep = data;
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autoptr(PxLibraryVideo) video = NULL;
+  gsize length;
+  int width, height;
+
+  if (!g_file_get_contents (keep->image_path, &contents, &length, error))
+    return FALSE;
+  image = g_bytes_new_take (g_steal_pointer (&contents), length);
+  if (!px_video_poster (image, &keep->settings, keep->poster, error))
+    return FALSE;
+  {
+    g_autoptr(GdkPixbuf) poster = gdk_pixbuf_new_from_file (keep->poster, error);
+
+    if (poster == NULL)
+      return FALSE;
+    width = gdk_pixbuf_get_width (poster);
+    height = gdk_pixbuf_get_height (poster);
+  }
+  keep->video_id = px_library_add_video (library, keep->image_id, keep->rendered, keep->poster, &keep->settings,
+                                         width, height, error);
+  if (keep->video_id == 0)
+    return FALSE;
+  video = px_library_get_video (library, keep->video_id, error);
+  if (video == NULL)
+    return FALSE;
+  keep->video_path = g_strdup (video->file);
+  return TRUE;
+}
+
+static void
+on_kept (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(PxVideoDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Keep *keep = NULL;
+
+  end_render (self);
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &keep, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  self->video_id = keep->video_id;
+  g_free (self->video_path);
+  self->video_path = g_strdup (keep->video_path);
+  gtk_video_set_filename (self->video, self->video_path);
+  gtk_label_set_text (self->status_label, _("The video is in your library."));
+  gtk_widget_set_visible (self->save_button, TRUE);
+  gtk_widget_set_visible (self->show_button, TRUE);
+}
+
+static void
+on_rendered (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PxVideoDialog *self = PX_VIDEO_DIALOG (source);
+  Render *render = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  Keep *keep;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      end_render (self);
+      gtk_label_set_text (self->status_label, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                              ? _("Cancelled; no video was made.") : error->message);
+      return;
+    }
+  gtk_label_set_text (self->status_label, _("Keeping the video in your library…"));
+  keep = g_new0 (Keep, 1);
+  keep->image_id = self->image_id;
+  keep->image_path = g_strdup (self->image_path);
+  keep->rendered = g_strdup (render->output);
+  keep->poster = g_strconcat (render->output, ".png", NULL);
+  keep->settings = render->settings;
+  keep->settings.audio = NULL;
+  px_library_write_async (self->library, keep_video, keep, (GDestroyNotify) keep_free, self->cancellable, on_kept,
+                          g_object_ref (self));
+}
+
+static void
+make_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PxVideoDialog *self = PX_VIDEO_DIALOG (widget);
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *name = NULL;
+  g_autofree char *output = NULL;
+  PxVideoSettings settings;
+
+  if (self->render_cancellable != NULL)
+    return;
+  g_clear_handle_id (&self->preview_source, g_source_remove);
+  g_cancellable_cancel (self->preview_cancellable);
+
+  read_settings (self, &settings);
+  name = g_strdup_printf ("render-%s.%s", uuid, settings.format == PX_VIDEO_FORMAT_MP4 ? "mp4" : "webm");
+  output = work_file (name);
+  self->render_cancellable = g_cancellable_new ();
+  self->progress = g_atomic_rc_box_new0 (Progress);
+  task = start_render (self, &settings, output, self->render_cancellable, self->progress, on_rendered);
+
+  gtk_widget_set_sensitive (self->make_button, FALSE);
+  gtk_widget_set_visible (self->progress_box, TRUE);
+  gtk_label_set_text (self->status_label, _("Making the video…"));
+  update_progress (self);
+  self->progress_source = g_timeout_add (100, update_progress, self);
+  g_task_run_in_thread (task, render_in_thread);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PxVideoDialog *self = PX_VIDEO_DIALOG (widget);
+
+  g_cancellable_cancel (self->render_cancellable);
+}
+
+/* ---- after ---- */
+
+static void
+on_copied (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PxVideoDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_copy_finish (G_FILE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  gtk_label_set_text (self->status_label, _("Saved."));
+}
+
+static void
+on_save_response (GtkNativeDialog *chooser,
+                  int              response,
+                  PxVideoDialog   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->video_path != NULL)
+    {
+      g_autoptr(GFile) target = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GFile) source = g_file_new_for_path (self->video_path);
+
+      g_file_copy_async (source, target, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT, self->cancellable, NULL, NULL,
+                         on_copied, g_object_ref (self));
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PxVideoDialog *self = PX_VIDEO_DIALOG (widget);
+  g_autofree char *base = self->video_path ? g_path_get_basename (self->video_path) : NULL;
+  const char *suffix = base != NULL ? strrchr (base, '.') : NULL;
+  g_autofree char *name = g_strdup_printf ("video-%" G_GINT64_FORMAT "%s", self->video_id, suffix ? suffix : ".webm");
+
+  self->chooser = gtk_file_chooser_native_new (_("Save Video"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+show_in_files_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PxVideoDialog *self = PX_VIDEO_DIALOG (widget);
+  g_autoptr(GFile) file = g_file_new_for_path (self->video_path);
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  g_autofree char *uri = g_file_get_uri (folder);
+
+  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+}
+
+/* ---- sound ---- */
+
+static void
+set_audio (PxVideoDialog *self,
+           const char    *path)
+{
+  g_autofree char *name = path ? g_path_get_basename (path) : NULL;
+
+  g_free (self->audio);
+  self->audio = g_strdup (path);
+  adw_action_row_set_subtitle (self->audio_row, name ? name : _("None"));
+  gtk_widget_set_visible (self->audio_clear_button, path != NULL);
+  schedule_preview (self);
+}
+
+static void
+on_audio_response (GtkNativeDialog *chooser,
+                   int              response,
+                   PxVideoDialog   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      set_audio (self, path);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_audio_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PxVideoDialog *self = PX_VIDEO_DIALOG (widget);
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  self->chooser = gtk_file_chooser_native_new (_("Choose Sound"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Choose"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Sound"));
+  gtk_file_filter_add_mime_type (filter, "audio/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_object_unref (filter);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_audio_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+clear_audio_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  set_audio (PX_VIDEO_DIALOG (widget), NULL);
+}
+
+/* ---- life ---- */
+
+static void
+remove_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  g_unlink (task_data);
+}
+
+PxVideoDialog *
+px_video_dialog_new (GtkWindow            *parent,
+                     PxLibrary            *library,
+                     const PxLibraryImage *image)
+{
+  PxVideoDialog *self = g_object_new (PX_TYPE_VIDEO_DIALOG, "transient-for", parent, NULL);
+
+  self->library = g_object_ref (library);
+  self->image_id = image->id;
+  self->image_path = g_strdup (image->file);
+  schedule_preview (self);
+  return self;
+}
+
+/* The library id of the video made, or 0 before one is. */
+gint64
+px_video_dialog_get_video_id (PxVideoDialog *self)
+{
+  g_return_val_if_fail (PX_IS_VIDEO_DIALOG (self), 0);
+
+  return self->video_id;
+}
+
+static void
+px_video_dialog_dispose (GObject *object)
+{
+  PxVideoDialog *self = PX_VIDEO_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->preview_cancellable);
+  g_cancellable_cancel (self->render_cancellable);
+  g_clear_handle_id (&self->preview_source, g_source_remove);
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  if (self->preview_path != NULL)
+    {
+      /* Stop playing it, then delete it on a worker. */
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      gtk_video_set_file (self->video, NULL);
+      g_task_set_task_data (task, g_steal_pointer (&self->preview_path), g_free);
+      g_task_run_in_thread (task, remove_in_thread);
+    }
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->preview_cancellable);
+  g_clear_object (&self->render_cancellable);
+  g_clear_pointer (&self->progress, g_atomic_rc_box_release);
+  g_clear_object (&self->library);
+  g_clear_pointer (&self->image_path, g_free);
+  g_clear_pointer (&self->audio, g_free);
+  g_clear_pointer (&self->video_path, g_free);
+
+  G_OBJECT_CLASS (px_video_dialog_parent_class)->dispose (object);
+}
+
+static void
+px_video_dialog_class_init (PxVideoDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = px_video_dialog_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-video-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, video);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, status_label);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, effect_row);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, duration_spin);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, resolution_row);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, fps_row);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, fit_row);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, format_row);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, audio_row);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, audio_clear_button);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, make_button);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, save_button);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, show_button);
+
+  gtk_widget_class_install_action (widget_class, "video.make", NULL, make_action);
+  gtk_widget_class_install_action (widget_class, "video.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "video.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "video.show-in-files", NULL, show_in_files_action);
+  gtk_widget_class_install_action (widget_class, "video.choose-audio", NULL, choose_audio_action);
+  gtk_widget_class_install_action (widget_class, "video.clear-audio", NULL, clear_audio_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+px_video_dialog_init (PxVideoDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_swapped (self->effect_row, "notify::selected", G_CALLBACK (on_setting_changed), self);
+  g_signal_connect_swapped (self->fit_row, "notify::selected", G_CALLBACK (on_setting_changed), self);
+  g_signal_connect_swapped (self->duration_spin, "value-changed", G_CALLBACK (on_setting_changed), self);
+}
