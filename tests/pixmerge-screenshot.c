@@ -11,6 +11,7 @@
 #include "px-fake-provider.h"
 #include "px-generate-page.h"
 #include "px-image-window.h"
+#include "px-video-dialog.h"
 #include "px-paths.h"
 #include "px-preferences-window.h"
 #include "px-snapshot.h"
@@ -22,6 +23,7 @@ static int height = 720;
 static int settle_ms = 400;
 static char *library_dir;
 static int open_image = -1;
+static gboolean make_video;
 static gboolean generate;
 static char *preferences_page;
 static char *csv_file;
@@ -33,6 +35,7 @@ static const GOptionEntry options[] = {
   { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height (default 720)", "PX" },
   { "settle", 0, 0, G_OPTION_ARG_INT, &settle_ms, "Milliseconds to wait after the first frame (default 400)", "MS" },
   { "open-image", 0, 0, G_OPTION_ARG_INT, &open_image, "Gallery: capture the detail view of the image at POSITION", "POSITION" },
+  { "make-video", 0, 0, G_OPTION_ARG_NONE, &make_video, "With --open-image: capture its Make Video dialog, preview playing", NULL },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
   { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, "Batch: import FILE first; with --generate, capture the batch mid-run", "FILE" },
   { "account-problem", 0, 0, G_OPTION_ARG_STRING, &account_problem, "Batch with --csv --generate: the fake account has "
@@ -271,6 +274,24 @@ main (int   argc,
         {
           g_printerr ("pixmerge-screenshot: the detail view was never drawn\n");
           return 1;
+        }
+      if (make_video)
+        {
+          GtkWidget *video;
+          gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+          gtk_widget_activate_action (detail, "image.make-video", NULL);
+          detail = px_test_ui_find_toplevel (PX_TYPE_VIDEO_DIALOG);
+          video = detail ? px_test_ui_find_by_name (detail, GTK_TYPE_VIDEO, NULL) : NULL;
+          while (video != NULL && g_get_monotonic_time () < deadline &&
+                 (gtk_video_get_media_stream (GTK_VIDEO (video)) == NULL ||
+                  !gtk_media_stream_is_prepared (gtk_video_get_media_stream (GTK_VIDEO (video)))))
+            px_test_ui_spin (50);
+          if (video == NULL || !px_test_ui_wait_for_draw (detail, settle_ms + 500))
+            {
+              g_printerr ("pixmerge-screenshot: the Make Video dialog was never drawn\n");
+              return 1;
+            }
         }
       if (!px_snapshot_save_png (detail, out, &error))
         {
