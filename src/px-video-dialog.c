@@ -575,6 +575,18 @@ px_video_dialog_get_video_id (PxVideoDialog *self)
   return self->video_id;
 }
 
+/* The video stops and lets go of the window's surface while the window is
+ * still there: tearing a playing GL-backed stream down after the surface
+ * went is where GStreamer's sink and GTK disagree about who is alive. */
+static gboolean
+on_close_request (PxVideoDialog *self)
+{
+  g_cancellable_cancel (self->preview_cancellable);
+  g_cancellable_cancel (self->render_cancellable);
+  gtk_video_set_media_stream (self->video, NULL);
+  return FALSE;
+}
+
 static void
 px_video_dialog_dispose (GObject *object)
 {
@@ -590,7 +602,7 @@ px_video_dialog_dispose (GObject *object)
       /* Stop playing it, then delete it on a worker. */
       g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
-      gtk_video_set_file (self->video, NULL);
+      gtk_video_set_media_stream (self->video, NULL);
       g_task_set_task_data (task, g_steal_pointer (&self->preview_path), g_free);
       g_task_run_in_thread (task, remove_in_thread);
     }
@@ -649,4 +661,5 @@ px_video_dialog_init (PxVideoDialog *self)
   g_signal_connect_swapped (self->effect_row, "notify::selected", G_CALLBACK (on_setting_changed), self);
   g_signal_connect_swapped (self->fit_row, "notify::selected", G_CALLBACK (on_setting_changed), self);
   g_signal_connect_swapped (self->duration_spin, "value-changed", G_CALLBACK (on_setting_changed), self);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
 }
