@@ -71,6 +71,8 @@ px_headless_env () {
   export NO_AT_BRIDGE=1
   export GDK_BACKEND=x11
   export GSK_RENDERER=cairo
+  # No GL context either: video frames come as memory textures (see tests/meson.build).
+  export GDK_DEBUG=gl-disable
   export LIBGL_ALWAYS_SOFTWARE=1
   export GTK_USE_PORTAL=0
 }
