@@ -47,7 +47,7 @@ typedef struct {
   PxVideoFormat format;
   PxVideoFit    fit;
   const char   *audio;     /* a sound file to lay under it (cut and faded to the length), or NULL; the
-                            * caller's (px_video_render_async() copies it) */
+                            * caller's */
 } PxVideoSettings;
 
 /* Called on the rendering thread with frames done and frames in all. */
@@ -84,14 +84,6 @@ char        *px_video_settings_to_json  (const PxVideoSettings *settings);
 gboolean     px_video_poster            (GBytes                *image,
                                          const PxVideoSettings *settings,
                                          const char            *output,
-                                         GError               **error);
-void         px_video_render_async      (GBytes                *image,
-                                         const PxVideoSettings *settings,
-                                         const char            *output,
-                                         GCancellable          *cancellable,
-                                         GAsyncReadyCallback    callback,
-                                         gpointer               user_data);
-gboolean     px_video_render_finish     (GAsyncResult          *result,
                                          GError               **error);
 
 G_END_DECLS
