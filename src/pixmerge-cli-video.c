@@ -83,12 +83,11 @@ options_clear (Options *options)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
-/* The options both commands take, into @settings; FALSE (and a message
- * printed) when one is wrong. */
-static gboolean
+/* The options both commands take, into @settings: 0, or the exit status
+ * after the message saying which one is wrong. */
+static int
 read_settings (Options         *options,
-               PxVideoSettings *settings,
-               int             *status)
+               PxVideoSettings *settings)
 {
   g_autoptr(GError) error = NULL;
 
@@ -96,9 +95,8 @@ read_settings (Options         *options,
   settings->seconds = options->seconds;
   settings->fps = options->fps;
   settings->audio = options->audio;
-  *status = 1;
   if (options->effect != NULL && !px_video_effect_from_string (options->effect, &settings->effect))
-    return px_cli_fail (_("Unknown effect “%s”; choose one of %s."), options->effect, px_video_effect_names ()), FALSE;
+    return px_cli_fail (_("Unknown effect “%s”; choose one of %s."), options->effect, px_video_effect_names ());
   if (options->resolution != NULL)
     {
       guint64 lines = 0;
@@ -107,21 +105,20 @@ read_settings (Options         *options,
                                 : g_strdup (options->resolution);
 
       if (!g_ascii_string_to_unsigned (number, 10, 1, 10000, &lines, NULL))
-        return px_cli_fail (_("The resolution is 480p, 720p or 1080p, not “%s”."), options->resolution), FALSE;
+        return px_cli_fail (_("The resolution is 480p, 720p or 1080p, not “%s”."), options->resolution);
       settings->lines = (int) lines;
     }
   if (options->fit != NULL && g_str_equal (options->fit, "letterbox"))
     settings->fit = PX_VIDEO_FIT_LETTERBOX;
   else if (options->fit != NULL && !g_str_equal (options->fit, "crop"))
-    return px_cli_fail (_("--fit is crop or letterbox, not “%s”."), options->fit), FALSE;
+    return px_cli_fail (_("--fit is crop or letterbox, not “%s”."), options->fit);
   if (options->format != NULL && g_str_equal (options->format, "mp4"))
     settings->format = PX_VIDEO_FORMAT_MP4;
   else if (options->format != NULL && !g_str_equal (options->format, "webm"))
-    return px_cli_fail (_("--format is webm or mp4, not “%s”."), options->format), FALSE;
+    return px_cli_fail (_("--format is webm or mp4, not “%s”."), options->format);
   if (!px_video_settings_check (settings, &error) || !px_video_check_encoder (settings->format, &error))
-    return px_cli_fail ("%s", error->message), FALSE;
-  *status = 0;
-  return TRUE;
+    return px_cli_fail ("%s", error->message);
+  return 0;
 }
 
 static GOptionContext *
@@ -179,7 +176,7 @@ px_cli_cmd_video (int    argc,
   if (!px_video_format_for_name (options.output, &settings.format))
     return px_cli_fail (_("%s: the video must end in .webm or .mp4"), options.output);
   options.format = g_strdup (settings.format == PX_VIDEO_FORMAT_MP4 ? "mp4" : "webm");
-  if (!read_settings (&options, &settings, &status))
+  if ((status = read_settings (&options, &settings)) != 0)
     return status;
 
   image = read_input (argv[1], &error);
@@ -217,7 +214,7 @@ px_cli_cmd_batch_video (int    argc,
     return px_cli_usage (context, error->message);
   if (argc != 2 || options.output == NULL || !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
     return px_cli_usage (context, _("batch video needs a batch ID and -o DIR"));
-  if (!read_settings (&options, &settings, &status))
+  if ((status = read_settings (&options, &settings)) != 0)
     return status;
   if (g_mkdir_with_parents (options.output, 0755) != 0)
     return px_cli_fail (_("Could not create %s: %s"), options.output, g_strerror (errno));

@@ -303,16 +303,9 @@ keep_video (PxLibrary     *library,
   if (!g_file_get_contents (keep->image_path, &contents, &length, error))
     return FALSE;
   image = g_bytes_new_take (g_steal_pointer (&contents), length);
-  if (!px_video_poster (image, &keep->settings, keep->poster, error))
+  /* The poster is drawn at the video's frame size: that is the video's size. */
+  if (!px_video_poster (image, &keep->settings, keep->poster, &width, &height, error))
     return FALSE;
-  {
-    g_autoptr(GdkPixbuf) poster = gdk_pixbuf_new_from_file (keep->poster, error);
-
-    if (poster == NULL)
-      return FALSE;
-    width = gdk_pixbuf_get_width (poster);
-    height = gdk_pixbuf_get_height (poster);
-  }
   keep->video_id = px_library_add_video (library, keep->image_id, keep->rendered, keep->poster, &keep->settings,
                                          width, height, error);
   if (keep->video_id == 0)

@@ -554,7 +554,7 @@ test_library (void)
   px_video_settings_init (&settings);
   settings.seconds = 1;
   render (image, &settings, rendered);
-  g_assert_true (px_video_poster (image, &settings, poster, &error));
+  g_assert_true (px_video_poster (image, &settings, poster, NULL, NULL, &error));
   video_id = px_library_add_video (library, image_id, rendered, poster, &settings, 1280, 720, &error);
   g_assert_no_error (error);
   g_assert_cmpint (video_id, >, 0);

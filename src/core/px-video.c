@@ -373,26 +373,16 @@ decode (GBytes  *image,
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *mime = NULL;
-  g_autoptr(GdkPixbufLoader) loader = NULL;
-  GdkPixbuf *pixbuf;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
 
-  if (!px_image_check (image, &mime, NULL, NULL, &local_error))
+  if (!px_image_check (image, &mime, NULL, NULL, &local_error) ||
+      (pixbuf = px_image_load_scaled (image, mime, G_MAXINT, &local_error)) == NULL)
     {
       g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_NOT_IMAGE, _("This is not an image Pixmerge can use: %s"),
                    local_error->message);
       return NULL;
     }
-  loader = gdk_pixbuf_loader_new_with_mime_type (mime, &local_error);
-  if (loader == NULL ||
-      !gdk_pixbuf_loader_write_bytes (loader, image, &local_error) ||
-      !gdk_pixbuf_loader_close (loader, &local_error))
-    {
-      g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_NOT_IMAGE, _("The image could not be read: %s"),
-                   local_error->message);
-      return NULL;
-    }
-  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  return pixbuf != NULL ? gdk_pixbuf_apply_embedded_orientation (pixbuf) : NULL;
+  return gdk_pixbuf_apply_embedded_orientation (pixbuf);
 }
 
 #define AUDIO_RATE 48000
@@ -722,6 +712,8 @@ gboolean
 px_video_poster (GBytes                *image,
                  const PxVideoSettings *settings,
                  const char            *output,
+                 int                   *out_width,
+                 int                   *out_height,
                  GError               **error)
 {
   g_autoptr(GdkPixbuf) pixbuf = decode (image, error);
@@ -741,6 +733,10 @@ px_video_poster (GBytes                *image,
   cairo_surface_write_to_png_stream (frame, append_png, png);
   cairo_surface_destroy (frame);
   cairo_surface_destroy (canvas);
+  if (out_width != NULL)
+    *out_width = width;
+  if (out_height != NULL)
+    *out_height = height;
 
   return g_file_set_contents (output, (const char *) png->data, png->len, error);
 }

@@ -84,6 +84,8 @@ char        *px_video_settings_to_json  (const PxVideoSettings *settings);
 gboolean     px_video_poster            (GBytes                *image,
                                          const PxVideoSettings *settings,
                                          const char            *output,
+                                         int                   *width,
+                                         int                   *height,
                                          GError               **error);
 
 G_END_DECLS
