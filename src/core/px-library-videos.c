@@ -19,6 +19,7 @@ px_library_video_free (PxLibraryVideo *video)
   g_free (video->poster);
   g_free (video->effect);
   g_free (video->settings_json);
+  g_free (video->prompt);
   g_free (video);
 }
 
@@ -143,10 +144,13 @@ read_video (PxLibrary    *self,
   video->width = sqlite3_column_int (stmt, 7);
   video->height = sqlite3_column_int (stmt, 8);
   video->created = sqlite3_column_int64 (stmt, 9);
+  video->prompt = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
   return video;
 }
 
-#define VIDEO_COLUMNS "id, image_id, file, poster, effect, settings, duration_ms, width, height, created"
+#define VIDEO_COLUMNS "videos.id, videos.image_id, videos.file, videos.poster, videos.effect, videos.settings," \
+                      " videos.duration_ms, videos.width," \
+                      " videos.height, videos.created, images.prompt FROM videos LEFT JOIN images ON images.id = videos.image_id"
 
 PxLibraryVideo *
 px_library_get_video (PxLibrary  *self,
@@ -157,7 +161,7 @@ px_library_get_video (PxLibrary  *self,
   sqlite3_stmt *stmt = NULL;
   PxLibraryVideo *video = NULL;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT " VIDEO_COLUMNS " FROM videos WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->db, "SELECT " VIDEO_COLUMNS " WHERE videos.id = ?", -1, &stmt, NULL) != SQLITE_OK)
     {
       px_library_db_error (self, error, _("reading a video"));
       return NULL;
@@ -182,9 +186,9 @@ px_library_list_videos (PxLibrary  *self,
   g_autoptr(GPtrArray) videos = g_ptr_array_new_with_free_func ((GDestroyNotify) px_library_video_free);
   sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (self->db, image_id > 0 ? "SELECT " VIDEO_COLUMNS " FROM videos WHERE image_id = ?"
-                                                   " ORDER BY created DESC, id DESC"
-                                                 : "SELECT " VIDEO_COLUMNS " FROM videos ORDER BY created DESC, id DESC",
+  if (sqlite3_prepare_v2 (self->db, image_id > 0 ? "SELECT " VIDEO_COLUMNS " WHERE videos.image_id = ?"
+                                                   " ORDER BY videos.created DESC, videos.id DESC"
+                                                 : "SELECT " VIDEO_COLUMNS " ORDER BY videos.created DESC, videos.id DESC",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
       px_library_db_error (self, error, _("reading the videos"));
@@ -196,4 +200,57 @@ px_library_list_videos (PxLibrary  *self,
     g_ptr_array_add (videos, read_video (self, stmt));
   sqlite3_finalize (stmt);
   return g_steal_pointer (&videos);
+}
+
+/* Deletes videos @ids: their rows in one transaction, then their files
+ * and posters (a file left by a crash between the two is found by the
+ * library check as one no row names). */
+gboolean
+px_library_delete_videos (PxLibrary     *self,
+                          const gint64  *ids,
+                          guint          n_ids,
+                          GError       **error)
+{
+  PX_LIBRARY_WRITE (self);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *select = NULL, *delete = NULL;
+  gboolean ok = FALSE;
+
+  if (!px_library_run_sql (self, "BEGIN IMMEDIATE", _("deleting videos"), error))
+    return FALSE;
+  if (sqlite3_prepare_v2 (self->db, "SELECT file, poster FROM videos WHERE id = ?", -1, &select, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (self->db, "DELETE FROM videos WHERE id = ?", -1, &delete, NULL) != SQLITE_OK)
+    {
+      px_library_db_error (self, error, _("deleting videos"));
+      goto out;
+    }
+  for (guint i = 0; i < n_ids; i++)
+    {
+      sqlite3_bind_int64 (select, 1, ids[i]);
+      if (sqlite3_step (select) == SQLITE_ROW)
+        for (int column = 0; column < 2; column++)
+          if (sqlite3_column_text (select, column) != NULL)
+            g_ptr_array_add (files, g_strdup ((const char *) sqlite3_column_text (select, column)));
+      sqlite3_reset (select);
+      sqlite3_bind_int64 (delete, 1, ids[i]);
+      if (sqlite3_step (delete) != SQLITE_DONE)
+        {
+          px_library_db_error (self, error, _("deleting videos"));
+          goto out;
+        }
+      sqlite3_reset (delete);
+    }
+  ok = px_library_run_sql (self, "COMMIT", _("deleting videos"), error);
+
+out:
+  g_clear_pointer (&select, sqlite3_finalize);
+  g_clear_pointer (&delete, sqlite3_finalize);
+  if (!ok)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  for (guint i = 0; i < files->len; i++)
+    remove_relative (self, g_ptr_array_index (files, i));
+  return TRUE;
 }

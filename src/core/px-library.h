@@ -61,6 +61,7 @@ typedef struct {
   int     width;
   int     height;
   gint64  created;
+  char   *prompt;        /* its image's prompt; NULL when the image is gone */
 } PxLibraryVideo;
 
 /* One prompt sent to several models. */
@@ -291,6 +292,10 @@ PxLibraryVideo *px_library_get_video     (PxLibrary       *self,
                                           GError         **error);
 GPtrArray      *px_library_list_videos   (PxLibrary       *self,
                                           gint64           image_id,
+                                          GError         **error);
+gboolean        px_library_delete_videos (PxLibrary       *self,
+                                          const gint64    *ids,
+                                          guint            n_ids,
                                           GError         **error);
 gboolean        px_library_error_is_storage (const GError  *error);
 gboolean        px_library_begin_snapshot (PxLibrary     *self,
