@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "px-batch-page-private.h"
+#include "px-batch-video-dialog.h"
 #include "px-credentials.h"
 #include "px-csv.h"
 #include "px-dialog.h"
@@ -210,6 +211,7 @@ px_batch_page_set_running (PxBatchPage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.cancel", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.retry", !running && self->runner != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.back", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.make-videos", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.import", !running);
   gtk_button_set_label (self->pause_button, _("_Pause"));
 }
@@ -747,6 +749,20 @@ back_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->stack, "start");
 }
 
+/* Make Videos: a video of each image the batch has made so far. */
+static void
+make_videos_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PxBatchPage *self = PX_BATCH_PAGE (widget);
+  PxBatchVideoDialog *dialog;
+
+  if (self->running || self->library == NULL || self->job_id <= 0)
+    return;
+  dialog = px_batch_video_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->library, self->job_id);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 void
 px_batch_page_class_init_run (GtkWidgetClass *widget_class)
@@ -756,6 +772,7 @@ px_batch_page_class_init_run (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "batch.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "batch.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "batch.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "batch.make-videos", NULL, make_videos_action);
 }
 
 void

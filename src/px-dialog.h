@@ -1,4 +1,5 @@
-/* px-dialog.h: the app's one kind of question dialog. */
+/* px-dialog.h: the app's one kind of question dialog, its file choosers,
+ * Show in Files and Save As of a file as it is. */
 #pragma once
 
 #include <adwaita.h>
@@ -20,5 +21,16 @@ GtkFileChooserNative *px_dialog_file_chooser (GtkWidget             *from,
                                               const char            *filter_name,
                                               const char * const    *mime_types,
                                               const char            *suffix);
+
+typedef void (*PxDialogSavedFunc) (GtkWidget    *from,
+                                   const GError *error);
+
+void px_dialog_show_in_files (GtkWidget         *from,
+                              const char        *path);
+void px_dialog_save_copy     (GtkWidget         *from,
+                              const char        *title,
+                              const char        *source,
+                              const char        *name,
+                              PxDialogSavedFunc  done);
 
 G_END_DECLS

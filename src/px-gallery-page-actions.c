@@ -301,7 +301,12 @@ delete_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  with_selected_ids (PX_GALLERY_PAGE (widget), px_gallery_page_delete);
+  PxGalleryPage *self = PX_GALLERY_PAGE (widget);
+
+  if (px_gallery_page_showing_videos (self))
+    px_video_grid_delete_selected (self->video_grid);
+  else
+    with_selected_ids (self, px_gallery_page_delete);
 }
 
 /* ---- export, import, check ---- */
@@ -452,7 +457,12 @@ export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  with_selected_ids (PX_GALLERY_PAGE (widget), ask_export);
+  PxGalleryPage *self = PX_GALLERY_PAGE (widget);
+
+  if (px_gallery_page_showing_videos (self))
+    px_video_grid_export_selected (self->video_grid);
+  else
+    with_selected_ids (self, ask_export);
 }
 
 static void

@@ -5,6 +5,7 @@
 #include "px-gallery-page.h"
 #include "px-library-model.h"
 #include "px-thumbnail-loader.h"
+#include "px-video-grid.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,8 @@ struct _PxGalleryPage
   GtkStack             *stack;
   GtkGridView          *grid;
   GtkSearchEntry       *search_entry;
+  GtkDropDown          *kind_filter;
+  PxVideoGrid          *video_grid;
   AdwStatusPage        *error_page;
   GtkDropDown          *model_filter;
   GtkDropDown          *sort_order;
@@ -39,6 +42,7 @@ struct _PxGalleryPage
   GArray               *export_ids;
 };
 
+gboolean px_gallery_page_showing_videos (PxGalleryPage *self);
 void     px_gallery_page_show_toast    (PxGalleryPage *self,
                                         AdwToast      *toast);
 void     px_gallery_page_show_error    (PxGalleryPage *self,

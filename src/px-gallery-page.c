@@ -20,14 +20,32 @@
 
 G_DEFINE_FINAL_TYPE (PxGalleryPage, px_gallery_page, ADW_TYPE_BIN)
 
+gboolean
+px_gallery_page_showing_videos (PxGalleryPage *self)
+{
+  return gtk_drop_down_get_selected (self->kind_filter) == 1;
+}
+
 static void
 update_view (PxGalleryPage *self)
 {
   guint n = self->model ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  gboolean videos = px_gallery_page_showing_videos (self);
+
+  /* The filters of images do not apply to videos. */
+  gtk_widget_set_visible (GTK_WIDGET (self->model_filter), !videos);
+  gtk_widget_set_visible (GTK_WIDGET (self->feature_filter), !videos);
+  gtk_widget_set_visible (GTK_WIDGET (self->date_filter), !videos);
+  gtk_widget_set_visible (GTK_WIDGET (self->sort_order), !videos);
+  gtk_widget_set_visible (GTK_WIDGET (self->batch_chip), !videos && self->batch_id > 0);
+  if (videos)
+    n = g_list_model_get_n_items (px_video_grid_get_model (self->video_grid));
 
   if (self->library == NULL)
     gtk_stack_set_visible_child_name (self->stack, "error");
+  else if (videos)
+    gtk_stack_set_visible_child_name (self->stack, "videos");
   else if (n > 0 || (self->model != NULL && px_library_model_get_loading (self->model)))
     gtk_stack_set_visible_child_name (self->stack, "grid");
   else if (search != NULL && *search != '\0')
@@ -343,11 +361,38 @@ static void
 on_search_changed (PxGalleryPage  *self,
                    GtkSearchEntry *entry)
 {
+  px_video_grid_set_search (self->video_grid, gtk_editable_get_text (GTK_EDITABLE (entry)));
   if (self->model == NULL)
     return;
 
   px_library_model_set_search (self->model, gtk_editable_get_text (GTK_EDITABLE (entry)));
   update_view (self);
+}
+
+static void
+on_kind_changed (PxGalleryPage *self)
+{
+  if (px_gallery_page_showing_videos (self))
+    px_video_grid_reload (self->video_grid);
+  update_view (self);
+}
+
+/* The videos (TRUE) or the images. */
+void
+px_gallery_page_show_videos (PxGalleryPage *self,
+                             gboolean       videos)
+{
+  g_return_if_fail (PX_IS_GALLERY_PAGE (self));
+
+  gtk_drop_down_set_selected (self->kind_filter, videos ? 1 : 0);
+}
+
+GListModel *
+px_gallery_page_get_video_model (PxGalleryPage *self)
+{
+  g_return_val_if_fail (PX_IS_GALLERY_PAGE (self), NULL);
+
+  return px_video_grid_get_model (self->video_grid);
 }
 
 void
@@ -357,6 +402,7 @@ px_gallery_page_reload (PxGalleryPage *self)
 
   if (self->model != NULL)
     px_library_model_reload (self->model);
+  px_video_grid_reload (self->video_grid);
   refresh_choices (self);
   update_view (self);
 }
@@ -422,6 +468,7 @@ px_gallery_page_set_library (PxGalleryPage *self,
 
   g_set_object (&self->library, library);
   g_clear_object (&self->model);
+  px_video_grid_set_library (self->video_grid, library);
 
   if (library == NULL)
     {
@@ -590,10 +637,13 @@ px_gallery_page_class_init (PxGalleryPageClass *klass)
 
   object_class->dispose = px_gallery_page_dispose;
 
+  g_type_ensure (PX_TYPE_VIDEO_GRID);
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-gallery-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, grid);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, kind_filter);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, video_grid);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, model_filter);
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, sort_order);
@@ -602,6 +652,7 @@ px_gallery_page_class_init (PxGalleryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, batch_chip);
   gtk_widget_class_bind_template_callback (widget_class, on_batch_chip_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_kind_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   px_gallery_page_class_init_actions (widget_class);
 }

@@ -21,5 +21,8 @@ void        px_gallery_page_show_image  (PxGalleryPage *self,
                                          gint64         id);
 void        px_gallery_page_show_batch  (PxGalleryPage *self,
                                          gint64         batch_id);
+void        px_gallery_page_show_videos (PxGalleryPage *self,
+                                         gboolean       videos);
+GListModel *px_gallery_page_get_video_model (PxGalleryPage *self);
 
 G_END_DECLS

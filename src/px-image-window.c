@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "px-application.h"
+#include "px-dialog.h"
 #include "px-image-window.h"
 #include "px-video-dialog.h"
 #include "px-json.h"
@@ -136,11 +137,8 @@ show_in_files_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   PxImageWindow *self = PX_IMAGE_WINDOW (widget);
-  g_autoptr(GFile) file = g_file_new_for_path (self->image->file);
-  g_autoptr(GFile) folder = g_file_get_parent (file);
-  g_autofree char *uri = g_file_get_uri (folder);
 
-  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+  px_dialog_show_in_files (widget, self->image->file);
 }
 
 static void

@@ -11,7 +11,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "px-dialog.h"
 #include "px-video-dialog.h"
+#include "px-video-options.h"
 
 /* Frames done, shared by the rendering thread and the progress bar. */
 typedef struct {
@@ -26,7 +28,6 @@ struct _PxVideoDialog
   PxLibrary       *library;
   gint64           image_id;
   char            *image_path;
-  char            *audio;
   char            *preview_path;   /* the preview playing now, deleted when replaced */
   guint            preview_serial;
   gint64           video_id;
@@ -37,18 +38,10 @@ struct _PxVideoDialog
   Progress        *progress;
   guint            preview_source;
   guint            progress_source;
-  GtkFileChooserNative *chooser;
 
   GtkVideo        *video;
   GtkLabel        *status_label;
-  AdwComboRow     *effect_row;
-  GtkSpinButton   *duration_spin;
-  AdwComboRow     *resolution_row;
-  AdwComboRow     *fps_row;
-  AdwComboRow     *fit_row;
-  AdwComboRow     *format_row;
-  AdwActionRow    *audio_row;
-  GtkWidget       *audio_clear_button;
+  PxVideoOptions  *options;
   GtkWidget       *progress_box;
   GtkProgressBar  *progress_bar;
   GtkWidget       *make_button;
@@ -58,26 +51,11 @@ struct _PxVideoDialog
 
 G_DEFINE_FINAL_TYPE (PxVideoDialog, px_video_dialog, ADW_TYPE_WINDOW)
 
-/* In the order of the Effect list. */
-static const PxVideoEffect effects[] = {
-  PX_VIDEO_EFFECT_KEN_BURNS, PX_VIDEO_EFFECT_ZOOM_IN, PX_VIDEO_EFFECT_ZOOM_OUT, PX_VIDEO_EFFECT_PAN_LEFT,
-  PX_VIDEO_EFFECT_PAN_RIGHT, PX_VIDEO_EFFECT_PAN_UP, PX_VIDEO_EFFECT_PAN_DOWN, PX_VIDEO_EFFECT_STILL,
-};
-static const int resolutions[] = { 480, 720, 1080 };
-static const int rates[] = { 24, 30, 60 };
-
 static void
 read_settings (PxVideoDialog   *self,
                PxVideoSettings *settings)
 {
-  px_video_settings_init (settings);
-  settings->effect = effects[MIN (adw_combo_row_get_selected (self->effect_row), G_N_ELEMENTS (effects) - 1)];
-  settings->seconds = gtk_spin_button_get_value (self->duration_spin);
-  settings->lines = resolutions[MIN (adw_combo_row_get_selected (self->resolution_row), 2)];
-  settings->fps = rates[MIN (adw_combo_row_get_selected (self->fps_row), 2)];
-  settings->fit = adw_combo_row_get_selected (self->fit_row) == 1 ? PX_VIDEO_FIT_LETTERBOX : PX_VIDEO_FIT_CROP;
-  settings->format = adw_combo_row_get_selected (self->format_row) == 1 ? PX_VIDEO_FORMAT_MP4 : PX_VIDEO_FORMAT_WEBM;
-  settings->audio = self->audio;
+  px_video_options_read (self->options, settings);
 }
 
 /* ---- rendering, on a worker ---- */
@@ -416,36 +394,12 @@ cancel_action (GtkWidget  *widget,
 /* ---- after ---- */
 
 static void
-on_copied (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_saved (GtkWidget    *from,
+          const GError *error)
 {
-  g_autoptr(PxVideoDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
+  PxVideoDialog *self = PX_VIDEO_DIALOG (from);
 
-  if (!g_file_copy_finish (G_FILE (source), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_text (self->status_label, error->message);
-      return;
-    }
-  gtk_label_set_text (self->status_label, _("Saved."));
-}
-
-static void
-on_save_response (GtkNativeDialog *chooser,
-                  int              response,
-                  PxVideoDialog   *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT && self->video_path != NULL)
-    {
-      g_autoptr(GFile) target = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autoptr(GFile) source = g_file_new_for_path (self->video_path);
-
-      g_file_copy_async (source, target, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT, self->cancellable, NULL, NULL,
-                         on_copied, g_object_ref (self));
-    }
-  g_clear_object (&self->chooser);
+  gtk_label_set_text (self->status_label, error ? error->message : _("Saved."));
 }
 
 static void
@@ -458,11 +412,8 @@ save_as_action (GtkWidget  *widget,
   const char *suffix = base != NULL ? strrchr (base, '.') : NULL;
   g_autofree char *name = g_strdup_printf ("video-%" G_GINT64_FORMAT "%s", self->video_id, suffix ? suffix : ".webm");
 
-  self->chooser = gtk_file_chooser_native_new (_("Save Video"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  if (self->video_path != NULL)
+    px_dialog_save_copy (widget, _("Save Video"), self->video_path, name, on_saved);
 }
 
 static void
@@ -471,67 +422,9 @@ show_in_files_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   PxVideoDialog *self = PX_VIDEO_DIALOG (widget);
-  g_autoptr(GFile) file = g_file_new_for_path (self->video_path);
-  g_autoptr(GFile) folder = g_file_get_parent (file);
-  g_autofree char *uri = g_file_get_uri (folder);
 
-  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
-}
-
-/* ---- sound ---- */
-
-static void
-set_audio (PxVideoDialog *self,
-           const char    *path)
-{
-  g_autofree char *name = path ? g_path_get_basename (path) : NULL;
-
-  g_free (self->audio);
-  self->audio = g_strdup (path);
-  adw_action_row_set_subtitle (self->audio_row, name ? name : _("None"));
-  gtk_widget_set_visible (self->audio_clear_button, path != NULL);
-  schedule_preview (self);
-}
-
-static void
-on_audio_response (GtkNativeDialog *chooser,
-                   int              response,
-                   PxVideoDialog   *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-
-      set_audio (self, path);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-choose_audio_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  PxVideoDialog *self = PX_VIDEO_DIALOG (widget);
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  self->chooser = gtk_file_chooser_native_new (_("Choose Sound"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Choose"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Sound"));
-  gtk_file_filter_add_mime_type (filter, "audio/*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  g_object_unref (filter);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_audio_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-clear_audio_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  set_audio (PX_VIDEO_DIALOG (widget), NULL);
+  if (self->video_path != NULL)
+    px_dialog_show_in_files (widget, self->video_path);
 }
 
 /* ---- life ---- */
@@ -599,14 +492,12 @@ px_video_dialog_dispose (GObject *object)
       g_task_set_task_data (task, g_steal_pointer (&self->preview_path), g_free);
       g_task_run_in_thread (task, remove_in_thread);
     }
-  g_clear_object (&self->chooser);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->preview_cancellable);
   g_clear_object (&self->render_cancellable);
   g_clear_pointer (&self->progress, g_atomic_rc_box_release);
   g_clear_object (&self->library);
   g_clear_pointer (&self->image_path, g_free);
-  g_clear_pointer (&self->audio, g_free);
   g_clear_pointer (&self->video_path, g_free);
 
   G_OBJECT_CLASS (px_video_dialog_parent_class)->dispose (object);
@@ -621,16 +512,10 @@ px_video_dialog_class_init (PxVideoDialogClass *klass)
   object_class->dispose = px_video_dialog_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-video-dialog.ui");
+  g_type_ensure (PX_TYPE_VIDEO_OPTIONS);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, options);
   gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, video);
   gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, status_label);
-  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, effect_row);
-  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, duration_spin);
-  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, resolution_row);
-  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, fps_row);
-  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, fit_row);
-  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, format_row);
-  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, audio_row);
-  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, audio_clear_button);
   gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, progress_box);
   gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, make_button);
@@ -641,8 +526,6 @@ px_video_dialog_class_init (PxVideoDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "video.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "video.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "video.show-in-files", NULL, show_in_files_action);
-  gtk_widget_class_install_action (widget_class, "video.choose-audio", NULL, choose_audio_action);
-  gtk_widget_class_install_action (widget_class, "video.clear-audio", NULL, clear_audio_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -651,8 +534,6 @@ px_video_dialog_init (PxVideoDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  g_signal_connect_swapped (self->effect_row, "notify::selected", G_CALLBACK (on_setting_changed), self);
-  g_signal_connect_swapped (self->fit_row, "notify::selected", G_CALLBACK (on_setting_changed), self);
-  g_signal_connect_swapped (self->duration_spin, "value-changed", G_CALLBACK (on_setting_changed), self);
+  g_signal_connect_swapped (self->options, "changed", G_CALLBACK (on_setting_changed), self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
 }

@@ -309,6 +309,17 @@ show_batch_action (GtkWidget  *widget,
   px_gallery_page_show_batch (gallery_page (self), g_variant_get_int64 (parameter));
 }
 
+static void
+show_videos_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PxWindow *self = PX_WINDOW (widget);
+
+  px_window_set_page (self, "gallery");
+  px_gallery_page_show_videos (gallery_page (self), TRUE);
+}
+
 typedef struct {
   gint64          id;
   PxLibraryImage *image;
@@ -534,6 +545,7 @@ px_window_class_init (PxWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-image", "x", show_image_action);
   gtk_widget_class_install_action (widget_class, "win.show-batch", "x", show_batch_action);
+  gtk_widget_class_install_action (widget_class, "win.show-videos", NULL, show_videos_action);
   gtk_widget_class_install_action (widget_class, "win.open-batch", "x", open_batch_action);
   gtk_widget_class_install_action (widget_class, "win.reuse-image", "x", reuse_image_action);
   gtk_widget_class_install_action (widget_class, "win.library-changed", NULL, library_changed_action);

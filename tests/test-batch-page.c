@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "px-batch-page.h"
+#include "px-batch-video-dialog.h"
 #include "px-compare-page.h"
 #include "px-fake-provider.h"
 #include "px-gallery-page.h"
@@ -140,6 +141,95 @@ test_import_map_validate_run_export (void)
     px_gallery_page_show_batch (PX_GALLERY_PAGE (gallery), 0);
     px_window_set_page (window, "batch");
   }
+}
+
+static PxBatchVideoDialog *video_dialog;
+
+static gboolean
+videos_stopped (void)
+{
+  return !px_batch_video_dialog_is_running (video_dialog);
+}
+
+static gboolean
+videos_paused (void)
+{
+  GtkProgressBar *bar = GTK_PROGRESS_BAR (px_test_ui_find_by_name (GTK_WIDGET (video_dialog), GTK_TYPE_PROGRESS_BAR,
+                                                                   NULL));
+
+  return g_str_has_prefix (gtk_progress_bar_get_text (bar), "Paused after");
+}
+
+/* Make Videos for the finished batch: a video of each of its five images
+ * in the library, tied to its image; pause holds it, resume finishes it;
+ * Show Videos opens the Gallery on them. */
+static void
+test_make_videos (void)
+{
+  g_autoptr(GPtrArray) videos = NULL;
+  g_autoptr(GError) error = NULL;
+  PxLibrary *library = px_application_get_library (app, NULL);
+  PxLibraryQuery query = { .batch_id = px_batch_page_get_job_id (page) };
+  g_autoptr(GPtrArray) images = px_library_list (library, &query, 0, 100, &error);
+  g_autoptr(GHashTable) image_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GtkWidget *gallery;
+
+  g_assert_cmpuint (images->len, ==, 5);
+  for (guint i = 0; i < images->len; i++)
+    g_hash_table_add (image_ids, &((PxLibraryImage *) g_ptr_array_index (images, i))->id);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "batch.make-videos", NULL));
+  video_dialog = PX_BATCH_VIDEO_DIALOG (px_test_ui_find_toplevel (PX_TYPE_BATCH_VIDEO_DIALOG));
+  g_assert_nonnull (video_dialog);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (px_test_ui_find_by_name (GTK_WIDGET (video_dialog),
+                                                                       GTK_TYPE_SPIN_BUTTON, "duration")), 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (px_test_ui_find_by_name (GTK_WIDGET (video_dialog), ADW_TYPE_COMBO_ROW,
+                                                                      "resolution")), 0);
+  /* It knows how many images there are before it can start. */
+  g_assert_true (px_test_ui_wait_until ((gboolean (*) (gpointer)) gtk_widget_is_sensitive,
+                                        px_test_ui_find_by_name (GTK_WIDGET (video_dialog), GTK_TYPE_BUTTON,
+                                                                 "make")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (video_dialog), "videos.make", NULL));
+  g_assert_true (px_batch_video_dialog_is_running (video_dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (video_dialog), "videos.pause", NULL));
+  spin_until (videos_paused);
+  /* Paused, it stays where it is. */
+  {
+    g_autoptr(GPtrArray) so_far = px_library_list_videos (library, 0, &error);
+    guint made = so_far->len;
+
+    g_assert_cmpuint (made, <, 5);
+    px_test_ui_spin (1500);
+    g_clear_pointer (&so_far, g_ptr_array_unref);
+    so_far = px_library_list_videos (library, 0, &error);
+    g_assert_cmpuint (so_far->len, ==, made);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (video_dialog), "videos.pause", NULL));
+  spin_until (videos_stopped);
+
+  videos = px_library_list_videos (library, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (videos->len, ==, 5);
+  for (guint i = 0; i < videos->len; i++)
+    {
+      PxLibraryVideo *video = g_ptr_array_index (videos, i);
+
+      g_assert_true (g_hash_table_remove (image_ids, &video->image_id));
+      g_assert_true (g_file_test (video->file, G_FILE_TEST_IS_REGULAR));
+      g_assert_cmpint (video->duration_ms, ==, 1000);
+    }
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (px_test_ui_find_by_name (GTK_WIDGET (video_dialog),
+                                                                                    GTK_TYPE_LABEL, "status"))),
+                            "5 videos made"));
+
+  /* Show Videos: the Gallery, on its videos. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (video_dialog), "videos.show", NULL));
+  px_test_ui_spin (100);
+  g_assert_cmpstr (px_window_get_page (window), ==, "gallery");
+  gallery = px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_GALLERY_PAGE, NULL);
+  g_assert_true (px_test_ui_wait_for_n_items (px_gallery_page_get_video_model (PX_GALLERY_PAGE (gallery)), 5));
+  px_gallery_page_show_videos (PX_GALLERY_PAGE (gallery), FALSE);
+  px_window_set_page (window, "batch");
 }
 
 static gboolean
@@ -648,6 +738,7 @@ main (int   argc,
   page = PX_BATCH_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_BATCH_PAGE, NULL));
 
   g_test_add_func ("/batch-page/import-map-validate-run-export", test_import_map_validate_run_export);
+  g_test_add_func ("/batch-page/make-videos", test_make_videos);
   g_test_add_func ("/batch-page/broken-rows-listed", test_broken_rows_listed);
   g_test_add_func ("/batch-page/account-problem-banner", test_account_problem_banner);
   g_test_add_func ("/batch-page/retired-model-replaced", test_retired_model_replaced);

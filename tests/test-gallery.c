@@ -11,6 +11,9 @@
 #include "px-generate-page.h"
 #include "px-image-window.h"
 #include "px-video-dialog.h"
+#include "px-video-grid.h"
+#include "px-video-item.h"
+#include "px-video-window.h"
 #include "px-library-model.h"
 #include "px-test-ui.h"
 #include "px-window.h"
@@ -125,6 +128,37 @@ video_is_prepared (gpointer data)
   return stream != NULL && gtk_media_stream_is_prepared (stream) && gtk_media_stream_get_error (stream) == NULL;
 }
 
+/* The first widget under @root with a drag source, and that source. */
+static GtkDragSource *
+find_drag_source (GtkWidget *root)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (root);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DRAG_SOURCE (controller))
+        return GTK_DRAG_SOURCE (controller);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDragSource *found = find_drag_source (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *exported_path;
+
+static gboolean
+file_exported (gpointer data)
+{
+  return g_file_test (exported_path, G_FILE_TEST_IS_REGULAR);
+}
+
 static gboolean
 dialog_made_video (gpointer data)
 {
@@ -141,6 +175,7 @@ test_gallery (void)
   GListModel *model;
   GtkSelectionModel *selection;
   GtkWidget *undo;
+  GtkVideo *video;
   gint64 deadline;
 
   px_window_set_page (window, "gallery");
@@ -161,7 +196,7 @@ test_gallery (void)
   g_assert_true (has_thumbnail (GTK_WIDGET (grid)));
 
   /* Search narrows it: Hana from Stark is every 40th image. */
-  search = GTK_SEARCH_ENTRY (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY, NULL));
+  search = GTK_SEARCH_ENTRY (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY, "gallery-search"));
   gtk_editable_set_text (GTK_EDITABLE (search), "hana stark");
   wait_for_count (model, 25);
   gtk_editable_set_text (GTK_EDITABLE (search), "nobody-by-this-name");
@@ -244,7 +279,6 @@ test_gallery (void)
    * at the chosen length and resolution, kept in the library and played. */
   {
     GtkWidget *detail, *dialog;
-    GtkVideo *video;
     g_autofree char *path = NULL;
 
     g_signal_emit_by_name (grid, "activate", 0);
@@ -271,6 +305,76 @@ test_gallery (void)
     px_test_ui_spin (200);
     gtk_window_close (GTK_WINDOW (detail));
     px_test_ui_spin (100);
+  }
+
+  /* The video is in the Gallery under Videos, named by its image's prompt,
+   * with its poster; it opens and plays; dragged out it is its file;
+   * exported it is copied; deleted it goes, and Undo brings it back. */
+  {
+    GtkDropDown *kind = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "kind-filter"));
+    PxVideoGrid *videos_grid = PX_VIDEO_GRID (px_test_ui_find_by_name (GTK_WIDGET (page), PX_TYPE_VIDEO_GRID, NULL));
+    GListModel *videos = px_gallery_page_get_video_model (page);
+    GtkGridView *video_view = GTK_GRID_VIEW (px_test_ui_find_by_name (GTK_WIDGET (videos_grid), GTK_TYPE_GRID_VIEW,
+                                                                      NULL));
+    GdkContentProvider *content = NULL;
+    GtkDragSource *drag;
+    GtkWidget *player;
+    GValue value = G_VALUE_INIT;
+    g_autoptr(GObject) first = NULL;
+    const char *file;
+    gint64 id;
+
+    gtk_drop_down_set_selected (kind, 1);
+    wait_for_count (videos, 1);
+    g_assert_false (gtk_widget_get_visible (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN,
+                                                                     "model-filter")));
+    first = g_list_model_get_item (videos, 0);
+    file = px_video_item_get_video (PX_VIDEO_ITEM (first))->file;
+    id = px_video_item_get_video (PX_VIDEO_ITEM (first))->id;
+    g_assert_nonnull (px_video_item_get_video (PX_VIDEO_ITEM (first))->prompt);
+    g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 20));
+    deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (!has_thumbnail (GTK_WIDGET (video_view)) && g_get_monotonic_time () < deadline)
+      px_test_ui_spin (50);
+    g_assert_true (has_thumbnail (GTK_WIDGET (video_view)));
+
+    drag = find_drag_source (GTK_WIDGET (video_view));
+    g_assert_nonnull (drag);
+    g_signal_emit_by_name (drag, "prepare", 10.0, 10.0, &content);
+    g_assert_nonnull (content);
+    g_value_init (&value, G_TYPE_FILE);
+    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+    g_assert_cmpstr (g_file_peek_path (g_value_get_object (&value)), ==, file);
+    g_value_unset (&value);
+    g_object_unref (content);
+
+    gtk_selection_model_select_all (gtk_grid_view_get_model (video_view));
+    exported_path = g_strdup_printf ("%s/exported-videos/video-%" G_GINT64_FORMAT ".webm", g_get_user_data_dir (), id);
+    g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+    {
+      g_autofree char *folder = g_path_get_dirname (exported_path);
+
+      g_mkdir_with_parents (folder, 0700);
+      px_video_grid_export_to (videos_grid, folder);
+    }
+    g_assert_true (px_test_ui_wait_until (file_exported, NULL));
+    g_clear_pointer (&exported_path, g_free);
+
+    g_signal_emit_by_name (video_view, "activate", 0);
+    player = px_test_ui_find_toplevel (PX_TYPE_VIDEO_WINDOW);
+    g_assert_nonnull (player);
+    video = px_video_window_get_video (PX_VIDEO_WINDOW (player));
+    g_assert_true (px_test_ui_wait_until (video_is_prepared, video));
+    g_assert_cmpint (gtk_media_stream_get_duration (gtk_video_get_media_stream (video)), >=, 900 * G_TIME_SPAN_MILLISECOND);
+    g_assert_true (gtk_widget_activate_action (player, "video-window.delete", NULL));
+    wait_for_count (videos, 0);
+    px_test_ui_spin (300);
+    undo = find_toast_button (GTK_WIDGET (window), "_Undo", NULL);
+    g_assert_nonnull (undo);
+    g_signal_emit_by_name (undo, "clicked");
+    wait_for_count (videos, 1);
+    g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+    gtk_drop_down_set_selected (kind, 0);
   }
 
   /* "Reuse in Generate": the image's template, tokens and model on the
