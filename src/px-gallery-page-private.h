@@ -26,7 +26,7 @@ struct _PxGalleryPage
   PxVideoGrid          *video_grid;
   AdwStatusPage        *error_page;
   GtkDropDown          *model_filter;
-  GtkDropDown          *sort_order;
+  GtkToggleButton      *sort_order;
   GtkDropDown          *feature_filter;
   GtkDropDown          *date_filter;
   GtkButton            *batch_chip;

@@ -200,7 +200,14 @@ on_filter_changed (PxGalleryPage *self)
   filter.model = chosen (self->model_filter, self->models);
   filter.feature = chosen (self->feature_filter, self->features);
   filter.batch_id = self->batch_id;
-  filter.sort = gtk_drop_down_get_selected (self->sort_order) == 1 ? PX_LIBRARY_SORT_OLDEST : PX_LIBRARY_SORT_NEWEST;
+  filter.sort = gtk_toggle_button_get_active (self->sort_order) ? PX_LIBRARY_SORT_OLDEST : PX_LIBRARY_SORT_NEWEST;
+  /* The button shows the order there is, and says what a press does. */
+  gtk_button_set_icon_name (GTK_BUTTON (self->sort_order), filter.sort == PX_LIBRARY_SORT_OLDEST
+                                                           ? "view-sort-ascending-symbolic"
+                                                           : "view-sort-descending-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sort_order), filter.sort == PX_LIBRARY_SORT_OLDEST
+                                                              ? _("Oldest First (press for Newest First)")
+                                                              : _("Newest First (press for Oldest First)"));
   if (when > 0 && when < G_N_ELEMENTS (days))
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();

@@ -11,7 +11,11 @@
 #include "px-fake-provider.h"
 #include "px-generate-page.h"
 #include "px-image-window.h"
+#include "px-batch-video-dialog.h"
+#include "px-gallery-page.h"
 #include "px-video-dialog.h"
+#include "px-video-grid.h"
+#include "px-video-window.h"
 #include "px-paths.h"
 #include "px-preferences-window.h"
 #include "px-snapshot.h"
@@ -28,6 +32,8 @@ static gboolean generate;
 static char *preferences_page;
 static char *csv_file;
 static char *account_problem;
+static gboolean videos;
+static gint64 batch_videos;
 
 static const GOptionEntry options[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, "Use the library in DIR", "DIR" },
@@ -36,6 +42,8 @@ static const GOptionEntry options[] = {
   { "settle", 0, 0, G_OPTION_ARG_INT, &settle_ms, "Milliseconds to wait after the first frame (default 400)", "MS" },
   { "open-image", 0, 0, G_OPTION_ARG_INT, &open_image, "Gallery: capture the detail view of the image at POSITION", "POSITION" },
   { "make-video", 0, 0, G_OPTION_ARG_NONE, &make_video, "With --open-image: capture its Make Video dialog, preview playing", NULL },
+  { "videos", 0, 0, G_OPTION_ARG_NONE, &videos, "Gallery: show the videos (with --open-image, open a video)", NULL },
+  { "batch-videos", 0, 0, G_OPTION_ARG_INT64, &batch_videos, "Capture the Make Videos dialog of batch ID", "ID" },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
   { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, "Batch: import FILE first; with --generate, capture the batch mid-run", "FILE" },
   { "account-problem", 0, 0, G_OPTION_ARG_STRING, &account_problem, "Batch with --csv --generate: the fake account has "
@@ -256,6 +264,66 @@ main (int   argc,
         }
       g_print ("%s\n", out);
       return 0;
+    }
+
+  if (batch_videos > 0)
+    {
+      PxBatchVideoDialog *dialog = px_batch_video_dialog_new (GTK_WINDOW (window), px_application_get_library (app, NULL),
+                                                              batch_videos);
+
+      gtk_window_present (GTK_WINDOW (dialog));
+      if (!px_test_ui_wait_for_draw (GTK_WIDGET (dialog), settle_ms + 400) ||
+          !px_snapshot_save_png (GTK_WIDGET (dialog), out, &error))
+        {
+          g_printerr ("pixmerge-screenshot: %s\n", error ? error->message : "Make Videos was never drawn");
+          return 1;
+        }
+      g_print ("%s\n", out);
+      return 0;
+    }
+
+  if (videos)
+    {
+      GtkWidget *gallery = px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_GALLERY_PAGE, NULL);
+      GListModel *model = gallery ? px_gallery_page_get_video_model (PX_GALLERY_PAGE (gallery)) : NULL;
+      gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+      if (model == NULL)
+        {
+          g_printerr ("pixmerge-screenshot: --videos needs the gallery page\n");
+          return 1;
+        }
+      px_gallery_page_show_videos (PX_GALLERY_PAGE (gallery), TRUE);
+      while (g_list_model_get_n_items (model) == 0 && g_get_monotonic_time () < deadline)
+        px_test_ui_spin (50);
+      px_test_ui_wait_for_draw (GTK_WIDGET (window), settle_ms + 600);
+      if (open_image >= 0)
+        {
+          GtkWidget *grid = px_test_ui_find_by_name (gallery, PX_TYPE_VIDEO_GRID, NULL);
+          GtkWidget *player;
+
+          if (g_list_model_get_n_items (model) <= (guint) open_image)
+            {
+              g_printerr ("pixmerge-screenshot: --open-image needs a library with that many videos\n");
+              return 1;
+            }
+          g_signal_emit_by_name (px_test_ui_find_by_name (grid, GTK_TYPE_GRID_VIEW, NULL), "activate",
+                                 (guint) open_image);
+          player = px_test_ui_find_toplevel (PX_TYPE_VIDEO_WINDOW);
+          deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+          while (player != NULL && g_get_monotonic_time () < deadline &&
+                 !gtk_media_stream_is_prepared (gtk_video_get_media_stream (px_video_window_get_video (PX_VIDEO_WINDOW (player)))))
+            px_test_ui_spin (50);
+          if (player == NULL || !px_test_ui_wait_for_draw (player, settle_ms + 500) ||
+              !px_snapshot_save_png (player, out, &error))
+            {
+              g_printerr ("pixmerge-screenshot: %s\n", error ? error->message : "the video was never drawn");
+              return 1;
+            }
+          g_print ("%s\n", out);
+          return 0;
+        }
+      open_image = -1;
     }
 
   if (open_image >= 0)

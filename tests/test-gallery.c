@@ -209,7 +209,8 @@ test_gallery (void)
     GtkDropDown *filter = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "model-filter"));
     GtkDropDown *features = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "feature-filter"));
     GtkDropDown *when = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "date-filter"));
-    GtkDropDown *order = GTK_DROP_DOWN (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "sort-order"));
+    GtkToggleButton *order = GTK_TOGGLE_BUTTON (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_TOGGLE_BUTTON,
+                                                                         "sort-order"));
     GListModel *models = gtk_drop_down_get_model (filter);
     g_autoptr(PxLibraryItem) oldest = NULL;
 
@@ -223,11 +224,11 @@ test_gallery (void)
         gtk_drop_down_set_selected (filter, i);
     wait_for_count (model, 333);
 
-    gtk_drop_down_set_selected (order, 1);
+    gtk_toggle_button_set_active (order, TRUE);
     px_test_ui_spin (50);
     oldest = wait_for_item (model, 0);
     g_assert_cmpstr (px_library_item_get_image (oldest)->prompt, ==, "Portrait 2 of Bo from Acme");
-    gtk_drop_down_set_selected (order, 0);
+    gtk_toggle_button_set_active (order, FALSE);
     gtk_drop_down_set_selected (filter, 0);
     wait_for_count (model, 1000);
 
