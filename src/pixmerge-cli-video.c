@@ -1,5 +1,7 @@
 /* pixmerge-cli-video.c: pixmerge-cli video — an image file or a library
- * image into a short video, rendered locally. */
+ * image into a short video, rendered locally; several into a slideshow
+ * with crossfades; and batch video, a video of each image of a batch or one
+ * slideshow of them all. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -67,6 +69,7 @@ typedef struct {
   double    seconds;
   int       fps;
   gboolean  quiet;
+  gboolean  slideshow;
 } Options;
 
 static void
@@ -141,6 +144,8 @@ video_context (Options    *options,
     { NULL }
   };
   const GOptionEntry batch_entries[] = {
+    { "slideshow", 0, 0, G_OPTION_ARG_NONE, &options->slideshow, N_("One slideshow of all the images, with "
+                                                                    "crossfades; -o is then the video file"), NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &options->format, N_("webm (the default) or mp4"), N_("FORMAT") },
     { "pattern", 0, 0, G_OPTION_ARG_STRING, &options->pattern, N_("File names from tokens, like [FIRSTNAME]-[ID] "
                                                                   "(default [ID])"), N_("PATTERN") },
@@ -161,33 +166,84 @@ px_cli_cmd_video (int    argc,
                   char **argv)
 {
   g_auto(Options) options = { 0, };
-  g_autoptr(GOptionContext) context = video_context (&options, _("INPUT — an image file or library image id into "
-                                                                 "a video"), FALSE);
+  g_autoptr(GOptionContext) context = video_context (&options, _("INPUT… — an image file or library image id into "
+                                                                 "a video; several into a slideshow"), FALSE);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) image = NULL;
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   PxVideoSettings settings;
   gboolean show;
   int status;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return px_cli_usage (context, error->message);
-  if (argc != 2 || options.output == NULL)
-    return px_cli_usage (context, _("video needs one INPUT and -o FILE"));
+  if (argc < 2 || options.output == NULL)
+    return px_cli_usage (context, _("video needs an INPUT and -o FILE"));
+  if (argc - 1 > PX_VIDEO_MAX_SLIDES)
+    return px_cli_fail (_("A slideshow takes up to %d images, not %d."), PX_VIDEO_MAX_SLIDES, argc - 1);
   if (!px_video_format_for_name (options.output, &settings.format))
     return px_cli_fail (_("%s: the video must end in .webm or .mp4"), options.output);
   options.format = g_strdup (settings.format == PX_VIDEO_FORMAT_MP4 ? "mp4" : "webm");
   if ((status = read_settings (&options, &settings)) != 0)
     return status;
 
-  image = read_input (argv[1], &error);
-  if (image == NULL)
-    return px_cli_fail ("%s: %s", argv[1], error->message);
+  for (int i = 1; i < argc; i++)
+    {
+      GBytes *image = read_input (argv[i], &error);
+
+      if (image == NULL)
+        return px_cli_fail ("%s: %s", argv[i], error->message);
+      g_ptr_array_add (images, image);
+    }
 
   show = !options.quiet && isatty (STDERR_FILENO);
-  if (!px_video_render (image, &settings, options.output, NULL, on_progress, &show, &error))
+  if (!px_video_render_slideshow ((GBytes * const *) images->pdata, images->len, &settings, options.output, NULL,
+                                  on_progress, &show, &error))
     return px_cli_fail ("%s", error->message);
 
   g_print ("%s\n", options.output);
+  return 0;
+}
+
+/* pixmerge-cli batch video ID --slideshow -o FILE: every image of the
+ * batch, oldest first, in one slideshow. */
+static int
+batch_slideshow (Options               *options,
+                 const PxVideoSettings *settings,
+                 gint64                 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibrary) library = px_cli_open_library ();
+  g_autoptr(GPtrArray) images = NULL;
+  g_autoptr(GPtrArray) bytes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  PxLibraryQuery query = { .sort = PX_LIBRARY_SORT_OLDEST, .batch_id = id };
+  gboolean show = !options->quiet && isatty (STDERR_FILENO);
+  guint n;
+
+  if (library == NULL)
+    return 1;
+  n = px_library_count (library, &query, &error);
+  if (error == NULL && n == 0)
+    return px_cli_fail (_("Batch %" G_GINT64_FORMAT " has no images yet."), id);
+  if (n > PX_VIDEO_MAX_SLIDES)
+    return px_cli_fail (_("Batch %" G_GINT64_FORMAT " has %u images; a slideshow takes up to %d."), id, n,
+                        PX_VIDEO_MAX_SLIDES);
+  images = error == NULL ? px_library_list (library, &query, 0, n, &error) : NULL;
+  if (images == NULL)
+    return px_cli_fail ("%s", error->message);
+  for (guint i = 0; i < images->len; i++)
+    {
+      PxLibraryImage *image = g_ptr_array_index (images, i);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_get_contents (image->file, &contents, &length, &error))
+        return px_cli_fail ("%s", error->message);
+      g_ptr_array_add (bytes, g_bytes_new_take (g_steal_pointer (&contents), length));
+    }
+  if (!px_video_render_slideshow ((GBytes * const *) bytes->pdata, bytes->len, settings, options->output, NULL,
+                                  on_progress, &show, &error))
+    return px_cli_fail ("%s", error->message);
+  g_print ("%s\n", options->output);
   return 0;
 }
 
@@ -214,8 +270,17 @@ px_cli_cmd_batch_video (int    argc,
     return px_cli_usage (context, error->message);
   if (argc != 2 || options.output == NULL || !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
     return px_cli_usage (context, _("batch video needs a batch ID and -o DIR"));
+  if (options.slideshow)
+    {
+      if (!px_video_format_for_name (options.output, &settings.format))
+        return px_cli_fail (_("%s: with --slideshow, -o is the video, ending in .webm or .mp4"), options.output);
+      g_free (options.format);
+      options.format = g_strdup (settings.format == PX_VIDEO_FORMAT_MP4 ? "mp4" : "webm");
+    }
   if ((status = read_settings (&options, &settings)) != 0)
     return status;
+  if (options.slideshow)
+    return batch_slideshow (&options, &settings, (gint64) id);
   if (g_mkdir_with_parents (options.output, 0755) != 0)
     return px_cli_fail (_("Could not create %s: %s"), options.output, g_strerror (errno));
   if ((library = px_cli_open_library ()) == NULL)

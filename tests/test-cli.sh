@@ -80,6 +80,12 @@ check "wrong extension fails" run 1 "$cli" video "$tmp/v.png" -o "$tmp/x.avi"
 check "missing sound fails" run 1 "$cli" video "$tmp/v.png" -o "$tmp/x.webm" --audio "$tmp/none.ogg"
 check "missing sound named" has err "There is no sound file"
 check "nothing left of failures" sh -c "! ls '$tmp' | grep -q 'x\\.webm'"
+convert -size 96x64 gradient:crimson-white "$tmp/w.png"
+check "slideshow of two" run 0 "$cli" video "$tmp/v.png" "$tmp/w.png" -o "$tmp/show.webm" --duration 1 --resolution 480p --effect still -q
+# ffprobe (not GStreamer) reads it: two seconds less the crossfade, a third of a second.
+check "slideshow length" sh -c "ffprobe -v error -show_entries format=duration -of csv=p=0 '$tmp/show.webm' | awk '{exit !(\$1 > 1.6 && \$1 < 1.72)}'"
+check "slideshow with a broken image fails" run 1 "$cli" video "$tmp/v.png" "$tmp/people.csv" -o "$tmp/x.webm" -q
+check "the broken image named" has err "Image 2 of 2"
 
 # providers
 check "providers lists models" run 0 "$cli" providers
@@ -183,6 +189,9 @@ check "two videos made" test "$(ls "$tmp/batch-videos" | wc -l)" = 2
 check "their paths printed" has out "$tmp/batch-videos/Ada.webm"
 check "batch video of no batch fails" run 1 "$cli" batch video 999 -o "$tmp/none" -q
 check "batch video says why" has err "no images"
+check "batch slideshow" run 0 "$cli" batch video "$bid" --slideshow -o "$tmp/batch-show.mp4" --duration 1 --resolution 480p -q
+check "batch slideshow is an MP4 of both" sh -c "ffprobe -v error -show_entries format=format_name,duration -of csv=p=0 '$tmp/batch-show.mp4' | grep -q 'mp4'"
+check "batch slideshow needs a video name" run 1 "$cli" batch video "$bid" --slideshow -o "$tmp/folder" -q
 check "batch list" run 0 "$cli" batch list
 check "listed" has out "completed	2/2	gpt-image-2"
 b 'Name,City\nAda,Paris\nB\xffo,Rome\n' bad-utf8.csv

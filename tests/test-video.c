@@ -589,6 +589,113 @@ test_library (void)
   g_assert_cmpuint (problems->len, ==, 0);
 }
 
+static void
+mean_colour (GBytes *frame,
+             int     width,
+             int     height,
+             double  rgb[3])
+{
+  const guint8 *data = g_bytes_get_data (frame, NULL);
+  int stride = GST_ROUND_UP_4 (width * 3);
+  guint64 sum[3] = { 0, 0, 0 };
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      for (int c = 0; c < 3; c++)
+        sum[c] += data[(gsize) y * stride + x * 3 + c];
+  for (int c = 0; c < 3; c++)
+    rgb[c] = (double) sum[c] / ((double) width * height);
+}
+
+/* A slideshow of three images: each shown for its time, the next fading in
+ * over the end of the one before (half-way through a crossfade the picture
+ * is half of each), no jump between two frames, as long as the images less
+ * the overlaps to the frame; a broken second image is named and leaves no
+ * file; more than the limit is refused. */
+static void
+test_slideshow (void)
+{
+  const char *prompts[] = { "A red barn in a green field", "The blue sea under a pale sky", "Yellow tulips" };
+  g_autoptr(GBytes) a = px_fake_render_image (prompts[0], 640, 480, "png");
+  g_autoptr(GBytes) b = px_fake_render_image (prompts[1], 640, 480, "png");
+  g_autoptr(GBytes) c = px_fake_render_image (prompts[2], 640, 480, "png");
+  g_autoptr(GBytes) broken = g_bytes_new_static ("not an image", 12);
+  GBytes *images[] = { a, b, c };
+  GBytes *with_broken[] = { a, broken, c };
+  g_autofree char *path = out_path ("slideshow.webm");
+  g_autofree char *failed = out_path ("slideshow-broken.webm");
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Facts) facts = { 0 };
+  PxVideoSettings settings;
+  double seconds, solo[3][3], middle[3], worst = 0;
+  int width = 0, height = 0;
+  guint total;
+
+  px_video_settings_init (&settings);
+  settings.effect = PX_VIDEO_EFFECT_STILL;
+  settings.seconds = 2;
+  settings.lines = 480;
+  settings.fps = 24;
+  g_assert_true (px_video_render_slideshow (images, 3, &settings, path, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  seconds = px_video_slideshow_seconds (&settings, 3);
+  g_assert_cmpfloat (seconds, >, 4);
+  g_assert_cmpfloat (seconds, <, 6);
+  discover (path, &facts);
+  g_assert_cmpfloat_with_epsilon (facts.seconds, seconds, 1.0 / 24 + 0.001);
+
+  frames = decode_frames (path, &width, &height);
+  total = frames->len;
+  g_assert_cmpuint (total, ==, (guint) lround (seconds * 24));
+#define FRAME_AT(at) ((GBytes *) g_ptr_array_index (frames, (guint) lround ((at) * (total - 1) / seconds)))
+  /* Each image alone: well inside its own time. */
+  mean_colour (FRAME_AT (0.5), width, height, solo[0]);
+  mean_colour (FRAME_AT (seconds / 2), width, height, solo[1]);
+  mean_colour (FRAME_AT (seconds - 0.3), width, height, solo[2]);
+  for (int i = 0; i < 3; i++)
+    for (int j = i + 1; j < 3; j++)
+      g_assert_cmpfloat (fabs (solo[i][0] - solo[j][0]) + fabs (solo[i][1] - solo[j][1]) +
+                         fabs (solo[i][2] - solo[j][2]), >, 30);
+  /* Half-way through the first crossfade: half of each. */
+  {
+    double fade = (3 * settings.seconds - seconds) / 2;   /* each overlap */
+    double step = settings.seconds - fade;
+
+    mean_colour (FRAME_AT (step + fade / 2), width, height, middle);
+    for (int ch = 0; ch < 3; ch++)
+      g_assert_cmpfloat (fabs (middle[ch] - (solo[0][ch] + solo[1][ch]) / 2), <, 12);
+  }
+#undef FRAME_AT
+  /* No cut: consecutive frames stay close all the way. */
+  for (guint i = 1; i < total; i++)
+    {
+      g_autoptr(GBytes) before = blocks (g_ptr_array_index (frames, i - 1), width, height);
+      g_autoptr(GBytes) after = blocks (g_ptr_array_index (frames, i), width, height);
+
+      worst = MAX (worst, difference (before, after));
+    }
+  g_test_message ("slideshow: %u frames, %.2f s, worst step %.1f", total, seconds, worst);
+  g_assert_cmpfloat (worst, <, 20);
+
+  g_assert_false (px_video_render_slideshow (with_broken, 3, &settings, failed, NULL, NULL, NULL, &error));
+  g_assert_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_NOT_IMAGE);
+  g_assert_nonnull (strstr (error->message, "Image 2 of 3"));
+  g_assert_false (g_file_test (failed, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  {
+    g_autofree GBytes **many = g_new (GBytes *, PX_VIDEO_MAX_SLIDES + 1);
+
+    for (guint i = 0; i <= PX_VIDEO_MAX_SLIDES; i++)
+      many[i] = a;
+    g_assert_false (px_video_render_slideshow (many, PX_VIDEO_MAX_SLIDES + 1, &settings, failed, NULL, NULL, NULL,
+                                               &error));
+    g_assert_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID);
+    g_assert_false (g_file_test (failed, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -603,6 +710,7 @@ main (int   argc,
   g_test_add_func ("/video/bad-input", test_bad_input);
   g_test_add_func ("/video/audio", test_audio);
   g_test_add_func ("/video/library", test_library);
+  g_test_add_func ("/video/slideshow", test_slideshow);
 
   return g_test_run ();
 }

@@ -335,10 +335,13 @@ camera (PxVideoEffect  effect,
     }
 }
 
+/* Draws the view of @canvas at @t into the frame; with @alpha under 1 it
+ * is laid over what the frame holds (a crossfade), else it replaces it. */
 static void
 draw_frame (cairo_surface_t *canvas,
             PxVideoEffect    effect,
             double           t,
+            double           alpha,
             guint8          *data,
             int              width,
             int              height,
@@ -360,8 +363,13 @@ draw_frame (cairo_surface_t *canvas,
   cairo_scale (cr, scale, scale);
   cairo_set_source_surface (cr, canvas, -(cx - view_w / 2), -(cy - view_h / 2));
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_paint (cr);
+  if (alpha < 1)
+    cairo_paint_with_alpha (cr, alpha);
+  else
+    {
+      cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+      cairo_paint (cr);
+    }
   cairo_destroy (cr);
   cairo_surface_finish (target);
   cairo_surface_destroy (target);
@@ -570,6 +578,49 @@ pending_error (GstElement *pipeline)
                       gst_error->message);
 }
 
+/* How long the crossfade between two images of a slideshow is: under a
+ * second, and never more than a third of an image's time. */
+static double
+crossfade_seconds (const PxVideoSettings *settings)
+{
+  return MIN (0.75, settings->seconds / 3);
+}
+
+/* The length of a slideshow of @n_images, each shown settings->seconds,
+ * the next fading in over the end of the one before. */
+double
+px_video_slideshow_seconds (const PxVideoSettings *settings,
+                            guint                  n_images)
+{
+  if (n_images == 0)
+    return 0;
+  return n_images * settings->seconds - (n_images - 1) * crossfade_seconds (settings);
+}
+
+/* Image @index of a slideshow decoded and scaled into its canvas; the error
+ * names the image when there are several. */
+static cairo_surface_t *
+slide_canvas (GBytes * const        *images,
+              guint                  n_images,
+              guint                  index,
+              const PxVideoSettings *settings,
+              int                    width,
+              int                    height,
+              GError               **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = decode (images[index], &local_error);
+
+  if (pixbuf == NULL)
+    {
+      if (n_images > 1)
+        g_prefix_error (&local_error, _("Image %u of %u: "), index + 1, n_images);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return make_canvas (pixbuf, settings, width, height);
+}
+
 /* Renders on the calling thread (a worker: it takes as long as encoding
  * does). The output appears only complete; on an error or a cancel nothing
  * is left behind. */
@@ -582,7 +633,25 @@ px_video_render (GBytes                *image,
                  gpointer               progress_data,
                  GError               **error)
 {
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  return px_video_render_slideshow (&image, 1, settings, output, cancellable, progress, progress_data, error);
+}
+
+/* A slideshow: each of @images for settings->seconds with the effect, the
+ * next fading in over the last moments of the one before; one image is a
+ * plain video. The frame's size comes from the first image. Images are
+ * decoded when their turn comes and let go after it, so memory does not
+ * grow with their number. */
+gboolean
+px_video_render_slideshow (GBytes * const        *images,
+                           guint                  n_images,
+                           const PxVideoSettings *settings,
+                           const char            *output,
+                           GCancellable          *cancellable,
+                           PxVideoProgressFunc    progress,
+                           gpointer               progress_data,
+                           GError               **error)
+{
+  g_autoptr(GdkPixbuf) first = NULL;
   g_autoptr(GstElement) pipeline = NULL;
   g_autoptr(GstElement) source = NULL;
   g_autoptr(GstElement) sink = NULL;
@@ -591,19 +660,50 @@ px_video_render (GBytes                *image,
   g_autofree char *base = g_path_get_basename (output);
   g_autofree char *partial = NULL;
   g_autoptr(GBytes) sound = NULL;
-  cairo_surface_t *canvas;
+  g_autofree cairo_surface_t **canvases = NULL;
+  PxVideoSettings whole;
   GError *failure = NULL;
+  double seconds, step, fade;
   int width, height, fd;
   guint total;
 
   if (!px_video_settings_check (settings, error) || !px_video_check_encoder (settings->format, error))
     return FALSE;
-  pixbuf = decode (image, error);
-  if (pixbuf == NULL)
+  if (n_images == 0 || n_images > PX_VIDEO_MAX_SLIDES)
+    {
+      g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_INVALID,
+                   _("A slideshow takes from 1 to %d images, not %u."), PX_VIDEO_MAX_SLIDES, n_images);
+      return FALSE;
+    }
+  /* The first image sets the frame; every image is checked before any
+   * work, so a broken tenth image does not cost nine images' time. */
+  for (guint i = 0; i < n_images; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!px_image_check (images[i], NULL, NULL, NULL, &local_error))
+        {
+          if (n_images > 1)
+            g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_NOT_IMAGE,
+                         _("Image %u of %u is not an image Pixmerge can use: %s"), i + 1, n_images,
+                         local_error->message);
+          else
+            g_set_error (error, PX_VIDEO_ERROR, PX_VIDEO_ERROR_NOT_IMAGE,
+                         _("This is not an image Pixmerge can use: %s"), local_error->message);
+          return FALSE;
+        }
+    }
+  first = decode (images[0], error);
+  if (first == NULL)
     return FALSE;
+  fade = n_images > 1 ? crossfade_seconds (settings) : 0;
+  seconds = px_video_slideshow_seconds (settings, n_images);
+  step = settings->seconds - fade;
+  whole = *settings;
+  whole.seconds = seconds;
   if (settings->audio != NULL && !check_audio_encoder (settings->format, error))
     return FALSE;
-  if (settings->audio != NULL && (sound = decode_audio (settings->audio, settings->seconds, error)) == NULL)
+  if (settings->audio != NULL && (sound = decode_audio (settings->audio, seconds, error)) == NULL)
     return FALSE;
 
   partial = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
@@ -616,8 +716,8 @@ px_video_render (GBytes                *image,
     }
   close (fd);
 
-  px_video_frame_size (settings, gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf), &width, &height);
-  description = pipeline_description (settings, width, height);
+  px_video_frame_size (settings, gdk_pixbuf_get_width (first), gdk_pixbuf_get_height (first), &width, &height);
+  description = pipeline_description (&whole, width, height);
   pipeline = gst_parse_launch (description, &failure);
   if (pipeline == NULL)
     {
@@ -631,7 +731,9 @@ px_video_render (GBytes                *image,
   source = gst_bin_get_by_name (GST_BIN (pipeline), "frames");
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "out");
   g_object_set (sink, "location", partial, NULL);
-  canvas = make_canvas (pixbuf, settings, width, height);
+  canvases = g_new0 (cairo_surface_t *, n_images);
+  canvases[0] = make_canvas (first, settings, width, height);
+  g_clear_object (&first);
 
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   if (sound != NULL)
@@ -645,16 +747,42 @@ px_video_render (GBytes                *image,
       gst_app_src_push_buffer (GST_APP_SRC (sound_source), buffer);
       gst_app_src_end_of_stream (GST_APP_SRC (sound_source));
     }
-  total = (guint) lround (settings->seconds * settings->fps);
+  total = (guint) lround (seconds * settings->fps);
   for (guint i = 0; i < total && failure == NULL; i++)
     {
       GstBuffer *buffer = gst_buffer_new_allocate (NULL, (gsize) width * height * 4, NULL);
+      /* The time of this frame, spread so the last frame is each image's
+       * end (as a single image's last frame is its effect's end). */
+      double at = total > 1 ? seconds * i / (total - 1) : 0;
+      /* The oldest image still on: each stays until the next has faded in. */
+      guint k = step > 0 && at > fade ? MIN ((guint) ((at - fade) / step), n_images - 1) : 0;
       GstMapInfo map;
 
       gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-      draw_frame (canvas, settings->effect, total > 1 ? (double) i / (total - 1) : 0, map.data, width, height,
-                  width * 4);
+      /* Image k is on; k+1 fades in over its last moments. */
+      for (guint j = k; j <= MIN (k + 1, n_images - 1) && failure == NULL; j++)
+        {
+          double from = j * step;
+          double t = CLAMP ((at - from) / settings->seconds, 0, 1);
+          double alpha = j == k ? 1 : (fade > 0 ? CLAMP ((at - from) / fade, 0, 1) : 0);
+
+          if (alpha <= 0)
+            continue;
+          if (canvases[j] == NULL)
+            canvases[j] = slide_canvas (images, n_images, j, settings, width, height, &failure);
+          if (canvases[j] == NULL)
+            break;
+          draw_frame (canvases[j], settings->effect, t, alpha, map.data, width, height, width * 4);
+        }
       gst_buffer_unmap (buffer, &map);
+      if (failure != NULL)
+        {
+          gst_buffer_unref (buffer);
+          break;
+        }
+      /* Images done with are let go. */
+      for (guint j = 0; j < k; j++)
+        g_clear_pointer (&canvases[j], cairo_surface_destroy);
       GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (i, GST_SECOND, settings->fps);
       GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (i + 1, GST_SECOND, settings->fps) - GST_BUFFER_PTS (buffer);
       if (gst_app_src_push_buffer (GST_APP_SRC (source), buffer) != GST_FLOW_OK)
@@ -666,7 +794,8 @@ px_video_render (GBytes                *image,
       if (progress != NULL)
         progress (i + 1, total, progress_data);
     }
-  cairo_surface_destroy (canvas);
+  for (guint j = 0; j < n_images; j++)
+    g_clear_pointer (&canvases[j], cairo_surface_destroy);
   if (failure == NULL)
     {
       gst_app_src_end_of_stream (GST_APP_SRC (source));
@@ -727,7 +856,7 @@ px_video_poster (GBytes                *image,
   canvas = make_canvas (pixbuf, settings, width, height);
   frame = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   cairo_surface_flush (frame);
-  draw_frame (canvas, settings->effect, 0.5, cairo_image_surface_get_data (frame), width, height,
+  draw_frame (canvas, settings->effect, 0.5, 1, cairo_image_surface_get_data (frame), width, height,
               cairo_image_surface_get_stride (frame));
   cairo_surface_mark_dirty (frame);
   cairo_surface_write_to_png_stream (frame, append_png, png);

@@ -38,6 +38,7 @@ typedef enum {
 
 #define PX_VIDEO_MIN_SECONDS 1.0
 #define PX_VIDEO_MAX_SECONDS 10.0
+#define PX_VIDEO_MAX_SLIDES 100
 
 typedef struct {
   PxVideoEffect effect;
@@ -80,6 +81,16 @@ gboolean     px_video_render            (GBytes                *image,
                                          PxVideoProgressFunc    progress,
                                          gpointer               progress_data,
                                          GError               **error);
+gboolean     px_video_render_slideshow  (GBytes * const        *images,
+                                         guint                  n_images,
+                                         const PxVideoSettings *settings,
+                                         const char            *output,
+                                         GCancellable          *cancellable,
+                                         PxVideoProgressFunc    progress,
+                                         gpointer               progress_data,
+                                         GError               **error);
+double       px_video_slideshow_seconds (const PxVideoSettings *settings,
+                                         guint                  n_images);
 char        *px_video_settings_to_json  (const PxVideoSettings *settings);
 gboolean     px_video_poster            (GBytes                *image,
                                          const PxVideoSettings *settings,
