@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "px-dialog.h"
+#include "px-video.h"
 #include "px-video-window.h"
 
 struct _PxVideoWindow
@@ -90,7 +91,8 @@ px_video_window_new (GtkWindow            *parent,
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_label_set_text (self->prompt_label, video->prompt ? video->prompt
                                                         : _("Its image is no longer in the library."));
-  details = g_strdup_printf (_("Effect: %s · Made %s"), video->effect ? video->effect : "?", when);
+  details = g_strdup_printf (_("Effect: %s · Made %s"), video->effect ? px_video_effect_label (video->effect) : "?",
+                             when);
   gtk_label_set_text (self->details_label, details);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->video), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   video->prompt ? video->prompt : _("Video"), -1);

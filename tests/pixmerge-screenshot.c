@@ -33,6 +33,7 @@ static char *preferences_page;
 static char *csv_file;
 static char *account_problem;
 static gboolean videos;
+static int dialog_width;
 static gint64 batch_videos;
 
 static const GOptionEntry options[] = {
@@ -42,6 +43,7 @@ static const GOptionEntry options[] = {
   { "settle", 0, 0, G_OPTION_ARG_INT, &settle_ms, "Milliseconds to wait after the first frame (default 400)", "MS" },
   { "open-image", 0, 0, G_OPTION_ARG_INT, &open_image, "Gallery: capture the detail view of the image at POSITION", "POSITION" },
   { "make-video", 0, 0, G_OPTION_ARG_NONE, &make_video, "With --open-image: capture its Make Video dialog, preview playing", NULL },
+  { "dialog-width", 0, 0, G_OPTION_ARG_INT, &dialog_width, "Width of the dialog or detail window captured", "PX" },
   { "videos", 0, 0, G_OPTION_ARG_NONE, &videos, "Gallery: show the videos (with --open-image, open a video)", NULL },
   { "batch-videos", 0, 0, G_OPTION_ARG_INT64, &batch_videos, "Capture the Make Videos dialog of batch ID", "ID" },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
@@ -271,6 +273,8 @@ main (int   argc,
       PxBatchVideoDialog *dialog = px_batch_video_dialog_new (GTK_WINDOW (window), px_application_get_library (app, NULL),
                                                               batch_videos);
 
+      if (dialog_width > 0)
+        gtk_window_set_default_size (GTK_WINDOW (dialog), dialog_width, 640);
       gtk_window_present (GTK_WINDOW (dialog));
       if (!px_test_ui_wait_for_draw (GTK_WIDGET (dialog), settle_ms + 400) ||
           !px_snapshot_save_png (GTK_WIDGET (dialog), out, &error))
@@ -310,6 +314,8 @@ main (int   argc,
           g_signal_emit_by_name (px_test_ui_find_by_name (grid, GTK_TYPE_GRID_VIEW, NULL), "activate",
                                  (guint) open_image);
           player = px_test_ui_find_toplevel (PX_TYPE_VIDEO_WINDOW);
+          if (player != NULL && dialog_width > 0)
+            gtk_window_set_default_size (GTK_WINDOW (player), dialog_width, 640);
           deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
           while (player != NULL && g_get_monotonic_time () < deadline &&
                  !gtk_media_stream_is_prepared (gtk_video_get_media_stream (px_video_window_get_video (PX_VIDEO_WINDOW (player)))))
@@ -350,6 +356,8 @@ main (int   argc,
 
           gtk_widget_activate_action (detail, "image.make-video", NULL);
           detail = px_test_ui_find_toplevel (PX_TYPE_VIDEO_DIALOG);
+          if (detail != NULL && dialog_width > 0)
+            gtk_window_set_default_size (GTK_WINDOW (detail), dialog_width, 720);
           video = detail ? px_test_ui_find_by_name (detail, GTK_TYPE_VIDEO, NULL) : NULL;
           while (video != NULL && g_get_monotonic_time () < deadline &&
                  (gtk_video_get_media_stream (GTK_VIDEO (video)) == NULL ||

@@ -38,6 +38,23 @@ px_video_effect_to_string (PxVideoEffect effect)
   return effect_names[effect];
 }
 
+/* The effect's name as the app shows it ("Ken Burns"); the id, for a name
+ * this version does not know. */
+const char *
+px_video_effect_label (const char *name)
+{
+  static const char * const labels[] = {
+    N_("Still"), N_("Zoom In"), N_("Zoom Out"), N_("Pan Left"), N_("Pan Right"), N_("Pan Up"), N_("Pan Down"),
+    N_("Ken Burns"),
+  };
+  PxVideoEffect effect;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (labels) == G_N_ELEMENTS (effect_names));
+  if (!px_video_effect_from_string (name, &effect))
+    return name;
+  return _(labels[effect]);
+}
+
 gboolean
 px_video_effect_from_string (const char    *name,
                              PxVideoEffect *effect)

@@ -65,6 +65,7 @@ const char  *px_video_effect_to_string  (PxVideoEffect          effect);
 gboolean     px_video_effect_from_string (const char           *name,
                                          PxVideoEffect         *effect);
 const char  *px_video_effect_names      (void);
+const char  *px_video_effect_label      (const char            *name);
 gboolean     px_video_format_for_name   (const char            *path,
                                          PxVideoFormat         *format);
 gboolean     px_video_check_encoder     (PxVideoFormat          format,
