@@ -160,6 +160,14 @@ file_exported (gpointer data)
 }
 
 static gboolean
+video_moves (gpointer data)
+{
+  GtkMediaStream *stream = gtk_video_get_media_stream (data);
+
+  return stream != NULL && gtk_media_stream_get_playing (stream) && gtk_media_stream_get_timestamp (stream) > 0;
+}
+
+static gboolean
 dialog_made_video (gpointer data)
 {
   return px_video_dialog_get_video_id (data) != 0;
@@ -289,10 +297,10 @@ test_gallery (void)
     dialog = px_test_ui_find_toplevel (PX_TYPE_VIDEO_DIALOG);
     g_assert_nonnull (dialog);
     video = GTK_VIDEO (px_test_ui_find_by_name (dialog, GTK_TYPE_VIDEO, NULL));
-    /* Prepared is enough to know the file plays; no need to run it here. */
-    gtk_video_set_autoplay (video, FALSE);
     g_assert_true (px_test_ui_wait_until (video_has_file, video));
     g_assert_true (px_test_ui_wait_until (video_is_prepared, video));
+    /* The preview plays by itself: its clock moves. */
+    g_assert_true (px_test_ui_wait_until (video_moves, video));
 
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (px_test_ui_find_by_name (dialog, GTK_TYPE_SPIN_BUTTON, "duration")), 1);
     adw_combo_row_set_selected (ADW_COMBO_ROW (px_test_ui_find_by_name (dialog, ADW_TYPE_COMBO_ROW, "resolution")), 0);
