@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "px-library-private.h"
 
@@ -66,33 +67,34 @@ remove_relative (PxLibrary  *self,
     g_unlink (path);
 }
 
-/* Takes the rendered @video (and @poster, a PNG, when not NULL) into the
- * library as a video of image @image_id (0: none). The id of its row. */
-gint64
-px_library_add_video (PxLibrary             *self,
-                      gint64                 image_id,
-                      const char            *video,
-                      const char            *poster,
-                      const PxVideoSettings *settings,
-                      int                    width,
-                      int                    height,
-                      GError               **error)
+/* The row and files of a video, together or not at all. */
+static gint64
+add_video_row (PxLibrary  *self,
+               gint64      image_id,
+               const char *video,
+               const char *suffix,
+               const char *poster,
+               const char *effect,
+               const char *settings_json,
+               int         duration_ms,
+               int         width,
+               int         height,
+               double      cost,
+               GError    **error)
 {
-  PX_LIBRARY_WRITE (self);
   g_autofree char *file = NULL;
   g_autofree char *poster_file = NULL;
-  g_autofree char *settings_json = px_video_settings_to_json (settings);
   sqlite3_stmt *stmt = NULL;
   gint64 id = 0;
 
-  file = move_in (self, video, settings->format == PX_VIDEO_FORMAT_MP4 ? ".mp4" : ".webm", error);
+  file = move_in (self, video, suffix, error);
   if (file == NULL)
     return 0;
   if (poster != NULL && (poster_file = move_in (self, poster, ".png", error)) == NULL)
     goto fail;
 
   if (sqlite3_prepare_v2 (self->db, "INSERT INTO videos (image_id, file, poster, effect, settings, duration_ms, width,"
-                                    " height, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                    " height, created, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
       px_library_db_error (self, error, _("saving a video"));
@@ -105,12 +107,13 @@ px_library_add_video (PxLibrary             *self,
   sqlite3_bind_text (stmt, 2, file, -1, SQLITE_TRANSIENT);
   if (poster_file != NULL)
     sqlite3_bind_text (stmt, 3, poster_file, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, px_video_effect_to_string (settings->effect), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, effect, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, settings_json, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 6, (int) (settings->seconds * 1000));
+  sqlite3_bind_int (stmt, 6, duration_ms);
   sqlite3_bind_int (stmt, 7, width);
   sqlite3_bind_int (stmt, 8, height);
   sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_double (stmt, 10, cost);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       px_library_db_error (self, error, _("saving a video"));
@@ -125,6 +128,48 @@ fail:
   remove_relative (self, file);
   remove_relative (self, poster_file);
   return 0;
+}
+
+/* Takes the rendered @video (and @poster, a PNG, when not NULL) into the
+ * library as a video of image @image_id (0: none). The id of its row. */
+gint64
+px_library_add_video (PxLibrary             *self,
+                      gint64                 image_id,
+                      const char            *video,
+                      const char            *poster,
+                      const PxVideoSettings *settings,
+                      int                    width,
+                      int                    height,
+                      GError               **error)
+{
+  PX_LIBRARY_WRITE (self);
+  g_autofree char *settings_json = px_video_settings_to_json (settings);
+
+  return add_video_row (self, image_id, video, settings->format == PX_VIDEO_FORMAT_MP4 ? ".mp4" : ".webm", poster,
+                        px_video_effect_to_string (settings->effect), settings_json, (int) (settings->seconds * 1000),
+                        width, height, 0, error);
+}
+
+/* Takes a video a provider made (an MP4) into the library; its effect is
+ * the model that made it. */
+gint64
+px_library_add_ai_video (PxLibrary  *self,
+                         gint64      image_id,
+                         const char *video,
+                         const char *poster,
+                         const char *model,
+                         const char *settings_json,
+                         int         duration_ms,
+                         int         width,
+                         int         height,
+                         double      cost,
+                         GError    **error)
+{
+  PX_LIBRARY_WRITE (self);
+  const char *suffix = strrchr (video, '.');
+
+  return add_video_row (self, image_id, video, suffix != NULL ? suffix : ".mp4", poster, model, settings_json,
+                        duration_ms, width, height, cost, error);
 }
 
 static PxLibraryVideo *
@@ -145,12 +190,14 @@ read_video (PxLibrary    *self,
   video->height = sqlite3_column_int (stmt, 8);
   video->created = sqlite3_column_int64 (stmt, 9);
   video->prompt = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+  video->cost = sqlite3_column_double (stmt, 11);
   return video;
 }
 
 #define VIDEO_COLUMNS "videos.id, videos.image_id, videos.file, videos.poster, videos.effect, videos.settings," \
                       " videos.duration_ms, videos.width," \
-                      " videos.height, videos.created, images.prompt FROM videos LEFT JOIN images ON images.id = videos.image_id"
+                      " videos.height, videos.created, images.prompt, videos.cost" \
+                      " FROM videos LEFT JOIN images ON images.id = videos.image_id"
 
 PxLibraryVideo *
 px_library_get_video (PxLibrary  *self,

@@ -188,6 +188,28 @@ static const char * const migrations[] = {
    "DROP TABLE videos;"
    "ALTER TABLE videos_7 RENAME TO videos;"
    "CREATE INDEX videos_image ON videos (image_id);"),
+
+  /* 8: videos a provider made (what they cost), and the provider's jobs
+   * that make them: kept before the request is sent, so a job survives a
+   * restart and a crash cannot hide a paid one */
+  ("ALTER TABLE videos ADD COLUMN cost REAL NOT NULL DEFAULT 0;"
+   "CREATE TABLE ai_video_jobs ("
+   "  id INTEGER PRIMARY KEY,"
+   "  image_id INTEGER REFERENCES images (id) ON DELETE SET NULL,"
+   "  provider TEXT NOT NULL,"
+   "  model TEXT NOT NULL,"
+   "  prompt TEXT NOT NULL,"
+   "  seconds INTEGER NOT NULL,"
+   "  resolution TEXT NOT NULL,"
+   "  aspect_ratio TEXT NOT NULL,"
+   "  estimate REAL NOT NULL,"
+   "  state TEXT NOT NULL,"        /* sending, running, done, failed, unknown */
+   "  operation TEXT,"
+   "  error TEXT,"
+   "  video_id INTEGER REFERENCES videos (id) ON DELETE SET NULL,"
+   "  created INTEGER NOT NULL,"
+   "  updated INTEGER NOT NULL);"
+   "CREATE INDEX ai_video_jobs_state ON ai_video_jobs (state);"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);

@@ -24,7 +24,7 @@ typedef enum {
   PX_LIBRARY_ERROR_BUSY,        /* another program kept the database locked */
 } PxLibraryError;
 
-#define PX_LIBRARY_SCHEMA_VERSION 7
+#define PX_LIBRARY_SCHEMA_VERSION 8
 
 typedef struct {
   gint64   id;
@@ -62,7 +62,26 @@ typedef struct {
   int     height;
   gint64  created;
   char   *prompt;        /* its image's prompt; NULL when the image is gone */
+  double  cost;          /* dollars, when a provider made it */
 } PxLibraryVideo;
+
+/* A video asked of a provider (Veo), from the moment before it is sent. */
+typedef struct {
+  gint64  id;
+  gint64  image_id;      /* 0: none, or gone */
+  char   *provider;
+  char   *model;
+  char   *prompt;
+  int     seconds;
+  char   *resolution;
+  char   *aspect_ratio;
+  double  estimate;      /* dollars, if it is made */
+  char   *state;         /* sending, running, done, failed, unknown */
+  char   *operation;     /* the provider's name for the job, once it answered */
+  char   *error;
+  gint64  video_id;      /* when done */
+  gint64  created;
+} PxAiVideoJob;
 
 /* One prompt sent to several models. */
 typedef struct {
@@ -292,6 +311,37 @@ PxLibraryVideo *px_library_get_video     (PxLibrary       *self,
                                           GError         **error);
 GPtrArray      *px_library_list_videos   (PxLibrary       *self,
                                           gint64           image_id,
+                                          GError         **error);
+void            px_ai_video_job_free     (PxAiVideoJob    *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxAiVideoJob, px_ai_video_job_free)
+gint64          px_library_add_ai_video  (PxLibrary       *self,
+                                          gint64           image_id,
+                                          const char      *video,
+                                          const char      *poster,
+                                          const char      *model,
+                                          const char      *settings_json,
+                                          int              duration_ms,
+                                          int              width,
+                                          int              height,
+                                          double           cost,
+                                          GError         **error);
+gint64          px_library_add_ai_video_job (PxLibrary    *self,
+                                          const PxAiVideoJob *job,
+                                          GError         **error);
+gboolean        px_library_update_ai_video_job (PxLibrary *self,
+                                          gint64           id,
+                                          const char      *state,
+                                          const char      *operation,
+                                          const char      *error_message,
+                                          gint64           video_id,
+                                          GError         **error);
+PxAiVideoJob   *px_library_get_ai_video_job (PxLibrary    *self,
+                                          gint64           id,
+                                          GError         **error);
+GPtrArray      *px_library_list_ai_video_jobs (PxLibrary  *self,
+                                          gboolean         unfinished,
+                                          GError         **error);
+guint           px_library_recover_ai_video_jobs (PxLibrary *self,
                                           GError         **error);
 gboolean        px_library_delete_videos (PxLibrary       *self,
                                           const gint64    *ids,

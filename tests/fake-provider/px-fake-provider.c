@@ -13,6 +13,7 @@
 #include "px-fake-account.h"
 #include "px-fake-image.h"
 #include "px-fake-provider.h"
+#include "px-fake-veo.h"
 #include "px-fake-reply.h"
 
 #define NO_FAULT ((PxFakeFault) -1)
@@ -48,6 +49,7 @@ struct _PxFakeProvider
   guint        max_in_flight;
   PxFakeAccount account;
   gboolean     plain_images;  /* one picture per size, not one per prompt: cheap, for benchmarks */
+  PxFakeVeo   *veo;
 };
 
 G_DEFINE_FINAL_TYPE (PxFakeProvider, px_fake_provider, G_TYPE_OBJECT)
@@ -679,11 +681,12 @@ openai_chat (PxFakeProvider *self,
 
 /* ---- Google (Gemini API and Vertex AI) ---- */
 
-static Reply *
-google_error (guint       status,
-              const char *google_status,
-              const char *message,
-              const char *detail_json)
+/* Google's error envelope. */
+Reply *
+px_fake_google_error (guint       status,
+                      const char *google_status,
+                      const char *message,
+                      const char *detail_json)
 {
   g_autofree char *escaped = g_strescape (message, NULL);
   g_autofree char *text = g_strdup_printf ("{\n  \"error\": {\n    \"code\": %u,\n    \"message\": \"%s\",\n"
@@ -695,25 +698,34 @@ google_error (guint       status,
   return px_fake_reply_new (status, "application/json", g_bytes_new_take (g_steal_pointer (&text), strlen (text)));
 }
 
+/* The key in x-goog-api-key, as Google checks it. */
+gboolean
+px_fake_google_check_key (const char         *expected,
+                          SoupServerMessage  *msg,
+                          Reply             **reply)
+{
+  const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "x-goog-api-key");
+
+  if (expected == NULL || g_strcmp0 (key, expected) == 0)
+    return TRUE;
+
+  if (key == NULL)
+    *reply = px_fake_google_error (403, "PERMISSION_DENIED",
+                                   "Method doesn't allow unregistered callers (callers without established identity). "
+                                   "Please use API Key or other form of API consumer identity to call this API.", NULL);
+  else
+    *reply = px_fake_google_error (400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.",
+                                   "[{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"API_KEY_INVALID\", "
+                                   "\"domain\": \"googleapis.com\"}]");
+  return FALSE;
+}
+
 static gboolean
 google_check_key (PxFakeProvider     *self,
                   SoupServerMessage  *msg,
                   Reply             **reply)
 {
-  const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "x-goog-api-key");
-
-  if (self->api_key == NULL || g_strcmp0 (key, self->api_key) == 0)
-    return TRUE;
-
-  if (key == NULL)
-    *reply = google_error (403, "PERMISSION_DENIED",
-                           "Method doesn't allow unregistered callers (callers without established identity). "
-                           "Please use API Key or other form of API consumer identity to call this API.", NULL);
-  else
-    *reply = google_error (400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.",
-                           "[{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"API_KEY_INVALID\", "
-                           "\"domain\": \"googleapis.com\"}]");
-  return FALSE;
+  return px_fake_google_check_key (self->api_key, msg, reply);
 }
 
 static Reply *
@@ -727,17 +739,17 @@ google_fault_reply (PxFakeFault fault,
     case PX_FAKE_FAULT_RATE_LIMIT:
       if (param > 0)
         details = g_strdup_printf ("[{\"@type\": \"type.googleapis.com/google.rpc.RetryInfo\", \"retryDelay\": \"%us\"}]", param);
-      return google_error (429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).", details);
+      return px_fake_google_error (429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).", details);
     case PX_FAKE_FAULT_QUOTA:
-      return google_error (429, "RESOURCE_EXHAUSTED",
+      return px_fake_google_error (429, "RESOURCE_EXHAUSTED",
                            "You exceeded your current quota, please check your plan and billing details.",
                            "[{\"@type\": \"type.googleapis.com/google.rpc.QuotaFailure\", \"violations\": "
                            "[{\"quotaMetric\": \"generativelanguage.googleapis.com/generate_requests_per_model_per_day\", "
                            "\"quotaId\": \"GenerateRequestsPerDayPerProjectPerModel-FreeTier\"}]}]");
     case PX_FAKE_FAULT_SERVER_ERROR:
       if (param == 503)
-        return google_error (503, "UNAVAILABLE", "The model is overloaded. Please try again later.", NULL);
-      return google_error (param ? param : 500, "INTERNAL", "An internal error has occurred.", NULL);
+        return px_fake_google_error (503, "UNAVAILABLE", "The model is overloaded. Please try again later.", NULL);
+      return px_fake_google_error (param ? param : 500, "INTERNAL", "An internal error has occurred.", NULL);
     default:
       return NULL;
     }
@@ -806,16 +818,16 @@ gemini_generate (PxFakeProvider *self,
   int width, height;
 
   if (object == NULL)
-    return google_error (400, "INVALID_ARGUMENT", "Invalid JSON payload received.", NULL);
+    return px_fake_google_error (400, "INVALID_ARGUMENT", "Invalid JSON payload received.", NULL);
   if (!json_object_has_member (object, "contents") ||
       json_array_get_length (json_object_get_array_member (object, "contents")) == 0)
-    return google_error (400, "INVALID_ARGUMENT", "* GenerateContentRequest.contents: contents is not specified", NULL);
+    return px_fake_google_error (400, "INVALID_ARGUMENT", "* GenerateContentRequest.contents: contents is not specified", NULL);
   /* gemini-2.5-flash-image is past its shutdown date in late 2026. */
   if (!g_str_has_prefix (model, "gemini-") || g_str_equal (model, "gemini-2.5-flash-image"))
     {
       g_autofree char *message = g_strdup_printf ("models/%s is not found for API version v1beta, or is not supported "
                                                   "for generateContent.", model);
-      return google_error (404, "NOT_FOUND", message, NULL);
+      return px_fake_google_error (404, "NOT_FOUND", message, NULL);
     }
 
   contents = json_object_get_array_member (object, "contents");
@@ -836,7 +848,7 @@ gemini_generate (PxFakeProvider *self,
           g_autofree guchar *data = g_base64_decode (json_object_get_string_member_with_default (inline_data, "data", ""), &size);
 
           if (size == 0)
-            return google_error (400, "INVALID_ARGUMENT", "Unable to process input image. Please retry or report in "
+            return px_fake_google_error (400, "INVALID_ARGUMENT", "Unable to process input image. Please retry or report in "
                                                           "https://developers.generativeai.google/guide/troubleshooting", NULL);
         }
     }
@@ -851,7 +863,7 @@ gemini_generate (PxFakeProvider *self,
     {
       g_autofree char *message = g_strdup_printf ("* GenerateContentRequest.generation_config.image_config.aspect_ratio: "
                                                   "unsupported aspect ratio %s", ratio);
-      return google_error (400, "INVALID_ARGUMENT", message, NULL);
+      return px_fake_google_error (400, "INVALID_ARGUMENT", message, NULL);
     }
 
   if (stream || !image_model)
@@ -958,19 +970,19 @@ imagen_predict (PxFakeProvider *self,
   int width, height;
 
   if (object == NULL)
-    return google_error (400, "INVALID_ARGUMENT", "Invalid JSON payload received.", NULL);
+    return px_fake_google_error (400, "INVALID_ARGUMENT", "Invalid JSON payload received.", NULL);
   if (!g_str_has_prefix (model, "imagen-"))
     {
       g_autofree char *message = g_strdup_printf ("Publisher Model `projects/express/locations/global/publishers/google/models/%s` "
                                                   "was not found or your project does not have access to it.", model);
-      return google_error (404, "NOT_FOUND", message, NULL);
+      return px_fake_google_error (404, "NOT_FOUND", message, NULL);
     }
   instances = json_object_has_member (object, "instances") ? json_object_get_array_member (object, "instances") : NULL;
   if (instances == NULL || json_array_get_length (instances) != 1)
-    return google_error (400, "INVALID_ARGUMENT", "Exactly one instance is required.", NULL);
+    return px_fake_google_error (400, "INVALID_ARGUMENT", "Exactly one instance is required.", NULL);
   prompt = json_object_get_string_member_with_default (json_array_get_object_element (instances, 0), "prompt", NULL);
   if (prompt == NULL || *prompt == '\0')
-    return google_error (400, "INVALID_ARGUMENT", "Prompt is required.", NULL);
+    return px_fake_google_error (400, "INVALID_ARGUMENT", "Prompt is required.", NULL);
 
   if (json_object_has_member (object, "parameters"))
     parameters = json_object_get_object_member (object, "parameters");
@@ -981,18 +993,18 @@ imagen_predict (PxFakeProvider *self,
       person = json_object_get_string_member_with_default (parameters, "personGeneration", NULL);
       image_size = json_object_get_string_member_with_default (parameters, "sampleImageSize", NULL);
       if (json_object_has_member (parameters, "imageSize"))
-        return google_error (400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown name \"imageSize\" at "
+        return px_fake_google_error (400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown name \"imageSize\" at "
                              "'parameters': Cannot find field.", NULL);
     }
   if (count < 1 || count > 4)
-    return google_error (400, "INVALID_ARGUMENT", "sampleCount must be between 1 and 4.", NULL);
+    return px_fake_google_error (400, "INVALID_ARGUMENT", "sampleCount must be between 1 and 4.", NULL);
   if (ratio != NULL && !g_strv_contains (imagen_ratios, ratio))
-    return google_error (400, "INVALID_ARGUMENT", "Unsupported aspect ratio.", NULL);
+    return px_fake_google_error (400, "INVALID_ARGUMENT", "Unsupported aspect ratio.", NULL);
   if (person != NULL && !g_str_equal (person, "dont_allow") && !g_str_equal (person, "allow_adult") &&
       !g_str_equal (person, "allow_all"))
-    return google_error (400, "INVALID_ARGUMENT", "Unsupported personGeneration value.", NULL);
+    return px_fake_google_error (400, "INVALID_ARGUMENT", "Unsupported personGeneration value.", NULL);
   if (image_size != NULL && (strstr (model, "fast") != NULL || g_str_has_prefix (model, "imagen-3")))
-    return google_error (400, "INVALID_ARGUMENT", "sampleImageSize is not supported by this model.", NULL);
+    return px_fake_google_error (400, "INVALID_ARGUMENT", "sampleImageSize is not supported by this model.", NULL);
 
   ratio_size (ratio, &width, &height);
   builder = json_builder_new ();
@@ -1196,6 +1208,19 @@ route (PxFakeProvider    *self,
   g_autofree char *model = NULL;
   const char *colon;
 
+  /* Veo's operations and files; faults hit its requests like any other. */
+  if ((g_str_has_prefix (path, "/v1beta/models/veo-") || g_str_has_prefix (path, "/v1beta/files/") ||
+       g_str_has_prefix (path, "/fake-storage/")) &&
+      (fault_reply = google_fault_reply (fault, param)) != NULL)
+    {
+      if (g_str_has_prefix (path, "/fake-storage/") || google_check_key (self, msg, &reply))
+        return fault_reply;
+      px_fake_reply_free (fault_reply);
+      return reply;
+    }
+  if ((reply = px_fake_veo_route (self->veo, self->url, self->api_key, msg, path, body)) != NULL)
+    return reply;
+
   /* The model lists Preferences asks to test a connection. */
   if (g_str_equal (soup_server_message_get_method (msg), "GET") && g_str_equal (path, "/v1/models"))
     {
@@ -1348,6 +1373,8 @@ set_headers (Delivery *delivery)
   soup_server_message_set_status (msg, delivery->reply->status, NULL);
   if (delivery->reply->retry_after != NULL)
     soup_message_headers_replace (headers, "Retry-After", delivery->reply->retry_after);
+  if (delivery->reply->location != NULL)
+    soup_message_headers_replace (headers, "Location", delivery->reply->location);
   if (delivery->reply->retry_after_ms != NULL)
     soup_message_headers_replace (headers, "retry-after-ms", delivery->reply->retry_after_ms);
   if (delivery->reply->openai_headers)
@@ -1639,6 +1666,7 @@ px_fake_provider_finalize (GObject *object)
   g_clear_object (&self->server);
   g_free (self->url);
   g_free (self->api_key);
+  px_fake_veo_free (self->veo);
   g_queue_clear_full (&self->faults, g_free);
   g_ptr_array_unref (self->requests);
   g_hash_table_unref (self->images);
@@ -1663,4 +1691,26 @@ px_fake_provider_init (PxFakeProvider *self)
   self->images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->encoded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->responses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->veo = px_fake_veo_new ();
+}
+
+void
+px_fake_provider_set_video_polls (PxFakeProvider *self,
+                                  guint           polls)
+{
+  px_fake_veo_set_polls (self->veo, polls);
+}
+
+void
+px_fake_provider_set_video_outcome (PxFakeProvider     *self,
+                                    PxFakeVideoOutcome  outcome)
+{
+  px_fake_veo_set_outcome (self->veo, outcome);
+}
+
+/* How many Veo operations were created: each one is paid for. */
+guint
+px_fake_provider_get_video_submissions (PxFakeProvider *self)
+{
+  return px_fake_veo_get_submissions (self->veo);
 }

@@ -35,6 +35,14 @@ typedef enum {
   PX_FAKE_FAULT_RATE_LIMIT_DATE,  /* 429, Retry-After as an HTTP date param s ahead (2099 when 0) */
 } PxFakeFault;
 
+/* How the next Veo operations end. */
+typedef enum {
+  PX_FAKE_VIDEO_OK,
+  PX_FAKE_VIDEO_FAILED,      /* done, with an error */
+  PX_FAKE_VIDEO_FILTERED,    /* done, but the safety filter took the video */
+  PX_FAKE_VIDEO_NOT_VIDEO,   /* done, and the file is an HTML page */
+} PxFakeVideoOutcome;
+
 typedef struct {
   char   *method;
   char   *path;
@@ -74,5 +82,10 @@ void            px_fake_provider_set_plain_images  (PxFakeProvider *self,
 GPtrArray      *px_fake_provider_get_requests      (PxFakeProvider *self);
 void            px_fake_provider_clear_requests    (PxFakeProvider *self);
 guint           px_fake_provider_get_max_in_flight (PxFakeProvider *self);
+void            px_fake_provider_set_video_polls   (PxFakeProvider *self,
+                                                    guint           polls);
+void            px_fake_provider_set_video_outcome (PxFakeProvider *self,
+                                                    PxFakeVideoOutcome outcome);
+guint           px_fake_provider_get_video_submissions (PxFakeProvider *self);
 
 G_END_DECLS

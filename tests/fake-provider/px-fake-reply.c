@@ -12,6 +12,7 @@ px_fake_reply_free (Reply *reply)
   g_free (reply->retry_after_ms);
   g_clear_pointer (&reply->events, g_ptr_array_unref);
   g_free (reply->content_encoding);
+  g_free (reply->location);
   g_free (reply);
 }
 

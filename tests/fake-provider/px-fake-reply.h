@@ -23,6 +23,7 @@ typedef struct {
   gssize      cut_at;       /* >= 0: send this many bytes, then stall or reset */
   guint       stall_ms;     /* after the cut: wait this long, then the rest */
   gboolean    reset;        /* after the cut: close the connection */
+  char       *location;     /* a redirect's target */
 } Reply;
 
 typedef struct {
@@ -44,6 +45,14 @@ void     px_fake_hostile_apply   (Reply       *reply,
                                   int          fault,
                                   guint        param);
 void     px_fake_hostile_deliver (Delivery    *delivery);
+
+Reply   *px_fake_google_error     (guint        status,
+                                   const char  *google_status,
+                                   const char  *message,
+                                   const char  *detail_json);
+gboolean px_fake_google_check_key (const char  *expected,
+                                   SoupServerMessage *msg,
+                                   Reply      **reply);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, px_fake_reply_free)
 
