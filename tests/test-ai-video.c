@@ -13,7 +13,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "px-ai-video.h"
+#include "px-ai-video-follower.h"
+#include "px-credentials.h"
 #include "px-fake-image.h"
 #include "px-test-engine.h"
 
@@ -382,6 +383,116 @@ test_bad_requests (Fixture       *f,
   g_assert_cmpstr (px_ai_video_aspect_for (1024, 1024), ==, "16:9");
 }
 
+typedef struct {
+  gint64  job_id;
+  gint64  video_id;
+  GError *error;
+  guint   count;
+} Finished;
+
+static void
+on_finished (PxAiVideoFollower *follower,
+             gint64             job_id,
+             gint64             video_id,
+             const GError      *error,
+             Finished          *finished)
+{
+  finished->job_id = job_id;
+  finished->video_id = video_id;
+  g_clear_error (&finished->error);
+  finished->error = error ? g_error_copy (error) : NULL;
+  finished->count++;
+}
+
+static void
+wait_for_finished (Finished *finished,
+                   guint     count)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (finished->count < count && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (finished->count, ==, count);
+}
+
+static void
+on_stored (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (px_credentials_store_finish (result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The app's follower: the key from the keyring (the engine has none yet),
+ * a video started and seen to its end; then, as at the next start, a job
+ * left running is picked up and one caught while sending is marked. */
+static void
+test_follower (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(PxAiVideoFollower) follower = px_ai_video_follower_new (f->base.engine, f->library);
+  g_autoptr(PxAiVideoFollower) next_run = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxAiVideoJob) caught = NULL;
+  Finished finished = { 0 };
+  PxAiVideoPolicy policy = { .first_poll_ms = 20, .max_poll_ms = 50, .give_up_ms = 60 * 1000 };
+  PxAiVideoJob sending = { .provider = "gemini", .model = MODEL, .prompt = "x", .seconds = 4, .resolution = "720p",
+                           .aspect_ratio = "16:9", .estimate = 0.2 };
+  PxAiVideoRequest request;
+  gboolean stored = FALSE;
+  gint64 job_id, left_id, sending_id;
+
+  px_credentials_store_async ("gemini", "Google Gemini", PX_TEST_KEY, NULL, on_stored, &stored);
+  while (!stored)
+    g_main_context_iteration (NULL, TRUE);
+  px_engine_set_api_key (f->base.engine, "gemini", NULL);
+
+  px_ai_video_follower_set_policy (follower, &policy);
+  g_signal_connect (follower, "finished", G_CALLBACK (on_finished), &finished);
+  request_init (f, &request);
+  px_ai_video_follower_start_async (follower, &request, NULL, px_test_store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  job_id = px_ai_video_follower_start_finish (follower, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (px_ai_video_follower_get_n_following (follower), ==, 1);
+  wait_for_finished (&finished, 1);
+  g_assert_no_error (finished.error);
+  g_assert_cmpint (finished.job_id, ==, job_id);
+  g_assert_cmpint (finished.video_id, >, 0);
+  g_assert_cmpuint (px_ai_video_follower_get_n_following (follower), ==, 0);
+
+  /* One left running (the app quit), one caught while sending. */
+  px_fake_provider_set_video_polls (f->base.fake, 3);
+  g_clear_object (&result);
+  px_ai_video_follower_start_async (follower, &request, NULL, px_test_store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  left_id = px_ai_video_follower_start_finish (follower, result, &error);
+  g_assert_no_error (error);
+  px_ai_video_follower_stop (follower);
+  sending_id = px_library_add_ai_video_job (f->library, &sending, &error);
+  g_assert_no_error (error);
+
+  next_run = px_ai_video_follower_new (f->base.engine, f->library);
+  px_ai_video_follower_set_policy (next_run, &policy);
+  g_signal_connect (next_run, "finished", G_CALLBACK (on_finished), &finished);
+  px_ai_video_follower_resume (next_run);
+  wait_for_finished (&finished, 2);
+  g_assert_no_error (finished.error);
+  g_assert_cmpint (finished.job_id, ==, left_id);
+  g_assert_cmpint (finished.video_id, >, 0);
+  caught = px_library_get_ai_video_job (f->library, sending_id, &error);
+  g_assert_cmpstr (caught->state, ==, "unknown");
+  g_assert_cmpuint (px_fake_provider_get_video_submissions (f->base.fake), ==, 2);
+  g_clear_error (&finished.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -398,6 +509,7 @@ main (int   argc,
   g_test_add ("/ai-video/rate-limited-then-sent", Fixture, NULL, fixture_set_up, test_rate_limited_then_sent,
               fixture_tear_down);
   g_test_add ("/ai-video/bad-requests", Fixture, NULL, fixture_set_up, test_bad_requests, fixture_tear_down);
+  g_test_add ("/ai-video/follower", Fixture, NULL, fixture_set_up, test_follower, fixture_tear_down);
 
   return g_test_run ();
 }
