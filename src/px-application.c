@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "px-ai-video-follower.h"
 #include "px-application.h"
 #include "px-model-list.h"
 #include "px-cache.h"
@@ -22,6 +23,7 @@ struct _PxApplication
   gboolean        opening_library;
   PxEngine       *engine;
   PxCache        *cache;
+  PxAiVideoFollower *ai_videos;
 };
 
 G_DEFINE_FINAL_TYPE (PxApplication, px_application, ADW_TYPE_APPLICATION)
@@ -65,6 +67,45 @@ on_leftover_trash_purged (GObject      *source,
 
   if (!px_library_run_finish (PX_LIBRARY (source), result, NULL, &error))
     g_warning ("The trash left from the last run could not be emptied: %s", error->message);
+}
+
+/* A provider's video ended: the library changed, and the user hears of
+ * it even with the window that asked long closed. */
+static void
+on_ai_video_finished (PxApplication *self,
+                      gint64         job_id,
+                      gint64         video_id,
+                      const GError  *error)
+{
+  g_autoptr(GNotification) notification = g_notification_new (video_id > 0 ? _("Your video is ready")
+                                                                           : _("The video could not be made"));
+  g_autofree char *id = g_strdup_printf ("ai-video-%" G_GINT64_FORMAT, job_id);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  g_notification_set_body (notification, video_id > 0 ? _("It is in the Gallery, under Videos.")
+                                                       : error ? error->message : NULL);
+  g_notification_set_default_action (notification, "app.show-videos");
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (PX_IS_WINDOW (l->data))
+      gtk_widget_activate_action (GTK_WIDGET (l->data), "win.library-changed", NULL);
+}
+
+/* Starts and follows the videos providers make; NULL without a library. */
+PxAiVideoFollower *
+px_application_get_ai_videos (PxApplication *self)
+{
+  g_return_val_if_fail (PX_IS_APPLICATION (self), NULL);
+
+  if (self->ai_videos == NULL && px_application_get_library (self, NULL) != NULL)
+    {
+      self->ai_videos = px_ai_video_follower_new (px_application_get_engine (self), self->library);
+      g_signal_connect_object (self->ai_videos, "finished", G_CALLBACK (on_ai_video_finished), self,
+                               G_CONNECT_SWAPPED);
+      /* What the last run left running at the provider. */
+      px_ai_video_follower_resume (self->ai_videos);
+    }
+  return self->ai_videos;
 }
 
 static void
@@ -235,6 +276,8 @@ px_application_activate (GApplication *app)
     window = GTK_WINDOW (px_window_new (PX_APPLICATION (app)));
 
   gtk_window_present (window);
+  /* Videos a provider was still making when Pixmerge last quit. */
+  px_application_get_ai_videos (self);
 }
 
 static int
@@ -315,8 +358,26 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* From a notification: a window on the Gallery's videos. */
+static void
+show_videos_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  PxApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL && self->library != NULL)
+    window = GTK_WINDOW (px_window_new (self));
+  if (window == NULL)
+    return;
+  gtk_window_present (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-videos", NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
+  { .name = "show-videos", .activate = show_videos_action },
   { .name = "preferences", .activate = preferences_action },
   { .name = "help", .activate = help_action },
   { .name = "about", .activate = about_action },
@@ -366,6 +427,9 @@ px_application_dispose (GObject *object)
 {
   PxApplication *self = PX_APPLICATION (object);
 
+  if (self->ai_videos != NULL)
+    px_ai_video_follower_stop (self->ai_videos);
+  g_clear_object (&self->ai_videos);
   g_clear_object (&self->settings);
   g_clear_object (&self->library);
   g_clear_error (&self->library_error);

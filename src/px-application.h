@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "px-ai-video-follower.h"
 #include "px-engine.h"
 #include "px-library.h"
 
@@ -18,5 +19,6 @@ GSettings     *px_application_get_settings (PxApplication     *self);
 PxEngine      *px_application_get_engine   (PxApplication     *self);
 PxLibrary     *px_application_get_library  (PxApplication     *self,
                                             const GError     **error);
+PxAiVideoFollower *px_application_get_ai_videos (PxApplication *self);
 
 G_END_DECLS

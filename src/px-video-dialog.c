@@ -13,6 +13,7 @@
 
 #include "px-dialog.h"
 #include "px-video-dialog.h"
+#include "px-ai-video-group.h"
 #include "px-video-options.h"
 
 /* Frames done, shared by the rendering thread and the progress bar. */
@@ -42,6 +43,7 @@ struct _PxVideoDialog
   GtkVideo        *video;
   GtkLabel        *status_label;
   PxVideoOptions  *options;
+  PxAiVideoGroup  *ai_group;
   GtkWidget       *progress_box;
   GtkProgressBar  *progress_bar;
   GtkWidget       *make_button;
@@ -427,6 +429,79 @@ show_in_files_action (GtkWidget  *widget,
     px_dialog_show_in_files (widget, self->video_path);
 }
 
+/* ---- a provider's video ---- */
+
+static void
+on_ai_status (PxVideoDialog *self,
+              const char    *text)
+{
+  gtk_label_set_text (self->status_label, text);
+}
+
+typedef struct {
+  gint64  id;
+  char   *path;
+} VideoRead;
+
+static void
+video_read_free (VideoRead *read)
+{
+  g_free (read->path);
+  g_free (read);
+}
+
+static gboolean
+read_video (PxLibrary     *library,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  VideoRead *read = data;
+  g_autoptr(PxLibraryVideo) video = px_library_get_video (library, read->id, error);
+
+  if (video == NULL)
+    return FALSE;
+  read->path = g_strdup (video->file);
+  return TRUE;
+}
+
+static void
+on_ai_video_read (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PxVideoDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  VideoRead *read = NULL;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  g_clear_handle_id (&self->preview_source, g_source_remove);
+  g_cancellable_cancel (self->preview_cancellable);
+  self->video_id = read->id;
+  g_free (self->video_path);
+  self->video_path = g_strdup (read->path);
+  gtk_video_set_filename (self->video, self->video_path);
+  gtk_widget_set_visible (self->save_button, TRUE);
+  gtk_widget_set_visible (self->show_button, TRUE);
+}
+
+/* Plays it here, with Save As and Show in Files. */
+static void
+on_ai_video_made (PxVideoDialog *self,
+                  gint64         video_id)
+{
+  VideoRead *read = g_new0 (VideoRead, 1);
+
+  read->id = video_id;
+  px_library_read_async (self->library, read_video, read, (GDestroyNotify) video_read_free, self->cancellable,
+                         on_ai_video_read, g_object_ref (self));
+}
+
 /* ---- life ---- */
 
 static void
@@ -448,6 +523,7 @@ px_video_dialog_new (GtkWindow            *parent,
   self->library = g_object_ref (library);
   self->image_id = image->id;
   self->image_path = g_strdup (image->file);
+  px_ai_video_group_set_image (self->ai_group, image);
   schedule_preview (self);
   return self;
 }
@@ -513,6 +589,8 @@ px_video_dialog_class_init (PxVideoDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-video-dialog.ui");
   g_type_ensure (PX_TYPE_VIDEO_OPTIONS);
+  g_type_ensure (PX_TYPE_AI_VIDEO_GROUP);
+  gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, ai_group);
   gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, options);
   gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, video);
   gtk_widget_class_bind_template_child (widget_class, PxVideoDialog, status_label);
@@ -535,5 +613,7 @@ px_video_dialog_init (PxVideoDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->options, "changed", G_CALLBACK (on_setting_changed), self);
+  g_signal_connect_swapped (self->ai_group, "status", G_CALLBACK (on_ai_status), self);
+  g_signal_connect_swapped (self->ai_group, "video-made", G_CALLBACK (on_ai_video_made), self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
 }

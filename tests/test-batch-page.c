@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "px-batch-page.h"
+#include "px-ai-video-group.h"
 #include "px-batch-video-dialog.h"
+#include "px-video-dialog.h"
 #include "px-compare-page.h"
 #include "px-fake-provider.h"
 #include "px-gallery-page.h"
@@ -24,6 +26,7 @@ static PxFakeProvider *fake;
 static PxWindow *window;
 static PxBatchPage *page;
 static char *dir;
+static GPtrArray *notifications;   /* what the app asked the notification server to show */
 
 static GFile *
 write_csv (const char *name,
@@ -233,6 +236,103 @@ test_make_videos (void)
 }
 
 static gboolean
+dialog_has_video (gpointer data)
+{
+  return px_video_dialog_get_video_id (data) != 0;
+}
+
+static gboolean
+job_asked (gpointer data)
+{
+  return px_ai_video_group_get_job_id (data) != 0;
+}
+
+static guint
+count_videos (PxLibrary *library)
+{
+  g_autoptr(GPtrArray) videos = px_library_list_videos (library, 0, NULL);
+
+  return videos ? videos->len : 0;
+}
+
+static PxLibrary *ai_library;
+static guint ai_videos_before;
+
+static gboolean
+two_notifications (gpointer data)
+{
+  return notifications->len >= 2;
+}
+
+static gboolean
+one_more_video (gpointer data)
+{
+  return count_videos (ai_library) > ai_videos_before;
+}
+
+/* Make Video's "Ask a Video Model": the price on the button, the video
+ * made by the (fake) Veo, played in the dialog and kept with its cost; a
+ * second one asked and the dialog closed at once still arrives, followed
+ * by the application. */
+static void
+test_ask_video_model (void)
+{
+  PxLibrary *library = px_application_get_library (app, NULL);
+  PxLibraryQuery query = { .batch_id = px_batch_page_get_job_id (page) };
+  g_autoptr(GPtrArray) images = px_library_list (library, &query, 0, 1, NULL);
+  PxAiVideoPolicy policy = { .first_poll_ms = 50, .max_poll_ms = 100, .give_up_ms = 60 * 1000 };
+  g_autoptr(PxLibraryVideo) video = NULL;
+  PxVideoDialog *dialog;
+  GtkWidget *group, *button;
+  guint submitted = px_fake_provider_get_video_submissions (fake);
+
+  px_ai_video_follower_set_policy (px_application_get_ai_videos (app), &policy);
+  g_assert_cmpuint (images->len, ==, 1);
+  dialog = px_video_dialog_new (GTK_WINDOW (window), library, g_ptr_array_index (images, 0));
+  gtk_window_present (GTK_WINDOW (dialog));
+  group = px_test_ui_find_by_name (GTK_WIDGET (dialog), PX_TYPE_AI_VIDEO_GROUP, NULL);
+  g_assert_nonnull (group);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (px_test_ui_find_by_name (group, ADW_TYPE_COMBO_ROW, "ai-length")), 0);
+  button = px_test_ui_find_by_name (group, GTK_TYPE_BUTTON, "ask-ai");
+  /* Veo 3.1 Lite, 4 seconds at 720p: 4 × $0.05. */
+  g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (button)), "$0.20"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (px_test_ui_find_by_name (group, ADW_TYPE_COMBO_ROW, "ai-resolution")), 1);
+  /* 1080p is 8 seconds only. */
+  g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (button)), "$0.64"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (px_test_ui_find_by_name (group, ADW_TYPE_COMBO_ROW, "ai-resolution")), 0);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (px_test_ui_find_by_name (group, ADW_TYPE_COMBO_ROW, "ai-length")), 0);
+  gtk_editable_set_text (GTK_EDITABLE (px_test_ui_find_by_name (group, ADW_TYPE_ENTRY_ROW, "ai-prompt")),
+                         "She smiles and waves");
+  g_assert_true (gtk_widget_activate_action (group, "ai-video.ask", NULL));
+  g_assert_true (px_test_ui_wait_until (dialog_has_video, dialog));
+  video = px_library_get_video (library, px_video_dialog_get_video_id (PX_VIDEO_DIALOG (dialog)), NULL);
+  g_assert_nonnull (video);
+  g_assert_cmpstr (video->effect, ==, "veo-3.1-lite-generate-preview");
+  g_assert_cmpfloat_with_epsilon (video->cost, 0.20, 1e-9);
+  g_assert_nonnull (strstr (video->settings_json, "She smiles and waves"));
+  g_assert_cmpuint (px_fake_provider_get_video_submissions (fake), ==, submitted + 1);
+  gtk_window_close (GTK_WINDOW (dialog));
+  px_test_ui_spin (200);
+
+  /* Asked, and the window closed at once: the video still comes. */
+  ai_library = library;
+  ai_videos_before = count_videos (library);
+  dialog = px_video_dialog_new (GTK_WINDOW (window), library, g_ptr_array_index (images, 0));
+  gtk_window_present (GTK_WINDOW (dialog));
+  group = px_test_ui_find_by_name (GTK_WIDGET (dialog), PX_TYPE_AI_VIDEO_GROUP, NULL);
+  g_assert_true (gtk_widget_activate_action (group, "ai-video.ask", NULL));
+  g_assert_true (px_test_ui_wait_until (job_asked, group));
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (px_test_ui_wait_until (one_more_video, NULL));
+  g_assert_cmpuint (px_fake_provider_get_video_submissions (fake), ==, submitted + 2);
+  /* Each said so in a notification, the window that asked gone or not. */
+  g_assert_true (px_test_ui_wait_until (two_notifications, NULL));
+  g_assert_nonnull (strstr (g_ptr_array_index (notifications, 0), "Your video is ready"));
+  g_assert_nonnull (strstr (g_ptr_array_index (notifications, 1), "Your video is ready"));
+  g_ptr_array_set_size (notifications, 0);
+}
+
+static gboolean
 loaded_three (void)
 {
   return px_batch_page_get_n_rows (page) == 3;
@@ -340,7 +440,6 @@ test_compare_three_models (void)
 
 /* A notification server on the test's session bus: what the desktop shows,
  * recorded. */
-static GPtrArray *notifications;
 
 static void
 on_notification_call (GDBusConnection       *connection,
@@ -720,6 +819,8 @@ main (int   argc,
   g_setenv ("PIXMERGE_OPENAI_BASE_URL", openai, TRUE);
   g_setenv ("OPENAI_API_KEY", KEY, TRUE);
   g_setenv ("PIXMERGE_VERTEX_BASE_URL", px_fake_provider_get_url (fake), TRUE);
+  g_setenv ("PIXMERGE_GEMINI_BASE_URL", px_fake_provider_get_url (fake), TRUE);
+  g_setenv ("GEMINI_API_KEY", KEY, TRUE);
   g_unsetenv ("GOOGLE_API_KEY");
 
   serve_notifications ();
@@ -739,6 +840,7 @@ main (int   argc,
 
   g_test_add_func ("/batch-page/import-map-validate-run-export", test_import_map_validate_run_export);
   g_test_add_func ("/batch-page/make-videos", test_make_videos);
+  g_test_add_func ("/batch-page/ask-video-model", test_ask_video_model);
   g_test_add_func ("/batch-page/broken-rows-listed", test_broken_rows_listed);
   g_test_add_func ("/batch-page/account-problem-banner", test_account_problem_banner);
   g_test_add_func ("/batch-page/retired-model-replaced", test_retired_model_replaced);
