@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "px-dialog.h"
+#include "px-ai-video.h"
 #include "px-video.h"
 #include "px-video-window.h"
 
@@ -91,8 +92,12 @@ px_video_window_new (GtkWindow            *parent,
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_label_set_text (self->prompt_label, video->prompt ? video->prompt
                                                         : _("Its image is no longer in the library."));
-  details = g_strdup_printf (_("Effect: %s · Made %s"), video->effect ? px_video_effect_label (video->effect) : "?",
-                             when);
+  if (px_ai_video_find_model (video->effect) != NULL)
+    details = g_strdup_printf (_("Made by %s for $%.2f · %s"), px_ai_video_find_model (video->effect)->name,
+                               video->cost, when);
+  else
+    details = g_strdup_printf (_("Effect: %s · Made %s"), video->effect ? px_video_effect_label (video->effect) : "?",
+                               when);
   gtk_label_set_text (self->details_label, details);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->video), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   video->prompt ? video->prompt : _("Video"), -1);

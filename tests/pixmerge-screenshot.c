@@ -34,6 +34,7 @@ static char *csv_file;
 static char *account_problem;
 static gboolean videos;
 static int dialog_width;
+static int dialog_height;
 static gint64 batch_videos;
 
 static const GOptionEntry options[] = {
@@ -44,6 +45,7 @@ static const GOptionEntry options[] = {
   { "open-image", 0, 0, G_OPTION_ARG_INT, &open_image, "Gallery: capture the detail view of the image at POSITION", "POSITION" },
   { "make-video", 0, 0, G_OPTION_ARG_NONE, &make_video, "With --open-image: capture its Make Video dialog, preview playing", NULL },
   { "dialog-width", 0, 0, G_OPTION_ARG_INT, &dialog_width, "Width of the dialog or detail window captured", "PX" },
+  { "dialog-height", 0, 0, G_OPTION_ARG_INT, &dialog_height, "Its height", "PX" },
   { "videos", 0, 0, G_OPTION_ARG_NONE, &videos, "Gallery: show the videos (with --open-image, open a video)", NULL },
   { "batch-videos", 0, 0, G_OPTION_ARG_INT64, &batch_videos, "Capture the Make Videos dialog of batch ID", "ID" },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
@@ -356,8 +358,9 @@ main (int   argc,
 
           gtk_widget_activate_action (detail, "image.make-video", NULL);
           detail = px_test_ui_find_toplevel (PX_TYPE_VIDEO_DIALOG);
-          if (detail != NULL && dialog_width > 0)
-            gtk_window_set_default_size (GTK_WINDOW (detail), dialog_width, 720);
+          if (detail != NULL && (dialog_width > 0 || dialog_height > 0))
+            gtk_window_set_default_size (GTK_WINDOW (detail), dialog_width > 0 ? dialog_width : 560,
+                                         dialog_height > 0 ? dialog_height : 720);
           video = detail ? px_test_ui_find_by_name (detail, GTK_TYPE_VIDEO, NULL) : NULL;
           while (video != NULL && g_get_monotonic_time () < deadline &&
                  (gtk_video_get_media_stream (GTK_VIDEO (video)) == NULL ||
