@@ -342,6 +342,27 @@ test_rate_limited_then_sent (Fixture       *f,
   }
 }
 
+/* Paced with the provider's other requests: at 30 a minute with one at a
+ * time, the second video is asked about two seconds after the first. */
+static void
+test_paced (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  PxAiVideoRequest request;
+  gint64 began, took;
+
+  px_engine_set_limits (f->base.engine, "gemini", 1, 30);
+  request_init (f, &request);
+  g_assert_cmpint (start (f, f->base.engine, &request, &error), >, 0);
+  began = g_get_monotonic_time ();
+  g_assert_cmpint (start (f, f->base.engine, &request, &error), >, 0);
+  took = (g_get_monotonic_time () - began) / 1000;
+  g_test_message ("second request after %" G_GINT64_FORMAT " ms", took);
+  g_assert_cmpint (took, >=, 1500);
+  g_assert_cmpuint (px_fake_provider_get_video_submissions (f->base.fake), ==, 2);
+}
+
 /* Out-of-range requests are refused here, before a row or a request. */
 static void
 test_bad_requests (Fixture       *f,
@@ -509,6 +530,7 @@ main (int   argc,
   g_test_add ("/ai-video/rate-limited-then-sent", Fixture, NULL, fixture_set_up, test_rate_limited_then_sent,
               fixture_tear_down);
   g_test_add ("/ai-video/bad-requests", Fixture, NULL, fixture_set_up, test_bad_requests, fixture_tear_down);
+  g_test_add ("/ai-video/paced", Fixture, NULL, fixture_set_up, test_paced, fixture_tear_down);
   g_test_add ("/ai-video/follower", Fixture, NULL, fixture_set_up, test_follower, fixture_tear_down);
 
   return g_test_run ();

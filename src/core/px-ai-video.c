@@ -446,23 +446,47 @@ on_submitted (GObject      *source,
   end_with (task, "running", name, NULL);
 }
 
+static gboolean
+send_when_paced (gpointer data);
+
+/* Paced with the provider's other requests: the engine's limiter for
+ * the Gemini API says when the next may go. */
 static void
 submit (GTask *task)
 {
+  Job *job = g_task_get_task_data (task);
+  ProviderQueue *queue = px_engine_get_queue (job->engine, job->info);
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait_us = px_rate_limiter_take (queue->limiter, 1, now);
+  gint64 at = MAX (now + wait_us, queue->blocked_until_us);
+
+  if (at > now)
+    job->source = g_timeout_add ((guint) MIN ((at - now + 999) / 1000, G_MAXUINT), send_when_paced, task);
+  else
+    send_when_paced (task);
+}
+
+static gboolean
+send_when_paced (gpointer data)
+{
+  GTask *task = data;
   Job *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   SoupMessage *message = submit_message (job, &error);
   PxHttpLimits limits;
 
+  job->source = 0;
   if (message == NULL)
     {
       end_with (task, "failed", NULL, g_steal_pointer (&error));
-      return;
+      return G_SOURCE_REMOVE;
     }
+  px_rate_limiter_sent (px_engine_get_queue (job->engine, job->info)->limiter);
   job->attempt++;
   g_object_set_data_full (G_OBJECT (task), "message", message, g_object_unref);
   px_http_limits_init (&limits);
   px_http_send_async (px_engine_get_session (job->engine), message, &limits, NULL, on_submitted, task);
+  return G_SOURCE_REMOVE;
 }
 
 static void
