@@ -130,31 +130,47 @@ pending_free (Pending *pending)
   g_free (pending);
 }
 
-static void with_key (Pending *pending);
+typedef void (*KeyReady) (gpointer data);
+
+typedef struct {
+  PxAiVideoFollower *self;
+  KeyReady           ready;
+  gpointer           data;
+} KeyLookup;
 
 static void
 on_key_found (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Pending *pending = user_data;
+  g_autofree KeyLookup *lookup = user_data;
   g_autofree char *key = px_credentials_find_finish (result, NULL);
 
   if (key != NULL && *key != '\0')
-    px_engine_set_api_key (pending->self->engine, "gemini", key);
-  with_key (pending);
+    px_engine_set_api_key (lookup->self->engine, "gemini", key);
+  lookup->ready (lookup->data);
 }
 
-/* Runs @pending once the engine has the Gemini key, when there is one. */
+/* Calls @ready once the engine has the Gemini key from the keyring (or
+ * the environment), when there is one: without, the request says so. */
 static void
-ensure_key (Pending *pending)
+ensure_key (PxAiVideoFollower *self,
+            KeyReady           ready,
+            gpointer           data)
 {
-  const PxProviderInfo *info = px_catalog_lookup_provider (px_engine_get_catalog (pending->self->engine), "gemini");
+  const PxProviderInfo *info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine), "gemini");
+  KeyLookup *lookup;
 
-  if (info == NULL || px_engine_has_api_key (pending->self->engine, "gemini"))
-    with_key (pending);
-  else
-    px_credentials_find_async (info, pending->self->cancellable, on_key_found, pending);
+  if (info == NULL || px_engine_has_api_key (self->engine, "gemini"))
+    {
+      ready (data);
+      return;
+    }
+  lookup = g_new0 (KeyLookup, 1);
+  lookup->self = self;
+  lookup->ready = ready;
+  lookup->data = data;
+  px_credentials_find_async (info, self->cancellable, on_key_found, lookup);
 }
 
 /* ---- start ---- */
@@ -179,8 +195,10 @@ on_started (GObject      *source,
 }
 
 static void
-with_key (Pending *pending)
+with_key (gpointer data)
 {
+  Pending *pending = data;
+
   /* Not cancellable once asked: the job's state must be written. */
   px_ai_video_start_async (pending->self->engine, pending->self->library, &pending->request, NULL, on_started,
                            pending);
@@ -208,7 +226,7 @@ px_ai_video_follower_start_async (PxAiVideoFollower      *self,
   pending->request.mime_type = pending->mime_type = g_strdup (request->mime_type);
   pending->request.resolution = pending->resolution = g_strdup (request->resolution);
   pending->request.aspect_ratio = pending->aspect_ratio = g_strdup (request->aspect_ratio);
-  ensure_key (pending);
+  ensure_key (self, with_key, pending);
 }
 
 gint64
@@ -265,24 +283,13 @@ on_resume_listed (PxLibrary     *library,
 }
 
 static void
-follow_all (Resume *resume)
+follow_all (gpointer data)
 {
+  Resume *resume = data;
+
   for (guint i = 0; i < resume->ids->len; i++)
     follow (resume->self, g_array_index (resume->ids, gint64, i));
   resume_free (resume);
-}
-
-static void
-on_key_for_resume (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Resume *resume = user_data;
-  g_autofree char *key = px_credentials_find_finish (result, NULL);
-
-  if (key != NULL && *key != '\0')
-    px_engine_set_api_key (resume->self->engine, "gemini", key);
-  follow_all (resume);
 }
 
 static void
@@ -292,8 +299,6 @@ on_jobs_listed (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
   Resume *resume = user_data;
-  const PxProviderInfo *info;
-
   if (!px_library_run_finish (PX_LIBRARY (source), result, NULL, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -306,11 +311,7 @@ on_jobs_listed (GObject      *source,
       resume_free (resume);
       return;
     }
-  info = px_catalog_lookup_provider (px_engine_get_catalog (resume->self->engine), "gemini");
-  if (info != NULL && !px_engine_has_api_key (resume->self->engine, "gemini"))
-    px_credentials_find_async (info, resume->self->cancellable, on_key_for_resume, resume);
-  else
-    follow_all (resume);
+  ensure_key (resume->self, follow_all, resume);
 }
 
 /* Picks up what the last run left: jobs still running at the provider
