@@ -1,0 +1,646 @@
+/* px-recipe-render.c: a recipe drawn over an image, on the calling thread
+ * (a worker), the same pixels every time for the same image and recipe.
+ * Geometry (crop, rotate, flip, straighten, resize) makes a new surface
+ * with cairo; colour (adjust, filter, sharpen) works on the pixels in
+ * place; text is shaped by Pango (any script) with its [TOKENS] filled
+ * from the row; an overlay is decoded, scaled and laid on. A preview
+ * renders at max_size with every size in the recipe scaled to match. */
+#include "config.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#include "px-image-check.h"
+#include "px-recipe.h"
+#include "px-tokens.h"
+
+#define MAX_RESULT_PIXELS (64.0 * 1000 * 1000)
+#define MAX_TEXT_CHARS 2000
+
+static cairo_surface_t *
+surface_from_pixbuf (GdkPixbuf *pixbuf)
+{
+  int width = gdk_pixbuf_get_width (pixbuf), height = gdk_pixbuf_get_height (pixbuf);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf), src_stride = gdk_pixbuf_get_rowstride (pixbuf);
+  const guchar *src = gdk_pixbuf_read_pixels (pixbuf);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  int stride = cairo_image_surface_get_stride (surface);
+  guchar *dst;
+
+  cairo_surface_flush (surface);
+  dst = cairo_image_surface_get_data (surface);
+  for (int y = 0; y < height; y++)
+    {
+      const guchar *s = src + (gsize) y * src_stride;
+      guint32 *d = (guint32 *) (dst + (gsize) y * stride);
+
+      for (int x = 0; x < width; x++, s += channels)
+        {
+          guint a = channels == 4 ? s[3] : 255;
+
+          d[x] = (a << 24) | ((s[0] * a + 127) / 255) << 16 | ((s[1] * a + 127) / 255) << 8 | ((s[2] * a + 127) / 255);
+        }
+    }
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+static cairo_surface_t *
+decode (GBytes  *bytes,
+        int      max_size,
+        int     *full_width,
+        GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkPixbuf) oriented = NULL;
+  g_autofree char *mime = NULL;
+  int width = 0, height = 0;
+
+  /* Dimensions and limits first: a bomb is refused before it is decoded. */
+  if (!px_image_check (bytes, &mime, &width, &height, &local_error) ||
+      (pixbuf = px_image_load_scaled (bytes, mime, max_size > 0 ? max_size : G_MAXINT, &local_error)) == NULL)
+    {
+      g_set_error (error, PX_RECIPE_ERROR, PX_RECIPE_ERROR_IMAGE, _("The image cannot be edited: %s"),
+                   local_error->message);
+      return NULL;
+    }
+  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  /* Rotated by its orientation tag, the full width is its full height. */
+  if (full_width != NULL)
+    *full_width = gdk_pixbuf_get_width (oriented) == gdk_pixbuf_get_width (pixbuf) ? width : height;
+  return surface_from_pixbuf (oriented);
+}
+
+static cairo_surface_t *
+new_like (int width,
+          int height)
+{
+  return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (1, width), MAX (1, height));
+}
+
+static int
+width_of (cairo_surface_t *surface)
+{
+  return cairo_image_surface_get_width (surface);
+}
+
+static int
+height_of (cairo_surface_t *surface)
+{
+  return cairo_image_surface_get_height (surface);
+}
+
+/* ---- geometry ---- */
+
+static cairo_surface_t *
+crop (cairo_surface_t  *in,
+      const PxRecipeOp *op)
+{
+  int w = width_of (in), h = height_of (in);
+  double x, y, cw, ch;
+  cairo_surface_t *out;
+  cairo_t *cr;
+
+  if (g_strcmp0 (op->aspect, "free") == 0)
+    {
+      x = op->x * w;
+      y = op->y * h;
+      cw = op->width * w;
+      ch = op->height * h;
+    }
+  else
+    {
+      int num = 1, den = 1;
+      double ratio;
+
+      sscanf (op->aspect, "%d:%d", &num, &den);
+      ratio = (double) num / den;
+      /* The largest rectangle of that shape, centred on (x, y) and kept inside. */
+      cw = MIN (w, h * ratio);
+      ch = cw / ratio;
+      x = CLAMP (op->x * w - cw / 2, 0, w - cw);
+      y = CLAMP (op->y * h - ch / 2, 0, h - ch);
+    }
+  out = new_like ((int) lround (cw), (int) lround (ch));
+  cr = cairo_create (out);
+  cairo_set_source_surface (cr, in, -lround (x), -lround (y));
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return out;
+}
+
+static cairo_surface_t *
+rotate (cairo_surface_t  *in,
+        const PxRecipeOp *op)
+{
+  int w = width_of (in), h = height_of (in);
+  gboolean quarter = op->degrees == 90 || op->degrees == 270;
+  cairo_surface_t *out = new_like (quarter ? h : w, quarter ? w : h);
+  cairo_t *cr = cairo_create (out);
+
+  cairo_translate (cr, width_of (out) / 2.0, height_of (out) / 2.0);
+  cairo_rotate (cr, op->degrees * G_PI / 180);
+  cairo_translate (cr, -w / 2.0, -h / 2.0);
+  cairo_set_source_surface (cr, in, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return out;
+}
+
+static cairo_surface_t *
+flip (cairo_surface_t  *in,
+      const PxRecipeOp *op)
+{
+  int w = width_of (in), h = height_of (in);
+  cairo_surface_t *out = new_like (w, h);
+  cairo_t *cr = cairo_create (out);
+
+  if (op->vertical)
+    {
+      cairo_translate (cr, 0, h);
+      cairo_scale (cr, 1, -1);
+    }
+  else
+    {
+      cairo_translate (cr, w, 0);
+      cairo_scale (cr, -1, 1);
+    }
+  cairo_set_source_surface (cr, in, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return out;
+}
+
+/* Turned by a small angle and enlarged just enough that the frame stays
+ * covered: no empty corners, the same size. */
+static cairo_surface_t *
+straighten (cairo_surface_t  *in,
+            const PxRecipeOp *op)
+{
+  int w = width_of (in), h = height_of (in);
+  double a = fabs (op->angle) * G_PI / 180;
+  double cover = MAX ((w * cos (a) + h * sin (a)) / w, (w * sin (a) + h * cos (a)) / h);
+  cairo_surface_t *out = new_like (w, h);
+  cairo_t *cr = cairo_create (out);
+
+  cairo_translate (cr, w / 2.0, h / 2.0);
+  cairo_rotate (cr, op->angle * G_PI / 180);
+  cairo_scale (cr, cover, cover);
+  cairo_translate (cr, -w / 2.0, -h / 2.0);
+  cairo_set_source_surface (cr, in, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return out;
+}
+
+static cairo_surface_t *
+resize (cairo_surface_t  *in,
+        const PxRecipeOp *op)
+{
+  int w = width_of (in), h = height_of (in);
+  cairo_surface_t *out = new_like (w * op->factor, h * op->factor);
+  cairo_t *cr = cairo_create (out);
+
+  cairo_scale (cr, op->factor, op->factor);
+  cairo_set_source_surface (cr, in, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BEST);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return out;
+}
+
+/* ---- colour, in place ---- */
+
+typedef void (*PixelFunc) (double *r, double *g, double *b, const PxRecipeOp *op, double fx, double fy);
+
+static void
+for_each_pixel (cairo_surface_t  *surface,
+                const PxRecipeOp *op,
+                PixelFunc         func)
+{
+  int w = width_of (surface), h = height_of (surface), stride = cairo_image_surface_get_stride (surface);
+  guint8 *data;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  for (int y = 0; y < h; y++)
+    {
+      guint32 *row = (guint32 *) (data + (gsize) y * stride);
+
+      for (int x = 0; x < w; x++)
+        {
+          guint32 p = row[x];
+          guint a = p >> 24;
+          double r, g, b;
+
+          if (a == 0)
+            continue;
+          /* Unpremultiplied, 0 to 1. */
+          r = ((p >> 16) & 0xff) / (double) a;
+          g = ((p >> 8) & 0xff) / (double) a;
+          b = (p & 0xff) / (double) a;
+          func (&r, &g, &b, op, (x + 0.5) / w, (y + 0.5) / h);
+          row[x] = a << 24 | (guint) lround (CLAMP (r, 0, 1) * a) << 16 | (guint) lround (CLAMP (g, 0, 1) * a) << 8 |
+                   (guint) lround (CLAMP (b, 0, 1) * a);
+        }
+    }
+  cairo_surface_mark_dirty (surface);
+}
+
+static double
+luma (double r,
+      double g,
+      double b)
+{
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/* Exposure in stops (2^e), contrast about the middle grey, saturation away
+ * from the pixel's own grey, warmth as red up and blue down. */
+static void
+adjust_pixel (double           *r,
+              double           *g,
+              double           *b,
+              const PxRecipeOp *op,
+              double            fx,
+              double            fy)
+{
+  double gain = pow (2, op->exposure), k = 1 + op->contrast, s = 1 + op->saturation;
+  double *c[3] = { r, g, b };
+  double y;
+
+  for (int i = 0; i < 3; i++)
+    *c[i] = (*c[i] * gain - 0.5) * k + 0.5;
+  y = luma (*r, *g, *b);
+  for (int i = 0; i < 3; i++)
+    *c[i] = y + (*c[i] - y) * s;
+  *r *= 1 + 0.2 * op->warmth;
+  *b *= 1 - 0.2 * op->warmth;
+}
+
+static void
+filter_pixel (double           *r,
+              double           *g,
+              double           *b,
+              const PxRecipeOp *op,
+              double            fx,
+              double            fy)
+{
+  double nr = *r, ng = *g, nb = *b, y = luma (*r, *g, *b);
+
+  if (g_str_equal (op->filter, "bw"))
+    nr = ng = nb = y;
+  else if (g_str_equal (op->filter, "sepia"))
+    {
+      nr = 0.393 * *r + 0.769 * *g + 0.189 * *b;
+      ng = 0.349 * *r + 0.686 * *g + 0.168 * *b;
+      nb = 0.272 * *r + 0.534 * *g + 0.131 * *b;
+    }
+  else if (g_str_equal (op->filter, "vignette"))
+    {
+      double d = hypot (fx - 0.5, fy - 0.5) / hypot (0.5, 0.5);
+      double keep = 1 - 0.8 * pow (d, 2.5);
+
+      nr *= keep;
+      ng *= keep;
+      nb *= keep;
+    }
+  else if (g_str_equal (op->filter, "fade"))
+    {
+      nr = 0.12 + *r * 0.8;
+      ng = 0.12 + *g * 0.8;
+      nb = 0.12 + *b * 0.8;
+    }
+  else if (g_str_equal (op->filter, "vivid"))
+    {
+      nr = y + (*r - y) * 1.4;
+      ng = y + (*g - y) * 1.4;
+      nb = y + (*b - y) * 1.4;
+    }
+  else if (g_str_equal (op->filter, "cool"))
+    {
+      nr *= 0.9;
+      nb = nb * 1.1 + 0.03;
+    }
+  else if (g_str_equal (op->filter, "warm"))
+    {
+      nr = nr * 1.1 + 0.03;
+      nb *= 0.9;
+    }
+  *r += (nr - *r) * op->amount;
+  *g += (ng - *g) * op->amount;
+  *b += (nb - *b) * op->amount;
+}
+
+/* Unsharp mask: the pixel pushed away from the mean of its 3 × 3 block. */
+static void
+sharpen (cairo_surface_t  *surface,
+         const PxRecipeOp *op)
+{
+  int w = width_of (surface), h = height_of (surface), stride = cairo_image_surface_get_stride (surface);
+  g_autofree guint8 *copy = NULL;
+  guint8 *data;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  copy = g_memdup2 (data, (gsize) stride * h);
+  for (int y = 1; y < h - 1; y++)
+    for (int x = 1; x < w - 1; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          int sum = 0, here = copy[(gsize) y * stride + x * 4 + c], alpha = copy[(gsize) y * stride + x * 4 + 3];
+          double value;
+
+          for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++)
+              sum += copy[(gsize) (y + dy) * stride + (x + dx) * 4 + c];
+          value = here + op->amount * 1.5 * (here - sum / 9.0);
+          data[(gsize) y * stride + x * 4 + c] = (guint8) CLAMP (lround (value), 0, alpha);
+        }
+  cairo_surface_mark_dirty (surface);
+}
+
+/* ---- text and overlay ---- */
+
+/* Where a box of @bw × @bh goes in a @w × @h image. */
+static void
+place (const PxRecipeOp *op,
+       double            w,
+       double            h,
+       double            bw,
+       double            bh,
+       double            margin,
+       double           *x,
+       double           *y)
+{
+  const char *p = op->position;
+
+  if (op->has_xy && p == NULL)
+    {
+      /* The box's centre at (x, y), kept inside. */
+      *x = CLAMP (op->x * w - bw / 2, 0, MAX (0, w - bw));
+      *y = CLAMP (op->y * h - bh / 2, 0, MAX (0, h - bh));
+      return;
+    }
+  *x = (w - bw) / 2;
+  *y = (h - bh) / 2;
+  if (g_str_has_prefix (p, "top"))
+    *y = margin;
+  if (g_str_has_prefix (p, "bottom"))
+    *y = h - bh - margin;
+  if (g_str_has_suffix (p, "left"))
+    *x = margin;
+  if (g_str_has_suffix (p, "right"))
+    *x = w - bw - margin;
+}
+
+static void
+set_rgb (cairo_t *cr,
+         guint32  rgb)
+{
+  cairo_set_source_rgb (cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0);
+}
+
+/* The step's number and name at the front of an error. */
+static void
+name_step (GError **error,
+           guint    step,
+           PxRecipeOpKind kind)
+{
+  if (error != NULL && *error != NULL)
+    g_prefix_error (error, _("Step %u (%s): "), step, px_recipe_op_name (kind));
+}
+
+static gboolean
+draw_text (cairo_surface_t  *surface,
+           const PxRecipeOp *op,
+           GHashTable       *tokens,
+           double            scale,
+           GError          **error)
+{
+  g_autoptr(GHashTable) none = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
+  PangoFontDescription *font;
+  PangoAlignment alignment = PANGO_ALIGN_CENTER;
+  double w = width_of (surface), h = height_of (surface), size = op->size * scale, x, y;
+  int tw, th;
+  cairo_t *cr;
+
+  if (tokens == NULL)
+    tokens = none = g_hash_table_new (g_str_hash, g_str_equal);
+  text = px_tokens_resolve (op->text, tokens, MAX_TEXT_CHARS, error);
+  if (text == NULL)
+    return FALSE;
+  if (*text == '\0')
+    return TRUE;
+
+  cr = cairo_create (surface);
+  layout = pango_cairo_create_layout (cr);
+  pango_layout_set_text (layout, text, -1);
+  if (g_strcmp0 (op->align, "left") == 0)
+    alignment = PANGO_ALIGN_LEFT;
+  else if (g_strcmp0 (op->align, "right") == 0)
+    alignment = PANGO_ALIGN_RIGHT;
+  pango_layout_set_alignment (layout, alignment);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_width (layout, (int) (w * op->wrap * PANGO_SCALE));
+  font = pango_font_description_from_string (op->font ? op->font : "Sans Bold");
+  pango_font_description_set_absolute_size (font, MAX (1, size) * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  /* The layout box is the wrap width; its text is aligned inside it. */
+  place (op, w, h, w * op->wrap, th, MAX (2, w / 30), &x, &y);
+
+  if (op->shadow)
+    {
+      cairo_move_to (cr, x + size / 16, y + size / 16);
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
+      pango_cairo_show_layout (cr, layout);
+    }
+  cairo_move_to (cr, x, y);
+  pango_cairo_layout_path (cr, layout);
+  if (op->has_outline)
+    {
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_set_line_width (cr, MAX (1.0, size / 10));
+      set_rgb (cr, op->outline);
+      cairo_stroke_preserve (cr);
+    }
+  set_rgb (cr, op->color);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  return TRUE;
+}
+
+static gboolean
+draw_overlay (cairo_surface_t  *surface,
+              const PxRecipeOp *op,
+              GError          **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  cairo_surface_t *logo;
+  double w = width_of (surface), h = height_of (surface), lw, lh, x, y, k;
+  gsize length;
+  cairo_t *cr;
+
+  if (!g_file_get_contents (op->file, &contents, &length, error))
+    return FALSE;
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  /* Decoded no larger than it is drawn. */
+  logo = decode (bytes, (int) ceil (MAX (w, h) * op->scale) + 1, NULL, error);
+  if (logo == NULL)
+    return FALSE;
+  lw = w * op->scale;
+  k = lw / width_of (logo);
+  lh = height_of (logo) * k;
+  place (op, w, h, lw, lh, MAX (2, w / 30), &x, &y);
+  cr = cairo_create (surface);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, k, k);
+  cairo_set_source_surface (cr, logo, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint_with_alpha (cr, op->opacity);
+  cairo_destroy (cr);
+  cairo_surface_destroy (logo);
+  return TRUE;
+}
+
+/* ---- the whole recipe ---- */
+
+/* The edited image as a surface (ARGB32, premultiplied). max_size > 0
+ * renders a preview whose longer side is at most that, the recipe's
+ * sizes scaled along; 0 renders at full size. @tokens fill the text's
+ * [TOKENS] (NULL: none; a token without a value or default is an error). */
+cairo_surface_t *
+px_recipe_render_surface (const PxRecipe *recipe,
+                          GBytes         *image,
+                          GHashTable     *tokens,
+                          int             max_size,
+                          GError        **error)
+{
+  int full_width = 0;
+  cairo_surface_t *surface = decode (image, max_size, &full_width, error);
+  double scale;
+
+  if (surface == NULL)
+    return NULL;
+  scale = full_width > 0 ? (double) width_of (surface) / full_width : 1;
+
+  for (guint i = 0; i < px_recipe_get_n_ops (recipe); i++)
+    {
+      const PxRecipeOp *op = px_recipe_get_op (recipe, i);
+      cairo_surface_t *next = NULL;
+      GError *local_error = NULL;
+
+      switch (op->kind)
+        {
+        case PX_RECIPE_CROP:
+          next = crop (surface, op);
+          break;
+        case PX_RECIPE_ROTATE:
+          next = rotate (surface, op);
+          break;
+        case PX_RECIPE_FLIP:
+          next = flip (surface, op);
+          break;
+        case PX_RECIPE_STRAIGHTEN:
+          next = straighten (surface, op);
+          break;
+        case PX_RECIPE_RESIZE:
+          if ((double) width_of (surface) * op->factor * height_of (surface) * op->factor > MAX_RESULT_PIXELS)
+            {
+              g_set_error (&local_error, PX_RECIPE_ERROR, PX_RECIPE_ERROR_TOO_LARGE,
+                           _("the result would be %d × %d, more than the 64 megapixels Pixmerge makes."),
+                           width_of (surface) * op->factor, height_of (surface) * op->factor);
+              break;
+            }
+          next = resize (surface, op);
+          /* A preview is as large as the screen needs, never larger. */
+          if (max_size > 0)
+            scale *= op->factor;
+          break;
+        case PX_RECIPE_ADJUST:
+          for_each_pixel (surface, op, adjust_pixel);
+          break;
+        case PX_RECIPE_FILTER:
+          for_each_pixel (surface, op, filter_pixel);
+          break;
+        case PX_RECIPE_SHARPEN:
+          sharpen (surface, op);
+          break;
+        case PX_RECIPE_TEXT:
+          draw_text (surface, op, tokens, scale, &local_error);
+          break;
+        case PX_RECIPE_OVERLAY:
+          draw_overlay (surface, op, &local_error);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (local_error != NULL)
+        {
+          if (local_error->domain != PX_RECIPE_ERROR || local_error->code != PX_RECIPE_ERROR_INVALID)
+            name_step (&local_error, i + 1, op->kind);
+          cairo_surface_destroy (surface);
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      if (next != NULL)
+        {
+          cairo_surface_destroy (surface);
+          surface = next;
+        }
+    }
+  return surface;
+}
+
+static cairo_status_t
+append_png (void                *closure,
+            const unsigned char *data,
+            unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* The edited image as a PNG. */
+GBytes *
+px_recipe_render_png (const PxRecipe *recipe,
+                      GBytes         *image,
+                      GHashTable     *tokens,
+                      int             max_size,
+                      GError        **error)
+{
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  cairo_surface_t *surface = px_recipe_render_surface (recipe, image, tokens, max_size, error);
+  cairo_status_t status;
+
+  if (surface == NULL)
+    return NULL;
+  status = cairo_surface_write_to_png_stream (surface, append_png, png);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, PX_RECIPE_ERROR, PX_RECIPE_ERROR_IMAGE, "%s", cairo_status_to_string (status));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&png));
+}
