@@ -139,7 +139,7 @@ px_cli_cmd_batch (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("run --csv FILE --prompt TEXT --model ID | resume ID | "
-                                                              "status ID | export ID -o FILE | video ID -o DIR | list"));
+                                                              "status ID | export ID -o FILE | video ID -o DIR | edit ID --recipe FILE | list"));
   g_autoptr(GError) error = NULL;
   g_autoptr(PxCatalog) catalog = NULL;
   g_autoptr(PxLibrary) library = NULL;
@@ -148,12 +148,14 @@ px_cli_cmd_batch (int    argc,
   /* batch video has the video command's options. */
   if (argc >= 2 && g_str_equal (argv[1], "video"))
     return px_cli_cmd_batch_video (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "edit"))
+    return px_cli_cmd_batch_edit (argc - 1, argv + 1);
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return px_cli_usage (context, error->message);
   if (argc < 2)
-    return px_cli_usage (context, _("batch needs run, resume, status, export, video or list"));
+    return px_cli_usage (context, _("batch needs run, resume, status, export, video, edit or list"));
   if (concurrency < 0 || concurrency > 32 || rpm < 0)
     return px_cli_usage (context, _("--concurrency takes 1 to 32, --rpm a positive number"));
 
@@ -287,5 +289,5 @@ px_cli_cmd_batch (int    argc,
       return 0;
     }
 
-  return px_cli_usage (context, _("batch needs run, resume, status, export, video or list"));
+  return px_cli_usage (context, _("batch needs run, resume, status, export, video, edit or list"));
 }

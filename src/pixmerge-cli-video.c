@@ -13,36 +13,6 @@
 #include "pixmerge-cli.h"
 #include "px-video.h"
 
-/* INPUT is a file, or the id of a library image. */
-static GBytes *
-read_input (const char  *input,
-            GError     **error)
-{
-  g_autofree char *contents = NULL;
-  g_autofree char *path = NULL;
-  guint64 id;
-  gsize length;
-
-  if (!g_file_test (input, G_FILE_TEST_EXISTS) && g_ascii_string_to_unsigned (input, 10, 1, G_MAXINT64, &id, NULL))
-    {
-      g_autoptr(PxLibrary) library = px_cli_open_library ();
-      g_autoptr(PxLibraryImage) image = NULL;
-
-      if (library == NULL)
-        return NULL;
-      image = px_library_get_image (library, (gint64) id, error);
-      if (image == NULL)
-        return NULL;
-      path = g_strdup (image->file);
-    }
-  else
-    path = g_strdup (input);
-
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  return g_bytes_new_take (g_steal_pointer (&contents), length);
-}
-
 static void
 on_progress (guint    done,
              guint    total,
@@ -188,7 +158,7 @@ px_cli_cmd_video (int    argc,
 
   for (int i = 1; i < argc; i++)
     {
-      GBytes *image = read_input (argv[i], &error);
+      GBytes *image = px_cli_read_image (argv[i], &error);
 
       if (image == NULL)
         return px_cli_fail ("%s: %s", argv[i], error->message);

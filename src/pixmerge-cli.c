@@ -518,6 +518,36 @@ px_cli_on_async_done (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* INPUT is an image file, or the id of a library image: its bytes. */
+GBytes *
+px_cli_read_image (const char  *input,
+            GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *path = NULL;
+  guint64 id;
+  gsize length;
+
+  if (!g_file_test (input, G_FILE_TEST_EXISTS) && g_ascii_string_to_unsigned (input, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_autoptr(PxLibrary) library = px_cli_open_library ();
+      g_autoptr(PxLibraryImage) image = NULL;
+
+      if (library == NULL)
+        return NULL;
+      image = px_library_get_image (library, (gint64) id, error);
+      if (image == NULL)
+        return NULL;
+      path = g_strdup (image->file);
+    }
+  else
+    path = g_strdup (input);
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&contents), length);
+}
+
 GAsyncResult *
 px_cli_wait_for (GAsyncResult **slot)
 {
@@ -898,6 +928,7 @@ static const struct {
   { "library", cmd_library, N_("List, search, export and check the library") },
   { "batch", px_cli_cmd_batch, N_("Generate one image per CSV row, resumable") },
   { "video", px_cli_cmd_video, N_("Make a short video of an image, rendered here") },
+  { "edit", px_cli_cmd_edit, N_("Edit an image with a recipe (crop, adjust, filters, text with tokens, …)") },
   { "templates", cmd_templates, N_("List, import and export templates and presets") },
   { "models", cmd_models, N_("Add a model id the list does not know yet") },
   { "keys", cmd_keys, N_("Save or remove a provider's API key in the keyring") },

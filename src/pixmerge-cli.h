@@ -30,6 +30,12 @@ void        px_cli_on_async_done     (GObject         *source,
                                       GAsyncResult    *result,
                                       gpointer         user_data);
 GAsyncResult *px_cli_wait_for        (GAsyncResult   **slot);
+GBytes     *px_cli_read_image        (const char      *input,
+                                      GError         **error);
+int         px_cli_cmd_edit          (int              argc,
+                                      char           **argv);
+int         px_cli_cmd_batch_edit    (int              argc,
+                                      char           **argv);
 int         px_cli_cmd_batch         (int              argc,
                                       char           **argv);
 int         px_cli_cmd_video         (int              argc,

@@ -81,6 +81,21 @@ check "missing sound fails" run 1 "$cli" video "$tmp/v.png" -o "$tmp/x.webm" --a
 check "missing sound named" has err "There is no sound file"
 check "nothing left of failures" sh -c "! ls '$tmp' | grep -q 'x\\.webm'"
 convert -size 96x64 gradient:crimson-white "$tmp/w.png"
+
+# edit
+cat >"$tmp/recipe.json" <<'JSON'
+{"operations": [{"op": "crop", "aspect": "1:1"}, {"op": "adjust", "exposure": 0.2, "contrast": 0.1, "saturation": -0.3},
+ {"op": "text", "text": "Hello [FIRSTNAME]", "size": 16, "color": "#ff0000", "outline": "#000000", "position": "bottom"}]}
+JSON
+check "edit with a recipe" run 0 "$cli" edit "$tmp/v.png" --recipe "$tmp/recipe.json" --token FIRSTNAME=Ada -o "$tmp/edited.png"
+check "edit prints its path" has out "$tmp/edited.png"
+check "edit cropped to a square" test "$(identify -format '%wx%h' "$tmp/edited.png")" = 64x64
+check "edit without the token fails" run 1 "$cli" edit "$tmp/v.png" --recipe "$tmp/recipe.json" -o "$tmp/x.png"
+check "the missing token named" has err "FIRSTNAME"
+printf '{"operations": [{"op": "crop", "aspect": "1:1"}, {"op": "blur"}]}' >"$tmp/bad-recipe.json"
+check "a bad recipe fails" run 1 "$cli" edit "$tmp/v.png" --recipe "$tmp/bad-recipe.json" -o "$tmp/x.png"
+check "the bad step named" has err "Step 2: there is no operation “blur”"
+check "nothing written for a bad recipe" test ! -e "$tmp/x.png"
 check "slideshow of two" run 0 "$cli" video "$tmp/v.png" "$tmp/w.png" -o "$tmp/show.webm" --duration 1 --resolution 480p --effect still -q
 # ffprobe (not GStreamer) reads it: two seconds less the crossfade, a third of a second.
 check "slideshow length" sh -c "ffprobe -v error -show_entries format=duration -of csv=p=0 '$tmp/show.webm' | awk '{exit !(\$1 > 1.6 && \$1 < 1.72)}'"
@@ -191,6 +206,11 @@ check "batch video of no batch fails" run 1 "$cli" batch video 999 -o "$tmp/none
 check "batch video says why" has err "no images"
 check "batch slideshow" run 0 "$cli" batch video "$bid" --slideshow -o "$tmp/batch-show.mp4" --duration 1 --resolution 480p -q
 check "batch slideshow is an MP4 of both" sh -c "ffprobe -v error -show_entries format=format_name,duration -of csv=p=0 '$tmp/batch-show.mp4' | grep -q 'mp4'"
+printf '{"operations": [{"op": "text", "text": "[NAME] from [CITY|somewhere]", "size": 20}]}' >"$tmp/recipe-names.json"
+before=$("$cli" library list | wc -l)
+check "batch edit" run 0 "$cli" batch edit "$bid" --recipe "$tmp/recipe-names.json" -q
+check "one edit per image of the batch, ids printed" sh -c "test \"\$(grep -cE '^[0-9]+\$' '$tmp/out')\" = 2"
+check "the edits are new images in the library" test "$("$cli" library list | wc -l)" = $((before + 2))
 check "batch slideshow needs a video name" run 1 "$cli" batch video "$bid" --slideshow -o "$tmp/folder" -q
 check "batch list" run 0 "$cli" batch list
 check "listed" has out "completed	2/2	gpt-image-2"

@@ -577,6 +577,40 @@ test_templates_and_token_sets (void)
   g_assert_cmpuint (sets->len, ==, 0);
 }
 
+/* An edit is a new image linked to its parent, with the recipe that made
+ * it and its parent's prompt and tokens; the parent stays as it was. */
+static void
+test_edit_linked (void)
+{
+  g_autofree char *dir = new_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibrary) library = px_library_open (dir, &error);
+  gint64 parent_id = add (library, "Portrait of Ada", "gpt-image-2", "NAME", "Ada");
+  g_autoptr(PxLibraryImage) before = px_library_get_image (library, parent_id, &error);
+  g_autoptr(GBytes) edited = px_fake_render_image ("edited", 48, 48, "png");
+  const char *recipe = "{\"operations\": [{\"op\": \"crop\", \"aspect\": \"1:1\"}]}";
+  g_autoptr(PxLibraryImage) edit = NULL;
+  g_autoptr(PxLibraryImage) after = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  gint64 id;
+
+  id = px_library_add_edit (library, parent_id, edited, recipe, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, parent_id);
+  edit = px_library_get_image (library, id, &error);
+  g_assert_cmpint (edit->parent_id, ==, parent_id);
+  g_assert_cmpstr (edit->recipe_json, ==, recipe);
+  g_assert_cmpstr (edit->feature, ==, "edit");
+  g_assert_cmpstr (edit->prompt, ==, "Portrait of Ada");
+  g_assert_cmpstr (edit->tokens_json, ==, before->tokens_json);
+  g_assert_cmpint (edit->width, ==, 48);
+  after = px_library_get_image (library, parent_id, &error);
+  g_assert_cmpstr (after->sha256, ==, before->sha256);
+  g_assert_null (after->recipe_json);
+  problems = px_library_check (library, &error);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -585,6 +619,7 @@ main (int   argc,
 
   g_test_add_func ("/library/fresh-and-migrated", test_fresh_and_migrated);
   g_test_add_func ("/library/too-new", test_too_new);
+  g_test_add_func ("/library/edit-linked", test_edit_linked);
   g_test_add_func ("/library/save-and-read", test_save_and_read);
   g_test_add_func ("/library/search-and-filters", test_search_and_filters);
   g_test_add_func ("/library/trash-restore-purge", test_trash_restore_purge);

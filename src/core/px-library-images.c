@@ -334,6 +334,46 @@ px_library_add_derived (PxLibrary   *self,
   return insert_image (self, &row, stored, error);
 }
 
+/* An edit of image @parent_id: a new image of the same prompt, tokens and
+ * batch, linked to its parent, with the recipe that made it; the row and
+ * its recipe together or not at all. The parent is not changed. */
+gint64
+px_library_add_edit (PxLibrary   *self,
+                     gint64       parent_id,
+                     GBytes      *bytes,
+                     const char  *recipe_json,
+                     GError     **error)
+{
+  PX_LIBRARY_WRITE (self);
+  sqlite3_stmt *stmt = NULL;
+  gint64 id;
+
+  if (!px_library_run_sql (self, "BEGIN IMMEDIATE", _("saving an edit"), error))
+    return 0;
+  id = px_library_add_derived (self, parent_id, bytes, "edit", error);
+  if (id > 0 && sqlite3_prepare_v2 (self->db, "UPDATE images SET recipe = ? WHERE id = ?", -1, &stmt,
+                                    NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, recipe_json, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, id);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        id = 0;
+      sqlite3_finalize (stmt);
+      if (id == 0)
+        px_library_db_error (self, error, _("saving an edit"));
+    }
+  else if (id > 0)
+    {
+      px_library_db_error (self, error, _("saving an edit"));
+      id = 0;
+    }
+  if (id > 0 && !px_library_run_sql (self, "COMMIT", _("saving an edit"), error))
+    id = 0;
+  if (id == 0)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return id;
+}
+
 gint64
 px_library_import_file (PxLibrary   *self,
                         const char  *path,

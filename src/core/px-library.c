@@ -210,6 +210,9 @@ static const char * const migrations[] = {
    "  created INTEGER NOT NULL,"
    "  updated INTEGER NOT NULL);"
    "CREATE INDEX ai_video_jobs_state ON ai_video_jobs (state);"),
+
+  /* 9: an edited image keeps the recipe that made it from its parent */
+  "ALTER TABLE images ADD COLUMN recipe TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);
@@ -231,6 +234,7 @@ px_library_image_free (PxLibraryImage *image)
   g_free (image->settings_json);
   g_free (image->mime_type);
   g_free (image->feature);
+  g_free (image->recipe_json);
   g_free (image);
 }
 
@@ -633,6 +637,7 @@ px_library_read_image (PxLibrary    *self,
   image->parent_id = sqlite3_column_int64 (stmt, i++);
   image->batch_id = sqlite3_column_int64 (stmt, i++);
   image->created = sqlite3_column_int64 (stmt, i++);
+  image->recipe_json = TEXT ();
 #undef TEXT
 
   return image;

@@ -24,7 +24,7 @@ typedef enum {
   PX_LIBRARY_ERROR_BUSY,        /* another program kept the database locked */
 } PxLibraryError;
 
-#define PX_LIBRARY_SCHEMA_VERSION 8
+#define PX_LIBRARY_SCHEMA_VERSION 9
 
 typedef struct {
   gint64   id;
@@ -47,6 +47,7 @@ typedef struct {
   gint64   parent_id;       /* 0: none */
   gint64   batch_id;        /* 0: none */
   gint64   created;         /* unix seconds */
+  char    *recipe_json;     /* the edit that made it from its parent, or NULL */
 } PxLibraryImage;
 
 /* A video made from a library image; the image may have gone since. */
@@ -153,6 +154,11 @@ gint64          px_library_add_derived   (PxLibrary       *self,
                                           gint64           parent_id,
                                           GBytes          *bytes,
                                           const char      *feature,
+                                          GError         **error);
+gint64          px_library_add_edit      (PxLibrary       *self,
+                                          gint64           parent_id,
+                                          GBytes          *bytes,
+                                          const char      *recipe_json,
                                           GError         **error);
 gint64          px_library_import_file   (PxLibrary       *self,
                                           const char      *path,
