@@ -270,27 +270,57 @@ luma (double r,
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-/* Exposure in stops (2^e), contrast about the middle grey, saturation away
- * from the pixel's own grey, warmth as red up and blue down. */
+/* Exposure in stops (2^e) and contrast about the middle grey are the same
+ * for every channel: one table of 256 values, worked out once. Saturation
+ * moves away from the pixel's own grey; warmth is red up and blue down. */
 static void
-adjust_pixel (double           *r,
-              double           *g,
-              double           *b,
-              const PxRecipeOp *op,
-              double            fx,
-              double            fy)
+adjust (cairo_surface_t  *surface,
+        const PxRecipeOp *op)
 {
-  double gain = pow (2, op->exposure), k = 1 + op->contrast, s = 1 + op->saturation;
-  double *c[3] = { r, g, b };
-  double y;
+  int w = width_of (surface), h = height_of (surface), stride = cairo_image_surface_get_stride (surface);
+  float table[256];
+  float gain = (float) pow (2, op->exposure), k = (float) (1 + op->contrast), s = (float) (1 + op->saturation);
+  float warm_r = (float) (1 + 0.2 * op->warmth), warm_b = (float) (1 - 0.2 * op->warmth);
+  guint8 *data;
 
-  for (int i = 0; i < 3; i++)
-    *c[i] = (*c[i] * gain - 0.5) * k + 0.5;
-  y = luma (*r, *g, *b);
-  for (int i = 0; i < 3; i++)
-    *c[i] = y + (*c[i] - y) * s;
-  *r *= 1 + 0.2 * op->warmth;
-  *b *= 1 - 0.2 * op->warmth;
+  for (int v = 0; v < 256; v++)
+    table[v] = (v / 255.0f * gain - 0.5f) * k + 0.5f;
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  for (int y = 0; y < h; y++)
+    {
+      guint32 *row = (guint32 *) (data + (gsize) y * stride);
+
+      for (int x = 0; x < w; x++)
+        {
+          guint32 p = row[x];
+          guint a = p >> 24;
+          float r, g, b, l;
+
+          if (a == 0)
+            continue;
+          if (a == 255)
+            {
+              r = table[(p >> 16) & 0xff];
+              g = table[(p >> 8) & 0xff];
+              b = table[p & 0xff];
+            }
+          else
+            {
+              /* Unpremultiplied, through the table's neighbour. */
+              r = table[MIN (255, ((p >> 16) & 0xff) * 255 / a)];
+              g = table[MIN (255, ((p >> 8) & 0xff) * 255 / a)];
+              b = table[MIN (255, (p & 0xff) * 255 / a)];
+            }
+          l = 0.2126f * r + 0.7152f * g + 0.0722f * b;
+          r = (l + (r - l) * s) * warm_r;
+          g = l + (g - l) * s;
+          b = (l + (b - l) * s) * warm_b;
+          row[x] = a << 24 | (guint) (CLAMP (r, 0, 1) * a + 0.5f) << 16 | (guint) (CLAMP (g, 0, 1) * a + 0.5f) << 8 |
+                   (guint) (CLAMP (b, 0, 1) * a + 0.5f);
+        }
+    }
+  cairo_surface_mark_dirty (surface);
 }
 
 static void
@@ -538,11 +568,49 @@ px_recipe_render_surface (const PxRecipe *recipe,
 {
   int full_width = 0;
   cairo_surface_t *surface = decode (image, max_size, &full_width, error);
-  double scale;
+  cairo_surface_t *result;
 
   if (surface == NULL)
     return NULL;
-  scale = full_width > 0 ? (double) width_of (surface) / full_width : 1;
+  result = px_recipe_apply (recipe, surface, full_width > 0 ? (double) width_of (surface) / full_width : 1, tokens,
+                            error);
+  cairo_surface_destroy (surface);
+  return result;
+}
+
+/* The image decoded for editing: at most @max_size on its longer side (0:
+ * full size); @scale gets its size against the full image's. For a live
+ * preview: decode once, apply the recipe to a copy at each change. */
+cairo_surface_t *
+px_recipe_decode (GBytes  *image,
+                  int      max_size,
+                  double  *scale,
+                  GError **error)
+{
+  int full_width = 0;
+  cairo_surface_t *surface = decode (image, max_size, &full_width, error);
+
+  if (surface != NULL && scale != NULL)
+    *scale = full_width > 0 ? (double) width_of (surface) / full_width : 1;
+  return surface;
+}
+
+/* The recipe applied to a copy of @source (a decoded image, @scale of its
+ * full size: sizes in the recipe are scaled to match); @source is kept. */
+cairo_surface_t *
+px_recipe_apply (const PxRecipe  *recipe,
+                 cairo_surface_t *source,
+                 double           scale,
+                 GHashTable      *tokens,
+                 GError         **error)
+{
+  cairo_surface_t *surface = new_like (width_of (source), height_of (source));
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_surface (cr, source, 0, 0);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
 
   for (guint i = 0; i < px_recipe_get_n_ops (recipe); i++)
     {
@@ -573,12 +641,9 @@ px_recipe_render_surface (const PxRecipe *recipe,
               break;
             }
           next = resize (surface, op);
-          /* A preview is as large as the screen needs, never larger. */
-          if (max_size > 0)
-            scale *= op->factor;
           break;
         case PX_RECIPE_ADJUST:
-          for_each_pixel (surface, op, adjust_pixel);
+          adjust (surface, op);
           break;
         case PX_RECIPE_FILTER:
           for_each_pixel (surface, op, filter_pixel);

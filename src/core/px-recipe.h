@@ -92,6 +92,15 @@ cairo_surface_t *px_recipe_render_surface (const PxRecipe *recipe,
                                            GHashTable     *tokens,
                                            int             max_size,
                                            GError        **error);
+cairo_surface_t *px_recipe_decode     (GBytes         *image,
+                                       int             max_size,
+                                       double         *scale,
+                                       GError        **error);
+cairo_surface_t *px_recipe_apply      (const PxRecipe *recipe,
+                                       cairo_surface_t *source,
+                                       double          scale,
+                                       GHashTable     *tokens,
+                                       GError        **error);
 GBytes     *px_recipe_render_png      (const PxRecipe *recipe,
                                        GBytes         *image,
                                        GHashTable     *tokens,
