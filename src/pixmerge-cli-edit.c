@@ -9,8 +9,7 @@
 #include <unistd.h>
 
 #include "pixmerge-cli.h"
-#include "px-json.h"
-#include "px-recipe.h"
+#include "px-edit-batch.h"
 
 int
 px_cli_cmd_edit (int    argc,
@@ -54,6 +53,22 @@ px_cli_cmd_edit (int    argc,
   return 0;
 }
 
+static guint edited;
+
+static void
+on_edited (guint     done,
+           guint     total,
+           gint64    edit_id,
+           gpointer  user_data)
+{
+  gboolean *quiet = user_data;
+
+  edited = done;
+  g_print ("%" G_GINT64_FORMAT "\n", edit_id);
+  if (!*quiet && isatty (STDERR_FILENO))
+    g_printerr (_("Image %u of %u\n"), done, total);
+}
+
 /* pixmerge-cli batch edit ID --recipe FILE: each image of the batch (not
  * the edits already made of it) edited with its own row's tokens, kept as
  * a new image of the batch linked to it. One id printed per edit; memory
@@ -73,11 +88,8 @@ px_cli_cmd_batch_edit (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(PxRecipe) recipe = NULL;
   g_autoptr(PxLibrary) library = NULL;
-  g_autoptr(GPtrArray) images = NULL;
-  g_autofree char *recipe_json = NULL;
-  PxLibraryQuery query = { .sort = PX_LIBRARY_SORT_OLDEST };
   guint64 id;
-  guint n, made = 0;
+  guint made, skipped = 0;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -86,47 +98,15 @@ px_cli_cmd_batch_edit (int    argc,
     return px_cli_usage (context, _("batch edit needs a batch ID and --recipe FILE"));
   if ((recipe = px_recipe_new_from_file (recipe_path, &error)) == NULL)
     return px_cli_fail ("%s: %s", recipe_path, error->message);
-  recipe_json = px_recipe_to_json (recipe);
   if ((library = px_cli_open_library ()) == NULL)
     return 1;
 
-  query.batch_id = (gint64) id;
-  n = px_library_count (library, &query, &error);
-  if (error == NULL && n == 0)
-    return px_cli_fail (_("Batch %" G_GUINT64_FORMAT " has no images yet."), id);
-  images = error == NULL ? px_library_list (library, &query, 0, n, &error) : NULL;
-  if (images == NULL)
+  if (!px_edit_batch_run (library, (gint64) id, recipe, 0, on_edited, &quiet, NULL, &skipped, &error))
     return px_cli_fail ("%s", error->message);
-
-  for (guint i = 0; i < images->len; i++)
-    {
-      PxLibraryImage *image = g_ptr_array_index (images, i);
-      g_autoptr(GHashTable) tokens = NULL;
-      g_autofree char *contents = NULL;
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GBytes) png = NULL;
-      gint64 edit;
-      gsize length;
-
-      /* Edits of the batch are images of it too: not edited again. */
-      if (image->parent_id > 0 && g_strcmp0 (image->feature, "edit") == 0)
-        continue;
-      tokens = px_json_to_table (image->tokens_json);
-      if (!g_file_get_contents (image->file, &contents, &length, &error))
-        return px_cli_fail ("%s", error->message);
-      bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-      if (!quiet && isatty (STDERR_FILENO))
-        g_printerr (_("Image %u of %u\n"), i + 1, images->len);
-      png = px_recipe_render_png (recipe, bytes, tokens, 0, &error);
-      if (png == NULL)
-        return px_cli_fail (_("Image %" G_GINT64_FORMAT ": %s"), image->id, error->message);
-      edit = px_library_add_edit (library, image->id, png, recipe_json, &error);
-      if (edit == 0)
-        return px_cli_fail (_("Image %" G_GINT64_FORMAT ": %s"), image->id, error->message);
-      g_print ("%" G_GINT64_FORMAT "\n", edit);
-      made++;
-    }
+  made = edited;
+  if (made == 0 && skipped == 0)
+    return px_cli_fail (_("Batch %" G_GUINT64_FORMAT " has no images yet."), id);
   if (!quiet)
-    g_printerr (ngettext ("%u image edited.\n", "%u images edited.\n", made), made);
+    g_printerr (_("Edited: %u; already had this edit: %u.\n"), made, skipped);
   return 0;
 }

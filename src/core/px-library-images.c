@@ -374,6 +374,27 @@ px_library_add_edit (PxLibrary   *self,
   return id;
 }
 
+/* Whether image @parent_id already has an edit made by @recipe_json. */
+gboolean
+px_library_has_edit (PxLibrary   *self,
+                     gint64       parent_id,
+                     const char  *recipe_json,
+                     GError     **error)
+{
+  PX_LIBRARY_WRITE (self);
+  sqlite3_stmt *stmt = NULL;
+  gboolean found;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT 1 FROM images WHERE parent_id = ? AND recipe = ? AND trashed = 0 LIMIT 1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return px_library_db_error (self, error, _("reading the edits"));
+  sqlite3_bind_int64 (stmt, 1, parent_id);
+  sqlite3_bind_text (stmt, 2, recipe_json, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return found;
+}
+
 gint64
 px_library_import_file (PxLibrary   *self,
                         const char  *path,

@@ -160,6 +160,10 @@ gint64          px_library_add_edit      (PxLibrary       *self,
                                           GBytes          *bytes,
                                           const char      *recipe_json,
                                           GError         **error);
+gboolean        px_library_has_edit      (PxLibrary       *self,
+                                          gint64           parent_id,
+                                          const char      *recipe_json,
+                                          GError         **error);
 gint64          px_library_import_file   (PxLibrary       *self,
                                           const char      *path,
                                           GError         **error);
