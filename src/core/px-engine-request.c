@@ -22,6 +22,54 @@ px_engine_invalid_request (GError *error)
  * retired model, settings it does not take, reference images, the prompt's
  * length, a missing key. On success *@settings holds the request's
  * settings resolved with the model's defaults. */
+/* OpenAI's edits take a mask: "fully transparent areas … indicate where
+ * image should be edited", a PNG of the image's size. Checked here, so a
+ * mask the API would refuse costs no request. */
+static gboolean
+check_mask (const PxModel             *model,
+            const PxProviderInfo      *info,
+            const PxGenerationRequest *request,
+            GError                   **error)
+{
+  const guint8 *png;
+  gsize size;
+  PxImage *first;
+  g_autofree char *mime = NULL;
+  int width = 0, height = 0;
+
+  if (g_strcmp0 (info->wire, "openai") != 0)
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                   _("%s edits by the instruction alone and takes no mask; clear the mask or choose an OpenAI "
+                     "model."), model->name);
+      return FALSE;
+    }
+  if (request->references->len == 0)
+    {
+      g_set_error_literal (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                           _("A mask needs the image it belongs to."));
+      return FALSE;
+    }
+  png = g_bytes_get_data (request->mask->bytes, &size);
+  /* PNG colour types 4 (grey + alpha) and 6 (RGBA) carry transparency. */
+  if (!px_image_check (request->mask->bytes, &mime, &width, &height, NULL) || g_strcmp0 (mime, "image/png") != 0 ||
+      size < 26 || (png[25] != 4 && png[25] != 6))
+    {
+      g_set_error_literal (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                           _("The mask must be a PNG with transparency: transparent where the image may change."));
+      return FALSE;
+    }
+  first = g_ptr_array_index (request->references, 0);
+  if (width != first->width || height != first->height)
+    {
+      g_set_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
+                   _("The mask is %d × %d but the image is %d × %d; they must be the same size."), width, height,
+                   first->width, first->height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 px_engine_check_request (PxEngine             *self,
                          const PxModel        *model,
@@ -78,6 +126,9 @@ px_engine_check_request (PxEngine             *self,
           return FALSE;
         }
     }
+
+  if (request->mask != NULL && !check_mask (model, info, request, error))
+    return FALSE;
 
   length = g_utf8_strlen (request->prompt, -1);
   if (length == 0)

@@ -834,6 +834,15 @@ px_engine_generate_async (PxEngine            *self,
 
       job->cache_key = px_cache_key (info->id, job->model->id, request->prompt,
                                      job->settings, request->references);
+      /* The same image with another mask is another edit. */
+      if (request->mask != NULL)
+        {
+          g_autofree char *plain = job->cache_key;
+          g_autofree char *mask = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, request->mask->bytes);
+          g_autofree char *both = g_strconcat (plain, ":mask:", mask, NULL);
+
+          job->cache_key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
+        }
       lookup = g_task_new (self, NULL, on_cache_lookup, task);
       g_task_set_task_data (lookup, job, NULL);
       g_task_run_in_thread (lookup, lookup_in_thread);

@@ -80,6 +80,17 @@ px_generation_request_add_reference (PxGenerationRequest *request,
   g_ptr_array_add (request->references, px_image_new (bytes, mime_type));
 }
 
+/* The mask of an edit: the first reference image may change where the
+ * mask is transparent (OpenAI's edits); NULL removes it. */
+void
+px_generation_request_set_mask (PxGenerationRequest *request,
+                                GBytes              *png)
+{
+  g_clear_pointer (&request->mask, px_image_free);
+  if (png != NULL)
+    request->mask = px_image_new (png, "image/png");
+}
+
 void
 px_generation_request_free (PxGenerationRequest *request)
 {
@@ -92,6 +103,7 @@ px_generation_request_free (PxGenerationRequest *request)
   g_free (request->model_id);
   g_hash_table_unref (request->settings);
   g_ptr_array_unref (request->references);
+  g_clear_pointer (&request->mask, px_image_free);
   g_free (request);
 }
 

@@ -19,6 +19,7 @@ typedef struct {
   char        *model_id;         /* MODEL or PROVIDER/MODEL */
   GHashTable  *settings;         /* name -> value; defaults filled by the engine */
   GPtrArray   *references;       /* PxImage: reference images for edits */
+  PxImage     *mask;             /* OpenAI edits: a PNG whose transparent pixels may change, or NULL */
   gboolean     bypass_cache;     /* "Regenerate": ask the provider again */
 } PxGenerationRequest;
 
@@ -52,6 +53,8 @@ void                 px_generation_request_set_template (PxGenerationRequest *re
 void                 px_generation_request_set_setting (PxGenerationRequest *request,
                                                        const char          *name,
                                                        const char          *value);
+void                 px_generation_request_set_mask (PxGenerationRequest *request,
+                                                    GBytes              *png);
 void                 px_generation_request_add_reference (PxGenerationRequest *request,
                                                        GBytes              *bytes,
                                                        const char          *mime_type);

@@ -109,6 +109,9 @@ build_edit (const PxProviderContext   *context,
                                        filename, image->mime_type, image->bytes);
     }
 
+  if (request->mask != NULL)
+    soup_multipart_append_form_file (multipart, "mask", "mask.png", "image/png", request->mask->bytes);
+
   message = soup_message_new_from_multipart (url, multipart);
   if (message == NULL)
     px_provider_set_invalid_url_error (context, error);

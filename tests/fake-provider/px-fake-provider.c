@@ -64,6 +64,7 @@ request_free (PxFakeRequest *request)
   g_free (request->authorization);
   g_free (request->google_key);
   g_free (request->content_type);
+  g_free (request->content_type_header);
   g_bytes_unref (request->body);
   g_free (request);
 }
@@ -514,6 +515,8 @@ openai_edits (PxFakeProvider    *self,
 {
   g_autoptr(SoupMultipart) multipart = soup_multipart_new_from_message (soup_server_message_get_request_headers (msg), body);
   g_autoptr(GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) mask = NULL;
   guint n_images = 0;
 
   if (multipart == NULL)
@@ -536,14 +539,33 @@ openai_edits (PxFakeProvider    *self,
 
           if (type == NULL || !g_str_has_prefix (type, "image/") || g_bytes_get_size (part) == 0)
             return openai_error (400, "Invalid 'image': must be a png, webp or jpg file.", "invalid_request_error", "image", "invalid_image");
-          n_images++;
+          if (n_images++ == 0)
+            first = g_bytes_ref (part);
         }
+      else if (g_strcmp0 (name, "mask") == 0)
+        mask = g_bytes_ref (part);
       else if (name != NULL)
         g_hash_table_insert (fields, g_strdup (name), g_strndup (g_bytes_get_data (part, NULL), g_bytes_get_size (part)));
     }
 
   if (n_images > 16)
     return openai_error (400, "Invalid 'image': at most 16 images.", "invalid_request_error", "image", "invalid_value");
+  /* The mask: a PNG with an alpha channel, the first image's size. */
+  if (mask != NULL)
+    {
+      const guint8 *m = g_bytes_get_data (mask, NULL), *f = first ? g_bytes_get_data (first, NULL) : NULL;
+      gsize mask_size = g_bytes_get_size (mask);
+
+      if (mask_size < 26 || memcmp (m, "\x89PNG", 4) != 0)
+        return openai_error (400, "Invalid 'mask': must be a png file.", "invalid_request_error", "mask",
+                             "invalid_image_format");
+      if (m[25] != 4 && m[25] != 6)
+        return openai_error (400, "Invalid input image - format must be in ['RGBA', 'LA', 'L'], got RGB.",
+                             "invalid_request_error", "mask", "invalid_image_format");
+      if (f == NULL || g_bytes_get_size (first) < 24 || memcmp (f, "\x89PNG", 4) != 0 || memcmp (m + 16, f + 16, 8) != 0)
+        return openai_error (400, "Invalid 'mask': the mask and the image must have the same dimensions.",
+                             "invalid_request_error", "mask", "invalid_image_dimensions");
+    }
 
   return openai_images (self, fields, n_images, TRUE, fault);
 }
@@ -1488,6 +1510,7 @@ handle (SoupServer        *server,
   record->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
   record->google_key = g_strdup (soup_message_headers_get_one (headers, "x-goog-api-key"));
   record->content_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
+  record->content_type_header = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
   record->body = g_bytes_ref (body);
   g_ptr_array_add (self->requests, record);
 

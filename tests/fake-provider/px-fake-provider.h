@@ -48,7 +48,8 @@ typedef struct {
   char   *path;
   char   *authorization;   /* Authorization header */
   char   *google_key;      /* x-goog-api-key header */
-  char   *content_type;
+  char   *content_type;    /* without parameters */
+  char   *content_type_header;  /* as sent, with the boundary of a multipart */
   GBytes *body;
 } PxFakeRequest;
 
