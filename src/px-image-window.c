@@ -44,26 +44,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static PxLibraryImage *
-copy_image (const PxLibraryImage *image)
-{
-  PxLibraryImage *copy = g_memdup2 (image, sizeof *image);
-
-  copy->file = g_strdup (image->file);
-  copy->sha256 = g_strdup (image->sha256);
-  copy->template_prompt = g_strdup (image->template_prompt);
-  copy->prompt = g_strdup (image->prompt);
-  copy->revised_prompt = g_strdup (image->revised_prompt);
-  copy->provider = g_strdup (image->provider);
-  copy->model = g_strdup (image->model);
-  copy->tokens_json = g_strdup (image->tokens_json);
-  copy->settings_json = g_strdup (image->settings_json);
-  copy->mime_type = g_strdup (image->mime_type);
-  copy->feature = g_strdup (image->feature);
-
-  return copy;
-}
-
 /* {"A":"x","B":"y"} as "A: x, B: y". */
 static char *
 describe_json (const char *json)
@@ -233,7 +213,7 @@ on_save_response (GtkNativeDialog *dialog,
       g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_saved, NULL);
       SaveJob *job = g_new0 (SaveJob, 1);
 
-      job->image = copy_image (self->image);
+      job->image = px_library_image_copy (self->image);
       job->path = g_file_get_path (file);
       g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
       g_task_run_in_thread (task, save_in_thread);
@@ -344,7 +324,7 @@ px_image_window_new (GtkWindow            *parent,
 {
   PxImageWindow *self = g_object_new (PX_TYPE_IMAGE_WINDOW, "transient-for", parent, NULL);
 
-  self->image = copy_image (image);
+  self->image = px_library_image_copy (image);
   fill (self);
   return self;
 }

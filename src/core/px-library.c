@@ -217,6 +217,26 @@ static const char * const migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);
 
+PxLibraryImage *
+px_library_image_copy (const PxLibraryImage *image)
+{
+  PxLibraryImage *copy = g_memdup2 (image, sizeof *image);
+
+  copy->file = g_strdup (image->file);
+  copy->sha256 = g_strdup (image->sha256);
+  copy->template_prompt = g_strdup (image->template_prompt);
+  copy->prompt = g_strdup (image->prompt);
+  copy->revised_prompt = g_strdup (image->revised_prompt);
+  copy->provider = g_strdup (image->provider);
+  copy->model = g_strdup (image->model);
+  copy->tokens_json = g_strdup (image->tokens_json);
+  copy->settings_json = g_strdup (image->settings_json);
+  copy->mime_type = g_strdup (image->mime_type);
+  copy->feature = g_strdup (image->feature);
+  copy->recipe_json = g_strdup (image->recipe_json);
+  return copy;
+}
+
 void
 px_library_image_free (PxLibraryImage *image)
 {

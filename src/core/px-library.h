@@ -123,6 +123,7 @@ G_DECLARE_FINAL_TYPE (PxLibrary, px_library, PX, LIBRARY, GObject)
 
 GQuark          px_library_error_quark   (void);
 void            px_library_image_free    (PxLibraryImage  *image);
+PxLibraryImage *px_library_image_copy    (const PxLibraryImage *image);
 void            px_library_video_free    (PxLibraryVideo  *video);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxLibraryVideo, px_library_video_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxLibraryImage, px_library_image_free)
