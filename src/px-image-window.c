@@ -10,6 +10,7 @@
 
 #include "px-application.h"
 #include "px-dialog.h"
+#include "px-editor-window.h"
 #include "px-image-window.h"
 #include "px-video-dialog.h"
 #include "px-json.h"
@@ -142,6 +143,25 @@ make_video_action (GtkWidget  *widget,
     }
   dialog = px_video_dialog_new (GTK_WINDOW (self), library, self->image);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PxImageWindow *self = PX_IMAGE_WINDOW (widget);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  GtkApplication *application = gtk_window_get_application (parent ? parent : GTK_WINDOW (self));
+  PxLibrary *library = PX_IS_APPLICATION (application)
+                       ? px_application_get_library (PX_APPLICATION (application), NULL) : NULL;
+
+  if (library == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("The library is not open.")));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (px_editor_window_new (GTK_WINDOW (self), library, self->image)));
 }
 
 static void
@@ -382,6 +402,7 @@ px_image_window_class_init (PxImageWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "image.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "image.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "image.make-video", NULL, make_video_action);
+  gtk_widget_class_install_action (widget_class, "image.edit", NULL, edit_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "image.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "image.save-as", NULL);

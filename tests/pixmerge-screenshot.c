@@ -12,6 +12,7 @@
 #include "px-generate-page.h"
 #include "px-image-window.h"
 #include "px-batch-video-dialog.h"
+#include "px-editor-window.h"
 #include "px-gallery-page.h"
 #include "px-video-dialog.h"
 #include "px-video-grid.h"
@@ -33,6 +34,7 @@ static char *preferences_page;
 static char *csv_file;
 static char *account_problem;
 static gboolean videos;
+static gboolean edit;
 static int dialog_width;
 static int dialog_height;
 static gint64 batch_videos;
@@ -46,6 +48,7 @@ static const GOptionEntry options[] = {
   { "make-video", 0, 0, G_OPTION_ARG_NONE, &make_video, "With --open-image: capture its Make Video dialog, preview playing", NULL },
   { "dialog-width", 0, 0, G_OPTION_ARG_INT, &dialog_width, "Width of the dialog or detail window captured", "PX" },
   { "dialog-height", 0, 0, G_OPTION_ARG_INT, &dialog_height, "Its height", "PX" },
+  { "edit", 0, 0, G_OPTION_ARG_NONE, &edit, "With --open-image: capture the Editor with a square crop and a token text", NULL },
   { "videos", 0, 0, G_OPTION_ARG_NONE, &videos, "Gallery: show the videos (with --open-image, open a video)", NULL },
   { "batch-videos", 0, 0, G_OPTION_ARG_INT64, &batch_videos, "Capture the Make Videos dialog of batch ID", "ID" },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
@@ -350,6 +353,36 @@ main (int   argc,
         {
           g_printerr ("pixmerge-screenshot: the detail view was never drawn\n");
           return 1;
+        }
+      if (edit)
+        {
+          GtkWidget *editor;
+          gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+          gtk_widget_activate_action (detail, "image.edit", NULL);
+          editor = px_test_ui_find_toplevel (PX_TYPE_EDITOR_WINDOW);
+          if (editor != NULL && (dialog_width > 0 || dialog_height > 0))
+            gtk_window_set_default_size (GTK_WINDOW (editor), dialog_width > 0 ? dialog_width : 1000,
+                                         dialog_height > 0 ? dialog_height : 700);
+          while (editor != NULL && !px_editor_window_is_ready (PX_EDITOR_WINDOW (editor)) &&
+                 g_get_monotonic_time () < deadline)
+            px_test_ui_spin (50);
+          if (editor != NULL)
+            {
+              adw_combo_row_set_selected (ADW_COMBO_ROW (px_test_ui_find_by_name (editor, ADW_TYPE_COMBO_ROW, "aspect")), 1);
+              gtk_editable_set_text (GTK_EDITABLE (px_test_ui_find_by_name (editor, ADW_TYPE_ENTRY_ROW, "text")),
+                                     "Hello [NAME]");
+              gtk_range_set_value (GTK_RANGE (px_test_ui_find_by_name (editor, GTK_TYPE_SCALE, "exposure")), 0.3);
+              px_test_ui_spin (100);
+              while (!px_editor_window_is_ready (PX_EDITOR_WINDOW (editor)) && g_get_monotonic_time () < deadline)
+                px_test_ui_spin (50);
+            }
+          if (editor == NULL || !px_test_ui_wait_for_draw (editor, settle_ms + 300))
+            {
+              g_printerr ("pixmerge-screenshot: the Editor was never drawn\n");
+              return 1;
+            }
+          detail = editor;
         }
       if (make_video)
         {

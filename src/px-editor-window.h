@@ -1,0 +1,23 @@
+/* px-editor-window.h: the Editor: classic edits of a library image with a
+ * live preview, undo and redo, saved as a new version. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "px-library.h"
+#include "px-recipe.h"
+
+G_BEGIN_DECLS
+
+#define PX_TYPE_EDITOR_WINDOW (px_editor_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (PxEditorWindow, px_editor_window, PX, EDITOR_WINDOW, AdwWindow)
+
+PxEditorWindow *px_editor_window_new          (GtkWindow            *parent,
+                                               PxLibrary            *library,
+                                               const PxLibraryImage *image);
+PxRecipe       *px_editor_window_get_recipe   (PxEditorWindow       *self);
+gboolean        px_editor_window_is_ready     (PxEditorWindow       *self);
+gint64          px_editor_window_get_saved_id (PxEditorWindow       *self);
+
+G_END_DECLS
