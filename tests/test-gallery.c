@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "px-fake-image.h"
+#include "px-editor-window.h"
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
 #include "px-image-window.h"
@@ -165,6 +166,18 @@ video_moves (gpointer data)
   GtkMediaStream *stream = gtk_video_get_media_stream (data);
 
   return stream != NULL && gtk_media_stream_get_playing (stream) && gtk_media_stream_get_timestamp (stream) > 0;
+}
+
+static gboolean
+editor_ready (gpointer data)
+{
+  return px_editor_window_is_ready (data);
+}
+
+static gboolean
+editor_saved (gpointer data)
+{
+  return px_editor_window_get_saved_id (data) > 0;
 }
 
 static gboolean
@@ -386,6 +399,77 @@ test_gallery (void)
     gtk_drop_down_set_selected (kind, 0);
   }
 
+  /* The Editor from the details: a slider, a text with a token, undo and
+   * redo, Save as New Version: a new image linked to its original with the
+   * recipe, the original untouched; opened again, the edit's settings. */
+  {
+    g_autoptr(PxLibraryItem) first = wait_for_item (model, 0);
+    g_autoptr(PxLibraryImage) saved = NULL;
+    g_autoptr(PxLibraryImage) original = px_library_image_copy (px_library_item_get_image (first));
+    g_autoptr(PxRecipe) recipe = NULL;
+    g_autofree char *json = NULL;
+    PxLibrary *library = px_application_get_library (app, NULL);
+    GtkWidget *detail, *editor, *again, *text;
+
+    g_signal_emit_by_name (grid, "activate", 0);
+    detail = px_test_ui_find_toplevel (PX_TYPE_IMAGE_WINDOW);
+    g_assert_true (gtk_widget_activate_action (detail, "image.edit", NULL));
+    editor = px_test_ui_find_toplevel (PX_TYPE_EDITOR_WINDOW);
+    g_assert_nonnull (editor);
+    g_assert_true (px_test_ui_wait_until (editor_ready, editor));
+    g_assert_false (gtk_widget_is_sensitive (px_test_ui_find_by_name (editor, GTK_TYPE_BUTTON, "save-version")));
+
+    gtk_range_set_value (GTK_RANGE (px_test_ui_find_by_name (editor, GTK_TYPE_SCALE, "exposure")), 0.4);
+    text = px_test_ui_find_by_name (editor, ADW_TYPE_ENTRY_ROW, "text");
+    gtk_editable_set_text (GTK_EDITABLE (text), "Hello [NAME]");
+    px_test_ui_spin (600);   /* each rests into a step */
+    g_assert_true (px_test_ui_wait_until (editor_ready, editor));
+    recipe = px_editor_window_get_recipe (PX_EDITOR_WINDOW (editor));
+    g_assert_cmpuint (px_recipe_get_n_ops (recipe), ==, 2);
+    g_clear_pointer (&recipe, px_recipe_free);
+
+    /* Undo takes the text away, then the exposure; redo brings the text back. */
+    g_assert_true (gtk_widget_activate_action (editor, "editor.undo", NULL));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (text)), ==, "");
+    g_assert_true (gtk_widget_activate_action (editor, "editor.undo", NULL));
+    g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (px_test_ui_find_by_name (editor, GTK_TYPE_SCALE, "exposure"))),
+                       ==, 0);
+    g_assert_true (gtk_widget_activate_action (editor, "editor.redo", NULL));
+    g_assert_true (gtk_widget_activate_action (editor, "editor.redo", NULL));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (text)), ==, "Hello [NAME]");
+
+    g_assert_true (gtk_widget_activate_action (editor, "editor.save", NULL));
+    g_assert_true (px_test_ui_wait_until (editor_saved, editor));
+    saved = px_library_get_image (library, px_editor_window_get_saved_id (PX_EDITOR_WINDOW (editor)), NULL);
+    g_assert_nonnull (saved);
+    g_assert_cmpint (saved->parent_id, ==, original->id);
+    g_assert_nonnull (strstr (saved->recipe_json, "Hello [NAME]"));
+    g_assert_nonnull (strstr (saved->recipe_json, "\"exposure\" : 0.4"));
+    {
+      g_autoptr(PxLibraryImage) untouched = px_library_get_image (library, original->id, NULL);
+
+      g_assert_cmpstr (untouched->sha256, ==, original->sha256);
+    }
+    gtk_window_close (GTK_WINDOW (editor));
+    px_test_ui_spin (100);
+
+    /* The new version is in the gallery (newest first). */
+    wait_for_count (model, 1001);
+
+    /* Opening the edit opens its original with the edit's settings. */
+    again = GTK_WIDGET (px_editor_window_new (GTK_WINDOW (detail), library, saved));
+    gtk_window_present (GTK_WINDOW (again));
+    g_assert_true (px_test_ui_wait_until (editor_ready, again));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (px_test_ui_find_by_name (again, ADW_TYPE_ENTRY_ROW, "text"))),
+                     ==, "Hello [NAME]");
+    recipe = px_editor_window_get_recipe (PX_EDITOR_WINDOW (again));
+    json = px_recipe_to_json (recipe);
+    g_assert_cmpstr (json, ==, saved->recipe_json);
+    gtk_window_close (GTK_WINDOW (again));
+    gtk_window_close (GTK_WINDOW (detail));
+    px_test_ui_spin (100);
+  }
+
   /* "Reuse in Generate": the image's template, tokens and model on the
    * Generate page. */
   {
@@ -417,7 +501,7 @@ test_gallery (void)
     px_window_set_page (window, "gallery");
   }
 
-  /* Delete one, then another: the second toast goes away unused and its
+  /* (The Editor's new version makes 1,001.) Delete one, then another: the second toast goes away unused and its
    * image is deleted for good, but the first's Undo still brings its own
    * image back. */
   {
@@ -428,7 +512,7 @@ test_gallery (void)
 
     gtk_selection_model_select_item (selection, 0, TRUE);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "gallery.delete", NULL));
-    wait_for_count (model, 999);
+    wait_for_count (model, 1000);
     px_test_ui_spin (300);
     /* The grid shows the library as it is now before the next choice. */
     {
@@ -446,7 +530,7 @@ test_gallery (void)
     }
     gtk_selection_model_select_item (selection, 0, TRUE);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "gallery.delete", NULL));
-    wait_for_count (model, 998);
+    wait_for_count (model, 999);
     /* Past the first toast's hiding animation: libadwaita 1.2 asserts when
      * a toast comes back while its old widget still animates out. */
     px_test_ui_spin (1500);
@@ -457,12 +541,12 @@ test_gallery (void)
     undo = find_toast_button (GTK_WIDGET (window), "_Undo", NULL);
     g_assert_nonnull (undo);
     g_signal_emit_by_name (undo, "clicked");
-    wait_for_count (model, 999);
+    wait_for_count (model, 1000);
     px_test_ui_spin (300);
     restored = px_library_get_image (px_application_get_library (app, NULL), first_id, NULL);
     g_assert_nonnull (restored);
     g_assert_true (g_file_test (restored->file, G_FILE_TEST_EXISTS));
-    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 999);
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1000);
   }
 
   /* A library with a missing file: reported when it opens, nothing removed. */
