@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "px-batch-page-private.h"
+#include "px-apply-edits-dialog.h"
 #include "px-batch-video-dialog.h"
 #include "px-credentials.h"
 #include "px-csv.h"
@@ -212,6 +213,7 @@ px_batch_page_set_running (PxBatchPage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.retry", !running && self->runner != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.back", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.make-videos", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.apply-edits", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.import", !running);
   gtk_button_set_label (self->pause_button, _("_Pause"));
 }
@@ -764,6 +766,20 @@ make_videos_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Apply Edits: a saved edit or a recipe over the batch's images. */
+static void
+apply_edits_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PxBatchPage *self = PX_BATCH_PAGE (widget);
+
+  if (self->running || self->library == NULL || self->job_id <= 0)
+    return;
+  gtk_window_present (GTK_WINDOW (px_apply_edits_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->library,
+                                                             self->job_id)));
+}
+
 void
 px_batch_page_class_init_run (GtkWidgetClass *widget_class)
 {
@@ -773,6 +789,7 @@ px_batch_page_class_init_run (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "batch.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "batch.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "batch.make-videos", NULL, make_videos_action);
+  gtk_widget_class_install_action (widget_class, "batch.apply-edits", NULL, apply_edits_action);
 }
 
 void

@@ -9,6 +9,7 @@
 
 #include "px-batch-page.h"
 #include "px-ai-video-group.h"
+#include "px-apply-edits-dialog.h"
 #include "px-batch-video-dialog.h"
 #include "px-video-dialog.h"
 #include "px-compare-page.h"
@@ -330,6 +331,65 @@ test_ask_video_model (void)
   g_assert_nonnull (strstr (g_ptr_array_index (notifications, 0), "Your video is ready"));
   g_assert_nonnull (strstr (g_ptr_array_index (notifications, 1), "Your video is ready"));
   g_ptr_array_set_size (notifications, 0);
+}
+
+static gboolean
+edits_ready (gpointer data)
+{
+  return px_apply_edits_dialog_is_ready (data);
+}
+
+static gboolean
+edits_stopped (gpointer data)
+{
+  return !px_apply_edits_dialog_is_running (data);
+}
+
+/* Apply Edits from the batch page with a recipe file: each of the batch's
+ * five images gets an edit linked to it, its own name in the text; the
+ * originals stay. */
+static void
+test_apply_edits (void)
+{
+  PxLibrary *library = px_application_get_library (app, NULL);
+  PxLibraryQuery query = { .batch_id = px_batch_page_get_job_id (page) };
+  g_autofree char *recipe = g_build_filename (dir, "edit.json", NULL);
+  g_autoptr(GPtrArray) before = px_library_list (library, &query, 0, 100, NULL);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GHashTable) originals = g_hash_table_new (g_int64_hash, g_int64_equal);
+  PxApplyEditsDialog *dialog;
+  guint edits = 0;
+
+  g_assert_true (g_file_set_contents (recipe, "{\"operations\": [{\"op\": \"filter\", \"name\": \"sepia\"}, "
+                                      "{\"op\": \"text\", \"text\": \"[FIRST_NAME]\", \"size\": 24}]}", -1, NULL));
+  for (guint i = 0; i < before->len; i++)
+    g_hash_table_add (originals, &((PxLibraryImage *) g_ptr_array_index (before, i))->id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "batch.apply-edits", NULL));
+  dialog = PX_APPLY_EDITS_DIALOG (px_test_ui_find_toplevel (PX_TYPE_APPLY_EDITS_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_true (px_apply_edits_dialog_use_file (dialog, recipe));
+  g_assert_true (px_test_ui_wait_until (edits_ready, dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "edits.apply", NULL));
+  g_assert_true (px_apply_edits_dialog_is_running (dialog));
+  g_assert_true (px_test_ui_wait_until (edits_stopped, dialog));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (px_test_ui_find_by_name (GTK_WIDGET (dialog),
+                                                                                    GTK_TYPE_LABEL, "status"))),
+                            "5 edited"));
+
+  after = px_library_list (library, &query, 0, 100, NULL);
+  for (guint i = 0; i < after->len; i++)
+    {
+      PxLibraryImage *image = g_ptr_array_index (after, i);
+
+      if (image->recipe_json == NULL)
+        continue;
+      g_assert_true (g_hash_table_contains (originals, &image->parent_id));
+      g_assert_nonnull (strstr (image->recipe_json, "sepia"));
+      edits++;
+    }
+  g_assert_cmpuint (edits, ==, before->len);
+  gtk_window_close (GTK_WINDOW (dialog));
+  px_test_ui_spin (100);
 }
 
 static gboolean
@@ -841,6 +901,7 @@ main (int   argc,
   g_test_add_func ("/batch-page/import-map-validate-run-export", test_import_map_validate_run_export);
   g_test_add_func ("/batch-page/make-videos", test_make_videos);
   g_test_add_func ("/batch-page/ask-video-model", test_ask_video_model);
+  g_test_add_func ("/batch-page/apply-edits", test_apply_edits);
   g_test_add_func ("/batch-page/broken-rows-listed", test_broken_rows_listed);
   g_test_add_func ("/batch-page/account-problem-banner", test_account_problem_banner);
   g_test_add_func ("/batch-page/retired-model-replaced", test_retired_model_replaced);

@@ -374,6 +374,30 @@ px_library_add_edit (PxLibrary   *self,
   return id;
 }
 
+/* The recipes of the edits in the library, newest first, each once. */
+GPtrArray *
+px_library_list_recipes (PxLibrary  *self,
+                         guint       limit,
+                         GError    **error)
+{
+  PX_LIBRARY_WRITE (self);
+  g_autoptr(GPtrArray) recipes = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT recipe FROM images WHERE recipe IS NOT NULL AND trashed = 0"
+                                    " GROUP BY recipe ORDER BY MAX (created) DESC, MAX (id) DESC LIMIT ?",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      px_library_db_error (self, error, _("reading the edits"));
+      return NULL;
+    }
+  sqlite3_bind_int (stmt, 1, (int) limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (recipes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  return g_steal_pointer (&recipes);
+}
+
 /* Whether image @parent_id already has an edit made by @recipe_json. */
 gboolean
 px_library_has_edit (PxLibrary   *self,

@@ -161,6 +161,9 @@ gint64          px_library_add_edit      (PxLibrary       *self,
                                           GBytes          *bytes,
                                           const char      *recipe_json,
                                           GError         **error);
+GPtrArray      *px_library_list_recipes  (PxLibrary       *self,
+                                          guint            limit,
+                                          GError         **error);
 gboolean        px_library_has_edit      (PxLibrary       *self,
                                           gint64           parent_id,
                                           const char      *recipe_json,

@@ -684,3 +684,60 @@ px_recipe_to_json (const PxRecipe *recipe)
   json_generator_set_pretty (generator, TRUE);
   return json_generator_to_data (generator, NULL);
 }
+
+/* A line for people: "Crop 1:1 · Adjust · Text “Hello [NAME]”". */
+char *
+px_recipe_describe (const PxRecipe *recipe)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < recipe->ops->len; i++)
+    {
+      const PxRecipeOp *op = &g_array_index (recipe->ops, PxRecipeOp, i);
+
+      if (out->len > 0)
+        g_string_append (out, " · ");
+      switch (op->kind)
+        {
+        case PX_RECIPE_CROP:
+          g_string_append_printf (out, _("Crop %s"), op->aspect);
+          break;
+        case PX_RECIPE_ROTATE:
+          g_string_append_printf (out, _("Turn %d°"), op->degrees);
+          break;
+        case PX_RECIPE_FLIP:
+          g_string_append (out, _("Flip"));
+          break;
+        case PX_RECIPE_STRAIGHTEN:
+          g_string_append_printf (out, _("Straighten %g°"), op->angle);
+          break;
+        case PX_RECIPE_ADJUST:
+          g_string_append (out, _("Adjust"));
+          break;
+        case PX_RECIPE_SHARPEN:
+          g_string_append (out, _("Sharpen"));
+          break;
+        case PX_RECIPE_FILTER:
+          g_string_append_printf (out, _("Filter %s"), op->filter);
+          break;
+        case PX_RECIPE_TEXT:
+          g_string_append_printf (out, _("Text “%s”"), op->text);
+          break;
+        case PX_RECIPE_OVERLAY:
+          {
+            g_autofree char *name = g_path_get_basename (op->file);
+
+            g_string_append_printf (out, _("Overlay %s"), name);
+          }
+          break;
+        case PX_RECIPE_RESIZE:
+          g_string_append_printf (out, _("Enlarge %d×"), op->factor);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  if (out->len == 0)
+    g_string_append (out, _("No change"));
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

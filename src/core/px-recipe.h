@@ -85,6 +85,7 @@ void        px_recipe_append          (PxRecipe       *recipe,
 void        px_recipe_remove_last     (PxRecipe       *recipe);
 char       *px_recipe_to_json         (const PxRecipe *recipe);
 const char *px_recipe_op_name         (PxRecipeOpKind  kind);
+char       *px_recipe_describe        (const PxRecipe *recipe);
 gboolean    px_recipe_uses_tokens     (const PxRecipe *recipe);
 
 cairo_surface_t *px_recipe_render_surface (const PxRecipe *recipe,
