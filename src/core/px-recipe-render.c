@@ -135,24 +135,45 @@ crop (cairo_surface_t  *in,
   return out;
 }
 
+/* @in drawn through @matrix (from the new picture's space to @in's) into
+ * a new @width × @height picture. */
+static cairo_surface_t *
+transformed (cairo_surface_t      *in,
+             int                   width,
+             int                   height,
+             const cairo_matrix_t *matrix,
+             cairo_filter_t        filter)
+{
+  cairo_surface_t *out = new_like (width, height);
+  cairo_t *cr = cairo_create (out);
+  cairo_pattern_t *pattern = cairo_pattern_create_for_surface (in);
+
+  cairo_pattern_set_matrix (pattern, matrix);
+  cairo_pattern_set_filter (pattern, filter);
+  /* Edges repeat their last pixel instead of fading to nothing. */
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  cairo_set_source (cr, pattern);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_pattern_destroy (pattern);
+  cairo_destroy (cr);
+  return out;
+}
+
 static cairo_surface_t *
 rotate (cairo_surface_t  *in,
         const PxRecipeOp *op)
 {
   int w = width_of (in), h = height_of (in);
   gboolean quarter = op->degrees == 90 || op->degrees == 270;
-  cairo_surface_t *out = new_like (quarter ? h : w, quarter ? w : h);
-  cairo_t *cr = cairo_create (out);
+  int ow = quarter ? h : w, oh = quarter ? w : h;
+  cairo_matrix_t m;
 
-  cairo_translate (cr, width_of (out) / 2.0, height_of (out) / 2.0);
-  cairo_rotate (cr, op->degrees * G_PI / 180);
-  cairo_translate (cr, -w / 2.0, -h / 2.0);
-  cairo_set_source_surface (cr, in, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  return out;
+  /* Out to in: about the centres, turned back. */
+  cairo_matrix_init_translate (&m, w / 2.0, h / 2.0);
+  cairo_matrix_rotate (&m, -op->degrees * G_PI / 180);
+  cairo_matrix_translate (&m, -ow / 2.0, -oh / 2.0);
+  return transformed (in, ow, oh, &m, CAIRO_FILTER_NEAREST);
 }
 
 static cairo_surface_t *
@@ -160,25 +181,13 @@ flip (cairo_surface_t  *in,
       const PxRecipeOp *op)
 {
   int w = width_of (in), h = height_of (in);
-  cairo_surface_t *out = new_like (w, h);
-  cairo_t *cr = cairo_create (out);
+  cairo_matrix_t m;
 
   if (op->vertical)
-    {
-      cairo_translate (cr, 0, h);
-      cairo_scale (cr, 1, -1);
-    }
+    cairo_matrix_init (&m, 1, 0, 0, -1, 0, h);
   else
-    {
-      cairo_translate (cr, w, 0);
-      cairo_scale (cr, -1, 1);
-    }
-  cairo_set_source_surface (cr, in, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  return out;
+    cairo_matrix_init (&m, -1, 0, 0, 1, w, 0);
+  return transformed (in, w, h, &m, CAIRO_FILTER_NEAREST);
 }
 
 /* Turned by a small angle and enlarged just enough that the frame stays
@@ -190,38 +199,23 @@ straighten (cairo_surface_t  *in,
   int w = width_of (in), h = height_of (in);
   double a = fabs (op->angle) * G_PI / 180;
   double cover = MAX ((w * cos (a) + h * sin (a)) / w, (w * sin (a) + h * cos (a)) / h);
-  cairo_surface_t *out = new_like (w, h);
-  cairo_t *cr = cairo_create (out);
+  cairo_matrix_t m;
 
-  cairo_translate (cr, w / 2.0, h / 2.0);
-  cairo_rotate (cr, op->angle * G_PI / 180);
-  cairo_scale (cr, cover, cover);
-  cairo_translate (cr, -w / 2.0, -h / 2.0);
-  cairo_set_source_surface (cr, in, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
-  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  return out;
+  cairo_matrix_init_translate (&m, w / 2.0, h / 2.0);
+  cairo_matrix_scale (&m, 1 / cover, 1 / cover);
+  cairo_matrix_rotate (&m, -op->angle * G_PI / 180);
+  cairo_matrix_translate (&m, -w / 2.0, -h / 2.0);
+  return transformed (in, w, h, &m, CAIRO_FILTER_BILINEAR);
 }
 
 static cairo_surface_t *
 resize (cairo_surface_t  *in,
         const PxRecipeOp *op)
 {
-  int w = width_of (in), h = height_of (in);
-  cairo_surface_t *out = new_like (w * op->factor, h * op->factor);
-  cairo_t *cr = cairo_create (out);
+  cairo_matrix_t m;
 
-  cairo_scale (cr, op->factor, op->factor);
-  cairo_set_source_surface (cr, in, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BEST);
-  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  return out;
+  cairo_matrix_init_scale (&m, 1.0 / op->factor, 1.0 / op->factor);
+  return transformed (in, width_of (in) * op->factor, height_of (in) * op->factor, &m, CAIRO_FILTER_BEST);
 }
 
 /* ---- colour, in place ---- */
