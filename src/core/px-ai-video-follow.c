@@ -36,6 +36,45 @@ wait_and_poll (GTask *task)
 }
 
 static void download (GTask *task, const char *uri, gboolean with_key);
+
+/* A GET that did not bring what was asked: cancelled, it ends; lost or
+ * refused for a while (network, 5xx, 429), it is asked again after a
+ * wait, since asking is free and the operation keeps its video; refused
+ * for good, the job fails with the provider's reason. FALSE: it did bring
+ * it. */
+static gboolean
+failed (GTask        *task,
+        SoupMessage  *message,
+        GBytes       *body,
+        const GError *error)
+{
+  Job *job = g_task_get_task_data (task);
+  gint64 retry_after_ms = 0;
+  GError *mapped;
+
+  if (body == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_task_return_error (task, px_ai_video_transport_error (job, error));
+      g_object_unref (task);
+      return TRUE;
+    }
+  if (body == NULL)
+    {
+      wait_and_poll (task);
+      return TRUE;
+    }
+  if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    return FALSE;
+  mapped = px_ai_video_answer_error (job, message, body, &retry_after_ms);
+  if (px_provider_error_is_retryable (mapped))
+    {
+      g_error_free (mapped);
+      wait_and_poll (task);
+    }
+  else
+    px_ai_video_end_with (task, "failed", NULL, mapped);
+  return TRUE;
+}
 static gboolean same_origin (const char *a, const char *b);
 
 static void
@@ -51,33 +90,10 @@ on_polled (GObject      *source,
   g_autoptr(JsonObject) root = NULL;
   JsonObject *response, *videos, *failure;
   JsonArray *samples;
-  gint64 retry_after_ms = 0;
   const char *uri;
 
-  if (body == NULL)
-    {
-      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-        {
-          g_task_return_error (task, px_ai_video_transport_error (job, error));
-          g_object_unref (task);
-          return;
-        }
-      wait_and_poll (task);   /* a poll is free: the network, then again */
-      return;
-    }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
-    {
-      GError *mapped = px_ai_video_answer_error (job, message, body, &retry_after_ms);
-
-      if (px_provider_error_is_retryable (mapped))
-        {
-          g_error_free (mapped);
-          wait_and_poll (task);
-          return;
-        }
-      px_ai_video_end_with (task, "failed", NULL, mapped);
-      return;
-    }
+  if (failed (task, message, body, error))
+    return;
   root = px_provider_parse_json_object (body, job->info->name, &error);
   if (root == NULL || !json_object_has_member (root, "done") ||
       !JSON_NODE_HOLDS_VALUE (json_object_get_member (root, "done")) ||
@@ -123,25 +139,41 @@ on_polled (GObject      *source,
   download (task, uri, same_origin (uri, job->base_url));
 }
 
+/* A GET of @url for @task, answered to @callback; the key only when
+ * @with_key, redirects answered rather than followed. */
 static void
-poll_once (GTask *task)
+send_get (GTask               *task,
+          const char          *url,
+          gboolean             with_key,
+          GAsyncReadyCallback  callback)
 {
   Job *job = g_task_get_task_data (task);
-  g_autofree char *url = g_strdup_printf ("%s/v1beta/%s", job->base_url, job->job->operation);
   SoupMessage *message = soup_message_new (SOUP_METHOD_GET, url);
   PxHttpLimits limits;
 
   if (message == NULL)
     {
-      px_ai_video_end_with (task, "failed", NULL, g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
-                                                   _("The job’s address is not valid: %s"), url));
+      px_ai_video_end_with (task, "failed", NULL, g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                                                               _("%s gave an address that is not valid: %s"),
+                                                               job->info->name, url));
       return;
     }
-  soup_message_headers_replace (soup_message_get_request_headers (message), "x-goog-api-key", job->api_key);
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  if (with_key)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "x-goog-api-key", job->api_key);
   g_object_set_data_full (G_OBJECT (task), "message", message, g_object_unref);
   px_http_limits_init (&limits);
-  px_http_send_async (px_engine_get_session (job->engine), message, &limits, g_task_get_cancellable (task),
-                      on_polled, task);
+  px_http_send_async (px_engine_get_session (job->engine), message, &limits, g_task_get_cancellable (task), callback,
+                      task);
+}
+
+static void
+poll_once (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+  g_autofree char *url = g_strdup_printf ("%s/v1beta/%s", job->base_url, job->job->operation);
+
+  send_get (task, url, TRUE, on_polled);
 }
 
 /* The key goes only to the API's own host: Google's download answers
@@ -171,20 +203,10 @@ on_downloaded (GObject      *source,
   SoupMessage *message = g_object_get_data (G_OBJECT (task), "message");
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = px_http_send_finish (SOUP_SESSION (source), result, &error);
-  gint64 retry_after_ms = 0;
   guint status;
 
-  if (body == NULL)
-    {
-      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-        {
-          g_task_return_error (task, px_ai_video_transport_error (job, error));
-          g_object_unref (task);
-          return;
-        }
-      wait_and_poll (task);   /* the operation keeps the video: ask again */
-      return;
-    }
+  if (body == NULL && failed (task, message, body, error))
+    return;
   status = soup_message_get_status (message);
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
@@ -205,19 +227,8 @@ on_downloaded (GObject      *source,
       download (task, next, FALSE);
       return;
     }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      GError *mapped = px_ai_video_answer_error (job, message, body, &retry_after_ms);
-
-      if (px_provider_error_is_retryable (mapped))
-        {
-          g_error_free (mapped);
-          wait_and_poll (task);
-          return;
-        }
-      px_ai_video_end_with (task, "failed", NULL, mapped);
-      return;
-    }
+  if (failed (task, message, body, error))
+    return;
   job->video = g_bytes_ref (body);
   keep (task);
 }
@@ -227,24 +238,7 @@ download (GTask      *task,
           const char *uri,
           gboolean    with_key)
 {
-  Job *job = g_task_get_task_data (task);
-  SoupMessage *message = soup_message_new (SOUP_METHOD_GET, uri);
-  PxHttpLimits limits;
-
-  if (message == NULL)
-    {
-      px_ai_video_end_with (task, "failed", NULL, g_error_new (PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
-                                                   _("%s sent a video address that is not valid."),
-                                                   job->info->name));
-      return;
-    }
-  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  if (with_key)
-    soup_message_headers_replace (soup_message_get_request_headers (message), "x-goog-api-key", job->api_key);
-  g_object_set_data_full (G_OBJECT (task), "message", message, g_object_unref);
-  px_http_limits_init (&limits);
-  px_http_send_async (px_engine_get_session (job->engine), message, &limits, g_task_get_cancellable (task),
-                      on_downloaded, task);
+  send_get (task, uri, with_key, on_downloaded);
 }
 
 /* The first frame, as a PNG, for the gallery. */
