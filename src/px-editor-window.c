@@ -179,6 +179,7 @@ update_actions (PxEditorWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.redo", self->redo->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", self->source != NULL &&
                                  !px_edit_look_is_original (self->look));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save-as", self->source != NULL);
 }
 
 /* The changes since the last step become one. */
@@ -484,6 +485,121 @@ save_action (GtkWidget  *widget,
                           g_object_ref (self));
 }
 
+/* ---- Save As, a file outside the library ---- */
+
+typedef struct {
+  char       *file;
+  PxRecipe   *recipe;
+  GHashTable *tokens;
+  char       *target;
+} Export;
+
+static void
+export_free (Export *export)
+{
+  g_free (export->file);
+  px_recipe_free (export->recipe);
+  g_hash_table_unref (export->tokens);
+  g_free (export->target);
+  g_free (export);
+}
+
+static void
+export_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Export *export = task_data;
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) png = NULL;
+  GError *error = NULL;
+  gsize length;
+
+  if (g_file_get_contents (export->file, &contents, &length, &error))
+    {
+      bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+      png = px_recipe_render_png (export->recipe, bytes, export->tokens, 0, &error);
+    }
+  /* g_file_set_contents writes a temporary file and renames it. */
+  if (png != NULL &&
+      g_file_set_contents (export->target, g_bytes_get_data (png, NULL), g_bytes_get_size (png), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PxEditorWindow *self = PX_EDITOR_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      title = g_strdup_printf (_("The file could not be saved: %s"), error->message);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title ? title : _("Saved")));
+}
+
+static void
+on_export_chosen (GtkNativeDialog *chooser,
+                  int              response,
+                  PxEditorWindow  *self)
+{
+  g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))
+                                                           : NULL;
+
+  if (file != NULL && g_file_peek_path (file) != NULL)
+    px_editor_window_save_as (self, g_file_peek_path (file));
+  g_object_unref (chooser);
+}
+
+/* The edit at full size as a PNG at @path (written on a worker, whole or
+ * not at all); a toast says when. */
+void
+px_editor_window_save_as (PxEditorWindow *self,
+                          const char     *path)
+{
+  g_autoptr(GTask) task = NULL;
+  Export *export;
+
+  g_return_if_fail (PX_IS_EDITOR_WINDOW (self));
+
+  if (self->image == NULL)
+    return;
+  export = g_new0 (Export, 1);
+  export->file = g_strdup (self->image->file);
+  export->recipe = px_edit_look_to_recipe (self->look);
+  export->tokens = g_hash_table_ref (self->tokens);
+  export->target = g_strdup (path);
+  task = g_task_new (self, self->cancellable, on_exported, NULL);
+  g_task_set_task_data (task, export, (GDestroyNotify) export_free);
+  g_task_run_in_thread (task, export_in_thread);
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PxEditorWindow *self = PX_EDITOR_WINDOW (widget);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Save Edited Image"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                                               _("_Cancel"));
+  g_autofree char *name = g_strdup_printf ("edited-%" G_GINT64_FORMAT ".png", self->image ? self->image->id : 0);
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_chosen), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* ---- opening ---- */
 
 typedef struct {
@@ -753,12 +869,15 @@ px_editor_window_class_init (PxEditorWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, redo_action);
   gtk_widget_class_install_action (widget_class, "editor.revert", NULL, revert_action);
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "editor.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "editor.rotate-left", NULL, rotate_left_action);
   gtk_widget_class_install_action (widget_class, "editor.rotate-right", NULL, rotate_right_action);
   gtk_widget_class_install_action (widget_class, "editor.flip", NULL, flip_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.save-as",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -19,5 +19,7 @@ PxEditorWindow *px_editor_window_new          (GtkWindow            *parent,
 PxRecipe       *px_editor_window_get_recipe   (PxEditorWindow       *self);
 gboolean        px_editor_window_is_ready     (PxEditorWindow       *self);
 gint64          px_editor_window_get_saved_id (PxEditorWindow       *self);
+void            px_editor_window_save_as      (PxEditorWindow       *self,
+                                               const char           *path);
 
 G_END_DECLS

@@ -450,6 +450,19 @@ test_gallery (void)
 
       g_assert_cmpstr (untouched->sha256, ==, original->sha256);
     }
+    /* Save As a file: the edit at full size, outside the library. */
+    exported_path = g_build_filename (g_get_user_data_dir (), "edited.png", NULL);
+    px_editor_window_save_as (PX_EDITOR_WINDOW (editor), exported_path);
+    g_assert_true (px_test_ui_wait_until (file_exported, NULL));
+    {
+      g_autoptr(GdkPixbuf) written = NULL;
+
+      px_test_ui_spin (200);
+      written = gdk_pixbuf_new_from_file (exported_path, NULL);
+      g_assert_nonnull (written);
+      g_assert_cmpint (gdk_pixbuf_get_width (written), ==, original->width);
+    }
+    g_clear_pointer (&exported_path, g_free);
     gtk_window_close (GTK_WINDOW (editor));
     px_test_ui_spin (100);
 
