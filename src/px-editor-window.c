@@ -43,6 +43,7 @@ struct _PxEditorWindow
   GCancellable    *cancellable;
 
   AdwToastOverlay *toast_overlay;
+  GtkPaned        *paned;
   GtkPicture      *picture;
   GtkToggleButton *original_button;
   AdwComboRow     *aspect_row;
@@ -802,6 +803,22 @@ px_editor_window_get_saved_id (PxEditorWindow *self)
 
 /* ---- life ---- */
 
+/* Narrow (a phone, a tiled half screen): the picture above the tools. */
+static void
+on_width_changed (PxEditorWindow *self)
+{
+  int width = 0, height = 0;
+  GtkOrientation orientation;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  orientation = width > 0 && width < 700 ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->paned)) == orientation)
+    return;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), orientation);
+  gtk_paned_set_position (self->paned, orientation == GTK_ORIENTATION_VERTICAL ? MAX (160, width * 3 / 4)
+                                                                                : MAX (300, width - 380));
+}
+
 static GtkScale *
 add_scale (PxEditorWindow *self,
            const char     *title,
@@ -855,6 +872,7 @@ px_editor_window_class_init (PxEditorWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-editor-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, picture);
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, original_button);
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, aspect_row);
@@ -912,5 +930,6 @@ px_editor_window_init (PxEditorWindow *self)
   g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   g_signal_connect_swapped (keys, "key-released", G_CALLBACK (on_key_released), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (on_width_changed), NULL);
   update_actions (self);
 }
