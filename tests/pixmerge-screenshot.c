@@ -11,6 +11,7 @@
 #include "px-fake-provider.h"
 #include "px-generate-page.h"
 #include "px-image-window.h"
+#include "px-apply-edits-dialog.h"
 #include "px-batch-video-dialog.h"
 #include "px-editor-window.h"
 #include "px-gallery-page.h"
@@ -38,6 +39,7 @@ static gboolean edit;
 static int dialog_width;
 static int dialog_height;
 static gint64 batch_videos;
+static gint64 apply_edits;
 
 static const GOptionEntry options[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, "Use the library in DIR", "DIR" },
@@ -51,6 +53,7 @@ static const GOptionEntry options[] = {
   { "edit", 0, 0, G_OPTION_ARG_NONE, &edit, "With --open-image: capture the Editor with a square crop and a token text", NULL },
   { "videos", 0, 0, G_OPTION_ARG_NONE, &videos, "Gallery: show the videos (with --open-image, open a video)", NULL },
   { "batch-videos", 0, 0, G_OPTION_ARG_INT64, &batch_videos, "Capture the Make Videos dialog of batch ID", "ID" },
+  { "apply-edits", 0, 0, G_OPTION_ARG_INT64, &apply_edits, "Capture the Apply Edits dialog of batch ID", "ID" },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
   { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, "Batch: import FILE first; with --generate, capture the batch mid-run", "FILE" },
   { "account-problem", 0, 0, G_OPTION_ARG_STRING, &account_problem, "Batch with --csv --generate: the fake account has "
@@ -273,10 +276,13 @@ main (int   argc,
       return 0;
     }
 
-  if (batch_videos > 0)
+  if (batch_videos > 0 || apply_edits > 0)
     {
-      PxBatchVideoDialog *dialog = px_batch_video_dialog_new (GTK_WINDOW (window), px_application_get_library (app, NULL),
-                                                              batch_videos);
+      GtkWindow *dialog = batch_videos > 0
+                          ? GTK_WINDOW (px_batch_video_dialog_new (GTK_WINDOW (window),
+                                                                   px_application_get_library (app, NULL), batch_videos))
+                          : GTK_WINDOW (px_apply_edits_dialog_new (GTK_WINDOW (window),
+                                                                   px_application_get_library (app, NULL), apply_edits));
 
       if (dialog_width > 0)
         gtk_window_set_default_size (GTK_WINDOW (dialog), dialog_width, 640);
