@@ -368,6 +368,18 @@ test_readme_round_trip_determinism (void)
   g_assert_true (g_bytes_equal (a, b));
   g_assert_true (g_bytes_equal (a, c));
   g_assert_true (px_recipe_uses_tokens (first));
+
+  /* The meme look is the text step's preset, and survives the trip too. */
+  {
+    g_autoptr(PxRecipe) meme = recipe ("{\"operations\": [{\"op\": \"text\", \"text\": \"top text\", "
+                                       "\"style\": \"meme\", \"position\": \"top\"}]}");
+    g_autofree char *meme_json = px_recipe_to_json (meme);
+    g_autoptr(PxRecipe) meme_again = recipe (meme_json);
+
+    g_assert_true (px_recipe_get_op (meme, 0)->meme);
+    g_assert_true (px_recipe_get_op (meme_again, 0)->meme);
+    g_assert_cmpfloat (px_recipe_get_op (meme_again, 0)->size, ==, 0);
+  }
 }
 
 /* Mistakes name their step and say what is wrong. */

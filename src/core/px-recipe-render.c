@@ -450,6 +450,8 @@ name_step (GError **error,
     g_prefix_error (error, _("Step %u (%s): "), step, px_recipe_op_name (kind));
 }
 
+#define MEME_FONT "Impact, Anton, Oswald, DejaVu Sans Condensed, Sans"
+
 static gboolean
 draw_text (cairo_surface_t  *surface,
            const PxRecipeOp *op,
@@ -462,15 +464,25 @@ draw_text (cairo_surface_t  *surface,
   g_autoptr(PangoLayout) layout = NULL;
   PangoFontDescription *font;
   PangoAlignment alignment = PANGO_ALIGN_CENTER;
-  double w = width_of (surface), h = height_of (surface), size = op->size * scale, x, y;
+  double w = width_of (surface), h = height_of (surface), x, y;
+  double size = op->size > 0 ? op->size * scale : h / 8;
+  double margin = op->meme ? MAX (2, w / 25) : MAX (2, w / 30);
+  double box = op->meme ? w - 2 * margin : w * op->wrap;
   int tw, th;
   cairo_t *cr;
 
   if (tokens == NULL)
     tokens = none = g_hash_table_new (g_str_hash, g_str_equal);
-  text = px_tokens_resolve (op->text, tokens, MAX_TEXT_CHARS, error);
+  text = op->literal ? g_strdup (op->text) : px_tokens_resolve (op->text, tokens, MAX_TEXT_CHARS, error);
   if (text == NULL)
     return FALSE;
+  if (op->meme)
+    {
+      g_autofree char *plain = g_strstrip (g_strdup (text));
+
+      g_free (text);
+      text = g_utf8_strup (plain, -1);
+    }
   if (*text == '\0')
     return TRUE;
 
@@ -483,14 +495,22 @@ draw_text (cairo_surface_t  *surface,
     alignment = PANGO_ALIGN_RIGHT;
   pango_layout_set_alignment (layout, alignment);
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_width (layout, (int) (w * op->wrap * PANGO_SCALE));
-  font = pango_font_description_from_string (op->font ? op->font : "Sans Bold");
-  pango_font_description_set_absolute_size (font, MAX (1, size) * PANGO_SCALE);
-  pango_layout_set_font_description (layout, font);
+  pango_layout_set_width (layout, (int) (box * PANGO_SCALE));
+  font = pango_font_description_from_string (op->meme ? MEME_FONT : op->font ? op->font : "Sans Bold");
+  if (op->meme)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_HEAVY);
+  /* The meme look shrinks until the caption fits a quarter of the height. */
+  for (;; size = size * 9 / 10)
+    {
+      pango_font_description_set_absolute_size (font, MAX (1, size) * PANGO_SCALE);
+      pango_layout_set_font_description (layout, font);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      if (!op->meme || th <= h / 4 || size <= 8)
+        break;
+    }
   pango_font_description_free (font);
-  pango_layout_get_pixel_size (layout, &tw, &th);
   /* The layout box is the wrap width; its text is aligned inside it. */
-  place (op, w, h, w * op->wrap, th, MAX (2, w / 30), &x, &y);
+  place (op, w, h, box, th, margin, &x, &y);
 
   if (op->shadow)
     {
@@ -500,14 +520,14 @@ draw_text (cairo_surface_t  *surface,
     }
   cairo_move_to (cr, x, y);
   pango_cairo_layout_path (cr, layout);
-  if (op->has_outline)
+  if (op->has_outline || op->meme)
     {
       cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-      cairo_set_line_width (cr, MAX (1.0, size / 10));
-      set_rgb (cr, op->outline);
+      cairo_set_line_width (cr, op->meme ? MAX (2.0, size / 7.0) : MAX (1.0, size / 10));
+      set_rgb (cr, op->meme ? 0x000000 : op->outline);
       cairo_stroke_preserve (cr);
     }
-  set_rgb (cr, op->color);
+  set_rgb (cr, op->meme ? 0xffffff : op->color);
   cairo_fill (cr);
   cairo_destroy (cr);
   return TRUE;

@@ -398,14 +398,20 @@ read_op (Step        *step,
     case PX_RECIPE_TEXT:
       {
         static const char * const known[] = { "text", "font", "size", "color", "outline", "shadow", "position", "x",
-                                              "y", "align", "wrap", NULL };
+                                              "y", "align", "wrap", "style", NULL };
+        static const char * const styles[] = { "plain", "meme", NULL };
+        g_autofree char *style = NULL;
 
-        op->size = 48;
+        if (!read_choice (step, object, "style", styles, &style))
+          return FALSE;
+        op->meme = g_strcmp0 (style, "meme") == 0;
+        /* A meme's size is its largest: by default an eighth of the height. */
+        op->size = op->meme ? 0 : 48;
         op->color = 0xffffff;
         op->wrap = 0.9;
         if (!only_known (step, object, known) || !read_choice (step, object, "text", NULL, &op->text) ||
             !read_choice (step, object, "font", NULL, &op->font) ||
-            !read_number (step, object, "size", 4, 2000, &op->size) ||
+            (json_object_has_member (object, "size") && !read_number (step, object, "size", 4, 2000, &op->size)) ||
             !read_colour (step, object, "color", &op->color, NULL) ||
             !read_colour (step, object, "outline", &op->outline, &op->has_outline) ||
             !read_bool (step, object, "shadow", &op->shadow) || !read_position (step, object, op) ||
@@ -652,8 +658,11 @@ px_recipe_to_json (const PxRecipe *recipe)
           break;
         case PX_RECIPE_TEXT:
           add_string (builder, "text", op->text);
+          if (op->meme)
+            add_string (builder, "style", "meme");
           add_string (builder, "font", op->font);
-          add_number (builder, "size", op->size);
+          if (op->size > 0)
+            add_number (builder, "size", op->size);
           add_colour (builder, "color", op->color);
           if (op->has_outline)
             add_colour (builder, "outline", op->outline);

@@ -58,6 +58,9 @@ typedef struct {
   char     *position;       /* top, center, bottom, top-left, top-right, bottom-left, bottom-right; or x/y */
   char     *align;          /* left, center, right */
   double    wrap;           /* text box width, fraction of the image */
+  gboolean  meme;           /* style "meme": upper case, heavy condensed type, white with a black outline,
+                             * shrunk to fit a quarter of the height; size 0: an eighth of the height */
+  gboolean  literal;        /* not in JSON: the text is drawn as it is, no [TOKENS] filled */
   /* overlay: a PNG/JPEG/WebP file, its width a fraction of the image */
   char     *file;
   double    scale;
