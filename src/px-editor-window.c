@@ -52,6 +52,7 @@ struct _PxEditorWindow
   AdwEntryRow     *text_row;
   AdwComboRow     *position_row;
   AdwActionRow    *text_size_row;
+  GtkSwitch       *meme_switch;
   GtkLabel        *status_label;
   GtkScale        *scales[4];
   GtkSpinButton   *size_spin;
@@ -245,6 +246,7 @@ show_look (PxEditorWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->text_row), self->look->text ? self->look->text : "");
   adw_combo_row_set_selected (self->position_row, self->look->position);
   gtk_spin_button_set_value (self->size_spin, self->look->text_size);
+  gtk_switch_set_active (self->meme_switch, self->look->meme);
   self->updating = FALSE;
 }
 
@@ -312,7 +314,8 @@ on_control_changed (PxEditorWindow *self)
     return;
   begin_change (self);
   /* A choice is a step of its own; typing and sliding rest first. */
-  at_once = self->look->aspect != adw_combo_row_get_selected (self->aspect_row) ||
+  at_once = self->look->meme != gtk_switch_get_active (self->meme_switch) ||
+            self->look->aspect != adw_combo_row_get_selected (self->aspect_row) ||
             self->look->filter != adw_combo_row_get_selected (self->filter_row) ||
             self->look->position != adw_combo_row_get_selected (self->position_row);
   self->look->aspect = adw_combo_row_get_selected (self->aspect_row);
@@ -326,6 +329,7 @@ on_control_changed (PxEditorWindow *self)
   g_free (self->look->text);
   self->look->text = g_strdup (text);
   self->look->text_size = gtk_spin_button_get_value (self->size_spin);
+  self->look->meme = gtk_switch_get_active (self->meme_switch);
   end_change (self, at_once);
 }
 
@@ -881,6 +885,7 @@ px_editor_window_class_init (PxEditorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, text_row);
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, position_row);
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, text_size_row);
+  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, meme_switch);
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, status_label);
 
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
@@ -926,6 +931,7 @@ px_editor_window_init (PxEditorWindow *self)
   g_signal_connect_swapped (self->position_row, "notify::selected", G_CALLBACK (on_control_changed), self);
   g_signal_connect_swapped (self->text_row, "changed", G_CALLBACK (on_control_changed), self);
   g_signal_connect_swapped (self->size_spin, "value-changed", G_CALLBACK (on_control_changed), self);
+  g_signal_connect_swapped (self->meme_switch, "notify::active", G_CALLBACK (on_control_changed), self);
   g_signal_connect_swapped (self->original_button, "toggled", G_CALLBACK (show_picture), self);
   g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   g_signal_connect_swapped (keys, "key-released", G_CALLBACK (on_key_released), self);

@@ -46,7 +46,7 @@ px_edit_look_equal (const PxEditLook *a,
   return a->aspect == b->aspect && a->turns == b->turns && a->flipped == b->flipped && a->exposure == b->exposure &&
          a->contrast == b->contrast && a->saturation == b->saturation && a->warmth == b->warmth &&
          a->filter == b->filter && g_strcmp0 (a->text ? a->text : "", b->text ? b->text : "") == 0 &&
-         a->position == b->position && a->text_size == b->text_size;
+         a->position == b->position && a->text_size == b->text_size && a->meme == b->meme;
 }
 
 gboolean
@@ -93,7 +93,8 @@ px_edit_look_to_recipe (const PxEditLook *look)
   if (look->text != NULL && *look->text != '\0')
     {
       op = (PxRecipeOp) { .kind = PX_RECIPE_TEXT, .text = look->text, .size = look->text_size, .color = 0xffffff,
-                          .outline = 0x000000, .has_outline = TRUE, .shadow = TRUE,
+                          .outline = 0x000000, .has_outline = !look->meme, .shadow = !look->meme,
+                          .meme = look->meme,
                           .position = (char *) positions[MIN (look->position, G_N_ELEMENTS (positions) - 1)],
                           .wrap = 0.9 };
       px_recipe_append (recipe, &op);
@@ -149,6 +150,7 @@ px_edit_look_from_recipe (const PxRecipe *recipe)
           g_free (look->text);
           look->text = g_strdup (op->text);
           look->text_size = op->size;
+          look->meme = op->meme;
           look->position = index_of (positions, G_N_ELEMENTS (positions), op->position);
           break;
         default:

@@ -16,6 +16,7 @@ typedef struct {
   char    *text;            /* may hold [TOKENS]; NULL or empty: none */
   guint    position;        /* 0: bottom, 1: center, 2: top */
   double   text_size;       /* pixels of the full image */
+  gboolean meme;            /* the text in the meme look (upper case, outlined, fitted) */
 } PxEditLook;
 
 PxEditLook *px_edit_look_new         (void);
