@@ -253,6 +253,15 @@ test_straighten_resize (void)
   /* No empty (black or transparent) corner. */
   assert_pixel (turned, 0, 0, 0x20a060);
   assert_pixel (turned, 119, 79, 0x20a060);
+  /* Which way it turns: +10° is clockwise, so the upright border between
+   * the quarters leans right at the top and left at the bottom. */
+  {
+    g_autoptr(GBytes) four = quarters (200, 100);
+    g_autoptr(GdkPixbuf) leaned = render ("{\"operations\": [{\"op\": \"straighten\", \"angle\": 10}]}", four, NULL);
+
+    assert_pixel (leaned, 106, 4, 0xff0000);
+    assert_pixel (leaned, 94, 96, 0x808080);
+  }
   g_assert_cmpint (gdk_pixbuf_get_width (doubled), ==, 240);
   g_assert_cmpint (gdk_pixbuf_get_height (doubled), ==, 160);
   assert_pixel (doubled, 120, 80, 0x20a060);
