@@ -20,6 +20,7 @@ struct _PxResultCard
   GBytes               *raw;         /* before captions, or NULL */
   GtkPicture           *picture;
   GtkWidget            *open;
+  GtkWidget            *edit;        /* both need the library id */
   GtkFileChooserNative *chooser;
   GCancellable         *cancellable;
 };
@@ -60,6 +61,12 @@ static void
 on_open (PxResultCard *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-image", "x", self->id);
+}
+
+static void
+on_edit (PxResultCard *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.edit-image", "x", self->id);
 }
 
 static void
@@ -162,6 +169,7 @@ px_result_card_set_image (PxResultCard *self,
   self->mime_type = g_strdup (mime_type);
   gtk_picture_set_paintable (self->picture, texture ? GDK_PAINTABLE (texture) : NULL);
   gtk_widget_set_sensitive (self->open, id > 0);
+  gtk_widget_set_sensitive (self->edit, id > 0);
 }
 
 gint64
@@ -192,6 +200,8 @@ px_result_card_new (const char *prompt,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->picture), GTK_ACCESSIBLE_PROPERTY_LABEL, prompt, -1);
 
   self->open = add_button (self, buttons, "image-x-generic-symbolic", _("Open in Gallery"), G_CALLBACK (on_open));
+  self->edit = add_button (self, buttons, "document-edit-symbolic", _("Edit"), G_CALLBACK (on_edit));
+  gtk_widget_set_name (self->edit, "edit-result");
   add_button (self, buttons, "view-refresh-symbolic", _("Regenerate"), G_CALLBACK (on_regenerate));
   add_button (self, buttons, "edit-copy-symbolic", _("Copy Image"), G_CALLBACK (on_copy));
   add_button (self, buttons, "document-save-as-symbolic", _("Save As…"), G_CALLBACK (on_save_as));
@@ -200,6 +210,7 @@ px_result_card_new (const char *prompt,
   gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (self), buttons);
   gtk_widget_set_sensitive (self->open, FALSE);
+  gtk_widget_set_sensitive (self->edit, FALSE);
   return self;
 }
 

@@ -10,6 +10,7 @@
 #include "px-compare-page.h"
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
+#include "px-editor-window.h"
 #include "px-window.h"
 #include "px-batch.h"
 
@@ -323,6 +324,7 @@ show_videos_action (GtkWidget  *widget,
 typedef struct {
   gint64          id;
   PxLibraryImage *image;
+  gboolean        edit;      /* open it in the Editor, not in Generate */
 } ReuseJob;
 
 static void
@@ -359,11 +361,20 @@ on_reused_read (GObject      *source,
         px_window_add_toast (self, adw_toast_new (error->message));
       return;
     }
+  if (job->edit)
+    {
+      PxLibrary *library = px_application_get_library (self->application, NULL);
+
+      if (library != NULL)
+        gtk_window_present (GTK_WINDOW (px_editor_window_new (GTK_WINDOW (self), library, job->image)));
+      return;
+    }
   px_generate_page_reuse (generate_page (self), job->image);
   px_window_set_page (self, "generate");
 }
 
-/* "Reuse in Generate": the image's row is read off the main thread. */
+/* "Reuse in Generate" (and "Edit" of a result): the image's row is read
+ * off the main thread. */
 static void
 reuse_image_action (GtkWidget  *widget,
                     const char *action_name,
@@ -377,6 +388,7 @@ reuse_image_action (GtkWidget  *widget,
     return;
   job = g_new0 (ReuseJob, 1);
   job->id = g_variant_get_int64 (parameter);
+  job->edit = g_str_equal (action_name, "win.edit-image");
   px_library_read_async (library, read_reused, job, (GDestroyNotify) reuse_job_free, self->cancellable,
                          on_reused_read, g_object_ref (self));
 }
@@ -548,6 +560,8 @@ px_window_class_init (PxWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-videos", NULL, show_videos_action);
   gtk_widget_class_install_action (widget_class, "win.open-batch", "x", open_batch_action);
   gtk_widget_class_install_action (widget_class, "win.reuse-image", "x", reuse_image_action);
+  /* The same read, then the Editor: from a Generate result. */
+  gtk_widget_class_install_action (widget_class, "win.edit-image", "x", reuse_image_action);
   gtk_widget_class_install_action (widget_class, "win.library-changed", NULL, library_changed_action);
 }
 

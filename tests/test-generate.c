@@ -10,6 +10,7 @@
 #include "px-credentials.h"
 #include "px-fake-provider.h"
 #include "px-generate-page.h"
+#include "px-editor-window.h"
 #include "px-preferences-window.h"
 #include "px-templates.h"
 #include "px-test-ui.h"
@@ -278,6 +279,25 @@ test_generate_saves_to_library (void)
   g_assert_nonnull (strstr (image->tokens_json, "\"Ada\""));
   g_assert_cmpstr (image->model, ==, "gpt-image-1.5");
   g_assert_true (g_file_test (image->file, G_FILE_TEST_IS_REGULAR));
+
+  /* "Edit" on the result opens it in the Editor. */
+  {
+    GtkWidget *edit = px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_BUTTON, "edit-result");
+    GtkWidget *editor;
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    g_assert_nonnull (edit);
+    g_assert_true (gtk_widget_is_sensitive (edit));
+    g_signal_emit_by_name (edit, "clicked");
+    while ((editor = px_test_ui_find_toplevel (PX_TYPE_EDITOR_WINDOW)) == NULL && g_get_monotonic_time () < deadline)
+      px_test_ui_spin (20);
+    g_assert_nonnull (editor);
+    while (!px_editor_window_is_ready (PX_EDITOR_WINDOW (editor)) && g_get_monotonic_time () < deadline)
+      px_test_ui_spin (20);
+    g_assert_true (px_editor_window_is_ready (PX_EDITOR_WINDOW (editor)));
+    gtk_window_close (GTK_WINDOW (editor));
+    px_test_ui_spin (100);
+  }
 }
 
 static void
