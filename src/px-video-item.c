@@ -47,10 +47,13 @@ px_video_item_describe (PxVideoItem *self)
 {
   g_return_val_if_fail (PX_IS_VIDEO_ITEM (self), NULL);
 
+  guint seconds = (guint) ((self->video->duration_ms + 500) / 1000);
+
   if (self->video->prompt != NULL)
-    return g_strdup_printf (_("Video, %.0f seconds: %s"), self->video->duration_ms / 1000.0, self->video->prompt);
-  return g_strdup_printf (_("Video, %.0f seconds, of an image no longer in the library"),
-                          self->video->duration_ms / 1000.0);
+    return g_strdup_printf (ngettext ("Video, %u second: %s", "Video, %u seconds: %s", seconds), seconds,
+                            self->video->prompt);
+  return g_strdup_printf (ngettext ("Video, %u second, of an image no longer in the library",
+                                    "Video, %u seconds, of an image no longer in the library", seconds), seconds);
 }
 
 static void

@@ -75,6 +75,7 @@ failed (GTask        *task,
     px_ai_video_end_with (task, "failed", NULL, mapped);
   return TRUE;
 }
+
 static gboolean same_origin (const char *a, const char *b);
 
 static void

@@ -220,50 +220,6 @@ resize (cairo_surface_t  *in,
 
 /* ---- colour, in place ---- */
 
-typedef void (*PixelFunc) (double *r, double *g, double *b, const PxRecipeOp *op, double fx, double fy);
-
-static void
-for_each_pixel (cairo_surface_t  *surface,
-                const PxRecipeOp *op,
-                PixelFunc         func)
-{
-  int w = width_of (surface), h = height_of (surface), stride = cairo_image_surface_get_stride (surface);
-  guint8 *data;
-
-  cairo_surface_flush (surface);
-  data = cairo_image_surface_get_data (surface);
-  for (int y = 0; y < h; y++)
-    {
-      guint32 *row = (guint32 *) (data + (gsize) y * stride);
-
-      for (int x = 0; x < w; x++)
-        {
-          guint32 p = row[x];
-          guint a = p >> 24;
-          double r, g, b;
-
-          if (a == 0)
-            continue;
-          /* Unpremultiplied, 0 to 1. */
-          r = ((p >> 16) & 0xff) / (double) a;
-          g = ((p >> 8) & 0xff) / (double) a;
-          b = (p & 0xff) / (double) a;
-          func (&r, &g, &b, op, (x + 0.5) / w, (y + 0.5) / h);
-          row[x] = a << 24 | (guint) lround (CLAMP (r, 0, 1) * a) << 16 | (guint) lround (CLAMP (g, 0, 1) * a) << 8 |
-                   (guint) lround (CLAMP (b, 0, 1) * a);
-        }
-    }
-  cairo_surface_mark_dirty (surface);
-}
-
-static double
-luma (double r,
-      double g,
-      double b)
-{
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
 /* Exposure in stops (2^e) and contrast about the middle grey are the same
  * for every channel: one table of 256 values, worked out once. Saturation
  * moves away from the pixel's own grey; warmth is red up and blue down. */
@@ -317,58 +273,104 @@ adjust (cairo_surface_t  *surface,
   cairo_surface_mark_dirty (surface);
 }
 
+typedef enum {
+  FILTER_BW, FILTER_SEPIA, FILTER_VIGNETTE, FILTER_FADE, FILTER_VIVID, FILTER_COOL, FILTER_WARM,
+} Filter;
+
+#define VIGNETTE_STEPS 1024
+
+/* A look over every pixel, blended with the original by its strength.
+ * The filter is looked up once, the vignette's fall-off is a table by
+ * squared distance from the centre, so the loop is plain float math. */
 static void
-filter_pixel (double           *r,
-              double           *g,
-              double           *b,
-              const PxRecipeOp *op,
-              double            fx,
-              double            fy)
+filter (cairo_surface_t  *surface,
+        const PxRecipeOp *op)
 {
-  double nr = *r, ng = *g, nb = *b, y = luma (*r, *g, *b);
+  static const char * const names[] = { "bw", "sepia", "vignette", "fade", "vivid", "cool", "warm" };
+  int w = width_of (surface), h = height_of (surface), stride = cairo_image_surface_get_stride (surface);
+  float amount = (float) op->amount, falloff[VIGNETTE_STEPS + 1];
+  Filter which = FILTER_BW;
+  guint8 *data;
 
-  if (g_str_equal (op->filter, "bw"))
-    nr = ng = nb = y;
-  else if (g_str_equal (op->filter, "sepia"))
-    {
-      nr = 0.393 * *r + 0.769 * *g + 0.189 * *b;
-      ng = 0.349 * *r + 0.686 * *g + 0.168 * *b;
-      nb = 0.272 * *r + 0.534 * *g + 0.131 * *b;
-    }
-  else if (g_str_equal (op->filter, "vignette"))
-    {
-      double d = hypot (fx - 0.5, fy - 0.5) / hypot (0.5, 0.5);
-      double keep = 1 - 0.8 * pow (d, 2.5);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (op->filter, names[i]))
+      which = (Filter) i;
+  /* keep = 1 − 0.8 d^2.5, d from 0 (centre) to 1 (corner), by d². */
+  for (int i = 0; i <= VIGNETTE_STEPS; i++)
+    falloff[i] = (float) (1 - 0.8 * pow ((double) i / VIGNETTE_STEPS, 1.25));
 
-      nr *= keep;
-      ng *= keep;
-      nb *= keep;
-    }
-  else if (g_str_equal (op->filter, "fade"))
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  for (int y = 0; y < h; y++)
     {
-      nr = 0.12 + *r * 0.8;
-      ng = 0.12 + *g * 0.8;
-      nb = 0.12 + *b * 0.8;
+      guint32 *row = (guint32 *) (data + (gsize) y * stride);
+      float dy = ((y + 0.5f) / h - 0.5f) / 0.5f;
+
+      for (int x = 0; x < w; x++)
+        {
+          guint32 p = row[x];
+          guint a = p >> 24;
+          float r, g, b, nr, ng, nb, l;
+
+          if (a == 0)
+            continue;
+          /* Unpremultiplied, 0 to 1. */
+          r = ((p >> 16) & 0xff) / (float) a;
+          g = ((p >> 8) & 0xff) / (float) a;
+          b = (p & 0xff) / (float) a;
+          l = 0.2126f * r + 0.7152f * g + 0.0722f * b;
+          nr = r;
+          ng = g;
+          nb = b;
+          switch (which)
+            {
+            case FILTER_BW:
+              nr = ng = nb = l;
+              break;
+            case FILTER_SEPIA:
+              nr = 0.393f * r + 0.769f * g + 0.189f * b;
+              ng = 0.349f * r + 0.686f * g + 0.168f * b;
+              nb = 0.272f * r + 0.534f * g + 0.131f * b;
+              break;
+            case FILTER_VIGNETTE:
+              {
+                float dx = ((x + 0.5f) / w - 0.5f) / 0.5f;
+                float keep = falloff[MIN (VIGNETTE_STEPS, (int) ((dx * dx + dy * dy) / 2 * VIGNETTE_STEPS + 0.5f))];
+
+                nr *= keep;
+                ng *= keep;
+                nb *= keep;
+              }
+              break;
+            case FILTER_FADE:
+              nr = 0.12f + r * 0.8f;
+              ng = 0.12f + g * 0.8f;
+              nb = 0.12f + b * 0.8f;
+              break;
+            case FILTER_VIVID:
+              nr = l + (r - l) * 1.4f;
+              ng = l + (g - l) * 1.4f;
+              nb = l + (b - l) * 1.4f;
+              break;
+            case FILTER_COOL:
+              nr *= 0.9f;
+              nb = nb * 1.1f + 0.03f;
+              break;
+            case FILTER_WARM:
+              nr = nr * 1.1f + 0.03f;
+              nb *= 0.9f;
+              break;
+            default:
+              g_assert_not_reached ();
+            }
+          r += (nr - r) * amount;
+          g += (ng - g) * amount;
+          b += (nb - b) * amount;
+          row[x] = a << 24 | (guint) (CLAMP (r, 0, 1) * a + 0.5f) << 16 | (guint) (CLAMP (g, 0, 1) * a + 0.5f) << 8 |
+                   (guint) (CLAMP (b, 0, 1) * a + 0.5f);
+        }
     }
-  else if (g_str_equal (op->filter, "vivid"))
-    {
-      nr = y + (*r - y) * 1.4;
-      ng = y + (*g - y) * 1.4;
-      nb = y + (*b - y) * 1.4;
-    }
-  else if (g_str_equal (op->filter, "cool"))
-    {
-      nr *= 0.9;
-      nb = nb * 1.1 + 0.03;
-    }
-  else if (g_str_equal (op->filter, "warm"))
-    {
-      nr = nr * 1.1 + 0.03;
-      nb *= 0.9;
-    }
-  *r += (nr - *r) * op->amount;
-  *g += (ng - *g) * op->amount;
-  *b += (nb - *b) * op->amount;
+  cairo_surface_mark_dirty (surface);
 }
 
 /* Unsharp mask: the pixel pushed away from the mean of its 3 × 3 block. */
@@ -660,7 +662,7 @@ px_recipe_apply (const PxRecipe  *recipe,
           adjust (surface, op);
           break;
         case PX_RECIPE_FILTER:
-          for_each_pixel (surface, op, filter_pixel);
+          filter (surface, op);
           break;
         case PX_RECIPE_SHARPEN:
           sharpen (surface, op);
