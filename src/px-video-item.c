@@ -45,9 +45,11 @@ px_video_item_get_video (PxVideoItem *self)
 char *
 px_video_item_describe (PxVideoItem *self)
 {
+  guint seconds;
+
   g_return_val_if_fail (PX_IS_VIDEO_ITEM (self), NULL);
 
-  guint seconds = (guint) ((self->video->duration_ms + 500) / 1000);
+  seconds = (guint) ((self->video->duration_ms + 500) / 1000);
 
   if (self->video->prompt != NULL)
     return g_strdup_printf (ngettext ("Video, %u second: %s", "Video, %u seconds: %s", seconds), seconds,
