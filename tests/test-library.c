@@ -611,6 +611,57 @@ test_edit_linked (void)
   g_assert_cmpuint (problems->len, ==, 0);
 }
 
+/* An edit a model made: a new version linked to its parent, keeping the
+ * parent's prompt and tokens (so the gallery finds them together) with the
+ * model, cost and time of the edit and the instruction as it was sent. */
+static void
+test_ai_edit_linked (void)
+{
+  g_autofree char *dir = new_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PxLibrary) library = px_library_open (dir, &error);
+  gint64 parent_id = add (library, "Portrait of Ada", "gpt-image-2", "NAME", "Ada");
+  g_autoptr(PxLibraryImage) before = px_library_get_image (library, parent_id, &error);
+  g_autoptr(PxGenerationRequest) request = px_generation_request_new ("gemini-2.5-flash-image",
+                                                                      "Make the background a beach behind Ada");
+  g_autoptr(PxGenerationResult) result = px_generation_result_new ();
+  g_autoptr(GBytes) png = px_fake_render_image ("beach", 40, 30, "png");
+  PxImage *image = px_image_new (png, "image/png");
+  g_autoptr(PxLibraryImage) edit = NULL;
+  g_autoptr(PxLibraryImage) after = NULL;
+  gint64 id;
+
+  image->width = 40;
+  image->height = 30;
+  g_ptr_array_add (result->images, image);
+  result->provider_id = g_strdup ("gemini");
+  result->model_id = g_strdup ("gemini-2.5-flash-image");
+  result->settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  result->cost = 0.039;
+  result->generation_ms = 2100;
+
+  id = px_library_add_ai_edit (library, parent_id, request, result, 0, &error);
+  g_assert_no_error (error);
+  edit = px_library_get_image (library, id, &error);
+  g_assert_cmpint (edit->parent_id, ==, parent_id);
+  g_assert_cmpstr (edit->instruction, ==, "Make the background a beach behind Ada");
+  g_assert_cmpstr (edit->feature, ==, "ai-edit");
+  g_assert_cmpstr (edit->prompt, ==, "Portrait of Ada");
+  g_assert_cmpstr (edit->tokens_json, ==, before->tokens_json);
+  g_assert_cmpstr (edit->model, ==, "gemini-2.5-flash-image");
+  g_assert_cmpfloat_with_epsilon (edit->cost, 0.039, 1e-9);
+  g_assert_cmpint (edit->generation_ms, ==, 2100);
+  g_assert_cmpint (edit->width, ==, 40);
+  g_assert_null (edit->recipe_json);
+  after = px_library_get_image (library, parent_id, &error);
+  g_assert_cmpstr (after->sha256, ==, before->sha256);
+  g_assert_null (after->instruction);
+
+  /* A parent that went meanwhile: nothing kept, no file left behind. */
+  g_assert_cmpint (px_library_add_ai_edit (library, 9999, request, result, 0, &error), ==, 0);
+  g_assert_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -620,6 +671,7 @@ main (int   argc,
   g_test_add_func ("/library/fresh-and-migrated", test_fresh_and_migrated);
   g_test_add_func ("/library/too-new", test_too_new);
   g_test_add_func ("/library/edit-linked", test_edit_linked);
+  g_test_add_func ("/library/ai-edit-linked", test_ai_edit_linked);
   g_test_add_func ("/library/save-and-read", test_save_and_read);
   g_test_add_func ("/library/search-and-filters", test_search_and_filters);
   g_test_add_func ("/library/trash-restore-purge", test_trash_restore_purge);

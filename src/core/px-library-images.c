@@ -334,6 +334,41 @@ px_library_add_derived (PxLibrary   *self,
   return insert_image (self, &row, stored, error);
 }
 
+/* Sets one text column of image @id (in the caller's transaction). */
+static gboolean
+set_image_text (PxLibrary   *self,
+                gint64       id,
+                const char  *sql,
+                const char  *value,
+                const char  *doing,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean done;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return px_library_db_error (self, error, doing);
+  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, id);
+  done = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  return done || px_library_db_error (self, error, doing);
+}
+
+/* The end of a write made of several statements: kept together, or none. */
+static gint64
+finish_write (PxLibrary   *self,
+              gint64       id,
+              const char  *doing,
+              GError     **error)
+{
+  if (id > 0 && !px_library_run_sql (self, "COMMIT", doing, error))
+    id = 0;
+  if (id == 0)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return id;
+}
+
 /* An edit of image @parent_id: a new image of the same prompt, tokens and
  * batch, linked to its parent, with the recipe that made it; the row and
  * its recipe together or not at all. The parent is not changed. */
@@ -345,33 +380,82 @@ px_library_add_edit (PxLibrary   *self,
                      GError     **error)
 {
   PX_LIBRARY_WRITE (self);
-  sqlite3_stmt *stmt = NULL;
   gint64 id;
 
   if (!px_library_run_sql (self, "BEGIN IMMEDIATE", _("saving an edit"), error))
     return 0;
   id = px_library_add_derived (self, parent_id, bytes, "edit", error);
-  if (id > 0 && sqlite3_prepare_v2 (self->db, "UPDATE images SET recipe = ? WHERE id = ?", -1, &stmt,
-                                    NULL) == SQLITE_OK)
-    {
-      sqlite3_bind_text (stmt, 1, recipe_json, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, id);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        id = 0;
-      sqlite3_finalize (stmt);
-      if (id == 0)
-        px_library_db_error (self, error, _("saving an edit"));
-    }
-  else if (id > 0)
-    {
-      px_library_db_error (self, error, _("saving an edit"));
-      id = 0;
-    }
-  if (id > 0 && !px_library_run_sql (self, "COMMIT", _("saving an edit"), error))
+  if (id > 0 && !set_image_text (self, id, "UPDATE images SET recipe = ? WHERE id = ?", recipe_json,
+                                 _("saving an edit"), error))
     id = 0;
-  if (id == 0)
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-  return id;
+  return finish_write (self, id, _("saving an edit"), error);
+}
+
+/* Image @image_index of an edit a model made of image @parent_id: a new
+ * version of the parent (its prompt, tokens and batch, linked to it) with
+ * the model, settings, cost and time of the edit, and the instruction as
+ * it was sent. The parent is not changed. */
+gint64
+px_library_add_ai_edit (PxLibrary                 *self,
+                        gint64                     parent_id,
+                        const PxGenerationRequest *request,
+                        const PxGenerationResult  *result,
+                        guint                      image_index,
+                        GError                   **error)
+{
+  PX_LIBRARY_WRITE (self);
+  g_autoptr(PxLibraryImage) parent = NULL;
+  g_autofree char *settings_json = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  PxImage *image;
+  Row row = { 0, };
+  gint64 id = 0;
+
+  g_return_val_if_fail (PX_IS_LIBRARY (self), 0);
+  g_return_val_if_fail (image_index < result->images->len, 0);
+
+  if (!px_library_run_sql (self, "BEGIN IMMEDIATE", _("saving an edit"), error))
+    return 0;
+  parent = px_library_get_image (self, parent_id, error);
+  if (parent == NULL)
+    return finish_write (self, 0, _("saving an edit"), error);
+
+  image = g_ptr_array_index (result->images, image_index);
+  settings_json = px_json_from_table (result->settings);
+  if (g_strcmp0 (image->mime_type, "image/png") == 0)
+    {
+      const char *keys[] = { "Description", "pixmerge:prompt", "pixmerge:template", "pixmerge:model",
+                             "pixmerge:tokens", "pixmerge:instruction", NULL };
+      const char *values[] = { parent->prompt, parent->prompt, parent->template_prompt, result->model_id,
+                               parent->tokens_json, request->prompt, NULL };
+
+      stored = px_png_add_text (image->bytes, keys, values);
+    }
+  if (stored == NULL)
+    stored = g_bytes_ref (image->bytes);
+
+  row.template_prompt = parent->template_prompt;
+  row.prompt = parent->prompt;
+  row.revised_prompt = result->revised_prompt;
+  row.provider = result->provider_id;
+  row.model = result->model_id;
+  row.tokens_json = parent->tokens_json;
+  row.settings_json = settings_json;
+  row.metadata_json = result->provider_metadata;
+  row.mime_type = image->mime_type;
+  row.width = image->width;
+  row.height = image->height;
+  row.cost = result->cost / MAX (1u, result->images->len);
+  row.generation_ms = result->generation_ms;
+  row.feature = "ai-edit";
+  row.parent_id = parent_id;
+  row.batch_id = parent->batch_id;
+
+  id = insert_image (self, &row, stored, error);
+  if (id > 0 && !set_image_text (self, id, "UPDATE images SET instruction = ? WHERE id = ?", request->prompt,
+                                 _("saving an edit"), error))
+    id = 0;
+  return finish_write (self, id, _("saving an edit"), error);
 }
 
 /* The recipes of the edits in the library, newest first, each once. */

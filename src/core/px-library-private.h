@@ -38,7 +38,7 @@ struct _PxLibrary
   " images.revised_prompt, images.provider, images.model, images.tokens, images.settings," \
   " images.mime_type, images.width, images.height, images.bytes, images.cost," \
   " images.generation_ms, images.feature, COALESCE (images.parent_id, 0)," \
-  " COALESCE (images.batch_id, 0), images.created, images.recipe"
+  " COALESCE (images.batch_id, 0), images.created, images.recipe, images.instruction"
 
 /* Every public call that reads or writes: aborts when the main-thread guard
  * is on (debug builds of the app, the test suite) and this thread is

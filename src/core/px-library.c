@@ -213,6 +213,9 @@ static const char * const migrations[] = {
 
   /* 9: an edited image keeps the recipe that made it from its parent */
   "ALTER TABLE images ADD COLUMN recipe TEXT;",
+
+  /* 10: an image edited by a model keeps the instruction it was given */
+  "ALTER TABLE images ADD COLUMN instruction TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);
@@ -234,6 +237,7 @@ px_library_image_copy (const PxLibraryImage *image)
   copy->mime_type = g_strdup (image->mime_type);
   copy->feature = g_strdup (image->feature);
   copy->recipe_json = g_strdup (image->recipe_json);
+  copy->instruction = g_strdup (image->instruction);
   return copy;
 }
 
@@ -255,6 +259,7 @@ px_library_image_free (PxLibraryImage *image)
   g_free (image->mime_type);
   g_free (image->feature);
   g_free (image->recipe_json);
+  g_free (image->instruction);
   g_free (image);
 }
 
@@ -658,6 +663,7 @@ px_library_read_image (PxLibrary    *self,
   image->batch_id = sqlite3_column_int64 (stmt, i++);
   image->created = sqlite3_column_int64 (stmt, i++);
   image->recipe_json = TEXT ();
+  image->instruction = TEXT ();
 #undef TEXT
 
   return image;

@@ -24,7 +24,7 @@ typedef enum {
   PX_LIBRARY_ERROR_BUSY,        /* another program kept the database locked */
 } PxLibraryError;
 
-#define PX_LIBRARY_SCHEMA_VERSION 9
+#define PX_LIBRARY_SCHEMA_VERSION 10
 
 typedef struct {
   gint64   id;
@@ -48,6 +48,7 @@ typedef struct {
   gint64   batch_id;        /* 0: none */
   gint64   created;         /* unix seconds */
   char    *recipe_json;     /* the edit that made it from its parent, or NULL */
+  char    *instruction;     /* what a model was asked to change in its parent, or NULL */
 } PxLibraryImage;
 
 /* A video made from a library image; the image may have gone since. */
@@ -160,6 +161,12 @@ gint64          px_library_add_edit      (PxLibrary       *self,
                                           gint64           parent_id,
                                           GBytes          *bytes,
                                           const char      *recipe_json,
+                                          GError         **error);
+gint64          px_library_add_ai_edit   (PxLibrary       *self,
+                                          gint64           parent_id,
+                                          const PxGenerationRequest *request,
+                                          const PxGenerationResult  *result,
+                                          guint            image_index,
                                           GError         **error);
 GPtrArray      *px_library_list_recipes  (PxLibrary       *self,
                                           guint            limit,
