@@ -14,6 +14,7 @@
 #include "px-image-window.h"
 #include "px-video-dialog.h"
 #include "px-json.h"
+#include "px-recipe.h"
 
 struct _PxImageWindow
 {
@@ -34,6 +35,7 @@ struct _PxImageWindow
   AdwActionRow    *settings_row;
   AdwActionRow    *size_row;
   AdwActionRow    *cost_row;
+  AdwActionRow    *edit_row;
 };
 
 G_DEFINE_FINAL_TYPE (PxImageWindow, px_image_window, ADW_TYPE_WINDOW)
@@ -310,6 +312,21 @@ load_texture (PxImageWindow *self)
   g_task_run_in_thread (task, load_in_thread);
 }
 
+/* A version made from another: what was done to it. */
+static void
+show_edit (PxImageWindow *self)
+{
+  g_autoptr(PxRecipe) recipe = self->image->recipe_json ? px_recipe_new_from_json (self->image->recipe_json, -1, NULL)
+                                                        : NULL;
+  g_autofree char *steps = recipe ? px_recipe_describe (recipe) : NULL;
+  g_autofree char *asked = self->image->instruction ? g_strdup_printf (_("Asked of %s: “%s”"), self->image->model,
+                                                                       self->image->instruction)
+                                                    : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_row), steps != NULL || asked != NULL);
+  adw_action_row_set_subtitle (self->edit_row, asked ? asked : steps ? steps : "");
+}
+
 static void
 fill (PxImageWindow *self)
 {
@@ -332,6 +349,7 @@ fill (PxImageWindow *self)
   adw_action_row_set_subtitle (self->settings_row, settings);
   adw_action_row_set_subtitle (self->size_row, dimensions);
   adw_action_row_set_subtitle (self->cost_row, cost);
+  show_edit (self);
 
   /* The picture comes when it is decoded, on a worker. */
   load_texture (self);
@@ -394,6 +412,8 @@ px_image_window_class_init (PxImageWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, settings_row);
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, size_row);
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, cost_row);
+  gtk_widget_class_bind_template_child (widget_class, PxImageWindow, edit_row);
+  gtk_widget_class_bind_template_child (widget_class, PxImageWindow, edit_row);
 
   gtk_widget_class_install_action (widget_class, "image.copy-prompt", NULL, copy_prompt_action);
   gtk_widget_class_install_action (widget_class, "image.reuse", NULL, reuse_action);

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "px-edit-look.h"
 #include "px-recipe.h"
 #include "px-tokens.h"
 
@@ -472,6 +473,59 @@ test_preview_scaled (void)
   cairo_surface_destroy (small);
 }
 
+/* What the Editor's controls hold becomes a recipe and comes back from
+ * it (a saved edit reopened), every tool included; a recipe the Editor
+ * cannot show (a step it does not make) is not turned into a look. */
+static void
+test_editor_look_round_trip (void)
+{
+  g_autoptr(GBytes) logo = flat (20, 20, 0x3366ff);
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "px-test-look-logo.png", NULL);
+  g_autoptr(PxEditLook) look = px_edit_look_new ();
+  g_autoptr(PxEditLook) back = NULL;
+  g_autoptr(PxRecipe) recipe = NULL;
+  g_autoptr(PxRecipe) parsed = NULL;
+  g_autoptr(PxRecipe) odd = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (px_edit_look_is_original (look));
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (logo, NULL), g_bytes_get_size (logo), NULL));
+  look->aspect = 2;
+  look->turns = 3;
+  look->flipped = TRUE;
+  look->straighten = -4.5;
+  look->exposure = 0.25;
+  look->warmth = -0.5;
+  look->sharpen = 0.6;
+  look->filter = 3;
+  look->text = g_strdup ("Hello [FIRSTNAME]");
+  look->position = 2;
+  look->overlay = g_strdup (path);
+  look->overlay_corner = 3;
+  look->overlay_scale = 0.3;
+  look->overlay_opacity = 0.7;
+  look->enlarge = 2;
+  recipe = px_edit_look_to_recipe (look);
+  g_assert_cmpuint (px_recipe_get_n_ops (recipe), ==, 10);
+  json = px_recipe_to_json (recipe);
+  parsed = px_recipe_new_from_json (json, -1, &error);
+  g_assert_no_error (error);
+  back = px_edit_look_from_recipe (parsed);
+  g_assert_nonnull (back);
+  g_assert_true (px_edit_look_equal (look, back));
+  g_assert_cmpfloat (back->straighten, ==, -4.5);
+  g_assert_cmpstr (back->overlay, ==, path);
+  g_assert_cmpuint (back->enlarge, ==, 2);
+  g_assert_false (px_edit_look_is_original (back));
+
+  odd = px_recipe_new_from_json ("{\"operations\": [{\"op\": \"flip\", \"direction\": \"vertical\"}]}", -1,
+                                 &error);
+  g_assert_no_error (error);
+  g_assert_null (px_edit_look_from_recipe (odd));
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -490,6 +544,7 @@ main (int   argc,
   g_test_add_func ("/recipe/bad-recipes", test_bad_recipes);
   g_test_add_func ("/recipe/too-large", test_too_large);
   g_test_add_func ("/recipe/preview-scaled", test_preview_scaled);
+  g_test_add_func ("/recipe/editor-look-round-trip", test_editor_look_round_trip);
 
   return g_test_run ();
 }

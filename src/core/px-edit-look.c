@@ -1,5 +1,6 @@
 /* px-edit-look.c: the Editor's state and its recipe. The recipe is built
- * in one order (crop, turn, flip, adjust, filter, text) so the same look
+ * in one order (crop, turn, flip, straighten, adjust, sharpen, filter,
+ * text, overlay, resize) so the same look
  * is always the same recipe; a saved edit's recipe is read back into a
  * look when it has only what the Editor makes. */
 #include "config.h"
@@ -11,6 +12,7 @@
 static const char * const aspects[] = { NULL, "1:1", "4:5", "16:9", "9:16", "3:2" };
 static const char * const filters[] = { NULL, "bw", "sepia", "vignette", "fade", "vivid", "cool", "warm" };
 static const char * const positions[] = { "bottom", "center", "top" };
+static const char * const corners[] = { "bottom-right", "bottom-left", "top-right", "top-left", "center" };
 
 PxEditLook *
 px_edit_look_new (void)
@@ -18,6 +20,9 @@ px_edit_look_new (void)
   PxEditLook *look = g_new0 (PxEditLook, 1);
 
   look->text_size = 64;
+  look->overlay_scale = 0.2;
+  look->overlay_opacity = 1;
+  look->enlarge = 1;
   return look;
 }
 
@@ -27,6 +32,7 @@ px_edit_look_copy (const PxEditLook *look)
   PxEditLook *copy = g_memdup2 (look, sizeof *look);
 
   copy->text = g_strdup (look->text);
+  copy->overlay = g_strdup (look->overlay);
   return copy;
 }
 
@@ -36,6 +42,7 @@ px_edit_look_free (PxEditLook *look)
   if (look == NULL)
     return;
   g_free (look->text);
+  g_free (look->overlay);
   g_free (look);
 }
 
@@ -46,7 +53,10 @@ px_edit_look_equal (const PxEditLook *a,
   return a->aspect == b->aspect && a->turns == b->turns && a->flipped == b->flipped && a->exposure == b->exposure &&
          a->contrast == b->contrast && a->saturation == b->saturation && a->warmth == b->warmth &&
          a->filter == b->filter && g_strcmp0 (a->text ? a->text : "", b->text ? b->text : "") == 0 &&
-         a->position == b->position && a->text_size == b->text_size && a->meme == b->meme;
+         a->position == b->position && a->text_size == b->text_size && a->meme == b->meme &&
+         a->straighten == b->straighten && a->sharpen == b->sharpen && g_strcmp0 (a->overlay, b->overlay) == 0 &&
+         a->overlay_corner == b->overlay_corner && a->overlay_scale == b->overlay_scale &&
+         a->overlay_opacity == b->overlay_opacity && a->enlarge == b->enlarge;
 }
 
 gboolean
@@ -79,10 +89,20 @@ px_edit_look_to_recipe (const PxEditLook *look)
       op = (PxRecipeOp) { .kind = PX_RECIPE_FLIP };
       px_recipe_append (recipe, &op);
     }
+  if (look->straighten != 0)
+    {
+      op = (PxRecipeOp) { .kind = PX_RECIPE_STRAIGHTEN, .angle = look->straighten };
+      px_recipe_append (recipe, &op);
+    }
   if (look->exposure != 0 || look->contrast != 0 || look->saturation != 0 || look->warmth != 0)
     {
       op = (PxRecipeOp) { .kind = PX_RECIPE_ADJUST, .exposure = look->exposure, .contrast = look->contrast,
                           .saturation = look->saturation, .warmth = look->warmth };
+      px_recipe_append (recipe, &op);
+    }
+  if (look->sharpen > 0)
+    {
+      op = (PxRecipeOp) { .kind = PX_RECIPE_SHARPEN, .amount = look->sharpen };
       px_recipe_append (recipe, &op);
     }
   if (look->filter > 0 && look->filter < G_N_ELEMENTS (filters))
@@ -97,6 +117,18 @@ px_edit_look_to_recipe (const PxEditLook *look)
                           .meme = look->meme,
                           .position = (char *) positions[MIN (look->position, G_N_ELEMENTS (positions) - 1)],
                           .wrap = 0.9 };
+      px_recipe_append (recipe, &op);
+    }
+  if (look->overlay != NULL && *look->overlay != '\0')
+    {
+      op = (PxRecipeOp) { .kind = PX_RECIPE_OVERLAY, .file = look->overlay, .scale = look->overlay_scale,
+                          .opacity = look->overlay_opacity,
+                          .position = (char *) corners[MIN (look->overlay_corner, G_N_ELEMENTS (corners) - 1)] };
+      px_recipe_append (recipe, &op);
+    }
+  if (look->enlarge == 2 || look->enlarge == 4)
+    {
+      op = (PxRecipeOp) { .kind = PX_RECIPE_RESIZE, .factor = (int) look->enlarge };
       px_recipe_append (recipe, &op);
     }
   return recipe;
@@ -137,6 +169,22 @@ px_edit_look_from_recipe (const PxRecipe *recipe)
         case PX_RECIPE_FLIP:
           look->flipped = !op->vertical;
           break;
+        case PX_RECIPE_STRAIGHTEN:
+          look->straighten = op->angle;
+          break;
+        case PX_RECIPE_SHARPEN:
+          look->sharpen = op->amount;
+          break;
+        case PX_RECIPE_OVERLAY:
+          g_free (look->overlay);
+          look->overlay = g_strdup (op->file);
+          look->overlay_scale = op->scale;
+          look->overlay_opacity = op->opacity;
+          look->overlay_corner = index_of (corners, G_N_ELEMENTS (corners), op->position);
+          break;
+        case PX_RECIPE_RESIZE:
+          look->enlarge = (guint) op->factor;
+          break;
         case PX_RECIPE_ADJUST:
           look->exposure = op->exposure;
           look->contrast = op->contrast;
@@ -156,7 +204,8 @@ px_edit_look_from_recipe (const PxRecipe *recipe)
         default:
           return NULL;
         }
-      if (look->aspect == G_MAXUINT || look->filter == G_MAXUINT || look->position == G_MAXUINT)
+      if (look->aspect == G_MAXUINT || look->filter == G_MAXUINT || look->position == G_MAXUINT ||
+          look->overlay_corner == G_MAXUINT)
         return NULL;
     }
   /* Only if the look makes exactly that recipe again. */

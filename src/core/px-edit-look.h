@@ -1,6 +1,7 @@
 /* px-edit-look.h: what the Editor's controls hold — crop shape, turns,
- * flip, adjustments, filter, text — and the recipe it stands for, both
- * ways; a state for undo and redo. */
+ * flip, straighten, adjustments, sharpness, filter, text, a logo, an
+ * enlargement — and the recipe it stands for, both ways; a state for undo
+ * and redo. */
 #pragma once
 
 #include "px-recipe.h"
@@ -11,12 +12,19 @@ typedef struct {
   guint    aspect;          /* 0: as it is; then 1:1, 4:5, 16:9, 9:16, 3:2 */
   guint    turns;           /* clockwise quarter turns, 0 to 3 */
   gboolean flipped;
+  double   straighten;      /* degrees, −45 to 45 */
   double   exposure, contrast, saturation, warmth;
+  double   sharpen;         /* 0 to 1 */
   guint    filter;          /* 0: none; then bw, sepia, vignette, fade, vivid, cool, warm */
   char    *text;            /* may hold [TOKENS]; NULL or empty: none */
   guint    position;        /* 0: bottom, 1: center, 2: top */
   double   text_size;       /* pixels of the full image */
   gboolean meme;            /* the text in the meme look (upper case, outlined, fitted) */
+  char    *overlay;         /* a logo's file; NULL: none */
+  guint    overlay_corner;  /* 0: bottom right, 1: bottom left, 2: top right, 3: top left, 4: center */
+  double   overlay_scale;   /* its width, a fraction of the image's */
+  double   overlay_opacity;
+  guint    enlarge;         /* 1, 2 or 4 */
 } PxEditLook;
 
 PxEditLook *px_edit_look_new         (void);
