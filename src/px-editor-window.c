@@ -1,17 +1,24 @@
 /* px-editor-window.c: the Editor. The image is decoded once, at screen
- * size, on a worker; every change builds the recipe from the controls
- * (PxEditLook) and renders it on a worker (one at a time; a change made
- * meanwhile renders next), so the main loop only swaps textures. Undo and
- * redo step through looks: a slider's drag is one step. Save as New
+ * size, on a worker; every change builds the recipe from the tools
+ * (PxEditorTools → PxEditLook) and renders it on a worker (one at a time;
+ * a change made meanwhile renders next), so the main loop only swaps
+ * textures on the canvas (PxEditorCanvas: zoom, pan, the AI mask). Undo
+ * and redo step through looks: a slider's drag is one step. Save as New
  * Version renders the full size on a worker and keeps it in the library,
  * linked to its original with the recipe; the original is never changed.
- * Opening an edit opens its original with that edit's settings. */
+ * Opening an edit opens its original with that edit's settings. An AI
+ * edit (PxEditorAiPanel) is kept as a version of its own, and the Editor
+ * goes on with it. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "px-application.h"
 #include "px-edit-look.h"
+#include "px-editor-ai-panel.h"
+#include "px-editor-canvas.h"
+#include "px-editor-tools.h"
 #include "px-editor-window.h"
 #include "px-json.h"
 #include "px-window.h"
@@ -44,25 +51,19 @@ struct _PxEditorWindow
 
   AdwToastOverlay *toast_overlay;
   GtkPaned        *paned;
-  GtkPicture      *picture;
+  PxEditorCanvas  *canvas;
+  GtkButton       *zoom_button;
   GtkToggleButton *original_button;
-  AdwComboRow     *aspect_row;
-  AdwPreferencesGroup *adjust_group;
-  AdwComboRow     *filter_row;
-  AdwEntryRow     *text_row;
-  AdwComboRow     *position_row;
-  AdwActionRow    *text_size_row;
-  GtkSwitch       *meme_switch;
+  GtkStack        *mode_stack;
+  PxEditorTools   *tools;
+  PxEditorAiPanel *ai_panel;
   GtkLabel        *status_label;
-  GtkScale        *scales[4];
-  GtkSpinButton   *size_spin;
 };
 
 G_DEFINE_FINAL_TYPE (PxEditorWindow, px_editor_window, ADW_TYPE_WINDOW)
 
-static const char * const adjust_names[] = { "exposure", "contrast", "saturation", "warmth" };
-
 static void render (PxEditorWindow *self);
+static void tell_library_changed (PxEditorWindow *self);
 
 /* ---- the picture ---- */
 
@@ -83,7 +84,7 @@ show_picture (PxEditorWindow *self)
 {
   gboolean original = self->holding || gtk_toggle_button_get_active (self->original_button);
 
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (original ? self->original : self->edited));
+  px_editor_canvas_set_paintable (self->canvas, GDK_PAINTABLE (original ? self->original : self->edited));
 }
 
 typedef struct {
@@ -167,6 +168,7 @@ render (PxEditorWindow *self)
   job->scale = self->scale;
   job->recipe = px_edit_look_to_recipe (self->look);
   job->tokens = g_hash_table_ref (self->tokens);
+  px_editor_ai_panel_set_recipe (self->ai_panel, job->recipe);
   task = g_task_new (self, self->cancellable, on_rendered, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) render_free);
   g_task_run_in_thread (task, render_in_thread);
@@ -236,17 +238,8 @@ end_change (PxEditorWindow *self,
 static void
 show_look (PxEditorWindow *self)
 {
-  double values[4] = { self->look->exposure, self->look->contrast, self->look->saturation, self->look->warmth };
-
   self->updating = TRUE;
-  adw_combo_row_set_selected (self->aspect_row, self->look->aspect);
-  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-    gtk_range_set_value (GTK_RANGE (self->scales[i]), values[i]);
-  adw_combo_row_set_selected (self->filter_row, self->look->filter);
-  gtk_editable_set_text (GTK_EDITABLE (self->text_row), self->look->text ? self->look->text : "");
-  adw_combo_row_set_selected (self->position_row, self->look->position);
-  gtk_spin_button_set_value (self->size_spin, self->look->text_size);
-  gtk_switch_set_active (self->meme_switch, self->look->meme);
+  px_editor_tools_show (self->tools, self->look);
   self->updating = FALSE;
 }
 
@@ -304,32 +297,15 @@ revert_action (GtkWidget  *widget,
 
 /* ---- the controls ---- */
 
+/* A choice is a step of its own; typing and sliding rest first. */
 static void
-on_control_changed (PxEditorWindow *self)
+on_tools_changed (PxEditorWindow *self,
+                  gboolean        at_once)
 {
-  gboolean at_once;
-  const char *text;
-
   if (self->updating)
     return;
   begin_change (self);
-  /* A choice is a step of its own; typing and sliding rest first. */
-  at_once = self->look->meme != gtk_switch_get_active (self->meme_switch) ||
-            self->look->aspect != adw_combo_row_get_selected (self->aspect_row) ||
-            self->look->filter != adw_combo_row_get_selected (self->filter_row) ||
-            self->look->position != adw_combo_row_get_selected (self->position_row);
-  self->look->aspect = adw_combo_row_get_selected (self->aspect_row);
-  self->look->exposure = gtk_range_get_value (GTK_RANGE (self->scales[0]));
-  self->look->contrast = gtk_range_get_value (GTK_RANGE (self->scales[1]));
-  self->look->saturation = gtk_range_get_value (GTK_RANGE (self->scales[2]));
-  self->look->warmth = gtk_range_get_value (GTK_RANGE (self->scales[3]));
-  self->look->filter = adw_combo_row_get_selected (self->filter_row);
-  self->look->position = adw_combo_row_get_selected (self->position_row);
-  text = gtk_editable_get_text (GTK_EDITABLE (self->text_row));
-  g_free (self->look->text);
-  self->look->text = g_strdup (text);
-  self->look->text_size = gtk_spin_button_get_value (self->size_spin);
-  self->look->meme = gtk_switch_get_active (self->meme_switch);
+  px_editor_tools_read (self->tools, self->look);
   end_change (self, at_once);
 }
 
@@ -447,7 +423,6 @@ on_saved (GObject      *source,
   g_autoptr(PxEditorWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   Save *save = NULL;
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   g_autofree char *title = NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
@@ -462,11 +437,7 @@ on_saved (GObject      *source,
     }
   self->saved_id = save->id;
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Saved as a new version in your library")));
-  /* The Gallery shows it: the main window is the detail view's parent. */
-  while (parent != NULL && !PX_IS_WINDOW (parent))
-    parent = gtk_window_get_transient_for (parent);
-  if (parent != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (parent), "win.library-changed", NULL);
+  tell_library_changed (self);
 }
 
 static void
@@ -688,9 +659,12 @@ start_with (PxEditorWindow       *self,
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_decoded, NULL);
   Open *open = g_new0 (Open, 1);
 
+  g_clear_pointer (&self->image, px_library_image_free);
   self->image = px_library_image_copy (original);
   g_hash_table_unref (self->tokens);
   self->tokens = px_json_to_table (original->tokens_json ? original->tokens_json : "{}");
+  px_editor_tools_set_tokens (self->tools, self->tokens);
+  px_editor_ai_panel_set_image (self->ai_panel, self->image, self->tokens);
   if (recipe_json != NULL)
     {
       g_autoptr(PxRecipe) recipe = px_recipe_new_from_json (recipe_json, -1, NULL);
@@ -755,6 +729,63 @@ on_parent_read (GObject      *source,
   start_with (self, read->parent, read->recipe_json);
 }
 
+/* The main window, which shows the library: a dialog's dialog's parent. */
+static void
+tell_library_changed (PxEditorWindow *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  while (parent != NULL && !PX_IS_WINDOW (parent))
+    parent = gtk_window_get_transient_for (parent);
+  if (parent != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (parent), "win.library-changed", NULL);
+}
+
+static void
+on_version_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PxEditorWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  ParentRead *read = NULL;
+  g_autofree char *title = NULL;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &read, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  /* The steps before were made on the picture the model was given; they
+   * start again on its answer (both stay in the library). */
+  close_step (self);
+  g_ptr_array_set_size (self->undo, 0);
+  g_ptr_array_set_size (self->redo, 0);
+  px_edit_look_free (self->look);
+  self->look = px_edit_look_new ();
+  show_look (self);
+  g_clear_pointer (&self->source, cairo_surface_destroy);
+  start_with (self, read->parent, NULL);
+  update_actions (self);
+  title = g_strdup_printf (_("%s made a new version; the Editor now works on it"), read->parent->model);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+/* An AI edit was kept: the Gallery shows it, the Editor goes on with it. */
+static void
+on_ai_edited (PxEditorWindow *self,
+              gint64          id)
+{
+  ParentRead *read = g_new0 (ParentRead, 1);
+
+  self->saved_id = id;
+  tell_library_changed (self);
+  read->id = id;
+  px_library_read_async (self->library, read_parent, read, (GDestroyNotify) parent_read_free, self->cancellable,
+                         on_version_read, g_object_ref (self));
+}
+
 /* Editing an edit opens its original with the edit's settings, so it can
  * be changed (or reverted) rather than edited on top. */
 PxEditorWindow *
@@ -763,8 +794,11 @@ px_editor_window_new (GtkWindow            *parent,
                       const PxLibraryImage *image)
 {
   PxEditorWindow *self = g_object_new (PX_TYPE_EDITOR_WINDOW, "transient-for", parent, NULL);
+  GApplication *app = g_application_get_default ();
 
   self->library = g_object_ref (library);
+  px_editor_ai_panel_setup (self->ai_panel, PX_IS_APPLICATION (app) ? px_application_get_engine (PX_APPLICATION (app))
+                                                                    : NULL, library, self->canvas);
   if (image->recipe_json != NULL && image->parent_id > 0)
     {
       ParentRead *read = g_new0 (ParentRead, 1);
@@ -805,6 +839,45 @@ px_editor_window_get_saved_id (PxEditorWindow *self)
   return self->saved_id;
 }
 
+/* The library image the Editor works on (an AI edit's answer, after one). */
+gint64
+px_editor_window_get_image_id (PxEditorWindow *self)
+{
+  g_return_val_if_fail (PX_IS_EDITOR_WINDOW (self), 0);
+
+  return self->image ? self->image->id : 0;
+}
+
+/* ---- zoom ---- */
+
+static void
+show_zoom (PxEditorWindow *self)
+{
+  double zoom = px_editor_canvas_get_zoom (self->canvas);
+  g_autofree char *label = g_strdup_printf ("%.0f%%", zoom * 100);
+  /* Translators: the zoom level, 100% being the picture fitted to the window. */
+  g_autofree char *spoken = g_strdup_printf (_("Zoom %.0f percent; fit the picture"), zoom * 100);
+
+  gtk_button_set_label (self->zoom_button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_button), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.zoom-out", zoom > 1);
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PxEditorWindow *self = PX_EDITOR_WINDOW (widget);
+
+  if (g_str_equal (action_name, "editor.zoom-in"))
+    px_editor_canvas_zoom_by (self->canvas, 1.25);
+  else if (g_str_equal (action_name, "editor.zoom-out"))
+    px_editor_canvas_zoom_by (self->canvas, 1 / 1.25);
+  else
+    px_editor_canvas_set_zoom (self->canvas, 1);
+}
+
 /* ---- life ---- */
 
 /* Narrow (a phone, a tiled half screen): the picture above the tools. */
@@ -821,27 +894,6 @@ on_width_changed (PxEditorWindow *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), orientation);
   gtk_paned_set_position (self->paned, orientation == GTK_ORIENTATION_VERTICAL ? MAX (160, width * 3 / 4)
                                                                                 : MAX (300, width - 380));
-}
-
-static GtkScale *
-add_scale (PxEditorWindow *self,
-           const char     *title,
-           const char     *name)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, -1, 1, 0.01);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_set_name (scale, name);
-  gtk_widget_set_hexpand (scale, TRUE);
-  gtk_widget_set_size_request (scale, 140, -1);
-  gtk_scale_add_mark (GTK_SCALE (scale), 0, GTK_POS_BOTTOM, NULL);
-  gtk_range_set_value (GTK_RANGE (scale), 0);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), scale);
-  adw_preferences_group_add (self->adjust_group, row);
-  g_signal_connect_swapped (scale, "value-changed", G_CALLBACK (on_control_changed), self);
-  return GTK_SCALE (scale);
 }
 
 static void
@@ -874,18 +926,18 @@ px_editor_window_class_init (PxEditorWindowClass *klass)
 
   object_class->dispose = px_editor_window_dispose;
 
+  g_type_ensure (PX_TYPE_EDITOR_CANVAS);
+  g_type_ensure (PX_TYPE_EDITOR_TOOLS);
+  g_type_ensure (PX_TYPE_EDITOR_AI_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-editor-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, paned);
-  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, picture);
+  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, original_button);
-  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, aspect_row);
-  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, adjust_group);
-  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, filter_row);
-  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, text_row);
-  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, position_row);
-  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, text_size_row);
-  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, meme_switch);
+  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, mode_stack);
+  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, tools);
+  gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, ai_panel);
   gtk_widget_class_bind_template_child (widget_class, PxEditorWindow, status_label);
 
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
@@ -896,6 +948,15 @@ px_editor_window_class_init (PxEditorWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.rotate-left", NULL, rotate_left_action);
   gtk_widget_class_install_action (widget_class, "editor.rotate-right", NULL, rotate_right_action);
   gtk_widget_class_install_action (widget_class, "editor.flip", NULL, flip_action);
+  gtk_widget_class_install_action (widget_class, "editor.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "editor.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "editor.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "editor.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "editor.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "editor.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "editor.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "editor.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "editor.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
@@ -907,7 +968,6 @@ px_editor_window_class_init (PxEditorWindowClass *klass)
 static void
 px_editor_window_init (PxEditorWindow *self)
 {
-  static const char *titles[] = { N_("Exposure"), N_("Contrast"), N_("Saturation"), N_("Warmth") };
   GtkEventController *keys = gtk_event_controller_key_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -916,26 +976,16 @@ px_editor_window_init (PxEditorWindow *self)
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) px_edit_look_free);
   self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) px_edit_look_free);
   self->tokens = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
-    self->scales[i] = add_scale (self, _(titles[i]), adjust_names[i]);
-  self->size_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (8, 400, 2));
-  gtk_widget_set_name (GTK_WIDGET (self->size_spin), "text-size");
-  gtk_widget_set_valign (GTK_WIDGET (self->size_spin), GTK_ALIGN_CENTER);
-  gtk_spin_button_set_value (self->size_spin, self->look->text_size);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->size_spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Text size"), -1);
-  adw_action_row_add_suffix (self->text_size_row, GTK_WIDGET (self->size_spin));
-  adw_action_row_set_activatable_widget (self->text_size_row, GTK_WIDGET (self->size_spin));
+  px_editor_tools_show (self->tools, self->look);
 
-  g_signal_connect_swapped (self->aspect_row, "notify::selected", G_CALLBACK (on_control_changed), self);
-  g_signal_connect_swapped (self->filter_row, "notify::selected", G_CALLBACK (on_control_changed), self);
-  g_signal_connect_swapped (self->position_row, "notify::selected", G_CALLBACK (on_control_changed), self);
-  g_signal_connect_swapped (self->text_row, "changed", G_CALLBACK (on_control_changed), self);
-  g_signal_connect_swapped (self->size_spin, "value-changed", G_CALLBACK (on_control_changed), self);
-  g_signal_connect_swapped (self->meme_switch, "notify::active", G_CALLBACK (on_control_changed), self);
+  g_signal_connect_swapped (self->tools, "changed", G_CALLBACK (on_tools_changed), self);
+  g_signal_connect_swapped (self->ai_panel, "edited", G_CALLBACK (on_ai_edited), self);
+  g_signal_connect_swapped (self->canvas, "zoom-changed", G_CALLBACK (show_zoom), self);
   g_signal_connect_swapped (self->original_button, "toggled", G_CALLBACK (show_picture), self);
   g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   g_signal_connect_swapped (keys, "key-released", G_CALLBACK (on_key_released), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
   g_signal_connect (self, "notify::default-width", G_CALLBACK (on_width_changed), NULL);
+  show_zoom (self);
   update_actions (self);
 }

@@ -1,5 +1,6 @@
 /* px-editor-window.h: the Editor: classic edits of a library image with a
- * live preview, undo and redo, saved as a new version. */
+ * live preview, zoom, undo and redo, saved as a new version; and edits by
+ * instruction, asked of a model and kept as a version of their own. */
 #pragma once
 
 #include <adwaita.h>
@@ -19,6 +20,7 @@ PxEditorWindow *px_editor_window_new          (GtkWindow            *parent,
 PxRecipe       *px_editor_window_get_recipe   (PxEditorWindow       *self);
 gboolean        px_editor_window_is_ready     (PxEditorWindow       *self);
 gint64          px_editor_window_get_saved_id (PxEditorWindow       *self);
+gint64          px_editor_window_get_image_id (PxEditorWindow       *self);
 void            px_editor_window_save_as      (PxEditorWindow       *self,
                                                const char           *path);
 

@@ -413,7 +413,6 @@ px_image_window_class_init (PxImageWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, size_row);
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, cost_row);
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, edit_row);
-  gtk_widget_class_bind_template_child (widget_class, PxImageWindow, edit_row);
 
   gtk_widget_class_install_action (widget_class, "image.copy-prompt", NULL, copy_prompt_action);
   gtk_widget_class_install_action (widget_class, "image.reuse", NULL, reuse_action);

@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "px-fake-image.h"
+#include "px-editor-canvas.h"
 #include "px-editor-window.h"
+#include "px-json.h"
+#include "px-token-editor.h"
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
 #include "px-image-window.h"
@@ -420,8 +423,26 @@ test_gallery (void)
     g_assert_false (gtk_widget_is_sensitive (px_test_ui_find_by_name (editor, GTK_TYPE_BUTTON, "save-version")));
 
     gtk_range_set_value (GTK_RANGE (px_test_ui_find_by_name (editor, GTK_TYPE_SCALE, "exposure")), 0.4);
-    text = px_test_ui_find_by_name (editor, ADW_TYPE_ENTRY_ROW, "text");
-    gtk_editable_set_text (GTK_EDITABLE (text), "Hello [NAME]");
+    px_test_ui_spin (600);
+    /* The text: typed, and the image's own token clicked in as a chip; the
+     * line under it reads it as this image fills it. */
+    text = px_test_ui_find_by_name (editor, PX_TYPE_TOKEN_EDITOR, "text");
+    px_token_editor_set_text (PX_TOKEN_EDITOR (text), "Hello ");
+    {
+      GtkWidget *chips = px_test_ui_find_by_name (editor, GTK_TYPE_FLOW_BOX, "text-chips");
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text));
+      GtkTextIter end;
+      g_autofree char *reads = NULL;
+      g_autoptr(GHashTable) values = px_json_to_table (original->tokens_json);
+
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      gtk_text_buffer_place_cursor (buffer, &end);
+      g_signal_emit_by_name (px_test_ui_find_by_name (chips, GTK_TYPE_BUTTON, "NAME"), "clicked");
+      g_assert_cmpuint (px_token_editor_get_n_chips (PX_TOKEN_EDITOR (text)), ==, 1);
+      reads = g_strdup_printf ("Reads: Hello %s", (const char *) g_hash_table_lookup (values, "NAME"));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (px_test_ui_find_by_name (editor, GTK_TYPE_LABEL,
+                                                                                "text-preview"))), ==, reads);
+    }
     px_test_ui_spin (600);   /* each rests into a step */
     g_assert_true (px_test_ui_wait_until (editor_ready, editor));
     recipe = px_editor_window_get_recipe (PX_EDITOR_WINDOW (editor));
@@ -430,13 +451,35 @@ test_gallery (void)
 
     /* Undo takes the text away, then the exposure; redo brings the text back. */
     g_assert_true (gtk_widget_activate_action (editor, "editor.undo", NULL));
-    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (text)), ==, "");
+    {
+      g_autofree char *now = px_token_editor_get_text (PX_TOKEN_EDITOR (text));
+
+      g_assert_cmpstr (now, ==, "");
+    }
     g_assert_true (gtk_widget_activate_action (editor, "editor.undo", NULL));
     g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (px_test_ui_find_by_name (editor, GTK_TYPE_SCALE, "exposure"))),
                        ==, 0);
     g_assert_true (gtk_widget_activate_action (editor, "editor.redo", NULL));
     g_assert_true (gtk_widget_activate_action (editor, "editor.redo", NULL));
-    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (text)), ==, "Hello [NAME]");
+    {
+      g_autofree char *now = px_token_editor_get_text (PX_TOKEN_EDITOR (text));
+
+      g_assert_cmpstr (now, ==, "Hello [NAME]");
+    }
+
+    /* Zoom in (Ctrl++ and the buttons) and back to fitted. */
+    {
+      PxEditorCanvas *canvas = PX_EDITOR_CANVAS (px_test_ui_find_by_name (editor, PX_TYPE_EDITOR_CANVAS, "canvas"));
+
+      g_assert_cmpfloat (px_editor_canvas_get_zoom (canvas), ==, 1);
+      g_assert_true (gtk_widget_activate_action (editor, "editor.zoom-in", NULL));
+      g_assert_true (gtk_widget_activate_action (editor, "editor.zoom-in", NULL));
+      g_assert_cmpfloat_with_epsilon (px_editor_canvas_get_zoom (canvas), 1.5625, 1e-9);
+      g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (px_test_ui_find_by_name (editor, GTK_TYPE_BUTTON,
+                                                                                  "zoom-fit"))), ==, "156%");
+      g_assert_true (gtk_widget_activate_action (editor, "editor.zoom-fit", NULL));
+      g_assert_cmpfloat (px_editor_canvas_get_zoom (canvas), ==, 1);
+    }
 
     g_assert_true (gtk_widget_activate_action (editor, "editor.save", NULL));
     g_assert_true (px_test_ui_wait_until (editor_saved, editor));
@@ -473,8 +516,12 @@ test_gallery (void)
     again = GTK_WIDGET (px_editor_window_new (GTK_WINDOW (detail), library, saved));
     gtk_window_present (GTK_WINDOW (again));
     g_assert_true (px_test_ui_wait_until (editor_ready, again));
-    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (px_test_ui_find_by_name (again, ADW_TYPE_ENTRY_ROW, "text"))),
-                     ==, "Hello [NAME]");
+    {
+      g_autofree char *reopened = px_token_editor_get_text (PX_TOKEN_EDITOR (px_test_ui_find_by_name (
+        again, PX_TYPE_TOKEN_EDITOR, "text")));
+
+      g_assert_cmpstr (reopened, ==, "Hello [NAME]");
+    }
     recipe = px_editor_window_get_recipe (PX_EDITOR_WINDOW (again));
     json = px_recipe_to_json (recipe);
     g_assert_cmpstr (json, ==, saved->recipe_json);
