@@ -468,11 +468,14 @@ fill_models (PxEditorAiPanel *self)
   for (guint i = 0; i < offered->len; i++)
     {
       const PxModel *model = g_ptr_array_index (offered, i);
+      const PxProviderInfo *info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine),
+                                                               model->provider_id);
       g_autofree char *name = NULL;
 
       if (model->reference_images == 0 || model->unavailable)
         continue;
-      name = px_catalog_describe_model (px_engine_get_catalog (self->engine), model);
+      /* Short: the row is as wide as its longest choice. */
+      name = g_strdup_printf ("%s · %s", model->name, info ? info->name : model->provider_id);
       g_ptr_array_add (self->models, (gpointer) model);
       gtk_string_list_append (names, name);
     }

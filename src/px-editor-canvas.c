@@ -2,7 +2,7 @@
  * above 1 enlarges it around the pointer (or the middle) and a drag or a
  * scroll moves it, never further than its edges. While painting, a drag
  * lays a brush stroke instead, kept in fractions of the picture so the
- * mask can be made at any size; the strokes show in the accent colour.
+ * mask can be made at any size; the strokes show in red, as a quick mask does.
  * "strokes-changed" is emitted when they change. */
 #include "config.h"
 
@@ -83,7 +83,7 @@ draw_strokes (PxEditorCanvas        *self,
               GtkSnapshot           *snapshot,
               const graphene_rect_t *rect)
 {
-  GdkRGBA accent = { 0.21, 0.52, 0.89, 0.5 };
+  GdkRGBA accent = { 0.88, 0.11, 0.14, 0.45 };   /* a quick mask: red over any picture */
   double side = MIN (rect->size.width, rect->size.height);
   cairo_t *cr;
 

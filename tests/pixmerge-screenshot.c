@@ -13,7 +13,10 @@
 #include "px-image-window.h"
 #include "px-apply-edits-dialog.h"
 #include "px-batch-video-dialog.h"
+#include "px-editor-ai-panel.h"
+#include "px-editor-canvas.h"
 #include "px-editor-window.h"
+#include "px-token-editor.h"
 #include "px-gallery-page.h"
 #include "px-video-dialog.h"
 #include "px-video-grid.h"
@@ -36,6 +39,8 @@ static char *csv_file;
 static char *account_problem;
 static gboolean videos;
 static gboolean edit;
+static char *editor_mode;
+static double zoom;
 static int dialog_width;
 static int dialog_height;
 static gint64 batch_videos;
@@ -51,6 +56,8 @@ static const GOptionEntry options[] = {
   { "dialog-width", 0, 0, G_OPTION_ARG_INT, &dialog_width, "Width of the dialog or detail window captured", "PX" },
   { "dialog-height", 0, 0, G_OPTION_ARG_INT, &dialog_height, "Its height", "PX" },
   { "edit", 0, 0, G_OPTION_ARG_NONE, &edit, "With --open-image: capture the Editor with a square crop and a token text", NULL },
+  { "editor-mode", 0, 0, G_OPTION_ARG_STRING, &editor_mode, "With --edit: \"ai\" shows Ask AI with an instruction and a painted area", "MODE" },
+  { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &zoom, "With --edit: zoom the Editor's picture (1 fits it)", "FACTOR" },
   { "videos", 0, 0, G_OPTION_ARG_NONE, &videos, "Gallery: show the videos (with --open-image, open a video)", NULL },
   { "batch-videos", 0, 0, G_OPTION_ARG_INT64, &batch_videos, "Capture the Make Videos dialog of batch ID", "ID" },
   { "apply-edits", 0, 0, G_OPTION_ARG_INT64, &apply_edits, "Capture the Apply Edits dialog of batch ID", "ID" },
@@ -376,8 +383,33 @@ main (int   argc,
           if (editor != NULL)
             {
               adw_combo_row_set_selected (ADW_COMBO_ROW (px_test_ui_find_by_name (editor, ADW_TYPE_COMBO_ROW, "aspect")), 1);
-              gtk_editable_set_text (GTK_EDITABLE (px_test_ui_find_by_name (editor, ADW_TYPE_ENTRY_ROW, "text")),
-                                     "Hello [NAME]");
+              px_token_editor_set_text (PX_TOKEN_EDITOR (px_test_ui_find_by_name (editor, PX_TYPE_TOKEN_EDITOR, "text")),
+                                        "Hello [NAME]");
+              if (g_strcmp0 (editor_mode, "ai") == 0)
+                {
+                  GtkWidget *canvas = px_test_ui_find_by_name (editor, PX_TYPE_EDITOR_CANVAS, "canvas");
+                  GtkWidget *panel = px_test_ui_find_by_name (editor, PX_TYPE_EDITOR_AI_PANEL, "ai-panel");
+                  int w, h;
+
+                  gtk_stack_set_visible_child_name (GTK_STACK (px_test_ui_find_by_name (editor, GTK_TYPE_STACK, "mode")),
+                                                    "ai");
+                  px_editor_ai_panel_select_model (PX_EDITOR_AI_PANEL (panel), "gpt-image-1.5");
+                  gtk_editable_set_text (GTK_EDITABLE (px_test_ui_find_by_name (panel, ADW_TYPE_ENTRY_ROW,
+                                                                                "instruction")),
+                                         "Put [NAME] on a beach at sunset");
+                  gtk_switch_set_active (GTK_SWITCH (px_test_ui_find_by_name (panel, GTK_TYPE_SWITCH, "paint-mask")),
+                                         TRUE);
+                  px_test_ui_wait_for_draw (editor, 50);
+                  w = gtk_widget_get_width (canvas);
+                  h = gtk_widget_get_height (canvas);
+                  px_editor_canvas_paint_at (PX_EDITOR_CANVAS (canvas), w * 0.35, h * 0.5, TRUE);
+                  for (int i = 1; i <= 10; i++)
+                    px_editor_canvas_paint_at (PX_EDITOR_CANVAS (canvas), w * (0.35 + i * 0.03), h * (0.5 + (i % 2) * 0.05),
+                                               FALSE);
+                }
+              if (zoom > 1)
+                px_editor_canvas_set_zoom (PX_EDITOR_CANVAS (px_test_ui_find_by_name (editor, PX_TYPE_EDITOR_CANVAS,
+                                                                                      "canvas")), zoom);
               gtk_range_set_value (GTK_RANGE (px_test_ui_find_by_name (editor, GTK_TYPE_SCALE, "exposure")), 0.3);
               px_test_ui_spin (100);
               while (!px_editor_window_is_ready (PX_EDITOR_WINDOW (editor)) && g_get_monotonic_time () < deadline)
