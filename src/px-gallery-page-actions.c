@@ -611,9 +611,36 @@ px_gallery_page_start_check (PxGalleryPage *self)
 
 /* Shows the library, or why it could not be opened. */
 
+/* ---- edit ---- */
+
+/* The Editor on the first selected image (the window reads it and opens). */
+static void
+edit_first (PxGalleryPage *self,
+            GArray        *ids)
+{
+  if (ids->len == 0)
+    px_gallery_page_show_toast (self, adw_toast_new (_("Select an image to edit it")));
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.edit-image", "x", g_array_index (ids, gint64, 0));
+  g_array_unref (ids);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PxGalleryPage *self = PX_GALLERY_PAGE (widget);
+
+  if (!px_gallery_page_showing_videos (self))
+    with_selected_ids (self, edit_first);
+}
+
 void
 px_gallery_page_class_init_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "gallery.edit", NULL, edit_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "gallery.edit", NULL);
   gtk_widget_class_install_action (widget_class, "gallery.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "gallery.delete", NULL, delete_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "gallery.delete", NULL);

@@ -530,6 +530,26 @@ test_gallery (void)
     px_test_ui_spin (100);
   }
 
+  /* Ctrl+E in the grid opens the Editor on the selected image. */
+  {
+    GtkWidget *editor = NULL;
+    gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    g_autoptr(PxLibraryItem) first = wait_for_item (model, 0);
+    const PxLibraryImage *image = px_library_item_get_image (first);
+
+    gtk_selection_model_select_item (gtk_grid_view_get_model (grid), 0, TRUE);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "gallery.edit", NULL));
+    while ((editor = px_test_ui_find_toplevel (PX_TYPE_EDITOR_WINDOW)) == NULL && g_get_monotonic_time () < until)
+      px_test_ui_spin (20);
+    g_assert_nonnull (editor);
+    g_assert_true (px_test_ui_wait_until (editor_ready, editor));
+    /* (The newest is the edit saved above: it opens on its original.) */
+    g_assert_cmpint (px_editor_window_get_image_id (PX_EDITOR_WINDOW (editor)), ==,
+                     image->recipe_json ? image->parent_id : image->id);
+    gtk_window_close (GTK_WINDOW (editor));
+    px_test_ui_spin (100);
+  }
+
   /* "Reuse in Generate": the image's template, tokens and model on the
    * Generate page. */
   {
