@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "px-application.h"
+#include "px-edit-history.h"
 #include "px-edit-look.h"
 #include "px-editor-ai-panel.h"
 #include "px-editor-canvas.h"
@@ -38,9 +39,8 @@ struct _PxEditorWindow
   GdkTexture      *original;
   GdkTexture      *edited;
   PxEditLook      *look;
-  PxEditLook      *step_start;      /* the look before the changes not yet a step */
-  GPtrArray       *undo;            /* PxEditLook */
-  GPtrArray       *redo;
+  PxEditHistory   *history;
+  GHashTable      *bases;           /* id → PxLibraryImage: the pictures undo may go back to */
   gboolean         updating;
   gboolean         rendering;
   gboolean         dirty;
@@ -179,8 +179,8 @@ render (PxEditorWindow *self)
 static void
 update_actions (PxEditorWindow *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.undo", self->undo->len > 0 || self->step_start != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.redo", self->redo->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.undo", px_edit_history_can_undo (self->history));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.redo", px_edit_history_can_redo (self->history));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", self->source != NULL &&
                                  !px_edit_look_is_original (self->look));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save-as", self->source != NULL);
@@ -191,15 +191,7 @@ static void
 close_step (PxEditorWindow *self)
 {
   g_clear_handle_id (&self->step_source, g_source_remove);
-  if (self->step_start == NULL)
-    return;
-  if (px_edit_look_equal (self->step_start, self->look))
-    g_clear_pointer (&self->step_start, px_edit_look_free);
-  else
-    {
-      g_ptr_array_add (self->undo, g_steal_pointer (&self->step_start));
-      g_ptr_array_set_size (self->redo, 0);
-    }
+  px_edit_history_close (self->history, self->look, self->image ? self->image->id : 0);
   update_actions (self);
 }
 
@@ -217,8 +209,7 @@ on_step_delay (gpointer data)
 static void
 begin_change (PxEditorWindow *self)
 {
-  if (self->step_start == NULL)
-    self->step_start = px_edit_look_copy (self->look);
+  px_edit_history_begin (self->history, self->look);
 }
 
 /* After it: render, and make it a step once the control rests. */
@@ -243,17 +234,30 @@ show_look (PxEditorWindow *self)
   self->updating = FALSE;
 }
 
+static void start_with (PxEditorWindow *self, const PxLibraryImage *original, const char *recipe_json);
+
+/* A step undone or redone; one across an AI edit changes the picture. */
 static void
 go_to (PxEditorWindow *self,
-       GPtrArray      *from,
-       GPtrArray      *to)
+       gboolean        undo)
 {
-  close_step (self);
-  if (from->len == 0)
+  gint64 base_id = self->image ? self->image->id : 0;
+  g_autoptr(PxEditStep) step = undo ? px_edit_history_undo (self->history, self->look, base_id)
+                                    : px_edit_history_redo (self->history, self->look, base_id);
+  const PxLibraryImage *base;
+
+  g_clear_handle_id (&self->step_source, g_source_remove);
+  if (step == NULL)
     return;
-  g_ptr_array_add (to, self->look);
-  self->look = g_ptr_array_steal_index (from, from->len - 1);
+  px_edit_look_free (self->look);
+  self->look = g_steal_pointer (&step->look);
   show_look (self);
+  base = step->base_id != base_id ? g_hash_table_lookup (self->bases, &step->base_id) : NULL;
+  if (base != NULL)
+    {
+      g_clear_pointer (&self->source, cairo_surface_destroy);
+      start_with (self, base, NULL);
+    }
   update_actions (self);
   render (self);
 }
@@ -265,7 +269,7 @@ undo_action (GtkWidget  *widget,
 {
   PxEditorWindow *self = PX_EDITOR_WINDOW (widget);
 
-  go_to (self, self->undo, self->redo);
+  go_to (self, TRUE);
 }
 
 static void
@@ -275,7 +279,7 @@ redo_action (GtkWidget  *widget,
 {
   PxEditorWindow *self = PX_EDITOR_WINDOW (widget);
 
-  go_to (self, self->redo, self->undo);
+  go_to (self, FALSE);
 }
 
 static void
@@ -661,6 +665,12 @@ start_with (PxEditorWindow       *self,
 
   g_clear_pointer (&self->image, px_library_image_free);
   self->image = px_library_image_copy (original);
+  if (!g_hash_table_contains (self->bases, &original->id))
+    {
+      PxLibraryImage *base = px_library_image_copy (original);
+
+      g_hash_table_insert (self->bases, &base->id, base);
+    }
   g_hash_table_unref (self->tokens);
   self->tokens = px_json_to_table (original->tokens_json ? original->tokens_json : "{}");
   px_editor_tools_set_tokens (self->tools, self->tokens);
@@ -757,11 +767,10 @@ on_version_read (GObject      *source,
         gtk_label_set_text (self->status_label, error->message);
       return;
     }
-  /* The steps before were made on the picture the model was given; they
-   * start again on its answer (both stay in the library). */
+  /* The model's answer is the picture now, plain; undo goes back to the
+   * picture and look before it (both stay in the library). */
   close_step (self);
-  g_ptr_array_set_size (self->undo, 0);
-  g_ptr_array_set_size (self->redo, 0);
+  px_edit_history_push (self->history, self->look, self->image->id);
   px_edit_look_free (self->look);
   self->look = px_edit_look_new ();
   show_look (self);
@@ -911,9 +920,8 @@ px_editor_window_dispose (GObject *object)
   g_clear_object (&self->original);
   g_clear_object (&self->edited);
   g_clear_pointer (&self->look, px_edit_look_free);
-  g_clear_pointer (&self->step_start, px_edit_look_free);
-  g_clear_pointer (&self->undo, g_ptr_array_unref);
-  g_clear_pointer (&self->redo, g_ptr_array_unref);
+  g_clear_pointer (&self->history, px_edit_history_free);
+  g_clear_pointer (&self->bases, g_hash_table_unref);
 
   G_OBJECT_CLASS (px_editor_window_parent_class)->dispose (object);
 }
@@ -973,8 +981,8 @@ px_editor_window_init (PxEditorWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->look = px_edit_look_new ();
-  self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) px_edit_look_free);
-  self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) px_edit_look_free);
+  self->history = px_edit_history_new ();
+  self->bases = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) px_library_image_free);
   self->tokens = g_hash_table_new (g_str_hash, g_str_equal);
   px_editor_tools_show (self->tools, self->look);
 

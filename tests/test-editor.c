@@ -208,8 +208,15 @@ test_ai_edit (void)
     g_assert_cmpmem (g_bytes_get_data (prompt, NULL), g_bytes_get_size (prompt), "Put Ada on a beach at sunset", 28);
   }
 
-  /* The Editor goes on with the new version. */
+  /* The Editor goes on with the new version; undo goes back to the
+   * picture before it (the version stays in the library), redo to it. */
   g_assert_true (px_test_ui_wait_until (on_new_version, editor));
+  g_assert_true (gtk_widget_activate_action (editor, "editor.undo", NULL));
+  g_assert_cmpint (px_editor_window_get_image_id (PX_EDITOR_WINDOW (editor)), ==, image->id);
+  g_assert_true (px_test_ui_wait_until (editor_ready, editor));
+  g_assert_true (gtk_widget_activate_action (editor, "editor.redo", NULL));
+  g_assert_true (px_test_ui_wait_until (on_new_version, editor));
+  g_assert_cmpuint (px_library_count (library (), NULL, NULL), ==, before + 1);
   gtk_window_close (GTK_WINDOW (editor));
   px_test_ui_spin (100);
 }

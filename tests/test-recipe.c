@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "px-edit-history.h"
 #include "px-edit-look.h"
 #include "px-recipe.h"
 #include "px-tokens.h"
@@ -526,6 +527,67 @@ test_editor_look_round_trip (void)
   g_unlink (path);
 }
 
+/* Undo and redo: a run of changes is one step, a run that ends where it
+ * began is none, a new step forgets the redo, and a step across an AI edit
+ * goes back to the picture before it. */
+static void
+test_edit_history (void)
+{
+  g_autoptr(PxEditHistory) history = px_edit_history_new ();
+  g_autoptr(PxEditLook) look = px_edit_look_new ();
+  g_autoptr(PxEditLook) plain = px_edit_look_new ();
+  g_autoptr(PxEditStep) step = NULL;
+
+  g_assert_false (px_edit_history_can_undo (history));
+  /* A drag: three changes, one step. */
+  for (int i = 1; i <= 3; i++)
+    {
+      px_edit_history_begin (history, look);
+      look->exposure = 0.1 * i;
+    }
+  g_assert_true (px_edit_history_can_undo (history));
+  g_assert_true (px_edit_history_close (history, look, 7));
+  /* Out and back again: no step. */
+  px_edit_history_begin (history, look);
+  g_assert_false (px_edit_history_close (history, look, 7));
+
+  /* An AI edit on image 7 made image 8, plain. */
+  px_edit_history_push (history, look, 7);
+  px_edit_look_free (look);
+  look = px_edit_look_new ();
+
+  step = px_edit_history_undo (history, look, 8);
+  g_assert_cmpint (step->base_id, ==, 7);
+  g_assert_cmpfloat_with_epsilon (step->look->exposure, 0.3, 1e-9);
+  g_assert_true (px_edit_history_can_redo (history));
+  px_edit_look_free (look);
+  look = g_steal_pointer (&step->look);
+  g_clear_pointer (&step, px_edit_step_free);
+
+  step = px_edit_history_undo (history, look, 7);
+  g_assert_cmpint (step->base_id, ==, 7);
+  g_assert_true (px_edit_look_equal (step->look, plain));
+  g_assert_false (px_edit_history_can_undo (history));
+  g_clear_pointer (&step, px_edit_step_free);
+
+  step = px_edit_history_redo (history, plain, 7);
+  g_assert_cmpfloat_with_epsilon (step->look->exposure, 0.3, 1e-9);
+  g_clear_pointer (&step, px_edit_step_free);
+  step = px_edit_history_redo (history, look, 7);
+  g_assert_cmpint (step->base_id, ==, 8);
+  g_clear_pointer (&step, px_edit_step_free);
+  g_assert_false (px_edit_history_can_redo (history));
+
+  /* After an undo, a new change forgets the redo. */
+  step = px_edit_history_undo (history, plain, 8);
+  g_clear_pointer (&step, px_edit_step_free);
+  px_edit_history_begin (history, look);
+  look->warmth = 0.5;
+  g_assert_true (px_edit_history_close (history, look, 7));
+  g_assert_false (px_edit_history_can_redo (history));
+  g_assert_null (px_edit_history_redo (history, look, 7));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -545,6 +607,7 @@ main (int   argc,
   g_test_add_func ("/recipe/too-large", test_too_large);
   g_test_add_func ("/recipe/preview-scaled", test_preview_scaled);
   g_test_add_func ("/recipe/editor-look-round-trip", test_editor_look_round_trip);
+  g_test_add_func ("/recipe/edit-history", test_edit_history);
 
   return g_test_run ();
 }
