@@ -467,59 +467,16 @@ save_action (GtkWidget  *widget,
 
 /* ---- Save As, a file outside the library ---- */
 
-typedef struct {
-  char       *file;
-  PxRecipe   *recipe;
-  GHashTable *tokens;
-  char       *target;
-} Export;
-
-static void
-export_free (Export *export)
-{
-  g_free (export->file);
-  px_recipe_free (export->recipe);
-  g_hash_table_unref (export->tokens);
-  g_free (export->target);
-  g_free (export);
-}
-
-static void
-export_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  Export *export = task_data;
-  g_autofree char *contents = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GBytes) png = NULL;
-  GError *error = NULL;
-  gsize length;
-
-  if (g_file_get_contents (export->file, &contents, &length, &error))
-    {
-      bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-      png = px_recipe_render_png (export->recipe, bytes, export->tokens, 0, &error);
-    }
-  /* g_file_set_contents writes a temporary file and renames it. */
-  if (png != NULL &&
-      g_file_set_contents (export->target, g_bytes_get_data (png, NULL), g_bytes_get_size (png), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 on_exported (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  PxEditorWindow *self = PX_EDITOR_WINDOW (source);
+  g_autoptr(PxEditorWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!px_recipe_export_finish (result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -547,21 +504,15 @@ void
 px_editor_window_save_as (PxEditorWindow *self,
                           const char     *path)
 {
-  g_autoptr(GTask) task = NULL;
-  Export *export;
+  g_autoptr(PxRecipe) recipe = NULL;
 
   g_return_if_fail (PX_IS_EDITOR_WINDOW (self));
 
   if (self->image == NULL)
     return;
-  export = g_new0 (Export, 1);
-  export->file = g_strdup (self->image->file);
-  export->recipe = px_edit_look_to_recipe (self->look);
-  export->tokens = g_hash_table_ref (self->tokens);
-  export->target = g_strdup (path);
-  task = g_task_new (self, self->cancellable, on_exported, NULL);
-  g_task_set_task_data (task, export, (GDestroyNotify) export_free);
-  g_task_run_in_thread (task, export_in_thread);
+  recipe = px_edit_look_to_recipe (self->look);
+  px_recipe_export_async (self->image->file, recipe, self->tokens, path, self->cancellable, on_exported,
+                          g_object_ref (self));
 }
 
 static void

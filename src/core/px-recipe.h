@@ -111,6 +111,16 @@ GBytes     *px_recipe_render_png      (const PxRecipe *recipe,
                                        int             max_size,
                                        GError        **error);
 
+void        px_recipe_export_async    (const char     *file,
+                                       const PxRecipe *recipe,
+                                       GHashTable     *tokens,
+                                       const char     *target,
+                                       GCancellable   *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer        user_data);
+gboolean    px_recipe_export_finish   (GAsyncResult   *result,
+                                       GError        **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxRecipe, px_recipe_free)
 
 G_END_DECLS
