@@ -30,6 +30,8 @@ struct _PxEditorTools
   GtkFlowBox          *chips;
   GtkLabel            *text_preview;
   AdwComboRow         *position_row;
+  AdwComboRow         *colour_row;
+  AdwComboRow         *font_row;
   AdwActionRow        *text_size_row;
   GtkSwitch           *meme_switch;
   AdwPreferencesGroup *logo_group;
@@ -63,6 +65,8 @@ emit_changed (PxEditorTools *self,
 static void
 on_choice_changed (PxEditorTools *self)
 {
+  /* The meme look has its own type. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->font_row), !gtk_switch_get_active (self->meme_switch));
   emit_changed (self, TRUE);
 }
 
@@ -271,6 +275,9 @@ px_editor_tools_show (PxEditorTools    *self,
   if (g_strcmp0 (text, look->text ? look->text : "") != 0)
     px_token_editor_set_text (self->text_editor, look->text ? look->text : "");
   adw_combo_row_set_selected (self->position_row, look->position);
+  adw_combo_row_set_selected (self->colour_row, look->text_colour);
+  adw_combo_row_set_selected (self->font_row, look->text_font);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->font_row), !look->meme);
   gtk_spin_button_set_value (self->size_spin, look->text_size);
   gtk_switch_set_active (self->meme_switch, look->meme);
   g_free (self->logo);
@@ -304,6 +311,8 @@ px_editor_tools_read (PxEditorTools *self,
   g_free (look->text);
   look->text = px_token_editor_get_text (self->text_editor);
   look->position = adw_combo_row_get_selected (self->position_row);
+  look->text_colour = adw_combo_row_get_selected (self->colour_row);
+  look->text_font = adw_combo_row_get_selected (self->font_row);
   look->text_size = gtk_spin_button_get_value (self->size_spin);
   look->meme = gtk_switch_get_active (self->meme_switch);
   g_free (look->overlay);
@@ -375,6 +384,8 @@ px_editor_tools_class_init (PxEditorToolsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxEditorTools, chips);
   gtk_widget_class_bind_template_child (widget_class, PxEditorTools, text_preview);
   gtk_widget_class_bind_template_child (widget_class, PxEditorTools, position_row);
+  gtk_widget_class_bind_template_child (widget_class, PxEditorTools, colour_row);
+  gtk_widget_class_bind_template_child (widget_class, PxEditorTools, font_row);
   gtk_widget_class_bind_template_child (widget_class, PxEditorTools, text_size_row);
   gtk_widget_class_bind_template_child (widget_class, PxEditorTools, meme_switch);
   gtk_widget_class_bind_template_child (widget_class, PxEditorTools, logo_group);
@@ -415,6 +426,8 @@ px_editor_tools_init (PxEditorTools *self)
   g_signal_connect_swapped (self->aspect_row, "notify::selected", G_CALLBACK (on_choice_changed), self);
   g_signal_connect_swapped (self->filter_row, "notify::selected", G_CALLBACK (on_choice_changed), self);
   g_signal_connect_swapped (self->position_row, "notify::selected", G_CALLBACK (on_choice_changed), self);
+  g_signal_connect_swapped (self->colour_row, "notify::selected", G_CALLBACK (on_choice_changed), self);
+  g_signal_connect_swapped (self->font_row, "notify::selected", G_CALLBACK (on_choice_changed), self);
   g_signal_connect_swapped (self->corner_row, "notify::selected", G_CALLBACK (on_choice_changed), self);
   g_signal_connect_swapped (self->enlarge_row, "notify::selected", G_CALLBACK (on_choice_changed), self);
   g_signal_connect_swapped (self->meme_switch, "notify::active", G_CALLBACK (on_choice_changed), self);

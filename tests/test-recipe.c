@@ -502,6 +502,8 @@ test_editor_look_round_trip (void)
   look->filter = 3;
   look->text = g_strdup ("Hello [FIRSTNAME]");
   look->position = 2;
+  look->text_colour = 2;
+  look->text_font = 1;
   look->overlay = g_strdup (path);
   look->overlay_corner = 3;
   look->overlay_scale = 0.3;
@@ -516,6 +518,10 @@ test_editor_look_round_trip (void)
   g_assert_nonnull (back);
   g_assert_true (px_edit_look_equal (look, back));
   g_assert_cmpfloat (back->straighten, ==, -4.5);
+  g_assert_cmpuint (back->text_colour, ==, 2);
+  g_assert_cmpuint (back->text_font, ==, 1);
+  g_assert_nonnull (strstr (json, "\"color\" : \"#ffd60a\""));
+  g_assert_nonnull (strstr (json, "\"font\" : \"Serif Bold\""));
   g_assert_cmpstr (back->overlay, ==, path);
   g_assert_cmpuint (back->enlarge, ==, 2);
   g_assert_false (px_edit_look_is_original (back));

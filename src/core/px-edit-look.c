@@ -12,6 +12,12 @@
 static const char * const aspects[] = { NULL, "1:1", "4:5", "16:9", "9:16", "3:2" };
 static const char * const filters[] = { NULL, "bw", "sepia", "vignette", "fade", "vivid", "cool", "warm" };
 static const char * const positions[] = { "bottom", "center", "top" };
+/* Each colour with the outline that sets it off. */
+static const guint32 colours[][2] = {
+  { 0xffffff, 0x000000 }, { 0x000000, 0xffffff }, { 0xffd60a, 0x000000 },
+  { 0xe01b24, 0xffffff }, { 0x1c71d8, 0xffffff }, { 0x2ec27e, 0x000000 },
+};
+static const char * const fonts[] = { NULL, "Serif Bold", "Monospace Bold" };
 static const char * const corners[] = { "bottom-right", "bottom-left", "top-right", "top-left", "center" };
 
 PxEditLook *
@@ -54,6 +60,7 @@ px_edit_look_equal (const PxEditLook *a,
          a->contrast == b->contrast && a->saturation == b->saturation && a->warmth == b->warmth &&
          a->filter == b->filter && g_strcmp0 (a->text ? a->text : "", b->text ? b->text : "") == 0 &&
          a->position == b->position && a->text_size == b->text_size && a->meme == b->meme &&
+         a->text_colour == b->text_colour && a->text_font == b->text_font &&
          a->straighten == b->straighten && a->sharpen == b->sharpen && g_strcmp0 (a->overlay, b->overlay) == 0 &&
          a->overlay_corner == b->overlay_corner && a->overlay_scale == b->overlay_scale &&
          a->overlay_opacity == b->overlay_opacity && a->enlarge == b->enlarge;
@@ -112,8 +119,11 @@ px_edit_look_to_recipe (const PxEditLook *look)
     }
   if (look->text != NULL && *look->text != '\0')
     {
-      op = (PxRecipeOp) { .kind = PX_RECIPE_TEXT, .text = look->text, .size = look->text_size, .color = 0xffffff,
-                          .outline = 0x000000, .has_outline = !look->meme, .shadow = !look->meme,
+      guint colour = MIN (look->text_colour, G_N_ELEMENTS (colours) - 1);
+
+      op = (PxRecipeOp) { .kind = PX_RECIPE_TEXT, .text = look->text, .size = look->text_size,
+                          .color = colours[colour][0], .outline = colours[colour][1], .has_outline = !look->meme,
+                          .shadow = !look->meme, .font = look->meme ? NULL : (char *) fonts[MIN (look->text_font, 2)],
                           .meme = look->meme,
                           .position = (char *) positions[MIN (look->position, G_N_ELEMENTS (positions) - 1)],
                           .wrap = 0.9 };
@@ -199,13 +209,18 @@ px_edit_look_from_recipe (const PxRecipe *recipe)
           look->text = g_strdup (op->text);
           look->text_size = op->size;
           look->meme = op->meme;
+          look->text_font = index_of (fonts, G_N_ELEMENTS (fonts), op->font);
+          look->text_colour = 0;
+          for (guint c = 0; c < G_N_ELEMENTS (colours); c++)
+            if (colours[c][0] == op->color)
+              look->text_colour = c;
           look->position = index_of (positions, G_N_ELEMENTS (positions), op->position);
           break;
         default:
           return NULL;
         }
       if (look->aspect == G_MAXUINT || look->filter == G_MAXUINT || look->position == G_MAXUINT ||
-          look->overlay_corner == G_MAXUINT)
+          look->overlay_corner == G_MAXUINT || look->text_font == G_MAXUINT)
         return NULL;
     }
   /* Only if the look makes exactly that recipe again. */

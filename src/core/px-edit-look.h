@@ -19,6 +19,8 @@ typedef struct {
   char    *text;            /* may hold [TOKENS]; NULL or empty: none */
   guint    position;        /* 0: bottom, 1: center, 2: top */
   double   text_size;       /* pixels of the full image */
+  guint    text_colour;     /* 0: white, then black, yellow, red, blue, green */
+  guint    text_font;       /* 0: sans, 1: serif, 2: monospace */
   gboolean meme;            /* the text in the meme look (upper case, outlined, fitted) */
   char    *overlay;         /* a logo's file; NULL: none */
   guint    overlay_corner;  /* 0: bottom right, 1: bottom left, 2: top right, 3: top left, 4: center */
