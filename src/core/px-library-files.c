@@ -16,6 +16,7 @@
 #include "px-image-check.h"
 #include "px-json.h"
 #include "px-library-private.h"
+#include "px-usage.h"
 #include "px-paths.h"
 #include "px-tokens.h"
 #include "px-xmp.h"
@@ -362,6 +363,14 @@ px_library_export (PxLibrary     *self,
       g_ptr_array_add (written, g_steal_pointer (&path));
     }
 
+  /* Noted in the usage; the files are out whether or not that works. */
+  {
+    PxUsageEvent event = { .kind = "export", .feature = "export", .images = written->len };
+    g_autoptr(GError) usage_error = NULL;
+
+    if (written->len > 0 && !px_usage_record (self, &event, &usage_error))
+      g_warning ("The export was not noted in the usage: %s", usage_error->message);
+  }
   return g_steal_pointer (&written);
 }
 

@@ -15,6 +15,7 @@
 #include "px-library-private.h"
 #include "px-meme.h"
 #include "px-png.h"
+#include "px-usage.h"
 
 /* Writes bytes under images/ by their hash. *created says whether this call
  * made the file (an identical image may be there already). */
@@ -119,6 +120,11 @@ typedef struct {
   const char *feature;
   gint64      parent_id;
   gint64      batch_id;
+  /* the usage event kept with it, or none */
+  const char *usage_kind;
+  gboolean    local;          /* made on this computer: no provider to pay */
+  gboolean    cached;
+  double      possibly_paid;
 } Row;
 
 static gint64
@@ -184,15 +190,37 @@ insert_image (PxLibrary   *self,
   sqlite3_bind_int64 (stmt, i++, now);
   sqlite3_bind_int64 (stmt, i++, now);
 
+  if (!px_library_run_sql (self, "SAVEPOINT image", _("saving an image"), error))
+    {
+      sqlite3_finalize (stmt);
+      goto undo_file;
+    }
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       px_library_db_error (self, error, _("saving an image"));
       sqlite3_finalize (stmt);
-      goto undo_file;
+      goto undo_row;
     }
   sqlite3_finalize (stmt);
   id = sqlite3_last_insert_rowid (self->db);
+  if (row->usage_kind != NULL)
+    {
+      PxUsageEvent event = {
+        .kind = row->usage_kind, .provider = row->local ? "" : row->provider, .model = row->local ? "" : row->model,
+        .feature = row->feature, .batch_id = row->batch_id, .image_id = id, .images = 1,
+        .cost = row->local ? 0 : row->cost, .possibly_paid = row->possibly_paid, .cached = row->cached,
+        .duration_ms = row->local ? 0 : row->generation_ms, .created = now,
+      };
+
+      if (!px_usage_record (self, &event, error))
+        goto undo_row;
+    }
+  if (!px_library_run_sql (self, "RELEASE image", _("saving an image"), error))
+    goto undo_row;
   return id;
+
+undo_row:
+  sqlite3_exec (self->db, "ROLLBACK TO image; RELEASE image", NULL, NULL, NULL);
 
 undo_file:
   /* Neither half: a file this call wrote goes again. One that was already
@@ -278,6 +306,9 @@ px_library_add_batch_generation (PxLibrary                 *self,
   row.generation_ms = result->generation_ms;
   row.feature = feature ? feature : "generate";
   row.batch_id = batch_id;
+  row.usage_kind = "generation";
+  row.cached = result->cached;
+  row.possibly_paid = result->possibly_paid / MAX (1u, result->images->len);
 
   return insert_image (self, &row, stored, error);
 }
@@ -330,6 +361,8 @@ px_library_add_derived (PxLibrary   *self,
   row.feature = feature ? feature : parent->feature;
   row.parent_id = parent_id;
   row.batch_id = parent->batch_id;
+  row.usage_kind = "edit";
+  row.local = TRUE;
 
   return insert_image (self, &row, stored, error);
 }
@@ -450,6 +483,8 @@ px_library_add_ai_edit (PxLibrary                 *self,
   row.feature = "ai-edit";
   row.parent_id = parent_id;
   row.batch_id = parent->batch_id;
+  row.usage_kind = "ai-edit";
+  row.possibly_paid = result->possibly_paid / MAX (1u, result->images->len);
 
   id = insert_image (self, &row, stored, error);
   if (id > 0 && !set_image_text (self, id, "UPDATE images SET instruction = ? WHERE id = ?", request->prompt,

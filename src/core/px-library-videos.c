@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "px-library-private.h"
+#include "px-usage.h"
 
 void
 px_library_video_free (PxLibraryVideo *video)
@@ -80,6 +81,7 @@ add_video_row (PxLibrary  *self,
                int         width,
                int         height,
                double      cost,
+               const char *provider,
                GError    **error)
 {
   g_autofree char *file = NULL;
@@ -93,12 +95,14 @@ add_video_row (PxLibrary  *self,
   if (poster != NULL && (poster_file = move_in (self, poster, ".png", error)) == NULL)
     goto fail;
 
+  if (!px_library_run_sql (self, "SAVEPOINT video", _("saving a video"), error))
+    goto fail;
   if (sqlite3_prepare_v2 (self->db, "INSERT INTO videos (image_id, file, poster, effect, settings, duration_ms, width,"
                                     " height, created, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
       px_library_db_error (self, error, _("saving a video"));
-      goto fail;
+      goto undo_row;
     }
   if (image_id > 0)
     sqlite3_bind_int64 (stmt, 1, image_id);
@@ -117,12 +121,26 @@ add_video_row (PxLibrary  *self,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       px_library_db_error (self, error, _("saving a video"));
-      goto fail;
+      goto undo_row;
     }
   id = sqlite3_last_insert_rowid (self->db);
-  sqlite3_finalize (stmt);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  {
+    /* What it cost, with it: a video made here costs nothing. */
+    PxUsageEvent event = {
+      .kind = provider ? "ai-video" : "video", .provider = provider ? provider : "", .model = provider ? effect : "",
+      .feature = "video", .image_id = image_id, .cost = cost, .duration_ms = 0,
+    };
+
+    if (!px_usage_record (self, &event, error) ||
+        !px_library_run_sql (self, "RELEASE video", _("saving a video"), error))
+      goto undo_row;
+  }
   return id;
 
+undo_row:
+  sqlite3_exec (self->db, "ROLLBACK TO video; RELEASE video", NULL, NULL, NULL);
+  id = 0;
 fail:
   g_clear_pointer (&stmt, sqlite3_finalize);
   remove_relative (self, file);
@@ -147,7 +165,7 @@ px_library_add_video (PxLibrary             *self,
 
   return add_video_row (self, image_id, video, settings->format == PX_VIDEO_FORMAT_MP4 ? ".mp4" : ".webm", poster,
                         px_video_effect_to_string (settings->effect), settings_json, (int) (settings->seconds * 1000),
-                        width, height, 0, error);
+                        width, height, 0, NULL, error);
 }
 
 /* Takes a video a provider made (an MP4) into the library; its effect is
@@ -169,7 +187,7 @@ px_library_add_ai_video (PxLibrary  *self,
   const char *suffix = strrchr (video, '.');
 
   return add_video_row (self, image_id, video, suffix != NULL ? suffix : ".mp4", poster, model, settings_json,
-                        duration_ms, width, height, cost, error);
+                        duration_ms, width, height, cost, "gemini", error);
 }
 
 static PxLibraryVideo *

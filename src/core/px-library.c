@@ -216,6 +216,26 @@ static const char * const migrations[] = {
 
   /* 10: an image edited by a model keeps the instruction it was given */
   "ALTER TABLE images ADD COLUMN instruction TEXT;",
+
+  /* 11: what every paid or notable action cost, and monthly budgets */
+  ("ALTER TABLE usage_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'generation';"
+   "ALTER TABLE usage_events ADD COLUMN feature TEXT NOT NULL DEFAULT '';"
+   "ALTER TABLE usage_events ADD COLUMN batch_id INTEGER;"
+   "ALTER TABLE usage_events ADD COLUMN image_id INTEGER;"
+   "ALTER TABLE usage_events ADD COLUMN duration_ms INTEGER NOT NULL DEFAULT 0;"
+   "ALTER TABLE usage_events ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;"
+   "ALTER TABLE usage_events ADD COLUMN possibly_paid REAL NOT NULL DEFAULT 0;"
+   "CREATE INDEX usage_events_provider ON usage_events (provider, created);"
+   "CREATE INDEX usage_events_batch ON usage_events (batch_id) WHERE batch_id IS NOT NULL;"
+   "CREATE TABLE budgets ("
+   "  provider TEXT PRIMARY KEY,"          /* '' for all providers together */
+   "  monthly REAL NOT NULL,"
+   "  updated INTEGER NOT NULL);"
+   "CREATE TABLE budget_notices ("
+   "  month TEXT NOT NULL,"
+   "  provider TEXT NOT NULL,"
+   "  level INTEGER NOT NULL,"            /* percent: 80, 100 */
+   "  PRIMARY KEY (month, provider, level));"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);
