@@ -23,6 +23,7 @@
 #include "px-provider.h"
 #include "px-tokens.h"
 #include "pixmerge-cli.h"
+#include "px-usage.h"
 
 int
 px_cli_fail (const char *format,
@@ -717,6 +718,7 @@ cmd_generate (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(PxCatalog) catalog = NULL;
   g_autoptr(PxEngine) engine = NULL;
+  g_autoptr(PxLibrary) library = NULL;
   g_autoptr(GAsyncResult) async_result = NULL;
   g_autoptr(PxGenerationResult) result = NULL;
   g_autofree char *bad = NULL, *resolved = NULL;
@@ -788,6 +790,18 @@ cmd_generate (int    argc,
       px_generation_request_free (request);
       return px_cli_usage (context, _("--concurrency takes 1 to 32, --rpm a positive number"));
     }
+  /* The library keeps what it costs; a spent budget sends nothing. */
+  library = px_library_open (px_paths_get_library_dir (), &error);
+  if (library == NULL)
+    {
+      px_generation_request_free (request);
+      return px_cli_fail ("%s", error->message);
+    }
+  if (!px_cli_budget_allows (library, model->provider_id))
+    {
+      px_generation_request_free (request);
+      return 3;
+    }
   engine = px_cli_new_engine (catalog, info, base_url, concurrency, rpm);
 
   /* The engine takes the request; the library needs what it asked for. */
@@ -797,7 +811,19 @@ cmd_generate (int    argc,
   px_engine_generate_async (engine, request, NULL, px_cli_on_async_done, &async_result);
   result = px_engine_generate_finish (engine, px_cli_wait_for (&async_result), &error);
   if (result == NULL)
-    return px_cli_fail ("%s", error->message);
+    {
+      double possibly_paid = px_engine_generate_get_possibly_paid (engine, async_result);
+
+      /* A request lost after it was sent may still be charged: noted. */
+      if (possibly_paid > 0)
+        {
+          PxUsageEvent lost = { .kind = "generation", .provider = model->provider_id, .model = model->id,
+                                .feature = "generate", .possibly_paid = possibly_paid };
+
+          px_usage_record (library, &lost, NULL);
+        }
+      return px_cli_fail ("%s", error->message);
+    }
 
   for (guint i = 0; i < result->images->len; i++)
     {
@@ -816,9 +842,7 @@ cmd_generate (int    argc,
 
   /* Every image also goes to the library, like one made in the app. */
   {
-    g_autoptr(PxLibrary) library = px_library_open (px_paths_get_library_dir (), &error);
-
-    for (guint i = 0; library != NULL && i < result->images->len; i++)
+    for (guint i = 0; i < result->images->len; i++)
       if (px_library_add_generation (library, request_copy, result, i, "generate", &error) == 0)
         break;
     if (error != NULL)
@@ -829,6 +853,7 @@ cmd_generate (int    argc,
       }
   }
 
+  px_cli_budget_notice (library, model->provider_id);
   for (guint i = 0; i < written->len; i++)
     g_print ("%s\n", (const char *) g_ptr_array_index (written, i));
   g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u image from %s in %.1f s, $%.3f%s\n",
@@ -932,6 +957,8 @@ static const struct {
   { "templates", cmd_templates, N_("List, import and export templates and presets") },
   { "models", cmd_models, N_("Add a model id the list does not know yet") },
   { "keys", cmd_keys, N_("Save or remove a provider's API key in the keyring") },
+  { "usage", px_cli_cmd_usage, N_("What was spent, by day, model, provider, feature, …") },
+  { "budget", px_cli_cmd_budget, N_("Show or set the monthly budgets") },
 };
 
 static int

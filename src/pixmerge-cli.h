@@ -42,5 +42,13 @@ int         px_cli_cmd_video         (int              argc,
                                       char           **argv);
 int         px_cli_cmd_batch_video   (int              argc,
                                       char           **argv);
+int         px_cli_cmd_usage         (int              argc,
+                                      char           **argv);
+int         px_cli_cmd_budget        (int              argc,
+                                      char           **argv);
+gboolean    px_cli_budget_allows     (PxLibrary       *library,
+                                      const char      *provider);
+void        px_cli_budget_notice     (PxLibrary       *library,
+                                      const char      *provider);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "px-batch.h"
 #include "px-test-engine.h"
+#include "px-usage.h"
 
 typedef struct {
   PxTestFixture  base;
@@ -362,6 +363,67 @@ test_pauses_at_spend_cap (Fixture       *f,
 }
 
 
+static void
+on_budget_notice (PxBatchRunner *runner,
+                  guint          level,
+                  const char    *message,
+                  GArray        *levels)
+{
+  g_array_append_val (levels, level);
+}
+
+/* The month's budget: 80 % is noticed once, 100 % pauses a running batch
+ * with the reason (its rows wait) and a new one sends nothing; raised, the
+ * paused batch goes on to the end. */
+static void
+test_monthly_budget_pauses (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  double price = px_batch_estimate_cost (px_engine_get_catalog (f->base.engine), "gpt-image-2", NULL, 1);
+  gint64 first = make_batch (f, 12, "Portrait of [FIRST_NAME]", 1, 0);
+  gint64 second = make_batch (f, 3, "Landscape for [FIRST_NAME]", 1, 0);
+  g_autoptr(PxBatchRunner) runner = runner_for (f, first);
+  g_autoptr(PxBatchRunner) other = runner_for (f, second);
+  g_autoptr(PxBatchJob) paused = NULL;
+  g_autoptr(PxBatchJob) done = NULL;
+  g_autoptr(GArray) levels = g_array_new (FALSE, FALSE, sizeof (guint));
+  PxUsageRow totals;
+  guint sent;
+
+  g_assert_true (px_budget_set (f->library, "openai", price * 5.5, &error));
+  g_signal_connect (runner, "budget-notice", G_CALLBACK (on_budget_notice), levels);
+  g_assert_false (run (runner, &error));
+  g_assert_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_PAUSED);
+  g_assert_nonnull (strstr (error->message, "This month’s budget for openai"));
+  g_clear_error (&error);
+  paused = job (f, first);
+  g_assert_cmpstr (paused->status, ==, "paused");
+  g_assert_nonnull (strstr (paused->reason, "Paid work waits until the budget is raised or the month turns."));
+  g_assert_cmpuint (paused->completed, >=, 6);
+  g_assert_cmpuint (paused->completed, <, 12);
+  g_assert_cmpuint (paused->pending, ==, 12 - paused->completed);
+  g_assert_true (px_usage_totals (f->library, 0, 0, &totals, &error));
+  g_assert_cmpuint (totals.images, ==, paused->completed);
+  g_assert_cmpuint (levels->len, ==, 2);
+  g_assert_cmpuint (g_array_index (levels, guint, 0), ==, 80);
+  g_assert_cmpuint (g_array_index (levels, guint, 1), ==, 100);
+
+  /* A new batch sends nothing while the budget is spent. */
+  sent = px_fake_provider_get_request_count (f->base.fake);
+  g_assert_false (run (other, &error));
+  g_assert_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_PAUSED);
+  g_clear_error (&error);
+  g_assert_cmpuint (px_fake_provider_get_request_count (f->base.fake), ==, sent);
+
+  /* Raised: the paused batch goes on to the end. */
+  g_assert_true (px_budget_set (f->library, "openai", price * 100, &error));
+  g_assert_true (run (runner, &error));
+  g_assert_no_error (error);
+  done = job (f, first);
+  g_assert_cmpuint (done->completed, ==, 12);
+}
+
 typedef struct {
   PxFakeAccountProblem problem;
   const char          *model;
@@ -512,6 +574,7 @@ main (int   argc,
   g_test_add ("/batch/cancel", Fixture, NULL, set_up, test_cancel, tear_down);
   g_test_add ("/batch/budget", Fixture, NULL, set_up, test_budget, tear_down);
   g_test_add ("/batch/pauses-at-spend-cap", Fixture, NULL, set_up, test_pauses_at_spend_cap, tear_down);
+  g_test_add ("/batch/monthly-budget-pauses", Fixture, NULL, set_up, test_monthly_budget_pauses, tear_down);
   g_test_add ("/batch/account-problem-pauses", Fixture, NULL, set_up, test_account_problem_pauses, tear_down);
   g_test_add ("/batch/lost-requests-counted", Fixture, NULL, set_up, test_lost_requests_counted, tear_down);
 

@@ -10,74 +10,20 @@
 
 #include "px-batch.h"
 #include "px-batch-private.h"
+#include "px-batch-runner-private.h"
 #include "px-json.h"
 #include "px-library-private.h"
 #include "px-provider.h"
 #include "px-thread.h"
 #include "px-tokens.h"
-
-/* All database work of a runner happens on one thread, in order, on the
- * runner's own connection: transactions never interleave, and the main
- * loop never waits for a disk. */
-typedef enum {
-  OP_RECOVER,
-  OP_TAKE,
-  OP_COMPLETE,
-  OP_FAIL,
-  OP_CANCEL_PENDING,
-  OP_SET_STATUS,
-  OP_REQUEUE,
-  OP_REFRESH,
-} OpKind;
-
-typedef struct {
-  OpKind               kind;
-  guint                count;      /* TAKE */
-  gint64               item_id;
-  PxGenerationRequest *request;    /* COMPLETE */
-  PxGenerationResult  *result;
-  char                *text;       /* FAIL: error; SET_STATUS: status */
-  char                *reason;     /* SET_STATUS: why it paused by itself */
-  double               amount;     /* FAIL, REQUEUE: what lost requests may have cost */
-} Op;
-
-static void
-op_free (Op *op)
-{
-  g_clear_pointer (&op->request, px_generation_request_free);
-  g_clear_pointer (&op->result, px_generation_result_free);
-  g_free (op->text);
-  g_free (op->reason);
-  g_free (op);
-}
-
-struct _PxBatchRunner
-{
-  GObject        parent_instance;
-
-  PxEngine      *engine;
-  PxLibrary     *library;      /* its own connection */
-  gint64         job_id;
-  PxBatchJob    *job;          /* counters kept up to date on the main thread */
-  GThreadPool   *db;
-  GTask         *run;
-  GCancellable  *cancellable;  /* in-flight generations */
-  guint          in_flight;
-  guint          db_pending;
-  gboolean       taking;
-  gboolean       paused;
-  gboolean       cancelled;
-  gboolean       over_budget;
-  gboolean       exhausted;    /* TAKE found nothing pending */
-  GQueue         ready;        /* PxBatchItem: taken, not started yet */
-  GError        *problem;      /* what paused the batch by itself: the account, the key, the model */
-};
+#include "px-usage.h"
 
 G_DEFINE_FINAL_TYPE (PxBatchRunner, px_batch_runner, G_TYPE_OBJECT)
 
 enum {
   PROGRESS,
   ITEM_CHANGED,
+  BUDGET_NOTICE,
   N_SIGNALS
 };
 
@@ -86,229 +32,6 @@ static guint signals[N_SIGNALS];
 static void fill (PxBatchRunner *self);
 static void return_ready (PxBatchRunner *self);
 
-/* ?1 id, ?2 now, ?3 text and, where the statement has them, ?4 an
- * amount and ?5 a second text. */
-static gboolean
-run_sql_full (PxLibrary   *library,
-              const char  *sql,
-              gint64       id,
-              const char  *text,
-              double       amount,
-              const char  *text2,
-              GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (px_library_get_db (library), sql, -1, &stmt, NULL) != SQLITE_OK)
-    return px_batch_db_error (library, error, _("updating a batch"));
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, px_batch_now_seconds ());
-  if (text != NULL)
-    sqlite3_bind_text (stmt, 3, text, -1, SQLITE_STATIC);
-  if (sqlite3_bind_parameter_count (stmt) >= 4)
-    sqlite3_bind_double (stmt, 4, amount);
-  if (sqlite3_bind_parameter_count (stmt) >= 5 && text2 != NULL)
-    sqlite3_bind_text (stmt, 5, text2, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE || px_batch_db_error (library, error, _("updating a batch"));
-}
-
-static gboolean
-run_sql (PxLibrary   *library,
-         const char  *sql,
-         gint64       id,
-         const char  *text,
-         GError     **error)
-{
-  return run_sql_full (library, sql, id, text, 0, NULL, error);
-}
-
-static GPtrArray *
-take_pending (PxBatchRunner  *self,
-              guint           count,
-              GError        **error)
-{
-  sqlite3 *db = px_library_get_db (self->library);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) px_batch_item_free);
-  sqlite3_stmt *stmt = NULL;
-
-  if (!px_library_exec (self->library, "BEGIN IMMEDIATE", error))
-    return NULL;
-  if (sqlite3_prepare_v2 (db, "SELECT id, row_number, tokens FROM batch_items WHERE job_id = ? AND status = 'pending'"
-                              " ORDER BY row_number LIMIT ?", -1, &stmt, NULL) != SQLITE_OK)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, self->job_id);
-  sqlite3_bind_int (stmt, 2, count);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      PxBatchItem *item = g_new0 (PxBatchItem, 1);
-
-      item->id = sqlite3_column_int64 (stmt, 0);
-      item->row_number = sqlite3_column_int (stmt, 1);
-      item->tokens = px_json_to_table ((const char *) sqlite3_column_text (stmt, 2));
-      g_ptr_array_add (items, item);
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  for (guint i = 0; i < items->len; i++)
-    if (!run_sql (self->library, "UPDATE batch_items SET status = 'processing', attempts = attempts + 1, updated = ?2"
-                                  " WHERE id = ?1", ((PxBatchItem *) g_ptr_array_index (items, i))->id, NULL, error))
-      goto fail;
-  if (!px_library_exec (self->library, "COMMIT", error))
-    goto fail;
-  return g_steal_pointer (&items);
-
-fail:
-  if (error != NULL && *error == NULL)
-    px_batch_db_error (self->library, error, _("taking batch items"));
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  px_library_exec (self->library, "ROLLBACK", NULL);
-  return NULL;
-}
-
-/* The image row and the item's completion in one transaction. */
-static gint64
-complete_item (PxBatchRunner  *self,
-               Op             *op,
-               GError        **error)
-{
-  sqlite3 *db = px_library_get_db (self->library);
-  sqlite3_stmt *stmt = NULL;
-  gint64 image_id = 0;
-
-  if (!px_library_exec (self->library, "BEGIN IMMEDIATE", error))
-    return 0;
-  px_library_start_staging (self->library, self->job_id);
-  for (guint i = 0; i < op->result->images->len; i++)
-    {
-      gint64 id = px_library_add_batch_generation (self->library, op->request, op->result, i, "batch",
-                                                   self->job_id, error);
-
-      if (id == 0)
-        goto fail;
-      if (image_id == 0)
-        image_id = id;
-    }
-  px_library_stop_staging (self->library);
-  if (sqlite3_prepare_v2 (db, "UPDATE batch_items SET status = 'completed', error = NULL, image_id = ?1, cost = ?2,"
-                              " generation_ms = ?3, updated = ?4, possibly_paid = possibly_paid + ?6"
-                              " WHERE id = ?5 AND status = 'processing'",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, image_id);
-  sqlite3_bind_double (stmt, 2, op->result->cost);
-  sqlite3_bind_int64 (stmt, 3, op->result->generation_ms);
-  sqlite3_bind_int64 (stmt, 4, px_batch_now_seconds ());
-  sqlite3_bind_int64 (stmt, 5, op->item_id);
-  sqlite3_bind_double (stmt, 6, op->result->possibly_paid);
-  if (sqlite3_step (stmt) != SQLITE_DONE || sqlite3_changes (db) != 1)
-    goto fail;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!px_library_exec (self->library, "COMMIT", error))
-    goto fail;
-  px_library_move_staged (self->library, self->job_id);
-  return image_id;
-
-fail:
-  if (error != NULL && *error == NULL)
-    px_batch_db_error (self->library, error, _("saving a batch image"));
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  px_library_stop_staging (self->library);
-  px_library_exec (self->library, "ROLLBACK", NULL);
-  px_library_move_staged (self->library, self->job_id);
-  return 0;
-}
-
-static void
-db_worker (gpointer data,
-           gpointer user_data)
-{
-  g_autoptr(GTask) task = data;
-  PxBatchRunner *self = g_task_get_source_object (task);
-  Op *op = g_task_get_task_data (task);
-  PX_LIBRARY_WRITE (self->library);
-  GError *error = NULL;
-  gboolean ok = TRUE;
-
-  px_thread_yield_to_ui ();
-  switch (op->kind)
-    {
-    case OP_RECOVER:
-      /* Work a killed process had started is to be done again; files it
-       * staged either became rows (move them) or did not (delete them). */
-      ok = run_sql (self->library, "UPDATE batch_items SET status = 'pending', updated = ?2"
-                                   " WHERE job_id = ?1 AND status = 'processing'", self->job_id, NULL, &error);
-      px_library_move_staged (self->library, self->job_id);
-      break;
-
-    case OP_TAKE:
-      {
-        GPtrArray *items = take_pending (self, op->count, &error);
-
-        if (items == NULL)
-          g_task_return_error (task, error);
-        else
-          g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
-        return;
-      }
-
-    case OP_COMPLETE:
-      {
-        gint64 image_id = complete_item (self, op, &error);
-
-        if (image_id == 0)
-          g_task_return_error (task, error);
-        else
-          g_task_return_int (task, image_id);
-        return;
-      }
-
-    case OP_FAIL:
-      ok = run_sql_full (self->library, "UPDATE batch_items SET status = 'failed', updated = ?2, error = ?3,"
-                                        " possibly_paid = possibly_paid + ?4 WHERE id = ?1",
-                         op->item_id, op->text, op->amount, NULL, &error);
-      break;
-
-    case OP_REQUEUE:
-      /* Not failed: the account had a problem. It waits for resume. */
-      ok = run_sql_full (self->library, "UPDATE batch_items SET status = 'pending', updated = ?2, error = ?3,"
-                                        " possibly_paid = possibly_paid + ?4 WHERE id = ?1 AND status = 'processing'",
-                         op->item_id, op->text, op->amount, NULL, &error);
-      break;
-
-    case OP_CANCEL_PENDING:
-      ok = run_sql (self->library, "UPDATE batch_items SET status = 'cancelled', updated = ?2"
-                                   " WHERE job_id = ?1 AND status IN ('pending', 'processing')", self->job_id, NULL, &error);
-      break;
-
-    case OP_SET_STATUS:
-      ok = run_sql_full (self->library, "UPDATE batch_jobs SET status = ?3, updated = ?2, reason = ?5 WHERE id = ?1",
-                         self->job_id, op->text, 0, op->reason, &error);
-      break;
-
-    case OP_REFRESH:
-      {
-        PxBatchJob *job = px_batch_get (self->library, self->job_id, &error);
-
-        if (job == NULL)
-          g_task_return_error (task, error);
-        else
-          g_task_return_pointer (task, job, (GDestroyNotify) px_batch_job_free);
-        return;
-      }
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 push_op (PxBatchRunner       *self,
          Op                  *op,
@@ -316,7 +39,7 @@ push_op (PxBatchRunner       *self,
 {
   GTask *task = g_task_new (self, NULL, callback, NULL);
 
-  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  g_task_set_task_data (task, op, (GDestroyNotify) px_batch_runner_op_free);
   self->db_pending++;
   g_thread_pool_push (self->db, task, NULL);
 }
@@ -522,6 +245,8 @@ on_item_saved (GObject      *source,
   self->job->pending--;
   g_signal_emit (self, signals[ITEM_CHANGED], 0, op->item_id, "completed", image_id);
   g_signal_emit (self, signals[PROGRESS], 0);
+  if (op->count > 0 && op->reason != NULL)
+    g_signal_emit (self, signals[BUDGET_NOTICE], 0, op->count, op->reason);
   fill (self);
   maybe_finish (self);
 }
@@ -658,6 +383,14 @@ on_taken (GObject      *source,
 
   self->db_pending--;
   self->taking = FALSE;
+  if (g_error_matches (error, PX_BATCH_ERROR, PX_BATCH_ERROR_BUDGET_SPENT))
+    {
+      /* Like an account problem: the rows wait, the reason shows. */
+      pause_for_problem (self, error);
+      g_error_free (error);
+      maybe_finish (self);
+      return;
+    }
   if (items == NULL)
     {
       db_failed (self, error);
@@ -712,7 +445,7 @@ fill (PxBatchRunner *self)
   op->count = 2 * limit - MIN (2 * limit, self->in_flight + self->ready.length);
   if (op->count == 0)
     {
-      op_free (op);
+      px_batch_runner_op_free (op);
       return;
     }
   self->taking = TRUE;
@@ -737,7 +470,12 @@ px_batch_runner_new (PxEngine    *engine,
   self->job = px_batch_get (self->library, job_id, error);
   if (self->job == NULL)
     return NULL;
-  self->db = g_thread_pool_new (db_worker, self, 1, FALSE, NULL);
+  self->db = g_thread_pool_new (px_batch_runner_db_worker, self, 1, FALSE, NULL);
+  {
+    const PxModel *model = px_catalog_lookup_model (px_engine_get_catalog (engine), self->job->model_id, NULL);
+
+    self->provider_id = g_strdup (model ? model->provider_id : NULL);
+  }
   return g_steal_pointer (&self);
 }
 
@@ -936,7 +674,7 @@ px_batch_runner_retry_failed (PxBatchRunner  *self,
 {
   g_return_val_if_fail (self->run == NULL, FALSE);
 
-  if (!run_sql (self->library, "UPDATE batch_items SET status = 'pending', error = NULL, updated = ?2"
+  if (!px_batch_runner_run_sql (self->library, "UPDATE batch_items SET status = 'pending', error = NULL, updated = ?2"
                                " WHERE job_id = ?1 AND status IN ('failed', 'cancelled')", self->job_id, NULL, error))
     return FALSE;
   px_batch_job_free (self->job);
@@ -959,6 +697,7 @@ px_batch_runner_dispose (GObject *object)
   g_clear_object (&self->library);
   g_clear_pointer (&self->job, px_batch_job_free);
   g_clear_error (&self->problem);
+  g_clear_pointer (&self->provider_id, g_free);
   g_queue_clear_full (&self->ready, (GDestroyNotify) px_batch_item_free);
 
   G_OBJECT_CLASS (px_batch_runner_parent_class)->dispose (object);
@@ -976,6 +715,10 @@ px_batch_runner_class_init (PxBatchRunnerClass *klass)
   signals[ITEM_CHANGED] = g_signal_new ("item-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                         G_TYPE_INT64, G_TYPE_STRING, G_TYPE_INT64);
+  /* A monthly budget reached 80 % (or 100 %) this month, for the first
+   * time: the level and a sentence to show. */
+  signals[BUDGET_NOTICE] = g_signal_new ("budget-notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
 }
 
 static void

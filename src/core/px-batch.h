@@ -15,6 +15,7 @@ typedef enum {
   PX_BATCH_ERROR_INVALID,       /* no rows, a row missing a token, … */
   PX_BATCH_ERROR_OVER_BUDGET,   /* the estimate is above the spend cap */
   PX_BATCH_ERROR_PAUSED,        /* paused by a problem no retry mends (the account, the key, the model) */
+  PX_BATCH_ERROR_BUDGET_SPENT,  /* this month's budget is spent: paid work waits */
 } PxBatchError;
 
 /* What a batch is made from. Rows are cells in the order of columns; a

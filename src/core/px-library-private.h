@@ -31,6 +31,7 @@ struct _PxLibrary
   gboolean     bulk;
   char        *staging;   /* a batch's folder for files not yet committed, or NULL */
   GPtrArray   *staged;    /* relative final paths of the files staged there */
+  int          version;   /* the schema it was opened at (older only in tests of migration) */
 };
 
 #define PX_LIBRARY_IMAGE_COLUMNS \

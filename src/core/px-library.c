@@ -572,6 +572,7 @@ px_library_open_at_version (const char  *directory,
       return NULL;
     }
 
+  self->version = version;
   if (!migrate (self, version, error))
     return NULL;
 
