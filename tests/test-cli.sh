@@ -295,6 +295,30 @@ check "no key after clear" run 1 env -u OPENAI_API_KEY "$cli" generate --model g
 check "no key message names the variable" has err "OPENAI_API_KEY"
 check "unknown provider" run 1 "$cli" keys set nobody
 
+# usage and budgets, from what the runs above kept
+check "usage totals" run 0 "$cli" usage
+check "usage counts images and dollars" grep -qE '^[0-9]+ images?, [$][0-9]+[.][0-9]{2}' "$tmp/out"
+check "usage by model as csv" run 0 "$cli" usage --by model --csv
+check "usage csv header" has out "model,events,images,cached,cost_usd,possibly_paid_usd,average_seconds"
+check "usage csv has the model" has out "gpt-image-2,"
+check "usage by month" run 0 "$cli" usage --by month --since 2026-01-01
+check "usage bad date" run 2 "$cli" usage --since 2026-13-40
+check "usage bad date named" has err "“2026-13-40” is not a date"
+check "usage bad group" run 2 "$cli" usage --by colour
+check "no budget yet" run 0 "$cli" budget show
+check "no budget said" has out "No budget"
+check "budget set" run 0 "$cli" budget set --monthly 0.01
+check "budget shows what was spent" has out "all"
+check "a spent budget refuses generate" run 3 "$cli" generate --model gpt-image-2 --prompt "Budget cat" --no-cache -o "$tmp/b.png"
+check "the refusal says why" has err "This month’s budget of \$0.01 is spent"
+check "nothing written when refused" test ! -e "$tmp/b.png"
+check "budget raised" run 0 "$cli" budget set --monthly 1000
+check "a raised budget generates" run 0 env OPENAI_API_KEY="$key" "$cli" generate --model gpt-image-2 --prompt "Budget cat" --no-cache -o "$tmp/b.png"
+check "a provider's budget" run 0 "$cli" budget set --monthly 0.01 --provider openai
+check "the provider's budget refuses" run 3 "$cli" generate --model gpt-image-2 --prompt "Budget dog" --no-cache -o "$tmp/b2.png"
+check "the provider is named" has err "budget for openai"
+check "budgets removed" run 0 sh -c "'$cli' budget set --monthly 0 --provider openai && '$cli' budget set --monthly 0"
+
 # The key is in no file this run wrote: outputs, cache, settings, logs.
 leaks=$(grep -rlF -- "$key" "$tmp" "${XDG_CACHE_HOME:-/nonexistent}" "${XDG_CONFIG_HOME:-/nonexistent}" \
         "${XDG_DATA_HOME:-/nonexistent}/pixmerge" 2>/dev/null | grep -v "/fake.url$" || true)
