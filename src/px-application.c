@@ -418,6 +418,7 @@ px_application_startup (GApplication *app)
   set_accels (gtk_app, "win.show-page::gallery", "<Alt>2");
   set_accels (gtk_app, "win.show-page::batch", "<Alt>3");
   set_accels (gtk_app, "win.show-page::compare", "<Alt>4");
+  set_accels (gtk_app, "win.show-page::analytics", "<Alt>5");
 
   gtk_window_set_default_icon_name (APP_ID);
 }

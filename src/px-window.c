@@ -7,6 +7,7 @@
 
 #include "px-batch-page.h"
 #include "px-dialog.h"
+#include "px-analytics-page.h"
 #include "px-compare-page.h"
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
@@ -31,6 +32,7 @@ struct _PxWindow
   PxBatchPage          *batch_page;
   gint64                offered_batch;   /* an unfinished batch offered at start, or 0 */
   PxComparePage        *compare_page;
+  PxAnalyticsPage      *analytics_page;
   PxApplication        *application;
   GCancellable         *cancellable;     /* the window's own calls: cancelled when it goes */
   gboolean              closing;
@@ -39,7 +41,7 @@ struct _PxWindow
 G_DEFINE_FINAL_TYPE (PxWindow, px_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* In sidebar order; also the nicks of the last-page settings enum. */
-static const char * const page_names[] = { "generate", "gallery", "batch", "compare", NULL };
+static const char * const page_names[] = { "generate", "gallery", "batch", "compare", "analytics", NULL };
 
 const char * const *
 px_window_get_page_names (void)
@@ -264,6 +266,13 @@ ensure_page (PxWindow   *self,
       self->batch_page = PX_BATCH_PAGE (page);
       px_batch_page_set_application (self->batch_page, self->application);
     }
+  else if (g_str_equal (name, "analytics"))
+    {
+      page = g_object_new (PX_TYPE_ANALYTICS_PAGE, NULL);
+      adw_bin_set_child (slot, page);
+      self->analytics_page = PX_ANALYTICS_PAGE (page);
+      px_analytics_page_set_library (self->analytics_page, px_application_get_library (self->application, NULL));
+    }
   else
     {
       page = g_object_new (PX_TYPE_COMPARE_PAGE, NULL);
@@ -402,6 +411,8 @@ library_changed_action (GtkWidget  *widget,
   /* A Gallery not built yet reads the library when it is. */
   if (PX_WINDOW (widget)->gallery_page != NULL)
     px_gallery_page_reload (PX_WINDOW (widget)->gallery_page);
+  if (PX_WINDOW (widget)->analytics_page != NULL)
+    px_analytics_page_reload (PX_WINDOW (widget)->analytics_page);
 }
 
 static void

@@ -1,8 +1,9 @@
-/* pixmerge-seed-library DIR N [--batch] [--videos K]: fills a library
- * folder with N generated-looking images (small real PNGs that show their
- * prompt, varied models, tokens and dates), for the gallery's tests,
- * screenshots and benchmarks; --batch makes them the rows of one batch,
- * --videos K makes a video of each of the first K. */
+/* pixmerge-seed-library DIR N [--batch] [--videos K] [--usage E]: fills a
+ * library folder with N generated-looking images (small real PNGs that
+ * show their prompt, varied models, tokens and dates), for the gallery's
+ * tests, screenshots and benchmarks; --batch makes them the rows of one
+ * batch, --videos K makes a video of each of the first K, --usage E adds E
+ * usage events spread over the last 90 days (the Analytics page's). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "px-batch.h"
 #include "px-fake-image.h"
 #include "px-library-private.h"
+#include "px-usage.h"
 #include "px-video.h"
 
 static const char * const names[] = { "Ada", "Bo", "Chidi", "Dana", "Emil", "Fatima", "Goran", "Hana" };
@@ -26,12 +28,15 @@ main (int   argc,
   g_autoptr(PxLibrary) library = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 batch_id = 0;
-  guint64 n, n_videos = 0;
+  guint64 n, n_videos = 0, n_usage = 0;
   gboolean in_batch = FALSE;
 
   for (int i = 3; i < argc; i++)
     if (g_str_equal (argv[i], "--batch"))
       in_batch = TRUE;
+    else if (g_str_equal (argv[i], "--usage") && i + 1 < argc &&
+             g_ascii_string_to_unsigned (argv[i + 1], 10, 0, 10000000, &n_usage, NULL))
+      i++;
     else if (g_str_equal (argv[i], "--videos") && i + 1 < argc &&
              g_ascii_string_to_unsigned (argv[i + 1], 10, 0, 1000, &n_videos, NULL))
       i++;
@@ -39,7 +44,7 @@ main (int   argc,
       argc = 0;
   if (argc < 3 || !g_ascii_string_to_unsigned (argv[2], 10, 1, 1000000, &n, NULL))
     {
-      g_printerr ("usage: pixmerge-seed-library DIR N [--batch] [--videos K]\n");
+      g_printerr ("usage: pixmerge-seed-library DIR N [--batch] [--videos K] [--usage E]\n");
       return 2;
     }
 
@@ -106,6 +111,33 @@ main (int   argc,
         }
       g_array_append_val (ids, id);
     }
+
+  /* Usage over the last 90 days: more on weekdays, several models. */
+  {
+    static const char * const features[] = { "generate", "batch", "compare", "meme", "ai-edit" };
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    GRand *rand = g_rand_new_with_seed (42);
+
+    for (guint64 i = 0; i < n_usage; i++)
+      {
+        guint m = g_rand_int_range (rand, 0, G_N_ELEMENTS (models));
+        PxUsageEvent event = {
+          .kind = "generation", .provider = models[m][0], .model = models[m][1],
+          .feature = features[g_rand_int_range (rand, 0, G_N_ELEMENTS (features))],
+          .batch_id = g_rand_int_range (rand, 0, 4) == 0 ? g_rand_int_range (rand, 1, 40) : 0, .images = 1,
+          .cost = m == 2 ? 0.039 : m == 1 ? 0.053 : 0.034, .cached = g_rand_int_range (rand, 0, 20) == 0,
+          .duration_ms = g_rand_int_range (rand, 4000, 25000),
+          .created = now - (gint64) (g_rand_double (rand) * g_rand_double (rand) * 90 * 86400),
+        };
+
+        if (!px_usage_record (library, &event, &error))
+          {
+            g_printerr ("pixmerge-seed-library: %s\n", error->message);
+            return 1;
+          }
+      }
+    g_rand_free (rand);
+  }
 
   if (!px_library_end_bulk (library, &error))
     {

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "px-analytics-page.h"
 #include "px-batch-page.h"
 #include "px-compare-page.h"
 #include "px-gallery-page.h"
@@ -64,6 +65,8 @@ page_type (const char *name)
     return PX_TYPE_BATCH_PAGE;
   if (g_str_equal (name, "compare"))
     return PX_TYPE_COMPARE_PAGE;
+  if (g_str_equal (name, "analytics"))
+    return PX_TYPE_ANALYTICS_PAGE;
   g_assert_not_reached ();
 }
 
@@ -114,7 +117,7 @@ test_pages_through_sidebar (void)
       n_pages++;
     }
 
-  g_assert_cmpuint (n_pages, ==, 4);
+  g_assert_cmpuint (n_pages, ==, 5);
   g_assert_false (px_window_set_page (window, "no-such-page"));
   close_window (window);
 }
