@@ -68,7 +68,7 @@ find (GPtrArray  *rows,
   for (guint i = 0; i < rows->len; i++)
     if (g_strcmp0 (((PxUsageRow *) g_ptr_array_index (rows, i))->key, key) == 0)
       return g_ptr_array_index (rows, i);
-  return NULL;
+  g_error ("no row “%s”", key);
 }
 
 /* Every kind of action leaves its event with what it cost. */

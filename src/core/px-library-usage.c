@@ -138,13 +138,15 @@ month_name (gint64 now)
 
 /* ---- queries ---- */
 
+/* The range in quarter hours of the rollups: a bound inside one counts
+ * the whole quarter hour (days and months begin on one in every zone). */
 static void
 bind_range (sqlite3_stmt *stmt,
             gint64        since,
             gint64        until)
 {
-  sqlite3_bind_int64 (stmt, 1, since > 0 ? since : G_MININT64);
-  sqlite3_bind_int64 (stmt, 2, until > 0 ? until : G_MAXINT64);
+  sqlite3_bind_int64 (stmt, 1, since > 0 ? since / 900 : G_MININT64);
+  sqlite3_bind_int64 (stmt, 2, until > 0 ? (until + 899) / 900 : G_MAXINT64);
 }
 
 static PxUsageRow *
@@ -162,8 +164,8 @@ read_row (sqlite3_stmt *stmt,
   return row;
 }
 
-#define SUMS "COUNT(*), COALESCE (SUM (images), 0), COALESCE (SUM (cached), 0), COALESCE (SUM (cost), 0)," \
-             " COALESCE (SUM (possibly_paid), 0), COALESCE (SUM (duration_ms), 0)"
+#define SUMS "COALESCE (SUM (events), 0), COALESCE (SUM (images), 0), COALESCE (SUM (cached), 0)," \
+             " COALESCE (SUM (cost), 0), COALESCE (SUM (possibly_paid), 0), COALESCE (SUM (duration_ms), 0)"
 
 /* Everything from @since up to (not including) @until; 0 leaves a side open. */
 gboolean
@@ -180,7 +182,7 @@ px_usage_totals (PxLibrary   *library,
 
   if (db == NULL)
     return FALSE;
-  if (sqlite3_prepare_v2 (db, "SELECT " SUMS " FROM usage_events WHERE created >= ? AND created < ?", -1, &stmt,
+  if (sqlite3_prepare_v2 (db, "SELECT " SUMS " FROM usage_rollup WHERE bucket >= ? AND bucket < ?", -1, &stmt,
                           NULL) != SQLITE_OK)
     {
       px_library_sqlite_error (db, error, _("reading what was spent"));
@@ -249,6 +251,52 @@ fold_days (GPtrArray    *days,
   return folded;
 }
 
+static int
+by_cost (gconstpointer a,
+         gconstpointer b)
+{
+  const PxUsageRow *x = *(const PxUsageRow * const *) a, *y = *(const PxUsageRow * const *) b;
+
+  return x->cost < y->cost ? 1 : x->cost > y->cost ? -1 : g_strcmp0 (x->key, y->key);
+}
+
+/* What was not in a batch, as the row "", so the batches add up too. */
+static gboolean
+add_unbatched (PxLibrary  *library,
+               gint64      since,
+               gint64      until,
+               GPtrArray  *rows,
+               GError    **error)
+{
+  PxUsageRow totals;
+  PxUsageRow *rest = g_new0 (PxUsageRow, 1);
+
+  if (!px_usage_totals (library, since, until, &totals, error))
+    {
+      g_free (rest);
+      return FALSE;
+    }
+  *rest = totals;
+  rest->key = g_strdup ("");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      PxUsageRow *row = g_ptr_array_index (rows, i);
+
+      rest->events -= row->events;
+      rest->images -= row->images;
+      rest->cached -= row->cached;
+      rest->cost -= row->cost;
+      rest->possibly_paid -= row->possibly_paid;
+      rest->duration_ms -= row->duration_ms;
+    }
+  if (rest->events > 0)
+    g_ptr_array_add (rows, rest);
+  else
+    px_usage_row_free (rest);
+  g_ptr_array_sort (rows, by_cost);
+  return TRUE;
+}
+
 /* Totals for each day (week, month, model, …) in the range: times in
  * order, the rest most spent first. */
 GPtrArray *
@@ -260,14 +308,15 @@ px_usage_breakdown (PxLibrary     *library,
 {
   PX_LIBRARY_READ (library);
   static const char * const keys[] = {
-    "strftime ('%Y-%m-%d', created, 'unixepoch', 'localtime')", NULL, NULL, "model", "provider", "feature", "kind",
-    "COALESCE (CAST (batch_id AS TEXT), '')",
+    "strftime ('%Y-%m-%d', bucket * 900, 'unixepoch', 'localtime')", NULL, NULL, "model", "provider", "feature",
+    "kind", "CAST (batch_id AS TEXT)",
   };
   gboolean by_time = by == PX_USAGE_BY_DAY || by == PX_USAGE_BY_WEEK || by == PX_USAGE_BY_MONTH;
   const char *key = by_time ? keys[0] : keys[by];
-  g_autofree char *sql = g_strdup_printf ("SELECT %s AS k, " SUMS " FROM usage_events"
-                                          " WHERE created >= ? AND created < ? GROUP BY k ORDER BY %s",
-                                          key, by_time ? "k" : "SUM (cost) DESC, k");
+  g_autofree char *sql = g_strdup_printf ("SELECT %s AS k, " SUMS " FROM %s"
+                                          " WHERE bucket >= ? AND bucket < ? GROUP BY k ORDER BY %s",
+                                          key, by == PX_USAGE_BY_BATCH ? "usage_batch_rollup" : "usage_rollup",
+                                          by_time ? "k" : "SUM (cost) DESC, k");
   sqlite3 *db = px_library_reader_take (library, error);
   sqlite3_stmt *stmt = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) px_usage_row_free);
@@ -301,6 +350,8 @@ px_usage_breakdown (PxLibrary     *library,
   px_library_reader_give (library, db);
   if (by == PX_USAGE_BY_WEEK || by == PX_USAGE_BY_MONTH)
     return fold_days (rows, by);
+  if (by == PX_USAGE_BY_BATCH && !add_unbatched (library, since, until, rows, error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -386,8 +437,8 @@ px_budget_list (PxLibrary  *library,
   if (db == NULL)
     return NULL;
   if (sqlite3_prepare_v2 (db, "SELECT b.provider, b.monthly,"
-                              " (SELECT COALESCE (SUM (cost + possibly_paid), 0) FROM usage_events"
-                              "  WHERE created >= ?1 AND (b.provider = '' OR provider = b.provider))"
+                              " (SELECT COALESCE (SUM (cost + possibly_paid), 0) FROM usage_rollup"
+                              "  WHERE bucket >= ?1 / 900 AND (b.provider = '' OR provider = b.provider))"
                               " FROM budgets b ORDER BY b.provider", -1, &stmt, NULL) != SQLITE_OK)
     {
       px_library_sqlite_error (db, error, _("reading the budgets"));

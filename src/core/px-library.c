@@ -235,7 +235,38 @@ static const char * const migrations[] = {
    "  month TEXT NOT NULL,"
    "  provider TEXT NOT NULL,"
    "  level INTEGER NOT NULL,"            /* percent: 80, 100 */
-   "  PRIMARY KEY (month, provider, level));"),
+   "  PRIMARY KEY (month, provider, level));"
+   /* Sums per quarter hour (every time zone's midnight is on one), kept
+    * by triggers: a month of a million events is read in milliseconds. */
+   "CREATE TABLE usage_rollup ("
+   "  bucket INTEGER NOT NULL,"           /* created / 900 */
+   "  kind TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, feature TEXT NOT NULL,"
+   "  events INTEGER NOT NULL, images INTEGER NOT NULL, cached INTEGER NOT NULL,"
+   "  cost REAL NOT NULL, possibly_paid REAL NOT NULL, duration_ms INTEGER NOT NULL,"
+   "  PRIMARY KEY (bucket, kind, provider, model, feature)) WITHOUT ROWID;"
+   "CREATE TABLE usage_batch_rollup ("
+   "  bucket INTEGER NOT NULL, batch_id INTEGER NOT NULL,"
+   "  events INTEGER NOT NULL, images INTEGER NOT NULL, cached INTEGER NOT NULL,"
+   "  cost REAL NOT NULL, possibly_paid REAL NOT NULL, duration_ms INTEGER NOT NULL,"
+   "  PRIMARY KEY (bucket, batch_id)) WITHOUT ROWID;"
+   "CREATE TRIGGER usage_events_rollup AFTER INSERT ON usage_events BEGIN"
+   "  INSERT INTO usage_rollup VALUES (new.created / 900, new.kind, new.provider, new.model, new.feature, 1,"
+   "    new.images, new.cached, new.cost, new.possibly_paid, new.duration_ms)"
+   "  ON CONFLICT (bucket, kind, provider, model, feature) DO UPDATE SET events = events + 1,"
+   "    images = images + excluded.images, cached = cached + excluded.cached, cost = cost + excluded.cost,"
+   "    possibly_paid = possibly_paid + excluded.possibly_paid, duration_ms = duration_ms + excluded.duration_ms;"
+   "  INSERT INTO usage_batch_rollup SELECT new.created / 900, new.batch_id, 1, new.images, new.cached, new.cost,"
+   "    new.possibly_paid, new.duration_ms WHERE new.batch_id IS NOT NULL"
+   "  ON CONFLICT (bucket, batch_id) DO UPDATE SET events = events + 1,"
+   "    images = images + excluded.images, cached = cached + excluded.cached, cost = cost + excluded.cost,"
+   "    possibly_paid = possibly_paid + excluded.possibly_paid, duration_ms = duration_ms + excluded.duration_ms;"
+   " END;"
+   "INSERT INTO usage_rollup SELECT created / 900, kind, provider, model, feature, COUNT(*), SUM (images),"
+   "  SUM (cached), SUM (cost), SUM (possibly_paid), SUM (duration_ms) FROM usage_events"
+   "  GROUP BY created / 900, kind, provider, model, feature;"
+   "INSERT INTO usage_batch_rollup SELECT created / 900, batch_id, COUNT(*), SUM (images), SUM (cached),"
+   "  SUM (cost), SUM (possibly_paid), SUM (duration_ms) FROM usage_events WHERE batch_id IS NOT NULL"
+   "  GROUP BY created / 900, batch_id;"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);
