@@ -375,9 +375,28 @@ show_videos_action (GSimpleAction *action,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-videos", NULL);
 }
 
+/* From a notification: a window on one of its pages (the Analytics page
+ * for a budget notice). */
+static void
+show_page_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  PxApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL && self->library != NULL)
+    window = GTK_WINDOW (px_window_new (self));
+  if (window == NULL)
+    return;
+  gtk_window_present (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
   { .name = "show-videos", .activate = show_videos_action },
+  { .name = "show-page", .activate = show_page_action, .parameter_type = "s" },
   { .name = "preferences", .activate = preferences_action },
   { .name = "help", .activate = help_action },
   { .name = "about", .activate = about_action },

@@ -15,6 +15,7 @@
 #include "px-key-dialog.h"
 #include "px-paths.h"
 #include "px-provider.h"
+#include "px-spending.h"
 #include "px-tokens.h"
 
 /* ---- running ---- */
@@ -340,6 +341,15 @@ batch_needs_key (PxBatchPage      *self,
 }
 
 /* The provider's key first (the environment or the keyring), then go. */
+/* The batch reached 80 % (or all) of a monthly budget: told once a month. */
+static void
+on_budget_notice (PxBatchRunner *runner,
+                  guint          level,
+                  const char    *message)
+{
+  px_spending_notify (level, message);
+}
+
 static void
 on_runner_made (GObject      *source,
                 GAsyncResult *result,
@@ -365,6 +375,7 @@ on_runner_made (GObject      *source,
    * its signals go only as long as the page is there. */
   g_signal_connect_object (self->runner, "progress", G_CALLBACK (schedule_flush), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->runner, "item-changed", G_CALLBACK (on_item_changed), self, 0);
+  g_signal_connect (self->runner, "budget-notice", G_CALLBACK (on_budget_notice), NULL);
   gtk_label_set_text (self->run_title, px_batch_runner_get_job (self->runner)->template_prompt);
   gtk_stack_set_visible_child_name (self->stack, "run");
 

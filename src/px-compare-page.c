@@ -9,6 +9,7 @@
 
 #include "px-compare-cell.h"
 #include "px-compare-page.h"
+#include "px-spending.h"
 #include "px-credentials.h"
 #include "px-key-dialog.h"
 #include "px-tokens.h"
@@ -23,6 +24,7 @@ struct _PxComparePage
   PxApplication  *application;
   PxEngine       *engine;
   PxLibrary      *library;
+  gboolean        checking_budget;
   GPtrArray      *models;        /* const PxModel *, as the check buttons */
   GPtrArray      *checks;        /* GtkCheckButton */
   GPtrArray      *token_sets;    /* PxTokenSet */
@@ -62,7 +64,7 @@ update_sensitivity (PxComparePage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.run",
                                  self->running == 0 && self->pending_keys == 0 && !self->starting &&
-                                 n >= MIN_MODELS && n <= MAX_MODELS);
+                                 !self->checking_budget && n >= MIN_MODELS && n <= MAX_MODELS);
   if (self->running == 0 && (n < MIN_MODELS || n > MAX_MODELS))
     gtk_label_set_text (self->status_label, _("Choose two to six models."));
   else if (self->running == 0)
@@ -210,6 +212,8 @@ on_kept (GObject      *source,
   gboolean saved = g_task_propagate_boolean (G_TASK (result), &error);
   gint64 id = saved && kept->ids->len > 0 ? g_array_index (kept->ids, gint64, 0) : 0;
 
+  if (saved && kept->library != NULL && !kept->result->cached)
+    px_spending_notice (kept->library, kept->result->provider_id);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->results == NULL)
     return;
 
@@ -445,14 +449,47 @@ on_key_found (GObject      *source,
   key_lookup_free (lookup);
 }
 
-/* Each provider's key first (from the environment or the keyring, else
- * asked for); a provider still without one shows its error in its cells. */
+static void look_up_keys (PxComparePage *self);
+
+/* A spent monthly budget (overall or a provider's) sends nothing: the
+ * reason shows where the progress would. */
+static void
+on_budget_checked (GtkWidget  *from,
+                   gboolean    go_on,
+                   const char *reason)
+{
+  PxComparePage *self = PX_COMPARE_PAGE (from);
+
+  self->checking_budget = FALSE;
+  /* The page may have gone while the budget was read. */
+  if (self->engine == NULL || self->results == NULL)
+    return;
+  update_sensitivity (self);
+  if (go_on)
+    look_up_keys (self);
+  else
+    gtk_label_set_text (self->status_label, reason);
+}
+
 static void
 run_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
   PxComparePage *self = PX_COMPARE_PAGE (widget);
+
+  if (self->checking_budget)
+    return;
+  self->checking_budget = TRUE;
+  update_sensitivity (self);
+  px_spending_check (widget, self->library, NULL, FALSE, on_budget_checked);
+}
+
+/* Each provider's key first (from the environment or the keyring, else
+ * asked for); a provider still without one shows its error in its cells. */
+static void
+look_up_keys (PxComparePage *self)
+{
   g_autoptr(GHashTable) asked = g_hash_table_new (g_str_hash, g_str_equal);
   PxCatalog *catalog = px_engine_get_catalog (self->engine);
 
@@ -636,7 +673,7 @@ px_compare_page_get_editor (PxComparePage *self)
 gboolean
 px_compare_page_is_running (PxComparePage *self)
 {
-  return self->running > 0 || self->pending_keys > 0 || self->starting;
+  return self->running > 0 || self->pending_keys > 0 || self->starting || self->checking_budget;
 }
 
 gint64

@@ -42,6 +42,7 @@ struct _PxGeneratePage
   gint64                started_us;
   guint                 tick_source;
   gboolean              pending_regenerate;
+  gboolean              checking_budget;   /* the budget is being read before a generation */
 
   BannerAction          banner_action;
   char                 *banner_provider;

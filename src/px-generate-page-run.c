@@ -16,6 +16,7 @@
 #include "px-model-settings.h"
 #include "px-prompt-helper.h"
 #include "px-result-card.h"
+#include "px-spending.h"
 #include "px-templates-popover.h"
 #include "px-provider.h"
 #include "px-tokens.h"
@@ -220,6 +221,8 @@ on_saved (GObject      *source,
     }
   else if (job->caption_error != NULL)
     px_generate_page_show_banner (self, job->caption_error->message, BANNER_NONE, NULL);
+  if (job->library != NULL && job->result->provider_id != NULL && !job->result->cached)
+    px_spending_notice (job->library, job->result->provider_id);
   if (self->results == NULL)
     return;
 
@@ -401,6 +404,13 @@ on_generated (GObject      *source,
   if (result == NULL)
     {
       const PxModel *model = px_catalog_lookup_model (px_engine_get_catalog (self->engine), request->model_id, NULL);
+      double possibly_paid = px_engine_generate_get_possibly_paid (PX_ENGINE (source), async_result);
+
+      /* Lost after it was sent: it may still be charged, so it counts. */
+      if (possibly_paid > 0 && model != NULL)
+        px_spending_record_lost (self->library, model->provider_id, model->id, self->feature ? self->feature
+                                                                                             : "generate",
+                                 possibly_paid);
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
           g_error_matches (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_CANCELLED))
@@ -494,6 +504,33 @@ run_generation (PxGeneratePage *self)
                             on_generated, running);
 }
 
+static void
+on_budget_checked (GtkWidget  *from,
+                   gboolean    go_on,
+                   const char *reason)
+{
+  PxGeneratePage *self = PX_GENERATE_PAGE (from);
+
+  self->checking_budget = FALSE;
+  /* The page may have gone while the budget was read. */
+  if (self->engine == NULL)
+    return;
+  if (go_on && self->cancellable == NULL && self->model != NULL)
+    run_generation (self);
+  else if (!go_on && reason != NULL)
+    px_generate_page_show_banner (self, reason, BANNER_NONE, NULL);
+}
+
+/* A spent monthly budget asks before anything is sent. */
+static void
+check_budget (PxGeneratePage *self)
+{
+  if (self->checking_budget)
+    return;
+  self->checking_budget = TRUE;
+  px_spending_check (GTK_WIDGET (self), self->library, self->model->provider_id, TRUE, on_budget_checked);
+}
+
 void
 px_generate_page_start_generation (PxGeneratePage *self,
                                    gboolean        bypass_cache)
@@ -506,7 +543,7 @@ px_generate_page_start_generation (PxGeneratePage *self,
   info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine), self->model->provider_id);
   self->pending_regenerate = bypass_cache;
   px_generate_page_hide_banner (self);
-  px_generate_page_with_key (self, info, run_generation);
+  px_generate_page_with_key (self, info, check_budget);
 }
 
 static void

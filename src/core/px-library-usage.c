@@ -476,8 +476,9 @@ describe_spent (const PxBudget *budget)
                           budget->monthly, budget->spent);
 }
 
-/* Whether new paid work for @provider may start; when not, *@reason says
- * which budget is spent and what to do. */
+/* Whether new paid work for @provider may start (NULL: work for any
+ * provider, so every budget counts); when not, *@reason says which budget
+ * is spent and what to do. */
 gboolean
 px_budget_allows (PxLibrary   *library,
                   const char  *provider,
@@ -494,7 +495,7 @@ px_budget_allows (PxLibrary   *library,
       PxBudget *budget = g_ptr_array_index (budgets, i);
       g_autofree char *spent = NULL;
 
-      if (*budget->provider != '\0' && g_strcmp0 (budget->provider, provider) != 0)
+      if (*budget->provider != '\0' && provider != NULL && g_strcmp0 (budget->provider, provider) != 0)
         continue;
       if (budget->spent + 1e-9 < budget->monthly)
         continue;
