@@ -318,6 +318,7 @@ preferences_action (GSimpleAction *action,
   PxPreferencesWindow *prefs;
 
   prefs = px_preferences_window_new (self->settings, px_application_get_engine (self));
+  px_preferences_window_set_library (prefs, self->library);
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));
 }

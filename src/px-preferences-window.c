@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "px-credentials.h"
+#include "px-budget-group.h"
 #include "px-preferences-window.h"
 
 struct _PxPreferencesWindow
@@ -22,6 +23,7 @@ struct _PxPreferencesWindow
   GtkSpinButton        *cache_ttl_spin;
   AdwComboRow          *default_model_row;
   AdwPreferencesPage   *providers_page;
+  AdwPreferencesPage  *general_page;
 };
 
 G_DEFINE_FINAL_TYPE (PxPreferencesWindow, px_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -56,6 +58,19 @@ px_preferences_window_new (GSettings *settings,
   g_return_val_if_fail (PX_IS_ENGINE (engine), NULL);
 
   return g_object_new (PX_TYPE_PREFERENCES_WINDOW, "settings", settings, "engine", engine, NULL);
+}
+
+/* The monthly budgets, kept in @library (its spending is there too). */
+void
+px_preferences_window_set_library (PxPreferencesWindow *self,
+                                   PxLibrary           *library)
+{
+  g_return_if_fail (PX_IS_PREFERENCES_WINDOW (self));
+
+  if (library != NULL)
+    adw_preferences_page_add (self->general_page,
+                              ADW_PREFERENCES_GROUP (px_budget_group_new (library,
+                                                                          px_engine_get_catalog (self->engine))));
 }
 
 static void
@@ -489,6 +504,7 @@ px_preferences_window_class_init (PxPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxPreferencesWindow, cache_ttl_spin);
   gtk_widget_class_bind_template_child (widget_class, PxPreferencesWindow, default_model_row);
   gtk_widget_class_bind_template_child (widget_class, PxPreferencesWindow, providers_page);
+  gtk_widget_class_bind_template_child (widget_class, PxPreferencesWindow, general_page);
 }
 
 static void

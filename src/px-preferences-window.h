@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "px-engine.h"
+#include "px-library.h"
 
 G_BEGIN_DECLS
 
@@ -13,5 +14,7 @@ G_DECLARE_FINAL_TYPE (PxPreferencesWindow, px_preferences_window, PX, PREFERENCE
 
 PxPreferencesWindow *px_preferences_window_new (GSettings *settings,
                                                 PxEngine  *engine);
+void                 px_preferences_window_set_library (PxPreferencesWindow *self,
+                                                        PxLibrary           *library);
 
 G_END_DECLS

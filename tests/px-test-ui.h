@@ -21,4 +21,6 @@ gboolean       px_test_ui_wait_until    (gboolean  (*done) (gpointer data),
 gboolean       px_test_ui_wait_for_n_items (GListModel *model,
                                          guint       n);
 
+GPtrArray     *px_test_ui_serve_notifications (void);
+
 G_END_DECLS

@@ -7,12 +7,14 @@
 
 #include <string.h>
 
+#include "px-budget-group.h"
 #include "px-credentials.h"
 #include "px-fake-provider.h"
 #include "px-generate-page.h"
 #include "px-editor-window.h"
 #include "px-preferences-window.h"
 #include "px-templates.h"
+#include "px-usage.h"
 #include "px-test-ui.h"
 #include "px-window.h"
 
@@ -23,6 +25,7 @@ static PxFakeProvider *fake;
 static PxWindow *window;
 static PxGeneratePage *page;
 static char *library_dir;
+static GPtrArray *notifications;   /* what the app asked the notification server to show */
 
 static PxLibrary *
 library (void)
@@ -654,6 +657,82 @@ wait_for_status (GtkWidget  *prefs,
 /* Preferences: a key goes into the keyring (shown only by its last four
  * characters), is tested against the provider, and removed; a local
  * server's address is checked and used. */
+static GtkWidget *
+wait_for_dialog (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GtkWidget *dialog;
+
+  while ((dialog = px_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) == NULL && g_get_monotonic_time () < deadline)
+    px_test_ui_spin (20);
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
+static gboolean
+has_notification (gpointer data)
+{
+  return notifications->len > 0;
+}
+
+static gboolean
+budget_group_idle (gpointer data)
+{
+  return !px_budget_group_is_busy (data);
+}
+
+/* A spent monthly budget: Generate asks; Cancel sends nothing and says
+ * why; going over it generates. The budget is set in Preferences. */
+static void
+test_budget_asks (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) budgets = NULL;
+  PxUsageEvent spent = { .kind = "generation", .provider = "openai", .model = "gpt-image-1.5", .images = 1, .cost = 1 };
+  GtkWidget *prefs, *group, *dialog;
+  guint requests, results = px_generate_page_get_n_results (page);
+
+  /* $0.50 a month for everything, typed in Preferences. */
+  prefs = GTK_WIDGET (px_preferences_window_new (px_application_get_settings (app), px_application_get_engine (app)));
+  px_preferences_window_set_library (PX_PREFERENCES_WINDOW (prefs), library ());
+  gtk_window_present (GTK_WINDOW (prefs));
+  group = px_test_ui_find_by_name (prefs, PX_TYPE_BUDGET_GROUP, NULL);
+  g_assert_nonnull (group);
+  g_assert_true (px_test_ui_wait_until (budget_group_idle, group));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (px_test_ui_find_by_name (group, GTK_TYPE_SPIN_BUTTON, "budget-all")),
+                             0.5);
+  px_test_ui_spin (50);
+  g_assert_true (px_test_ui_wait_until (budget_group_idle, group));
+  budgets = px_budget_list (library (), 0, &error);
+  g_assert_cmpuint (budgets->len, ==, 1);
+  g_assert_cmpfloat (((PxBudget *) g_ptr_array_index (budgets, 0))->monthly, ==, 0.5);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_assert_true (px_usage_record (library (), &spent, &error));
+
+  g_assert_true (px_generate_page_select_model (page, "gpt-image-1.5"));
+  set_prompt ("A lighthouse over budget");
+  requests = px_fake_provider_get_request_count (fake);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "generate.generate", NULL));
+  dialog = wait_for_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "cancel");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "budget of $0.50 is spent"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  px_test_ui_spin (100);
+  g_assert_cmpuint (px_fake_provider_get_request_count (fake), ==, requests);
+  g_assert_nonnull (strstr (px_generate_page_get_banner (page), "budget of $0.50 is spent"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "generate.generate", NULL));
+  dialog = wait_for_dialog ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "go");
+  wait_for_results (results + 1);
+  g_assert_cmpuint (px_fake_provider_get_request_count (fake), ==, requests + 1);
+  /* Told once this month, as a notification. */
+  g_assert_true (px_test_ui_wait_until (has_notification, NULL));
+  g_assert_nonnull (strstr (g_ptr_array_index (notifications, notifications->len - 1),
+                            "This Month’s Budget Is Spent: This month’s budget of $0.50 is spent"));
+  g_assert_true (px_budget_set (library (), NULL, 0, &error));
+}
+
 static void
 test_preferences_providers (void)
 {
@@ -746,6 +825,7 @@ main (int   argc,
   g_setenv ("GEMINI_API_KEY", KEY, TRUE);
   g_setenv ("GOOGLE_API_KEY", KEY, TRUE);
 
+  notifications = px_test_ui_serve_notifications ();
   app = px_test_ui_application ();
   window = px_window_new (app);
   px_window_set_page (window, "generate");
@@ -767,6 +847,7 @@ main (int   argc,
   g_test_add_func ("/generate/preferences-providers", test_preferences_providers);
   g_test_add_func ("/generate/token-sets-and-memory", test_token_sets_and_memory);
   g_test_add_func ("/generate/improve-prompt", test_improve_prompt);
+  g_test_add_func ("/generate/budget-asks", test_budget_asks);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
