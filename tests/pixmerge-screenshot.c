@@ -35,6 +35,7 @@ static int open_image = -1;
 static gboolean make_video;
 static gboolean generate;
 static char *preferences_page;
+static gboolean dark;
 static char *csv_file;
 static char *account_problem;
 static gboolean videos;
@@ -61,6 +62,7 @@ static const GOptionEntry options[] = {
   { "videos", 0, 0, G_OPTION_ARG_NONE, &videos, "Gallery: show the videos (with --open-image, open a video)", NULL },
   { "batch-videos", 0, 0, G_OPTION_ARG_INT64, &batch_videos, "Capture the Make Videos dialog of batch ID", "ID" },
   { "apply-edits", 0, 0, G_OPTION_ARG_INT64, &apply_edits, "Capture the Apply Edits dialog of batch ID", "ID" },
+  { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark style", NULL },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
   { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, "Batch: import FILE first; with --generate, capture the batch mid-run", "FILE" },
   { "account-problem", 0, 0, G_OPTION_ARG_STRING, &account_problem, "Batch with --csv --generate: the fake account has "
@@ -147,6 +149,8 @@ main (int   argc,
     }
 
   app = px_test_ui_application ();
+  if (dark)
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   window = px_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   /* Set the page before the first frame: a snapshot right after a change
@@ -268,8 +272,10 @@ main (int   argc,
       PxPreferencesWindow *prefs = px_preferences_window_new (px_application_get_settings (app),
                                                               px_application_get_engine (app));
 
+      px_preferences_window_set_library (prefs, px_application_get_library (app, NULL));
       gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
-      gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 720);
+      gtk_window_set_default_size (GTK_WINDOW (prefs), dialog_width > 0 ? dialog_width : 640,
+                                   dialog_height > 0 ? dialog_height : 720);
       if (g_str_equal (preferences_page, "providers"))
         adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "providers");
       gtk_window_present (GTK_WINDOW (prefs));
