@@ -957,6 +957,7 @@ static const struct {
   { "templates", cmd_templates, N_("List, import and export templates and presets") },
   { "models", cmd_models, N_("Add a model id the list does not know yet") },
   { "keys", cmd_keys, N_("Save or remove a provider's API key in the keyring") },
+  { "compare", px_cli_cmd_compare, N_("One prompt, several models, several token rows: a labelled grid") },
   { "usage", px_cli_cmd_usage, N_("What was spent, by day, model, provider, feature, …") },
   { "budget", px_cli_cmd_budget, N_("Show or set the monthly budgets") },
 };

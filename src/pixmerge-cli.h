@@ -42,6 +42,8 @@ int         px_cli_cmd_video         (int              argc,
                                       char           **argv);
 int         px_cli_cmd_batch_video   (int              argc,
                                       char           **argv);
+int         px_cli_cmd_compare       (int              argc,
+                                      char           **argv);
 int         px_cli_cmd_usage         (int              argc,
                                       char           **argv);
 int         px_cli_cmd_budget        (int              argc,

@@ -319,6 +319,32 @@ check "the provider's budget refuses" run 3 "$cli" generate --model gpt-image-2 
 check "the provider is named" has err "budget for openai"
 check "budgets removed" run 0 sh -c "'$cli' budget set --monthly 0 --provider openai && '$cli' budget set --monthly 0"
 
+# compare: models × token rows, as one labelled grid and its numbers
+printf 'First Name,Company\nAda,Acme\nBo,Globex\n' >"$tmp/grid.csv"
+check "compare makes a grid" run 0 env OPENAI_API_KEY="$key" GEMINI_API_KEY="$key" "$cli" compare \
+  --prompt "Portrait of [FIRST_NAME] from [COMPANY]" --models gpt-image-2,gemini-3.1-flash-image \
+  --csv "$tmp/grid.csv" -o "$tmp/grid.png" --csv-out "$tmp/grid-out.csv" --cell-size 64
+check "the grid is a PNG" sh -c "head -c 8 '$tmp/grid.png' | grep -qa PNG"
+check "the grid's numbers: a header and four cells" test "$(wc -l <"$tmp/grid-out.csv")" = 5
+check "rows named by their tokens" grep -q "COMPANY: Acme, FIRST_NAME: Ada" "$tmp/grid-out.csv"
+check "each model named" grep -q "gemini-3.1-flash-image" "$tmp/grid-out.csv"
+check "the summary" has err "2 × 2 grid, 0 failed"
+check "a blind grid" run 0 env OPENAI_API_KEY="$key" GEMINI_API_KEY="$key" "$cli" compare \
+  --prompt "Portrait of [FIRST_NAME] from [COMPANY]" --models gpt-image-2,gemini-3.1-flash-image \
+  --csv "$tmp/grid.csv" -o "$tmp/blind.png" --csv-out "$tmp/blind.csv" --cell-size 64 --blind
+check "the key goes to stderr" has err "Model A is "
+check "the blind CSV hides the names" sh -c "! grep -q 'gpt-image-2' '$tmp/blind.csv' && grep -q 'Model B' '$tmp/blind.csv'"
+check "a row that cannot be filled sends nothing" run 1 env OPENAI_API_KEY="$key" "$cli" compare \
+  --prompt "Hi [NOBODY]" --models gpt-image-2,gpt-image-1.5 --csv "$tmp/grid.csv" -o "$tmp/none.png"
+check "the row is named" has err "Row 1:"
+check "one model is not a comparison" run 2 "$cli" compare --prompt x --models gpt-image-2 -o "$tmp/none.png"
+printf 'N\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n' >"$tmp/eleven.csv"
+check "more than ten rows refused" run 1 "$cli" compare --prompt "[N]" --models gpt-image-2,gpt-image-1.5 \
+  --csv "$tmp/eleven.csv" -o "$tmp/none.png"
+check "the limit is said" has err "up to 10"
+check "compare kept its images" run 0 "$cli" usage --by feature --csv
+check "as compare in the usage" has out "compare,8,8"
+
 # The key is in no file this run wrote: outputs, cache, settings, logs.
 leaks=$(grep -rlF -- "$key" "$tmp" "${XDG_CACHE_HOME:-/nonexistent}" "${XDG_CONFIG_HOME:-/nonexistent}" \
         "${XDG_DATA_HOME:-/nonexistent}/pixmerge" 2>/dev/null | grep -v "/fake.url$" || true)
