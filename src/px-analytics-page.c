@@ -39,6 +39,7 @@ struct _PxAnalyticsPage
   GtkBox              *day_section;
   GtkBox              *model_section;
   GtkBox              *feature_section;
+  GtkBox              *wins_section;
   AdwPreferencesGroup *batches_group;
   GPtrArray           *batch_rows;
   GtkLabel            *card_values[4];
@@ -47,6 +48,7 @@ struct _PxAnalyticsPage
   Section              days;
   Section              models;
   Section              features;
+  Section              wins;
 };
 
 G_DEFINE_FINAL_TYPE (PxAnalyticsPage, px_analytics_page, ADW_TYPE_BIN)
@@ -241,11 +243,14 @@ fill_days (PxAnalyticsPage *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->days.chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary, -1);
 }
 
-/* One bar in shares, a legend line for each, and the sentence. */
+/* One bar in shares, a legend line for each, and the sentence; the
+ * amounts are images, wins (events) or dollars. */
+typedef enum { SHARE_DOLLARS, SHARE_IMAGES, SHARE_WINS } ShareOf;
+
 static void
 fill_shares (Section    *section,
              GPtrArray  *rows,
-             gboolean    images,
+             ShareOf     of,
              const char *empty)
 {
   g_autofree double *values = g_new0 (double, MAX (1u, rows->len));
@@ -257,7 +262,7 @@ fill_shares (Section    *section,
     {
       PxUsageRow *row = g_ptr_array_index (rows, i);
 
-      values[i] = images ? (double) row->images : row->cost;
+      values[i] = of == SHARE_IMAGES ? (double) row->images : of == SHARE_WINS ? (double) row->events : row->cost;
       sum += values[i];
     }
   clear_box (section->under);
@@ -265,7 +270,8 @@ fill_shares (Section    *section,
     {
       PxUsageRow *row = g_ptr_array_index (rows, i);
       const char *name = *row->key ? row->key : _("on this computer");
-      g_autofree char *amount = images ? g_strdup_printf ("%" G_GUINT64_FORMAT, row->images) : money (row->cost);
+      g_autofree char *amount = of == SHARE_DOLLARS ? money (row->cost)
+                                : g_strdup_printf ("%" G_GUINT64_FORMAT, of == SHARE_WINS ? row->events : row->images);
       g_autofree char *line = g_strdup_printf ("%s — %s (%.0f%%)", name, amount, sum > 0 ? 100 * values[i] / sum : 0);
       g_autofree char *markup = NULL;
       g_autofree char *escaped = g_markup_escape_text (line, -1);
@@ -344,8 +350,10 @@ show_report (PxAnalyticsPage *self)
   gtk_label_set_text (self->range_label, range ? range : "");
   fill_cards (self);
   fill_days (self);
-  fill_shares (&self->models, self->report->models, FALSE, _("Nothing was spent in these days."));
-  fill_shares (&self->features, self->report->features, TRUE, _("No images were made in these days."));
+  fill_shares (&self->models, self->report->models, SHARE_DOLLARS, _("Nothing was spent in these days."));
+  fill_shares (&self->features, self->report->features, SHARE_IMAGES, _("No images were made in these days."));
+  fill_shares (&self->wins, self->report->wins, SHARE_WINS, _("No comparison has a winner yet."));
+  gtk_widget_set_visible (GTK_WIDGET (self->wins_section), self->report->wins->len > 0);
   fill_batches (self);
   gtk_stack_set_visible_child_name (self->stack, "report");
 }
@@ -669,6 +677,7 @@ px_analytics_page_class_init (PxAnalyticsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxAnalyticsPage, day_section);
   gtk_widget_class_bind_template_child (widget_class, PxAnalyticsPage, model_section);
   gtk_widget_class_bind_template_child (widget_class, PxAnalyticsPage, feature_section);
+  gtk_widget_class_bind_template_child (widget_class, PxAnalyticsPage, wins_section);
   gtk_widget_class_bind_template_child (widget_class, PxAnalyticsPage, batches_group);
   gtk_widget_class_install_action (widget_class, "analytics.export", NULL, export_action);
 }
@@ -686,5 +695,6 @@ px_analytics_page_init (PxAnalyticsPage *self)
   make_section (&self->days, self->day_section, _("Spend per Day"), "chart-days", FALSE);
   make_section (&self->models, self->model_section, _("Spend per Model"), "chart-models", TRUE);
   make_section (&self->features, self->feature_section, _("Images per Feature"), "chart-features", TRUE);
+  make_section (&self->wins, self->wins_section, _("Which Model Wins Your Comparisons"), "chart-wins", TRUE);
   g_signal_connect_swapped (self->range_dropdown, "notify::selected", G_CALLBACK (px_analytics_page_reload), self);
 }

@@ -10,6 +10,7 @@
 #include "px-analytics-page.h"
 #include "px-batch.h"
 #include "px-chart.h"
+#include "px-fake-image.h"
 #include "px-test-ui.h"
 #include "px-usage.h"
 #include "px-window.h"
@@ -106,6 +107,38 @@ test_analytics (void)
     g_assert_cmpfloat_with_epsilon (batch->cost, 0.25, 1e-9);
     /* Every day from the first event to today has a bar. */
     g_assert_cmpuint (report->days->len, >=, 28);
+  }
+
+  /* Which model won the comparisons: twice one, once the other. */
+  {
+    const char *winners[] = { "gpt-image-2", "gemini-3.1-flash-image", "gpt-image-2" };
+    const char *models[] = { "gpt-image-2", "gemini-3.1-flash-image", NULL };
+
+    g_assert_false (gtk_widget_get_visible (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_BOX, "wins")));
+    for (guint i = 0; i < G_N_ELEMENTS (winners); i++)
+      {
+        g_autoptr(PxGenerationRequest) request = px_generation_request_new (winners[i], "A lighthouse");
+        g_autoptr(PxGenerationResult) result = px_generation_result_new ();
+        g_autoptr(GBytes) png = px_fake_render_image (winners[i], 32, 32, "png");
+        PxImage *image = px_image_new (png, "image/png");
+        gint64 comparison, id;
+
+        image->width = image->height = 32;
+        g_ptr_array_add (result->images, image);
+        result->provider_id = g_strdup (g_str_has_prefix (winners[i], "gpt") ? "openai" : "gemini");
+        result->model_id = g_strdup (winners[i]);
+        result->settings = g_hash_table_new (g_str_hash, g_str_equal);
+        comparison = px_library_add_comparison (library, "A lighthouse", "A lighthouse", NULL, models, &error);
+        g_assert_no_error (error);
+        id = px_library_add_generation (library, request, result, 0, "compare", &error);
+        g_assert_no_error (error);
+        g_assert_true (px_library_set_comparison_winner (library, comparison, id, &error));
+      }
+    px_analytics_page_reload (page);
+    px_test_ui_spin (50);
+    g_assert_true (px_test_ui_wait_until (page_idle, page));
+    g_assert_true (gtk_widget_get_visible (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_BOX, "wins")));
+    g_assert_cmpstr (text_of ("chart-wins"), ==, "gpt-image-2 — 2 (67%); gemini-3.1-flash-image — 1 (33%).");
   }
 
   /* A budget: its bar shows. */

@@ -355,6 +355,51 @@ px_usage_breakdown (PxLibrary     *library,
   return g_steal_pointer (&rows);
 }
 
+/* Which model won the comparisons made in the range (blind or not): one
+ * row per model, its wins in "events", most wins first. */
+GPtrArray *
+px_usage_wins (PxLibrary  *library,
+               gint64      since,
+               gint64      until,
+               GError    **error)
+{
+  PX_LIBRARY_READ (library);
+  sqlite3 *db = px_library_reader_take (library, error);
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) px_usage_row_free);
+  int rc;
+
+  if (db == NULL)
+    return NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT i.model, COUNT(*) FROM comparisons c JOIN images i ON i.id = c.winner_image_id"
+                              " WHERE c.created >= ? AND c.created < ? GROUP BY i.model ORDER BY COUNT(*) DESC, i.model",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      px_library_sqlite_error (db, error, _("reading the comparisons"));
+      px_library_reader_give (library, db);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, since > 0 ? since : G_MININT64);
+  sqlite3_bind_int64 (stmt, 2, until > 0 ? until : G_MAXINT64);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PxUsageRow *row = g_new0 (PxUsageRow, 1);
+
+      row->key = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      row->events = sqlite3_column_int64 (stmt, 1);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      px_library_sqlite_error (db, error, _("reading the comparisons"));
+      px_library_reader_give (library, db);
+      return NULL;
+    }
+  px_library_reader_give (library, db);
+  return g_steal_pointer (&rows);
+}
+
 /* The rows as CSV, safe to open in a spreadsheet (no cell starts a
  * formula). */
 char *

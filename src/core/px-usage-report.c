@@ -26,6 +26,7 @@ px_usage_report_free (PxUsageReport *report)
   g_clear_pointer (&report->models, g_ptr_array_unref);
   g_clear_pointer (&report->features, g_ptr_array_unref);
   g_clear_pointer (&report->batches, g_ptr_array_unref);
+  g_clear_pointer (&report->wins, g_ptr_array_unref);
   g_clear_pointer (&report->budgets, g_ptr_array_unref);
   g_free (report);
 }
@@ -151,6 +152,9 @@ px_usage_report_read (PxLibrary  *library,
     return NULL;
   report->batches = top_batches (library, since, until, error);
   if (report->batches == NULL)
+    return NULL;
+  report->wins = px_usage_wins (library, since, until, error);
+  if (report->wins == NULL)
     return NULL;
   report->budgets = px_budget_list (library, now, error);
   if (report->budgets == NULL)

@@ -24,6 +24,7 @@ typedef struct {
   GPtrArray  *models;       /* PxUsageRow, most spent first */
   GPtrArray  *features;     /* PxUsageRow, most spent first */
   GPtrArray  *batches;      /* PxUsageBatch, the five that cost most */
+  GPtrArray  *wins;         /* PxUsageRow by model, its comparison wins in "events" */
   PxUsageRow  month;        /* this calendar month so far */
   GPtrArray  *budgets;      /* PxBudget */
   guint64     all_events;   /* in the whole library: 0 is a new library */

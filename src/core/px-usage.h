@@ -73,6 +73,10 @@ GPtrArray  *px_usage_breakdown       (PxLibrary           *library,
                                       GError             **error);
 char       *px_usage_to_csv          (GPtrArray           *rows,
                                       PxUsageGroup         by);
+GPtrArray  *px_usage_wins            (PxLibrary           *library,
+                                      gint64               since,
+                                      gint64               until,
+                                      GError             **error);
 gint64      px_usage_parse_date      (const char          *date,
                                       gboolean             end_of_day,
                                       GError             **error);
