@@ -19,6 +19,10 @@ struct _PxCompareCell
   GtkWidget  *info;
   GtkWidget  *keep;
   GtkWidget  *open;
+  GtkWidget  *title;
+  gint64      generation_ms;
+  double      cost;
+  gboolean    failed;
 };
 
 G_DEFINE_FINAL_TYPE (PxCompareCell, px_compare_cell, GTK_TYPE_BOX)
@@ -92,6 +96,7 @@ px_compare_cell_show_error (PxCompareCell *self,
   g_return_if_fail (PX_IS_COMPARE_CELL (self));
 
   stop_spinner (self);
+  self->failed = TRUE;
   gtk_label_set_text (GTK_LABEL (self->info), message);
   gtk_widget_add_css_class (self->info, "error");
 }
@@ -127,13 +132,59 @@ px_compare_cell_set_winner (PxCompareCell *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self), "px-winner");
 }
 
+/* What the image took and cost (for an export of the grid). */
+void
+px_compare_cell_set_numbers (PxCompareCell *self,
+                             gint64         generation_ms,
+                             double         cost)
+{
+  g_return_if_fail (PX_IS_COMPARE_CELL (self));
+
+  self->generation_ms = generation_ms;
+  self->cost = cost;
+}
+
+gint64
+px_compare_cell_get_generation_ms (PxCompareCell *self)
+{
+  g_return_val_if_fail (PX_IS_COMPARE_CELL (self), 0);
+
+  return self->generation_ms;
+}
+
+double
+px_compare_cell_get_cost (PxCompareCell *self)
+{
+  g_return_val_if_fail (PX_IS_COMPARE_CELL (self), 0);
+
+  return self->cost;
+}
+
+gboolean
+px_compare_cell_has_error (PxCompareCell *self)
+{
+  g_return_val_if_fail (PX_IS_COMPARE_CELL (self), FALSE);
+
+  return self->failed;
+}
+
+/* What the cell is headed with: its model's name, or (blind) a letter. */
+void
+px_compare_cell_set_title (PxCompareCell *self,
+                           const char    *title)
+{
+  g_return_if_fail (PX_IS_COMPARE_CELL (self));
+
+  gtk_label_set_text (GTK_LABEL (self->title), title);
+}
+
 PxCompareCell *
 px_compare_cell_new (const char *model_id,
                      const char *model_name)
 {
   PxCompareCell *self = g_object_new (PX_TYPE_COMPARE_CELL, "orientation", GTK_ORIENTATION_VERTICAL, "spacing", 6,
                                       NULL);
-  GtkWidget *title = gtk_label_new (model_name);
+  GtkWidget *title = self->title = gtk_label_new (model_name);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
   self->model_id = g_strdup (model_id);

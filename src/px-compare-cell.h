@@ -23,5 +23,13 @@ void           px_compare_cell_show_result  (PxCompareCell *self,
                                              gint64         image_id);
 void           px_compare_cell_set_winner   (PxCompareCell *self,
                                              gboolean       winner);
+void           px_compare_cell_set_title    (PxCompareCell *self,
+                                             const char    *title);
+void           px_compare_cell_set_numbers  (PxCompareCell *self,
+                                             gint64         generation_ms,
+                                             double         cost);
+gint64         px_compare_cell_get_generation_ms (PxCompareCell *self);
+double         px_compare_cell_get_cost     (PxCompareCell *self);
+gboolean       px_compare_cell_has_error    (PxCompareCell *self);
 
 G_END_DECLS

@@ -1,13 +1,16 @@
-/* px-compare-page.c: one prompt (tokens filled from a token set) sent to
- * two to six models at once; a grid of what each made, with its time and
- * cost or its error; every result saved in the library tagged with the
- * comparison, one of them kept as the winner. Earlier comparisons are
- * listed. */
+/* px-compare-page.c: one prompt sent to two to six models at once, for
+ * one token set or for up to ten (the grid's rows); a grid of what each
+ * made, with its time and cost or its error; every result saved in the
+ * library tagged with its row's comparison, one per row kept as the
+ * winner. Blind: the columns shuffled and unnamed until every row has its
+ * winner. The grid exports as a labelled PNG with its CSV. Earlier
+ * comparisons are listed. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "px-compare-cell.h"
+#include "px-compare-grid-view.h"
 #include "px-compare-page.h"
 #include "px-spending.h"
 #include "px-credentials.h"
@@ -16,6 +19,7 @@
 
 #define MIN_MODELS 2
 #define MAX_MODELS 6
+#define MAX_ROWS PX_COMPARE_GRID_MAX_ROWS
 
 struct _PxComparePage
 {
@@ -28,7 +32,10 @@ struct _PxComparePage
   GPtrArray      *models;        /* const PxModel *, as the check buttons */
   GPtrArray      *checks;        /* GtkCheckButton */
   GPtrArray      *token_sets;    /* PxTokenSet */
-  GHashTable     *cells;         /* model id -> PxCompareCell */
+  GHashTable     *cells;         /* "ROW:MODEL-ID" -> PxCompareCell */
+  GArray         *row_ids;       /* gint64: each row's comparison */
+  GPtrArray      *row_checks;    /* GtkCheckButton per token set */
+  GtkFileChooserNative *chooser;
   GCancellable   *cancellable;      /* the running comparison */
   GCancellable   *page_cancellable; /* the page's own calls: cancelled when it goes */
   gint64          comparison_id;
@@ -40,7 +47,10 @@ struct _PxComparePage
   PxTokenEditor  *editor;
   GtkFlowBox     *model_choices;
   GtkLabel       *status_label;
-  GtkFlowBox     *results;
+  GtkFlowBox     *row_choices;
+  GtkSwitch      *blind_switch;
+  GtkWidget      *reveal_button;
+  PxCompareGridView *results;
   AdwPreferencesGroup *history_group;
   GtkListBox     *history_list;
 };
@@ -65,10 +75,20 @@ update_sensitivity (PxComparePage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.run",
                                  self->running == 0 && self->pending_keys == 0 && !self->starting &&
                                  !self->checking_budget && n >= MIN_MODELS && n <= MAX_MODELS);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.export",
+                                 self->running == 0 && g_hash_table_size (self->cells) > 0);
+  gtk_widget_set_visible (self->reveal_button, px_compare_grid_view_is_hidden (self->results));
   if (self->running == 0 && (n < MIN_MODELS || n > MAX_MODELS))
     gtk_label_set_text (self->status_label, _("Choose two to six models."));
   else if (self->running == 0)
     gtk_label_set_text (self->status_label, "");
+}
+
+static char *
+cell_key (guint       row,
+          const char *model_id)
+{
+  return g_strdup_printf ("%u:%s", row, model_id);
 }
 
 static GHashTable *
@@ -79,6 +99,28 @@ chosen_tokens (PxComparePage *self)
   if (self->token_sets == NULL || selected >= self->token_sets->len)
     return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return px_token_set_to_table (g_ptr_array_index (self->token_sets, selected));
+}
+
+/* The grid's rows: the ticked token sets, or the one chosen above. */
+static GPtrArray *
+chosen_rows (PxComparePage *self,
+             GPtrArray    **names)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+
+  *names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; self->row_checks != NULL && i < self->row_checks->len; i++)
+    if (gtk_check_button_get_active (g_ptr_array_index (self->row_checks, i)) && i < self->token_sets->len)
+      {
+        g_ptr_array_add (rows, px_token_set_to_table (g_ptr_array_index (self->token_sets, i)));
+        g_ptr_array_add (*names, g_strdup (gtk_check_button_get_label (g_ptr_array_index (self->row_checks, i))));
+      }
+  if (rows->len == 0)
+    {
+      g_ptr_array_add (rows, chosen_tokens (self));
+      g_ptr_array_add (*names, g_strdup (""));
+    }
+  return rows;
 }
 
 /* ---- history ---- */
@@ -126,13 +168,15 @@ static void
 on_cell_keep (PxCompareCell *cell,
               PxComparePage *self)
 {
-  px_compare_page_keep (self, px_compare_cell_get_model_id (cell));
+  px_compare_page_keep_row (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "row")),
+                            px_compare_cell_get_model_id (cell));
 }
 
 typedef struct {
   PxComparePage       *page;
   PxCompareCell       *cell;
   PxGenerationRequest *request;
+  gint64               comparison_id;
 } Run;
 
 static void
@@ -217,6 +261,7 @@ on_kept (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->results == NULL)
     return;
 
+  px_compare_cell_set_numbers (kept->run->cell, kept->result->generation_ms, kept->result->cost);
   px_compare_cell_show_result (kept->run->cell, kept->texture, error ? error->message : text, id);
   finish_one (self);
 }
@@ -250,22 +295,25 @@ on_generated (GObject      *source,
   kept->run = run;
   kept->library = self->library ? g_object_ref (self->library) : NULL;
   kept->result = generated;
-  kept->comparison_id = self->comparison_id;
+  kept->comparison_id = run->comparison_id;
   kept->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   task = g_task_new (NULL, self->page_cancellable, on_kept, NULL);
   g_task_set_task_data (task, kept, (GDestroyNotify) kept_free);
   g_task_run_in_thread (task, keep_in_thread);
 }
 
-/* What one comparison asks for: saved as a comparison first (its id tags
- * every result), then sent to every chosen model at once. */
+/* What one comparison asks for: each row saved as a comparison first (its
+ * id tags the row's results), then every row sent to every chosen model
+ * at once. */
 typedef struct {
   PxComparePage *page;
   char          *template_text;
-  char          *prompt;
-  GHashTable    *tokens;
+  GPtrArray     *rows;         /* GHashTable: token values */
+  GPtrArray     *prompts;      /* char *, each row's */
   GStrv          model_ids;
-  gint64         id;
+  GStrv          model_names;
+  GArray        *ids;          /* gint64, each row's comparison */
+  gboolean       blind;
 } Comparison;
 
 static void
@@ -273,9 +321,11 @@ comparison_free (Comparison *comparison)
 {
   g_object_unref (comparison->page);
   g_free (comparison->template_text);
-  g_free (comparison->prompt);
-  g_hash_table_unref (comparison->tokens);
+  g_ptr_array_unref (comparison->rows);
+  g_ptr_array_unref (comparison->prompts);
   g_strfreev (comparison->model_ids);
+  g_strfreev (comparison->model_names);
+  g_array_unref (comparison->ids);
   g_free (comparison);
 }
 
@@ -283,39 +333,48 @@ static void
 send_all (PxComparePage *self,
           Comparison    *comparison)
 {
-  GtkWidget *child;
+  guint n_models = g_strv_length (comparison->model_ids);
 
-  self->comparison_id = comparison->id;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results))) != NULL)
-    gtk_flow_box_remove (self->results, child);
+  g_array_set_size (self->row_ids, 0);
+  g_array_append_vals (self->row_ids, comparison->ids->data, comparison->ids->len);
+  self->comparison_id = comparison->ids->len > 0 ? g_array_index (comparison->ids, gint64, 0) : 0;
   g_hash_table_remove_all (self->cells);
+  px_compare_grid_view_reset (self->results, (const char * const *) comparison->model_ids,
+                              (const char * const *) comparison->model_names, comparison->rows, comparison->blind);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
   /* All at once: the engine keeps each provider within its limits. */
-  for (guint i = 0; i < self->checks->len; i++)
-    {
-      const PxModel *model = g_ptr_array_index (self->models, i);
-      g_autofree char *qualified = g_strdup_printf ("%s/%s", model->provider_id, model->id);
-      PxGenerationRequest *request;
-      Run *run;
+  for (guint r = 0; r < comparison->rows->len; r++)
+    for (guint m = 0; m < n_models; m++)
+      {
+        const PxModel *model = px_catalog_lookup_model (px_engine_get_catalog (self->engine),
+                                                        comparison->model_ids[m], NULL);
+        g_autofree char *qualified = NULL;
+        const char *prompt = g_ptr_array_index (comparison->prompts, r);
+        GHashTable *tokens = g_ptr_array_index (comparison->rows, r);
+        PxGenerationRequest *request;
+        Run *run;
 
-      if (!g_strv_contains ((const char * const *) comparison->model_ids, model->id))
-        continue;
-      run = g_new0 (Run, 1);
-      run->page = g_object_ref (self);
-      run->cell = g_object_ref_sink (px_compare_cell_new (model->id, model->name));
-      g_signal_connect_object (run->cell, "keep", G_CALLBACK (on_cell_keep), self, 0);
-      gtk_flow_box_append (self->results, GTK_WIDGET (run->cell));
-      g_hash_table_insert (self->cells, g_strdup (model->id), run->cell);
-      run->request = px_generation_request_new (qualified, comparison->prompt);
-      px_generation_request_set_template (run->request, comparison->template_text, comparison->tokens);
-      request = px_generation_request_new (qualified, comparison->prompt);
-      px_generation_request_set_template (request, comparison->template_text, comparison->tokens);
-      self->running++;
-      px_engine_generate_async (self->engine, request, self->cancellable, on_generated, run);
-    }
+        if (model == NULL)
+          continue;
+        qualified = g_strdup_printf ("%s/%s", model->provider_id, model->id);
+        run = g_new0 (Run, 1);
+        run->page = g_object_ref (self);
+        run->cell = g_object_ref_sink (px_compare_cell_new (model->id, model->name));
+        run->comparison_id = r < comparison->ids->len ? g_array_index (comparison->ids, gint64, r) : 0;
+        g_object_set_data (G_OBJECT (run->cell), "row", GUINT_TO_POINTER (r));
+        g_signal_connect_object (run->cell, "keep", G_CALLBACK (on_cell_keep), self, 0);
+        px_compare_grid_view_add_cell (self->results, r, m, run->cell);
+        g_hash_table_insert (self->cells, cell_key (r, model->id), run->cell);
+        run->request = px_generation_request_new (qualified, prompt);
+        px_generation_request_set_template (run->request, comparison->template_text, tokens);
+        request = px_generation_request_new (qualified, prompt);
+        px_generation_request_set_template (request, comparison->template_text, tokens);
+        self->running++;
+        px_engine_generate_async (self->engine, request, self->cancellable, on_generated, run);
+      }
   self->starting = FALSE;
   gtk_label_set_text (self->status_label, _("Generating with every model at once…"));
   update_sensitivity (self);
@@ -329,10 +388,18 @@ add_comparison (PxLibrary     *library,
 {
   Comparison *comparison = data;
 
-  comparison->id = px_library_add_comparison (library, comparison->template_text, comparison->prompt,
-                                              comparison->tokens, (const char * const *) comparison->model_ids,
-                                              error);
-  return comparison->id != 0;
+  for (guint r = 0; r < comparison->rows->len; r++)
+    {
+      gint64 id = px_library_add_comparison (library, comparison->template_text,
+                                             g_ptr_array_index (comparison->prompts, r),
+                                             g_ptr_array_index (comparison->rows, r),
+                                             (const char * const *) comparison->model_ids, error);
+
+      if (id == 0)
+        return FALSE;
+      g_array_append_val (comparison->ids, id);
+    }
+  return TRUE;
 }
 
 static void
@@ -361,25 +428,46 @@ static void
 start_all (PxComparePage *self)
 {
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GPtrArray) row_names = NULL;
   Comparison *comparison = g_new0 (Comparison, 1);
 
   comparison->page = g_object_ref (self);
   comparison->template_text = px_token_editor_get_text (self->editor);
-  comparison->tokens = chosen_tokens (self);
-  comparison->prompt = px_tokens_resolve (comparison->template_text, comparison->tokens, 0, &error);
-  if (comparison->prompt == NULL)
+  comparison->rows = chosen_rows (self, &row_names);
+  comparison->prompts = g_ptr_array_new_with_free_func (g_free);
+  comparison->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  comparison->blind = gtk_switch_get_active (self->blind_switch);
+  /* Every row's prompt first: a row that cannot be filled sends nothing. */
+  for (guint r = 0; r < comparison->rows->len; r++)
     {
-      gtk_label_set_text (self->status_label, error->message);
-      update_sensitivity (self);
-      comparison_free (comparison);
-      return;
+      g_autoptr(GError) error = NULL;
+      char *prompt = px_tokens_resolve (comparison->template_text, g_ptr_array_index (comparison->rows, r), 0,
+                                        &error);
+
+      if (prompt == NULL)
+        {
+          const char *name = g_ptr_array_index (row_names, r);
+          g_autofree char *message = *name ? g_strdup_printf (_("Row %u (%s): %s"), r + 1, name, error->message)
+                                           : g_strdup (error->message);
+
+          gtk_label_set_text (self->status_label, message);
+          update_sensitivity (self);
+          gtk_label_set_text (self->status_label, message);
+          comparison_free (comparison);
+          return;
+        }
+      g_ptr_array_add (comparison->prompts, prompt);
     }
 
   for (guint i = 0; i < self->checks->len; i++)
     if (gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
-      g_strv_builder_add (ids, ((PxModel *) g_ptr_array_index (self->models, i))->id);
+      {
+        g_strv_builder_add (ids, ((PxModel *) g_ptr_array_index (self->models, i))->id);
+        g_strv_builder_add (names, ((PxModel *) g_ptr_array_index (self->models, i))->name);
+      }
   comparison->model_ids = g_strv_builder_end (ids);
+  comparison->model_names = g_strv_builder_end (names);
 
   if (self->library == NULL)
     {
@@ -478,8 +566,17 @@ run_action (GtkWidget  *widget,
 {
   PxComparePage *self = PX_COMPARE_PAGE (widget);
 
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
   if (self->checking_budget)
     return;
+  rows = chosen_rows (self, &names);
+  if (rows->len > MAX_ROWS)
+    {
+      gtk_label_set_text (self->status_label, _("Choose up to ten token sets as rows."));
+      return;
+    }
   self->checking_budget = TRUE;
   update_sensitivity (self);
   px_spending_check (widget, self->library, NULL, FALSE, on_budget_checked);
@@ -523,6 +620,7 @@ look_up_keys (PxComparePage *self)
 typedef struct {
   PxComparePage *page;
   PxCompareCell *cell;
+  guint          row;
   gint64         comparison_id;
   gint64         image_id;
 } Winner;
@@ -554,8 +652,6 @@ on_winner_set (GObject      *source,
   g_autoptr(GError) error = NULL;
   Winner *winner = NULL;
   PxComparePage *self;
-  GHashTableIter iter;
-  gpointer key, value;
 
   if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &winner, &error))
     {
@@ -564,39 +660,129 @@ on_winner_set (GObject      *source,
       return;
     }
   self = winner->page;
-  g_hash_table_iter_init (&iter, self->cells);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    px_compare_cell_set_winner (value, value == winner->cell);
-  gtk_label_set_text (self->status_label, _("Kept. All results stay in the Gallery, tagged with this comparison."));
+  if (self->results == NULL)
+    return;
+  /* The grid marks the row's winner (and reveals a blind grid once every
+   * row has one). */
+  {
+    PxCompareGrid *grid = px_compare_grid_view_get_grid (self->results);
+
+    for (guint m = 0; grid != NULL && m < px_compare_grid_get_n_models (grid); m++)
+      if (g_strcmp0 (px_compare_grid_get_model (grid, m), px_compare_cell_get_model_id (winner->cell)) == 0)
+        px_compare_grid_view_set_winner (self->results, winner->row, m);
+  }
+  gtk_label_set_text (self->status_label, px_compare_grid_view_is_hidden (self->results)
+                                          ? _("Kept. Pick the best in every row to see which model made it.")
+                                          : _("Kept. All results stay in the Gallery, tagged with this comparison."));
+  update_sensitivity (self);
   refresh_history (self);
 }
 
-/* Keeps model_id's image as the comparison's winner (saved off the main
- * thread; the cell is marked then). FALSE when that model has no image. */
+/* Keeps model_id's image as row @row's winner (saved off the main thread;
+ * the cell is marked then). FALSE when that model has no image there. */
 gboolean
-px_compare_page_keep (PxComparePage *self,
-                      const char    *model_id)
+px_compare_page_keep_row (PxComparePage *self,
+                          guint          row,
+                          const char    *model_id)
 {
-  PxCompareCell *cell = g_hash_table_lookup (self->cells, model_id);
+  g_autofree char *key = cell_key (row, model_id);
+  PxCompareCell *cell = g_hash_table_lookup (self->cells, key);
   gint64 image_id = cell ? px_compare_cell_get_image_id (cell) : 0;
   Winner *winner;
 
-  if (image_id == 0 || self->library == NULL)
+  if (image_id == 0 || self->library == NULL || row >= self->row_ids->len)
     return FALSE;
   winner = g_new0 (Winner, 1);
   winner->page = g_object_ref (self);
   winner->cell = g_object_ref (cell);
-  winner->comparison_id = self->comparison_id;
+  winner->row = row;
+  winner->comparison_id = g_array_index (self->row_ids, gint64, row);
   winner->image_id = image_id;
   px_library_write_async (self->library, set_winner, winner, (GDestroyNotify) winner_free, self->page_cancellable,
                           on_winner_set, NULL);
   return TRUE;
 }
 
+/* The first (or only) row's winner. */
+gboolean
+px_compare_page_keep (PxComparePage *self,
+                      const char    *model_id)
+{
+  return px_compare_page_keep_row (self, 0, model_id);
+}
+
 static void
 on_check_toggled (PxComparePage *self)
 {
   update_sensitivity (self);
+}
+
+static void
+reveal_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PxComparePage *self = PX_COMPARE_PAGE (widget);
+
+  px_compare_grid_view_reveal (self->results);
+  update_sensitivity (self);
+}
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(PxComparePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (px_compare_grid_view_export_finish (PX_COMPARE_GRID_VIEW (source), result, &error))
+    text = g_strdup (_("The grid was exported, with its numbers as CSV beside it."));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    text = g_strdup_printf (_("The grid could not be exported: %s"), error->message);
+  if (text != NULL && self->status_label != NULL)
+    gtk_label_set_text (self->status_label, text);
+}
+
+/* The grid as shown, as a PNG at @path (and @path's .csv), on a worker. */
+void
+px_compare_page_export_grid (PxComparePage *self,
+                             const char    *path)
+{
+  if (self->library == NULL || g_hash_table_size (self->cells) == 0)
+    return;
+  px_compare_grid_view_export_async (self->results, self->library, path, self->page_cancellable, on_exported,
+                                     g_object_ref (self));
+}
+
+static void
+on_export_chosen (GtkNativeDialog *chooser,
+                  int              response,
+                  PxComparePage   *self)
+{
+  g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))
+                                                           : NULL;
+
+  if (file != NULL && g_file_peek_path (file) != NULL)
+    px_compare_page_export_grid (self, g_file_peek_path (file));
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PxComparePage *self = PX_COMPARE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (_("Export the Grid"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "comparison.png");
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_export_chosen), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 static void
@@ -615,6 +801,22 @@ on_token_sets_read (GObject      *source,
   self->token_sets = sets;
   list = gtk_string_list_new ((const char * const *) names);
   gtk_drop_down_set_model (self->token_sets_dropdown, G_LIST_MODEL (list));
+  /* The same sets, as the grid's possible rows. */
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->row_choices))) != NULL)
+      gtk_flow_box_remove (self->row_choices, child);
+    g_ptr_array_set_size (self->row_checks, 0);
+    for (guint i = 0; names != NULL && names[i] != NULL; i++)
+      {
+        GtkWidget *check = gtk_check_button_new_with_label (names[i]);
+
+        gtk_widget_set_name (check, names[i]);
+        gtk_flow_box_append (self->row_choices, check);
+        g_ptr_array_add (self->row_checks, check);
+      }
+  }
 }
 
 void
@@ -692,9 +894,48 @@ const char *
 px_compare_page_get_cell_text (PxComparePage *self,
                                const char    *model_id)
 {
-  PxCompareCell *cell = g_hash_table_lookup (self->cells, model_id);
+  g_autofree char *key = cell_key (0, model_id);
+  PxCompareCell *cell = g_hash_table_lookup (self->cells, key);
 
   return cell ? px_compare_cell_get_text (cell) : NULL;
+}
+
+/* Ticks the token sets named in @names as the grid's rows (the others
+ * not); FALSE if one is not there. */
+gboolean
+px_compare_page_choose_rows (PxComparePage      *self,
+                             const char * const *names)
+{
+  guint found = 0;
+
+  for (guint i = 0; i < self->row_checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (self->row_checks, i);
+      gboolean chosen = names != NULL && g_strv_contains (names, gtk_check_button_get_label (check));
+
+      gtk_check_button_set_active (check, chosen);
+      found += chosen;
+    }
+  return names == NULL || found == g_strv_length ((char **) names);
+}
+
+guint
+px_compare_page_get_n_token_sets (PxComparePage *self)
+{
+  return self->row_checks->len;
+}
+
+void
+px_compare_page_set_blind (PxComparePage *self,
+                           gboolean       blind)
+{
+  gtk_switch_set_active (self->blind_switch, blind);
+}
+
+PxCompareGridView *
+px_compare_page_get_grid_view (PxComparePage *self)
+{
+  return self->results;
 }
 
 static void
@@ -714,6 +955,11 @@ px_compare_page_dispose (GObject *object)
   g_clear_pointer (&self->checks, g_ptr_array_unref);
   g_clear_pointer (&self->token_sets, g_ptr_array_unref);
   g_clear_pointer (&self->cells, g_hash_table_unref);
+  g_clear_pointer (&self->row_ids, g_array_unref);
+  g_clear_pointer (&self->row_checks, g_ptr_array_unref);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
 
   G_OBJECT_CLASS (px_compare_page_parent_class)->dispose (object);
 }
@@ -727,6 +973,7 @@ px_compare_page_class_init (PxComparePageClass *klass)
   object_class->dispose = px_compare_page_dispose;
 
   g_type_ensure (PX_TYPE_TOKEN_EDITOR);
+  g_type_ensure (PX_TYPE_COMPARE_GRID_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-compare-page.ui");
   gtk_widget_class_bind_template_child_full (widget_class, "token_sets", FALSE,
                                              G_STRUCT_OFFSET (PxComparePage, token_sets_dropdown));
@@ -734,9 +981,14 @@ px_compare_page_class_init (PxComparePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxComparePage, model_choices);
   gtk_widget_class_bind_template_child (widget_class, PxComparePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, PxComparePage, results);
+  gtk_widget_class_bind_template_child (widget_class, PxComparePage, row_choices);
+  gtk_widget_class_bind_template_child (widget_class, PxComparePage, blind_switch);
+  gtk_widget_class_bind_template_child (widget_class, PxComparePage, reveal_button);
   gtk_widget_class_bind_template_child (widget_class, PxComparePage, history_group);
   gtk_widget_class_bind_template_child (widget_class, PxComparePage, history_list);
   gtk_widget_class_install_action (widget_class, "compare.run", NULL, run_action);
+  gtk_widget_class_install_action (widget_class, "compare.reveal", NULL, reveal_action);
+  gtk_widget_class_install_action (widget_class, "compare.export", NULL, export_action);
 }
 
 static void
@@ -746,6 +998,8 @@ px_compare_page_init (PxComparePage *self)
   self->models = g_ptr_array_new ();
   self->checks = g_ptr_array_new ();
   self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->row_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->row_checks = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   self->page_cancellable = g_cancellable_new ();
   px_token_editor_set_text (self->editor, _("A lighthouse on a cliff at dusk, [STYLE|oil painting]"));

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "px-application.h"
+#include "px-compare-grid-view.h"
 #include "px-token-editor.h"
 
 G_BEGIN_DECLS
@@ -25,5 +26,16 @@ const char    *px_compare_page_get_cell_text   (PxComparePage *self,
                                                 const char    *model_id);
 gboolean       px_compare_page_keep            (PxComparePage *self,
                                                 const char    *model_id);
+gboolean       px_compare_page_keep_row        (PxComparePage *self,
+                                                guint          row,
+                                                const char    *model_id);
+gboolean       px_compare_page_choose_rows     (PxComparePage *self,
+                                                const char * const *names);
+guint          px_compare_page_get_n_token_sets (PxComparePage *self);
+void           px_compare_page_set_blind       (PxComparePage *self,
+                                                gboolean       blind);
+PxCompareGridView *px_compare_page_get_grid_view (PxComparePage *self);
+void           px_compare_page_export_grid     (PxComparePage *self,
+                                                const char    *path);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <pango/pangocairo.h>
+#include <string.h>
 
 #include "px-compare-grid.h"
 #include "px-csv.h"
@@ -70,6 +71,34 @@ px_compare_grid_free (PxCompareGrid *grid)
   g_free (grid->cells);
   g_free (grid->winners);
   g_free (grid);
+}
+
+/* The same models, rows, column order, blindness and winners, without the
+ * results (to fill on another thread). */
+PxCompareGrid *
+px_compare_grid_copy_layout (PxCompareGrid *grid)
+{
+  PxCompareGrid *copy = px_compare_grid_new ((const char * const *) grid->models, grid->rows);
+
+  memcpy (copy->order, grid->order, sizeof (guint) * px_compare_grid_get_n_models (grid));
+  memcpy (copy->winners, grid->winners, sizeof (int) * grid->rows->len);
+  copy->blind = grid->blind;
+  return copy;
+}
+
+gboolean
+px_compare_grid_is_blind (PxCompareGrid *grid)
+{
+  return grid->blind;
+}
+
+const char *
+px_compare_grid_get_model (PxCompareGrid *grid,
+                           guint          model)
+{
+  g_return_val_if_fail (model < px_compare_grid_get_n_models (grid), NULL);
+
+  return grid->models[model];
 }
 
 guint

@@ -16,6 +16,10 @@ typedef struct _PxCompareGrid PxCompareGrid;
 PxCompareGrid *px_compare_grid_new          (const char * const *models,
                                              GPtrArray          *rows);
 void           px_compare_grid_free         (PxCompareGrid      *grid);
+PxCompareGrid *px_compare_grid_copy_layout  (PxCompareGrid      *grid);
+gboolean       px_compare_grid_is_blind     (PxCompareGrid      *grid);
+const char    *px_compare_grid_get_model    (PxCompareGrid      *grid,
+                                             guint               model);
 guint          px_compare_grid_get_n_models (PxCompareGrid      *grid);
 guint          px_compare_grid_get_n_rows   (PxCompareGrid      *grid);
 void           px_compare_grid_shuffle      (PxCompareGrid      *grid,
