@@ -175,7 +175,18 @@ px_compare_cell_set_title (PxCompareCell *self,
 {
   g_return_if_fail (PX_IS_COMPARE_CELL (self));
 
-  gtk_label_set_text (GTK_LABEL (self->title), title);
+  gtk_label_set_text (GTK_LABEL (self->title), title ? title : "");
+  gtk_widget_set_visible (self->title, title != NULL);
+}
+
+/* Smaller pictures for a grid of several rows. */
+void
+px_compare_cell_set_picture_size (PxCompareCell *self,
+                                  int            size)
+{
+  g_return_if_fail (PX_IS_COMPARE_CELL (self));
+
+  gtk_widget_set_size_request (self->picture, size, size);
 }
 
 PxCompareCell *

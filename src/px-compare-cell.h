@@ -25,6 +25,8 @@ void           px_compare_cell_set_winner   (PxCompareCell *self,
                                              gboolean       winner);
 void           px_compare_cell_set_title    (PxCompareCell *self,
                                              const char    *title);
+void           px_compare_cell_set_picture_size (PxCompareCell *self,
+                                             int            size);
 void           px_compare_cell_set_numbers  (PxCompareCell *self,
                                              gint64         generation_ms,
                                              double         cost);

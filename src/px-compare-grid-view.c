@@ -59,8 +59,9 @@ show_labels (PxCompareGridView *self)
       guint model = i % MAX (1u, n_models (self));
       g_autofree char *label = px_compare_grid_view_column_label (self, px_compare_grid_column_of (self->grid, model));
 
+      /* Several rows: the column headers name the cells. */
       if (cell != NULL)
-        px_compare_cell_set_title (cell, label);
+        px_compare_cell_set_title (cell, px_compare_grid_get_n_rows (self->grid) > 1 ? NULL : label);
     }
 }
 
@@ -134,7 +135,9 @@ px_compare_grid_view_add_cell (PxCompareGridView *self,
 
   g_ptr_array_index (self->cells, row * n_models (self) + model) = cell;
   label = px_compare_grid_view_column_label (self, px_compare_grid_column_of (self->grid, model));
-  px_compare_cell_set_title (cell, label);
+  px_compare_cell_set_title (cell, px_compare_grid_get_n_rows (self->grid) > 1 ? NULL : label);
+  if (px_compare_grid_get_n_rows (self->grid) > 1)
+    px_compare_cell_set_picture_size (cell, 160);
   gtk_grid_attach (GTK_GRID (self), GTK_WIDGET (cell), (int) px_compare_grid_column_of (self->grid, model) + 1,
                    (int) row + 1, 1, 1);
 }

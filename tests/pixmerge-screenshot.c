@@ -8,6 +8,7 @@
 
 #include "px-batch-page.h"
 #include "px-compare-page.h"
+#include "px-token-set.h"
 #include "px-fake-provider.h"
 #include "px-generate-page.h"
 #include "px-image-window.h"
@@ -36,6 +37,7 @@ static gboolean make_video;
 static gboolean generate;
 static char *preferences_page;
 static gboolean dark;
+static gboolean compare_grid;
 static char *csv_file;
 static char *account_problem;
 static gboolean videos;
@@ -63,6 +65,7 @@ static const GOptionEntry options[] = {
   { "batch-videos", 0, 0, G_OPTION_ARG_INT64, &batch_videos, "Capture the Make Videos dialog of batch ID", "ID" },
   { "apply-edits", 0, 0, G_OPTION_ARG_INT64, &apply_edits, "Capture the Apply Edits dialog of batch ID", "ID" },
   { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark style", NULL },
+  { "grid", 0, 0, G_OPTION_ARG_NONE, &compare_grid, "Compare with --generate: a blind grid of three token sets", NULL },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
   { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, "Batch: import FILE first; with --generate, capture the batch mid-run", "FILE" },
   { "account-problem", 0, 0, G_OPTION_ARG_STRING, &account_problem, "Batch with --csv --generate: the fake account has "
@@ -151,6 +154,20 @@ main (int   argc,
   app = px_test_ui_application ();
   if (dark)
     adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  if (compare_grid && px_application_get_library (app, NULL) != NULL)
+    {
+      const char *names[] = { "Ada", "Bo", "Chidi" }, *companies[] = { "Acme", "Globex", "Initech" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s at %s", names[i], companies[i]);
+          g_autoptr(PxTokenSet) set = px_token_set_new (name);
+
+          px_token_set_set (set, "FIRSTNAME", names[i]);
+          px_token_set_set (set, "COMPANY", companies[i]);
+          px_library_save_token_set (px_application_get_library (app, NULL), set, NULL);
+        }
+    }
   window = px_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   /* Set the page before the first frame: a snapshot right after a change
@@ -225,10 +242,27 @@ main (int   argc,
 
       for (guint i = 0; i < G_N_ELEMENTS (models); i++)
         px_compare_page_choose_model (compare, models[i], TRUE);
-      /* Mid-run: the first request is slow, the others arrive. */
-      px_fake_provider_push_fault (fake, PX_FAKE_FAULT_LATENCY, 5000);
+      if (compare_grid)
+        {
+          const char *rows[] = { "Ada at Acme", "Bo at Globex", "Chidi at Initech", NULL };
+
+          while (px_compare_page_get_n_token_sets (compare) < 3 && g_get_monotonic_time () < deadline)
+            px_test_ui_spin (20);
+          px_token_editor_set_text (px_compare_page_get_editor (compare), "Portrait of [FIRSTNAME] from [COMPANY]");
+          px_compare_page_choose_rows (compare, rows);
+          px_compare_page_set_blind (compare, TRUE);
+        }
+      else
+        /* Mid-run: the first request is slow, the others arrive. */
+        px_fake_provider_push_fault (fake, PX_FAKE_FAULT_LATENCY, 5000);
       gtk_widget_activate_action (GTK_WIDGET (compare), "compare.run", NULL);
-      while (done < 2 && g_get_monotonic_time () < deadline)
+      while (compare_grid && px_compare_page_get_n_cells (compare) < 9 && g_get_monotonic_time () < deadline)
+        px_test_ui_spin (50);
+      while (compare_grid && px_compare_page_is_running (compare) && g_get_monotonic_time () < deadline)
+        px_test_ui_spin (50);
+      if (compare_grid)
+        px_compare_page_keep_row (compare, 0, "gpt-image-1.5");
+      while (!compare_grid && done < 2 && g_get_monotonic_time () < deadline)
         {
           px_test_ui_spin (50);
           done = 0;
