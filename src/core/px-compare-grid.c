@@ -11,6 +11,7 @@
 
 #include "px-compare-grid.h"
 #include "px-csv.h"
+#include "px-png.h"
 #include "px-recipe.h"
 
 typedef struct {
@@ -307,15 +308,6 @@ draw_image (cairo_t *cr,
   cairo_surface_destroy (surface);
 }
 
-static cairo_status_t
-append (void                *closure,
-        const unsigned char *data,
-        unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* The grid as one PNG, each image in a @cell_size square. */
 GBytes *
 px_compare_grid_render_png (PxCompareGrid  *grid,
@@ -327,8 +319,7 @@ px_compare_grid_render_png (PxCompareGrid  *grid,
   int height = MARGIN * 2 + HEADER + (int) n_rows * (cell_size + CAPTION + MARGIN);
   cairo_surface_t *surface;
   cairo_t *cr;
-  GByteArray *png;
-  cairo_status_t status;
+  GBytes *png;
 
   if (cell_size < 32 || cell_size > 1024 || n_models == 0)
     {
@@ -385,17 +376,9 @@ px_compare_grid_render_png (PxCompareGrid  *grid,
         }
     }
   cairo_destroy (cr);
-  png = g_byte_array_new ();
-  status = cairo_surface_write_to_png_stream (surface, append, png);
+  png = px_png_from_surface (surface, error);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_byte_array_unref (png);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The grid could not be drawn: %s"),
-                   cairo_status_to_string (status));
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (png);
+  return png;
 }
 
 /* One line per cell: the row's tokens, the model (or its blind name), the

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "px-mask.h"
+#include "px-png.h"
 #include "px-recipe.h"
 
 PxMaskStroke *
@@ -59,15 +60,6 @@ px_mask_strokes_copy (GPtrArray *strokes)
   return copy;
 }
 
-static cairo_status_t
-append (void                *closure,
-        const unsigned char *data,
-        unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* The mask for an image of @width × @height (work for a worker thread). */
 GBytes *
 px_mask_render_png (GPtrArray  *strokes,
@@ -77,9 +69,8 @@ px_mask_render_png (GPtrArray  *strokes,
 {
   cairo_surface_t *surface;
   cairo_t *cr;
-  GByteArray *png;
+  GBytes *png;
   double side = MIN (width, height);
-  cairo_status_t status;
 
   if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
     {
@@ -111,15 +102,7 @@ px_mask_render_png (GPtrArray  *strokes,
       cairo_stroke (cr);
     }
   cairo_destroy (cr);
-  png = g_byte_array_new ();
-  status = cairo_surface_write_to_png_stream (surface, append, png);
+  png = px_png_from_surface (surface, error);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_byte_array_unref (png);
-      g_set_error (error, PX_RECIPE_ERROR, PX_RECIPE_ERROR_IMAGE, _("The mask could not be made: %s"),
-                   cairo_status_to_string (status));
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (png);
+  return png;
 }

@@ -3,6 +3,7 @@
  * image viewers look for a "parameters" or "Description" entry. */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "px-png.h"
@@ -147,4 +148,31 @@ px_png_read_text (GBytes *png)
     }
 
   return text;
+}
+
+static cairo_status_t
+append_png (void                *closure,
+            const unsigned char *data,
+            unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* @surface encoded as a PNG (cairo's encoder, in memory). */
+GBytes *
+px_png_from_surface (cairo_surface_t  *surface,
+                     GError          **error)
+{
+  GByteArray *png = g_byte_array_new ();
+  cairo_status_t status = cairo_surface_write_to_png_stream (surface, append_png, png);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_byte_array_unref (png);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The picture could not be encoded: %s"),
+                   cairo_status_to_string (status));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (png);
 }

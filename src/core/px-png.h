@@ -1,7 +1,9 @@
-/* px-png.h: PNG text chunks, so an exported image keeps its provenance. */
+/* px-png.h: PNG text chunks, so an exported image keeps its provenance;
+ * a cairo surface encoded as a PNG in memory. */
 #pragma once
 
-#include <glib.h>
+#include <cairo.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -12,5 +14,7 @@ GBytes     *px_png_add_text       (GBytes        *png,
                                    const char * const *keys,
                                    const char * const *values);
 GHashTable *px_png_read_text      (GBytes        *png);
+GBytes     *px_png_from_surface   (cairo_surface_t *surface,
+                                   GError        **error);
 
 G_END_DECLS

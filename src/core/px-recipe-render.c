@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "px-image-check.h"
+#include "px-png.h"
 #include "px-recipe.h"
 #include "px-tokens.h"
 
@@ -693,15 +694,6 @@ px_recipe_apply (const PxRecipe  *recipe,
   return surface;
 }
 
-static cairo_status_t
-append_png (void                *closure,
-            const unsigned char *data,
-            unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* The edited image as a PNG. */
 GBytes *
 px_recipe_render_png (const PxRecipe *recipe,
@@ -710,18 +702,12 @@ px_recipe_render_png (const PxRecipe *recipe,
                       int             max_size,
                       GError        **error)
 {
-  g_autoptr(GByteArray) png = g_byte_array_new ();
   cairo_surface_t *surface = px_recipe_render_surface (recipe, image, tokens, max_size, error);
-  cairo_status_t status;
+  GBytes *png;
 
   if (surface == NULL)
     return NULL;
-  status = cairo_surface_write_to_png_stream (surface, append_png, png);
+  png = px_png_from_surface (surface, error);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, PX_RECIPE_ERROR, PX_RECIPE_ERROR_IMAGE, "%s", cairo_status_to_string (status));
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&png));
+  return png;
 }

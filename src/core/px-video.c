@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "px-image-check.h"
+#include "px-png.h"
 #include "px-video.h"
 
 G_DEFINE_QUARK (px-video-error-quark, px_video_error)
@@ -843,15 +844,6 @@ px_video_settings_to_json (const PxVideoSettings *settings)
                           settings->fit == PX_VIDEO_FIT_CROP ? "crop" : "letterbox");
 }
 
-static cairo_status_t
-append_png (void                *closure,
-            const unsigned char *data,
-            unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* The video's middle frame as a PNG, for the gallery: drawn the way the
  * video draws it, without decoding the video. */
 gboolean
@@ -863,7 +855,7 @@ px_video_poster (GBytes                *image,
                  GError               **error)
 {
   g_autoptr(GdkPixbuf) pixbuf = decode (image, error);
-  g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autoptr(GBytes) png = NULL;
   cairo_surface_t *canvas, *frame;
   int width, height;
 
@@ -876,7 +868,7 @@ px_video_poster (GBytes                *image,
   draw_frame (canvas, settings->effect, 0.5, 1, cairo_image_surface_get_data (frame), width, height,
               cairo_image_surface_get_stride (frame));
   cairo_surface_mark_dirty (frame);
-  cairo_surface_write_to_png_stream (frame, append_png, png);
+  png = px_png_from_surface (frame, error);
   cairo_surface_destroy (frame);
   cairo_surface_destroy (canvas);
   if (out_width != NULL)
@@ -884,5 +876,5 @@ px_video_poster (GBytes                *image,
   if (out_height != NULL)
     *out_height = height;
 
-  return g_file_set_contents (output, (const char *) png->data, png->len, error);
+  return png != NULL && g_file_set_contents (output, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
 }
