@@ -359,21 +359,30 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* A window to show something in (a notification was clicked): the
+ * active one, or a new one. */
+static GtkWindow *
+present_window (PxApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL && self->library != NULL)
+    window = GTK_WINDOW (px_window_new (self));
+  if (window != NULL)
+    gtk_window_present (window);
+  return window;
+}
+
 /* From a notification: a window on the Gallery's videos. */
 static void
 show_videos_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
-  PxApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = present_window (user_data);
 
-  if (window == NULL && self->library != NULL)
-    window = GTK_WINDOW (px_window_new (self));
-  if (window == NULL)
-    return;
-  gtk_window_present (window);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-videos", NULL);
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-videos", NULL);
 }
 
 /* From a notification: a window on one of its pages (the Analytics page
@@ -383,15 +392,10 @@ show_page_action (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
-  PxApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = present_window (user_data);
 
-  if (window == NULL && self->library != NULL)
-    window = GTK_WINDOW (px_window_new (self));
-  if (window == NULL)
-    return;
-  gtk_window_present (window);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", g_variant_get_string (parameter, NULL));
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", g_variant_get_string (parameter, NULL));
 }
 
 static const GActionEntry app_actions[] = {

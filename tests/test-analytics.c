@@ -11,6 +11,7 @@
 #include "px-batch.h"
 #include "px-chart.h"
 #include "px-fake-image.h"
+#include "px-test-fake.h"
 #include "px-test-ui.h"
 #include "px-usage.h"
 #include "px-window.h"
@@ -171,7 +172,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *library_dir = NULL;
   int ret;
 
@@ -185,9 +185,7 @@ main (int   argc,
       return g_test_run ();
     }
 
-  library_dir = g_dir_make_tmp ("px-analytics-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("PIXMERGE_LIBRARY_DIR", library_dir, TRUE);
+  library_dir = px_test_fake_library_dir ("analytics");
 
   app = px_test_ui_application ();
   window = px_window_new (app);
@@ -200,10 +198,6 @@ main (int   argc,
   gtk_window_destroy (GTK_WINDOW (window));
   px_test_ui_spin (50);
   g_clear_object (&app);
-  {
-    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", library_dir);
-
-    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-  }
+  px_test_fake_remove_dir (library_dir);
   return ret;
 }

@@ -17,6 +17,7 @@
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
 #include "px-problem-banner.h"
+#include "px-test-fake.h"
 #include "px-test-ui.h"
 #include "px-window.h"
 
@@ -797,7 +798,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *openai = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -808,17 +808,8 @@ main (int   argc,
       return g_test_run ();
     }
 
-  dir = g_dir_make_tmp ("px-batch-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("PIXMERGE_LIBRARY_DIR", dir, TRUE);
-  fake = px_fake_provider_new (0, KEY, &error);
-  g_assert_no_error (error);
-  openai = g_strconcat (px_fake_provider_get_url (fake), "/v1", NULL);
-  g_setenv ("PIXMERGE_OPENAI_BASE_URL", openai, TRUE);
-  g_setenv ("OPENAI_API_KEY", KEY, TRUE);
-  g_setenv ("PIXMERGE_VERTEX_BASE_URL", px_fake_provider_get_url (fake), TRUE);
-  g_setenv ("PIXMERGE_GEMINI_BASE_URL", px_fake_provider_get_url (fake), TRUE);
-  g_setenv ("GEMINI_API_KEY", KEY, TRUE);
+  dir = px_test_fake_library_dir ("batch-page");
+  fake = px_test_fake_start (KEY);
   g_unsetenv ("GOOGLE_API_KEY");
 
   notifications = px_test_ui_serve_notifications ();

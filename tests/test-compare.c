@@ -10,6 +10,7 @@
 
 #include "px-compare-page.h"
 #include "px-fake-provider.h"
+#include "px-test-fake.h"
 #include "px-test-ui.h"
 #include "px-token-set.h"
 #include "px-usage.h"
@@ -148,9 +149,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *library_dir = NULL;
-  g_autofree char *openai = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -161,16 +160,8 @@ main (int   argc,
       return g_test_run ();
     }
 
-  library_dir = g_dir_make_tmp ("px-compare-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("PIXMERGE_LIBRARY_DIR", library_dir, TRUE);
-  fake = px_fake_provider_new (0, KEY, &error);
-  g_assert_no_error (error);
-  openai = g_strconcat (px_fake_provider_get_url (fake), "/v1", NULL);
-  g_setenv ("PIXMERGE_OPENAI_BASE_URL", openai, TRUE);
-  g_setenv ("PIXMERGE_GEMINI_BASE_URL", px_fake_provider_get_url (fake), TRUE);
-  g_setenv ("OPENAI_API_KEY", KEY, TRUE);
-  g_setenv ("GEMINI_API_KEY", KEY, TRUE);
+  library_dir = px_test_fake_library_dir ("compare");
+  fake = px_test_fake_start (KEY);
 
   app = px_test_ui_application ();
   window = px_window_new (app);
@@ -184,10 +175,6 @@ main (int   argc,
   px_test_ui_spin (50);
   g_clear_object (&app);
   g_clear_object (&fake);
-  {
-    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", library_dir);
-
-    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-  }
+  px_test_fake_remove_dir (library_dir);
   return ret;
 }

@@ -13,6 +13,7 @@
 #include "px-editor-window.h"
 #include "px-fake-image.h"
 #include "px-fake-provider.h"
+#include "px-test-fake.h"
 #include "px-test-ui.h"
 #include "px-window.h"
 
@@ -225,9 +226,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *library_dir = NULL;
-  g_autofree char *openai = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -238,18 +237,9 @@ main (int   argc,
       return g_test_run ();
     }
 
-  library_dir = g_dir_make_tmp ("px-editor-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("PIXMERGE_LIBRARY_DIR", library_dir, TRUE);
+  library_dir = px_test_fake_library_dir ("editor");
   seeded_id = seed (library_dir);
-
-  fake = px_fake_provider_new (0, KEY, &error);
-  g_assert_no_error (error);
-  openai = g_strconcat (px_fake_provider_get_url (fake), "/v1", NULL);
-  g_setenv ("PIXMERGE_OPENAI_BASE_URL", openai, TRUE);
-  g_setenv ("PIXMERGE_GEMINI_BASE_URL", px_fake_provider_get_url (fake), TRUE);
-  g_setenv ("OPENAI_API_KEY", KEY, TRUE);
-  g_setenv ("GEMINI_API_KEY", KEY, TRUE);
+  fake = px_test_fake_start (KEY);
 
   app = px_test_ui_application ();
   window = px_window_new (app);
@@ -263,10 +253,6 @@ main (int   argc,
   px_test_ui_spin (50);
   g_clear_object (&app);
   g_clear_object (&fake);
-  {
-    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", library_dir);
-
-    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-  }
+  px_test_fake_remove_dir (library_dir);
   return ret;
 }

@@ -15,6 +15,7 @@
 #include "px-preferences-window.h"
 #include "px-templates.h"
 #include "px-usage.h"
+#include "px-test-fake.h"
 #include "px-test-ui.h"
 #include "px-window.h"
 
@@ -800,7 +801,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *openai = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -811,18 +811,8 @@ main (int   argc,
       return g_test_run ();
     }
 
-  library_dir = g_dir_make_tmp ("px-generate-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("PIXMERGE_LIBRARY_DIR", library_dir, TRUE);
-
-  fake = px_fake_provider_new (0, KEY, &error);
-  g_assert_no_error (error);
-  openai = g_strconcat (px_fake_provider_get_url (fake), "/v1", NULL);
-  g_setenv ("PIXMERGE_OPENAI_BASE_URL", openai, TRUE);
-  g_setenv ("PIXMERGE_GEMINI_BASE_URL", px_fake_provider_get_url (fake), TRUE);
-  g_setenv ("PIXMERGE_VERTEX_BASE_URL", px_fake_provider_get_url (fake), TRUE);
-  g_setenv ("OPENAI_API_KEY", KEY, TRUE);
-  g_setenv ("GEMINI_API_KEY", KEY, TRUE);
+  library_dir = px_test_fake_library_dir ("generate");
+  fake = px_test_fake_start (KEY);
   g_setenv ("GOOGLE_API_KEY", KEY, TRUE);
 
   notifications = px_test_ui_serve_notifications ();
