@@ -241,6 +241,27 @@ undo_file:
   return 0;
 }
 
+/* The row's part that comes from what a provider answered: model, image,
+ * cost (each image its share of the request's), time; the usage event a
+ * generation leaves. */
+static void
+row_from_result (Row                      *row,
+                 const PxGenerationResult *result,
+                 const PxImage            *image)
+{
+  row->revised_prompt = result->revised_prompt;
+  row->provider = result->provider_id;
+  row->model = result->model_id;
+  row->metadata_json = result->provider_metadata;
+  row->mime_type = image->mime_type;
+  row->width = image->width;
+  row->height = image->height;
+  row->cost = result->cost / MAX (1u, result->images->len);
+  row->generation_ms = result->generation_ms;
+  row->cached = result->cached;
+  row->possibly_paid = result->possibly_paid / MAX (1u, result->images->len);
+}
+
 gint64
 px_library_add_generation (PxLibrary                 *self,
                            const PxGenerationRequest *request,
@@ -290,25 +311,14 @@ px_library_add_batch_generation (PxLibrary                 *self,
   if (stored == NULL)
     stored = g_bytes_ref (image->bytes);
 
+  row_from_result (&row, result, image);
   row.template_prompt = request->template_prompt;
   row.prompt = request->prompt;
-  row.revised_prompt = result->revised_prompt;
-  row.provider = result->provider_id;
-  row.model = result->model_id;
   row.tokens_json = tokens_json;
   row.settings_json = settings_json;
-  row.metadata_json = result->provider_metadata;
-  row.mime_type = image->mime_type;
-  row.width = image->width;
-  row.height = image->height;
-  /* The cost is the request's; each image carries its share. */
-  row.cost = result->cost / MAX (1u, result->images->len);
-  row.generation_ms = result->generation_ms;
   row.feature = feature ? feature : "generate";
   row.batch_id = batch_id;
   row.usage_kind = "generation";
-  row.cached = result->cached;
-  row.possibly_paid = result->possibly_paid / MAX (1u, result->images->len);
 
   return insert_image (self, &row, stored, error);
 }
@@ -467,24 +477,15 @@ px_library_add_ai_edit (PxLibrary                 *self,
   if (stored == NULL)
     stored = g_bytes_ref (image->bytes);
 
+  row_from_result (&row, result, image);
   row.template_prompt = parent->template_prompt;
   row.prompt = parent->prompt;
-  row.revised_prompt = result->revised_prompt;
-  row.provider = result->provider_id;
-  row.model = result->model_id;
   row.tokens_json = parent->tokens_json;
   row.settings_json = settings_json;
-  row.metadata_json = result->provider_metadata;
-  row.mime_type = image->mime_type;
-  row.width = image->width;
-  row.height = image->height;
-  row.cost = result->cost / MAX (1u, result->images->len);
-  row.generation_ms = result->generation_ms;
   row.feature = "ai-edit";
   row.parent_id = parent_id;
   row.batch_id = parent->batch_id;
   row.usage_kind = "ai-edit";
-  row.possibly_paid = result->possibly_paid / MAX (1u, result->images->len);
 
   id = insert_image (self, &row, stored, error);
   if (id > 0 && !set_image_text (self, id, "UPDATE images SET instruction = ? WHERE id = ?", request->prompt,
