@@ -15,6 +15,7 @@
 #include "px-meme.h"
 #include "px-model-settings.h"
 #include "px-prompt-helper.h"
+#include "px-spending.h"
 #include "px-result-card.h"
 #include "px-templates-popover.h"
 #include "px-provider.h"
@@ -415,6 +416,18 @@ on_rewrite_text (PxPromptHelper *helper,
   gtk_label_set_text (self->improve_label, self->rewrite->str);
 }
 
+static const PxProviderInfo *
+helper_provider (PxGeneratePage *self)
+{
+  PxCatalog *catalog = px_engine_get_catalog (self->engine);
+  const PxProviderInfo *info = self->model ? px_catalog_lookup_provider (catalog, self->model->provider_id) : NULL;
+
+  /* The chosen model's provider when it has a text model, else OpenAI's. */
+  if (info == NULL || info->text_model == NULL)
+    info = px_catalog_lookup_provider (catalog, "openai");
+  return info;
+}
+
 static void
 on_improved (GObject      *source,
              GAsyncResult *result,
@@ -423,7 +436,19 @@ on_improved (GObject      *source,
   g_autoptr(PxGeneratePage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *rewrite = px_prompt_helper_improve_finish (PX_PROMPT_HELPER (source), result, &error);
+  const PxProviderInfo *info = helper_provider (self);
+  gint64 input_tokens, output_tokens;
+  double cost;
 
+  /* An answer was paid for, whatever became of it: in the usage. */
+  px_prompt_helper_get_usage (PX_PROMPT_HELPER (source), &input_tokens, &output_tokens, &cost);
+  if (input_tokens >= 0 && info != NULL)
+    {
+      PxUsageEvent event = { .kind = "prompt-helper", .provider = info->id, .model = info->text_model,
+                             .feature = "prompt-helper", .tokens = input_tokens + output_tokens, .cost = cost };
+
+      px_spending_record (self->library, &event);
+    }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->helper_cancellable);
@@ -442,17 +467,6 @@ on_improved (GObject      *source,
     }
 }
 
-static const PxProviderInfo *
-helper_provider (PxGeneratePage *self)
-{
-  PxCatalog *catalog = px_engine_get_catalog (self->engine);
-  const PxProviderInfo *info = self->model ? px_catalog_lookup_provider (catalog, self->model->provider_id) : NULL;
-
-  /* The chosen model's provider when it has a text model, else OpenAI's. */
-  if (info == NULL || info->text_model == NULL)
-    info = px_catalog_lookup_provider (catalog, "openai");
-  return info;
-}
 
 static void
 run_improve (PxGeneratePage *self)

@@ -179,20 +179,21 @@ px_spending_notice (PxLibrary  *library,
   px_library_write_async (library, take_notice, notice, (GDestroyNotify) notice_free, NULL, on_noticed, NULL);
 }
 
-/* ---- requests lost after they were sent ---- */
+/* ---- usage noted from the app ---- */
 
 static gboolean
-record_lost (PxLibrary     *library,
-             gpointer       data,
-             GCancellable  *cancellable,
-             GError       **error)
+record_event (PxLibrary     *library,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
 {
   return px_usage_record (library, data, error);
 }
 
 static void
-lost_free (PxUsageEvent *event)
+event_free (PxUsageEvent *event)
 {
+  g_free ((char *) event->kind);
   g_free ((char *) event->provider);
   g_free ((char *) event->model);
   g_free ((char *) event->feature);
@@ -200,14 +201,31 @@ lost_free (PxUsageEvent *event)
 }
 
 static void
-on_lost_recorded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_recorded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
   if (!px_library_run_finish (PX_LIBRARY (source), result, NULL, &error))
-    g_warning ("What a lost request may have cost was not noted: %s", error->message);
+    g_warning ("Usage was not noted: %s", error->message);
+}
+
+/* @event noted in the library's usage, on its writer (a copy is kept). */
+void
+px_spending_record (PxLibrary          *library,
+                    const PxUsageEvent *event)
+{
+  PxUsageEvent *copy;
+
+  if (library == NULL)
+    return;
+  copy = g_memdup2 (event, sizeof *event);
+  copy->kind = g_strdup (event->kind);
+  copy->provider = g_strdup (event->provider);
+  copy->model = g_strdup (event->model);
+  copy->feature = g_strdup (event->feature);
+  px_library_write_async (library, record_event, copy, (GDestroyNotify) event_free, NULL, on_recorded, NULL);
 }
 
 /* A request that failed after it was sent may be charged all the same:
@@ -219,15 +237,9 @@ px_spending_record_lost (PxLibrary  *library,
                          const char *feature,
                          double      possibly_paid)
 {
-  PxUsageEvent *event;
+  PxUsageEvent event = { .kind = "generation", .provider = provider_id, .model = model_id, .feature = feature,
+                         .possibly_paid = possibly_paid };
 
-  if (library == NULL || possibly_paid <= 0)
-    return;
-  event = g_new0 (PxUsageEvent, 1);
-  event->kind = "generation";
-  event->provider = g_strdup (provider_id);
-  event->model = g_strdup (model_id);
-  event->feature = g_strdup (feature);
-  event->possibly_paid = possibly_paid;
-  px_library_write_async (library, record_lost, event, (GDestroyNotify) lost_free, NULL, on_lost_recorded, NULL);
+  if (possibly_paid > 0)
+    px_spending_record (library, &event);
 }

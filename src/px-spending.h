@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "px-library.h"
+#include "px-usage.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,8 @@ void px_spending_notice (PxLibrary       *library,
                          const char      *provider_id);
 void px_spending_notify (guint            level,
                          const char      *message);
+void px_spending_record (PxLibrary       *library,
+                         const PxUsageEvent *event);
 void px_spending_record_lost (PxLibrary  *library,
                               const char *provider_id,
                               const char *model_id,

@@ -606,6 +606,29 @@ test_improve_prompt (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (improve_part (GTK_TYPE_LABEL, "rewrite"))), "lost [FIRSTNAME]"));
   g_assert_false (gtk_widget_get_sensitive (improve_part (GTK_TYPE_BUTTON, "use-rewrite")));
   gtk_menu_button_popdown (button);
+
+  /* Both answers were paid for: each is in the usage, with its tokens and
+   * what they cost at gpt-4o-mini's price. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) kinds = NULL;
+    PxUsageRow *helper = NULL;
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (helper == NULL && g_get_monotonic_time () < deadline)
+      {
+        px_test_ui_spin (50);
+        g_clear_pointer (&kinds, g_ptr_array_unref);
+        kinds = px_usage_breakdown (library (), 0, 0, PX_USAGE_BY_KIND, &error);
+        for (guint i = 0; i < kinds->len; i++)
+          if (g_str_equal (((PxUsageRow *) g_ptr_array_index (kinds, i))->key, "prompt-helper") &&
+              ((PxUsageRow *) g_ptr_array_index (kinds, i))->events == 2)
+            helper = g_ptr_array_index (kinds, i);
+      }
+    g_assert_nonnull (helper);
+    g_assert_cmpfloat (helper->cost, >, 0);
+    g_assert_cmpfloat (helper->cost, <, 0.001);
+  }
 }
 
 static GtkWidget *

@@ -15,6 +15,9 @@ typedef struct {
   GString      *received;
   guint         pieces;
   GCancellable *cancel_after_first;
+  gint64        input_tokens;
+  gint64        output_tokens;
+  double        cost;
 } Received;
 
 static void
@@ -46,12 +49,15 @@ improve (PxTestFixture  *f,
 {
   g_autoptr(PxPromptHelper) helper = px_prompt_helper_new (f->engine);
   g_autoptr(GAsyncResult) result = NULL;
+  char *rewrite;
 
   g_signal_connect (helper, "text-received", G_CALLBACK (on_text), received);
   px_prompt_helper_improve_async (helper, provider_id, prompt, cancellable, on_done, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  return px_prompt_helper_improve_finish (helper, result, error);
+  rewrite = px_prompt_helper_improve_finish (helper, result, error);
+  px_prompt_helper_get_usage (helper, &received->input_tokens, &received->output_tokens, &received->cost);
+  return rewrite;
 }
 
 static void
@@ -60,9 +66,10 @@ test_streams (PxTestFixture *f,
 {
   const char *provider_id = data;
   g_autoptr(GError) error = NULL;
-  Received received = { g_string_new (NULL), 0, NULL };
+  Received received = { g_string_new (NULL), 0, NULL, 0, 0, 0 };
   g_autofree char *rewrite = improve (f, provider_id, PROMPT, &received, NULL, &error);
   GPtrArray *requests = px_fake_provider_get_requests (f->fake);
+  const PxProviderInfo *info = px_catalog_lookup_provider (px_engine_get_catalog (f->engine), provider_id);
   const PxFakeRequest *request;
 
   g_assert_no_error (error);
@@ -81,12 +88,21 @@ test_streams (PxTestFixture *f,
       g_assert_cmpstr (request->path, ==, "/v1/chat/completions");
       g_assert_nonnull (strstr (g_bytes_get_data (request->body, NULL), "\"stream\":true"));
       g_assert_nonnull (strstr (g_bytes_get_data (request->body, NULL), "gpt-4o-mini"));
+      /* Its tokens asked for, to say what the rewrite cost. */
+      g_assert_nonnull (strstr (g_bytes_get_data (request->body, NULL), "\"include_usage\":true"));
     }
   else
     {
       g_assert_cmpstr (request->path, ==, "/v1beta/models/gemini-2.5-flash:streamGenerateContent");
       g_assert_cmpstr (request->google_key, ==, PX_TEST_KEY);
     }
+  /* What it cost: the tokens the stream reported at its end, at the text
+   * model's price (the fake counts a token a word of the answer). */
+  g_assert_cmpint (received.input_tokens, >, 0);
+  g_assert_cmpint (received.output_tokens, ==, received.pieces);
+  g_assert_cmpfloat_with_epsilon (received.cost, received.input_tokens * info->text_input_price +
+                                  received.output_tokens * info->text_output_price, 1e-12);
+  g_assert_cmpfloat (received.cost, >, 0);
   g_string_free (received.received, TRUE);
 }
 

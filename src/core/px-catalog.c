@@ -274,6 +274,16 @@ parse_catalog (PxCatalog   *self,
       info->requests_per_minute = px_json_int_member (object, "requests_per_minute", 0);
       info->custom_model = g_strdup (px_json_string_member (object, "custom_model", NULL));
       info->text_model = g_strdup (px_json_string_member (object, "text_model", NULL));
+      /* Prices per million tokens in the file, per token here. */
+      {
+        JsonObject *text_price = px_json_object_member (object, "text_price");
+
+        if (text_price != NULL)
+          {
+            info->text_input_price = json_object_get_double_member_with_default (text_price, "input", 0) / 1e6;
+            info->text_output_price = json_object_get_double_member_with_default (text_price, "output", 0) / 1e6;
+          }
+      }
       g_ptr_array_add (self->providers, info);
     }
 

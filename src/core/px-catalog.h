@@ -32,6 +32,8 @@ typedef struct {
   guint        requests_per_minute; /* 0: no limit */
   char        *custom_model;    /* the model whose capabilities a user-added id gets */
   char        *text_model;      /* chat model for the prompt helper; NULL: none */
+  double       text_input_price;   /* dollars per prompt token of the text model */
+  double       text_output_price;  /* dollars per answer token (thinking included) */
 } PxProviderInfo;
 
 typedef enum {

@@ -24,6 +24,9 @@ struct _PxPromptHelper
   GObject   parent_instance;
 
   PxEngine *engine;
+  gint64    input_tokens;    /* the last rewrite's, as the provider reported; -1: not reported */
+  gint64    output_tokens;
+  double    cost;
 };
 
 G_DEFINE_FINAL_TYPE (PxPromptHelper, px_prompt_helper, G_TYPE_OBJECT)
@@ -47,6 +50,8 @@ typedef struct {
   SoupMessage       *message;
   GDataInputStream  *lines;
   GString           *text;
+  gint64             input_tokens;
+  gint64             output_tokens;
   GByteArray        *error_body;
   gboolean           done;
   GCancellable      *cancellable;   /* the caller's cancels it, and so does a stall */
@@ -256,6 +261,16 @@ build_message (Stream  *stream,
       json_builder_add_string_value (builder, stream->context.info->text_model);
       json_builder_set_member_name (builder, "stream");
       json_builder_add_boolean_value (builder, TRUE);
+      /* OpenAI reports the tokens only when asked (a last chunk with no
+       * choices); servers of other makers may not know the option. */
+      if (g_strcmp0 (stream->context.info->id, "openai") == 0)
+        {
+          json_builder_set_member_name (builder, "stream_options");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "include_usage");
+          json_builder_add_boolean_value (builder, TRUE);
+          json_builder_end_object (builder);
+        }
       json_builder_set_member_name (builder, "messages");
       json_builder_begin_array (builder);
       json_builder_begin_object (builder);
@@ -352,6 +367,45 @@ px_prompt_helper_parse_line (const char  *line,
 static void finish (GTask *task);
 static void read_next_line (GTask *task);
 
+/* The token counts a line reports (OpenAI's last chunk when usage is asked
+ * for; Gemini's usageMetadata, whose last counts are the whole answer's).
+ * FALSE when it reports none. */
+gboolean
+px_prompt_helper_parse_usage (const char *line,
+                              gboolean    gemini,
+                              gint64     *input,
+                              gint64     *output)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *object, *usage;
+  const char *data;
+
+  if (!g_str_has_prefix (line, "data:"))
+    return FALSE;
+  data = line + 5;
+  while (*data == ' ')
+    data++;
+  parser = json_parser_new_immutable ();
+  if (!px_json_load (parser, data, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+  object = json_node_get_object (json_parser_get_root (parser));
+  usage = px_json_object_member (object, gemini ? "usageMetadata" : "usage");
+  if (usage == NULL)
+    return FALSE;
+  if (gemini)
+    {
+      /* Thinking is billed as output. */
+      *input = px_json_int_member (usage, "promptTokenCount", 0);
+      *output = px_json_int_member (usage, "candidatesTokenCount", 0) + px_json_int_member (usage, "thoughtsTokenCount", 0);
+    }
+  else
+    {
+      *input = px_json_int_member (usage, "prompt_tokens", 0);
+      *output = px_json_int_member (usage, "completion_tokens", 0);
+    }
+  return TRUE;
+}
+
 static void
 on_line (GObject      *source,
          GAsyncResult *result,
@@ -377,6 +431,7 @@ on_line (GObject      *source,
       return;
     }
 
+  px_prompt_helper_parse_usage (line, stream->gemini, &stream->input_tokens, &stream->output_tokens);
   text = px_prompt_helper_parse_line (line, stream->gemini, &done, &error);
   if (error != NULL)
     {
@@ -417,8 +472,17 @@ static void
 finish (GTask *task)
 {
   Stream *stream = g_task_get_task_data (task);
+  PxPromptHelper *self = g_task_get_source_object (task);
   g_autofree char *rewrite = g_strstrip (g_strdup (stream->text->str));
   GError *error = NULL;
+
+  /* What it cost, whatever the text turns out to be: it was answered. */
+  self->input_tokens = stream->input_tokens;
+  self->output_tokens = stream->output_tokens;
+  self->cost = stream->input_tokens >= 0
+               ? stream->input_tokens * stream->context.info->text_input_price +
+                 stream->output_tokens * stream->context.info->text_output_price
+               : 0;
 
   if (*rewrite == '\0')
     g_task_return_new_error (task, PX_PROMPT_HELPER_ERROR, PX_PROMPT_HELPER_ERROR_EMPTY,
@@ -533,6 +597,9 @@ px_prompt_helper_improve_async (PxPromptHelper      *self,
   stream->context.api_key = stream->api_key;
   stream->prompt = g_strdup (prompt);
   stream->text = g_string_new (NULL);
+  stream->input_tokens = stream->output_tokens = -1;
+  self->input_tokens = self->output_tokens = -1;
+  self->cost = 0;
   g_task_set_task_data (task, stream, (GDestroyNotify) stream_free);
 
   if (info->key_policy == PX_KEY_REQUIRED && stream->api_key == NULL)
@@ -569,6 +636,21 @@ px_prompt_helper_improve_finish (PxPromptHelper  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The last rewrite's token counts (-1: the provider reported none) and
+ * what they cost. */
+void
+px_prompt_helper_get_usage (PxPromptHelper *self,
+                            gint64         *input_tokens,
+                            gint64         *output_tokens,
+                            double         *cost)
+{
+  g_return_if_fail (PX_IS_PROMPT_HELPER (self));
+
+  *input_tokens = self->input_tokens;
+  *output_tokens = self->output_tokens;
+  *cost = self->cost;
 }
 
 static void

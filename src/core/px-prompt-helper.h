@@ -30,6 +30,14 @@ void            px_prompt_helper_improve_async (PxPromptHelper      *self,
 char           *px_prompt_helper_improve_finish (PxPromptHelper     *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
+void            px_prompt_helper_get_usage     (PxPromptHelper      *self,
+                                                gint64              *input_tokens,
+                                                gint64              *output_tokens,
+                                                double              *cost);
+gboolean        px_prompt_helper_parse_usage   (const char          *line,
+                                                gboolean             gemini,
+                                                gint64              *input,
+                                                gint64              *output);
 char           *px_prompt_helper_parse_line    (const char          *line,
                                                 gboolean             gemini,
                                                 gboolean            *done,

@@ -696,6 +696,31 @@ openai_chat (PxFakeProvider *self,
       json_builder_end_object (builder);
       g_ptr_array_add (reply->events, node_to_event (builder));
     }
+  /* Asked for, as OpenAI does: the tokens in a last chunk with no choices. */
+  if (json_object_has_member (object, "stream_options") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "stream_options")) &&
+      json_object_get_boolean_member_with_default (json_object_get_object_member (object, "stream_options"),
+                                                   "include_usage", FALSE))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      add_string (builder, "object", "chat.completion.chunk");
+      json_builder_set_member_name (builder, "choices");
+      json_builder_begin_array (builder);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "usage");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "prompt_tokens");
+      json_builder_add_int_value (builder, strlen (text) / 4 + 40);
+      json_builder_set_member_name (builder, "completion_tokens");
+      json_builder_add_int_value (builder, words->len);
+      json_builder_set_member_name (builder, "total_tokens");
+      json_builder_add_int_value (builder, strlen (text) / 4 + 40 + words->len);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      g_ptr_array_add (reply->events, node_to_event (builder));
+    }
   g_ptr_array_add (reply->events, g_strdup ("data: [DONE]\n\n"));
 
   return reply;
@@ -796,7 +821,9 @@ ratio_size (const char *ratio,
 
 static JsonBuilder *
 gemini_text_response (const char *text,
-                      gboolean    last)
+                      gboolean    last,
+                      gint64      prompt_tokens,
+                      gint64      answer_tokens)
 {
   JsonBuilder *builder = json_builder_new ();
 
@@ -818,6 +845,16 @@ gemini_text_response (const char *text,
     add_string (builder, "finishReason", "STOP");
   json_builder_end_object (builder);
   json_builder_end_array (builder);
+  /* As Google sends it: the counts so far on every chunk. */
+  json_builder_set_member_name (builder, "usageMetadata");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "promptTokenCount");
+  json_builder_add_int_value (builder, prompt_tokens);
+  json_builder_set_member_name (builder, "candidatesTokenCount");
+  json_builder_add_int_value (builder, answer_tokens);
+  json_builder_set_member_name (builder, "totalTokenCount");
+  json_builder_add_int_value (builder, prompt_tokens + answer_tokens);
+  json_builder_end_object (builder);
   json_builder_end_object (builder);
 
   return builder;
@@ -897,13 +934,14 @@ gemini_generate (PxFakeProvider *self,
       /* A whole answer, or the same shape once per word with the finish
        * reason on the last (Gemini's SSE has no [DONE]). */
       if (!stream)
-        return json_reply (200, builder = gemini_text_response (rewrite, TRUE));
+        return json_reply (200, builder = gemini_text_response (rewrite, TRUE, prompt->len / 4 + 1, words->len));
 
       reply = px_fake_reply_new (200, "text/event-stream", NULL);
       reply->events = g_ptr_array_new_with_free_func (g_free);
       for (guint i = 0; i < words->len; i++)
         {
-          g_autoptr(JsonBuilder) chunk = gemini_text_response (g_ptr_array_index (words, i), i + 1 == words->len);
+          g_autoptr(JsonBuilder) chunk = gemini_text_response (g_ptr_array_index (words, i), i + 1 == words->len,
+                                                               prompt->len / 4 + 1, i + 1);
 
           g_ptr_array_add (reply->events, node_to_event (chunk));
         }

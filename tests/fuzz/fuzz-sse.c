@@ -1,5 +1,6 @@
 /* fuzz-sse.c: the prompt helper's server-sent event lines, as Gemini and
- * an OpenAI-compatible chat send them: every line of the input, both ways. */
+ * an OpenAI-compatible chat send them (their text and their token counts):
+ * every line of the input, both ways. */
 #include "config.h"
 
 #include "fuzz-common.h"
@@ -18,8 +19,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         g_autoptr(GError) error = NULL;
         gboolean done = FALSE;
         g_autofree char *added = px_prompt_helper_parse_line (lines[i], gemini, &done, &error);
+        gint64 input = -1, output = -1;
 
         g_assert_true (added == NULL || error == NULL);
+        if (px_prompt_helper_parse_usage (lines[i], gemini, &input, &output))
+          g_assert_true (input != -1 && output != -1);
       }
 
   return 0;
