@@ -12,6 +12,7 @@
 #include "px-fake-image.h"
 #include "px-library.h"
 #include "px-usage.h"
+#include "px-video.h"
 
 static char *
 new_dir (void)
@@ -90,8 +91,9 @@ test_events_for_every_kind (void)
   g_autofree char *out = g_build_filename (dir, "out", NULL);
   PxUsageRow totals;
   gint64 first;
-  PxUsageEvent video = { .kind = "ai-video", .provider = "gemini", .model = "veo-3.1-fast-generate-preview",
-                         .feature = "video", .cost = 1.2 };
+  g_autofree char *made_here = g_build_filename (dir, "made-here.webm", NULL);
+  g_autofree char *made_by_veo = g_build_filename (dir, "veo.mp4", NULL);
+  PxVideoSettings settings;
 
   g_assert_no_error (error);
   first = keep (library, two, "generate");
@@ -104,7 +106,15 @@ test_events_for_every_kind (void)
   g_assert_no_error (error);
   g_assert_cmpint (px_library_add_ai_edit (library, first, instruction, ai, 0, &error), >, 0);
   g_assert_no_error (error);
-  g_assert_true (px_usage_record (library, &video, &error));
+  /* A video made here costs nothing; one Veo made costs what it cost. */
+  px_video_settings_init (&settings);
+  g_assert_true (g_file_set_contents (made_here, "webm", -1, NULL));
+  g_assert_true (g_file_set_contents (made_by_veo, "mp4", -1, NULL));
+  g_assert_cmpint (px_library_add_video (library, first, made_here, NULL, &settings, 32, 32, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (px_library_add_ai_video (library, first, made_by_veo, NULL, "veo-3.1-fast-generate-preview", "{}",
+                                            4000, 32, 32, 1.2, &error), >, 0);
+  g_assert_no_error (error);
   g_assert_cmpint (g_mkdir_with_parents (out, 0700), ==, 0);
   exported = px_library_export (library, &first, 1, out, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -118,6 +128,8 @@ test_events_for_every_kind (void)
   g_assert_cmpfloat (find (kinds, "edit")->cost, ==, 0);
   g_assert_cmpfloat_with_epsilon (find (kinds, "ai-edit")->cost, 0.05, 1e-9);
   g_assert_cmpfloat_with_epsilon (find (kinds, "ai-video")->cost, 1.2, 1e-9);
+  g_assert_cmpuint (find (kinds, "video")->events, ==, 1);
+  g_assert_cmpfloat (find (kinds, "video")->cost, ==, 0);
   g_assert_cmpuint (find (kinds, "export")->images, ==, 1);
 
   /* Each image carries its share of its request; a cache hit is free. */
