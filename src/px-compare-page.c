@@ -13,8 +13,7 @@
 #include "px-compare-grid-view.h"
 #include "px-compare-page.h"
 #include "px-spending.h"
-#include "px-credentials.h"
-#include "px-key-dialog.h"
+#include "px-key-ensure.h"
 #include "px-tokens.h"
 
 #define MIN_MODELS 2
@@ -481,60 +480,22 @@ start_all (PxComparePage *self)
                           self->page_cancellable, on_comparison_added, NULL);
 }
 
-typedef struct {
-  PxComparePage        *page;
-  const PxProviderInfo *info;
-} KeyLookup;
-
+/* A provider's key is known (or will not be): the comparison starts when
+ * the last one is; without a key, that provider's cells say so. */
 static void
-key_lookup_free (KeyLookup *lookup)
+on_key_ensured (GtkWidget  *from,
+                gboolean    ready,
+                const char *note)
 {
-  g_object_unref (lookup->page);
-  g_free (lookup);
-}
+  PxComparePage *self = PX_COMPARE_PAGE (from);
 
-static void
-key_lookup_done (KeyLookup *lookup)
-{
-  PxComparePage *self = lookup->page;
-
-  if (--self->pending_keys == 0 && self->cancellable != NULL)
+  /* The page went away meanwhile: nothing to start. */
+  if (self->cancellable == NULL)
+    return;
+  if (--self->pending_keys == 0)
     start_all (self);
-  else if (self->cancellable != NULL)
+  else
     update_sensitivity (self);
-}
-
-static void
-on_key_answered (gpointer      user_data,
-                 gboolean      saved,
-                 const GError *keyring_error)
-{
-  key_lookup_done (user_data);
-}
-
-static void
-on_key_found (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  KeyLookup *lookup = user_data;
-  PxComparePage *self = lookup->page;
-  g_autofree char *key = px_credentials_find_finish (result, NULL);
-
-  /* The page went away while the keyring answered: nothing to start. */
-  if (self->cancellable != NULL && key != NULL)
-    px_engine_set_api_key (self->engine, lookup->info->id, key);
-  else if (self->cancellable != NULL && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
-    {
-      /* No key anywhere: asked for, in the same dialog as everywhere; the
-       * comparison starts when it is answered (without a key that
-       * provider's cells say so). */
-      px_key_dialog_ask (GTK_WIDGET (self), self->engine, lookup->info, on_key_answered, lookup,
-                         (GDestroyNotify) key_lookup_free);
-      return;
-    }
-  key_lookup_done (lookup);
-  key_lookup_free (lookup);
 }
 
 static void look_up_keys (PxComparePage *self);
@@ -600,15 +561,9 @@ look_up_keys (PxComparePage *self)
           g_hash_table_contains (asked, info->id) || px_engine_has_api_key (self->engine, info->id) ||
           info->key_policy == PX_KEY_NONE)
         continue;
-      {
-        KeyLookup *lookup = g_new0 (KeyLookup, 1);
-
-        lookup->page = g_object_ref (self);
-        lookup->info = info;
-        g_hash_table_add (asked, info->id);
-        self->pending_keys++;
-        px_credentials_find_async (info, self->cancellable, on_key_found, lookup);
-      }
+      g_hash_table_add (asked, info->id);
+      self->pending_keys++;
+      px_key_ensure (GTK_WIDGET (self), self->engine, info, on_key_ensured);
     }
   update_sensitivity (self);
   if (--self->pending_keys == 0)

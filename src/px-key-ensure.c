@@ -55,13 +55,14 @@ on_key_found (GObject      *source,
       ensure->done (ensure->from, TRUE, NULL);
       ensure_free (ensure);
     }
-  else if (ensure->info->key_policy == PX_KEY_REQUIRED)
-    /* No keyring is not the end: the key can still be typed in. */
+  else if (ensure->info->key_policy == PX_KEY_REQUIRED && gtk_widget_get_root (ensure->from) != NULL)
+    /* No keyring is not the end: the key can still be typed in (unless
+     * what asked has gone from the screen meanwhile). */
     px_key_dialog_ask (ensure->from, ensure->engine, ensure->info, on_key_entered, ensure,
                        (GDestroyNotify) ensure_free);
   else
     {
-      ensure->done (ensure->from, TRUE, NULL);
+      ensure->done (ensure->from, ensure->info->key_policy != PX_KEY_REQUIRED, NULL);
       ensure_free (ensure);
     }
 }
