@@ -7,10 +7,14 @@
 
 #include "px-ai-video-follower.h"
 #include "px-application.h"
-#include "px-model-list.h"
 #include "px-cache.h"
+#include "px-editor-window.h"
+#include "px-image-window.h"
+#include "px-model-list.h"
 #include "px-paths.h"
 #include "px-preferences-window.h"
+#include "px-video-dialog.h"
+#include "px-video-window.h"
 #include "px-window.h"
 
 struct _PxApplication
@@ -323,14 +327,40 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (prefs));
 }
 
+/* F1 opens the topic of what is in front: the main window's page, the
+ * Editor, a video, an image's details (the Gallery's topic). */
+char *
+px_application_help_uri_for (GtkWindow *window)
+{
+  const char *topic = NULL;
+
+  while (window != NULL && !PX_IS_WINDOW (window) && topic == NULL)
+    {
+      if (PX_IS_EDITOR_WINDOW (window))
+        topic = "editor";
+      else if (PX_IS_VIDEO_WINDOW (window) || PX_IS_VIDEO_DIALOG (window))
+        topic = "video";
+      else if (PX_IS_IMAGE_WINDOW (window))
+        topic = "gallery";
+      else if (PX_IS_PREFERENCES_WINDOW (window))
+        topic = "accounts";
+      else
+        window = gtk_window_get_transient_for (window);
+    }
+  if (topic == NULL && window != NULL && PX_IS_WINDOW (window))
+    topic = px_window_get_page (PX_WINDOW (window));
+  return topic ? g_strdup_printf ("help:pixmerge/%s", topic) : g_strdup ("help:pixmerge");
+}
+
 static void
 help_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  g_autofree char *uri = px_application_help_uri_for (parent);
 
-  gtk_show_uri (parent, "help:pixmerge", GDK_CURRENT_TIME);
+  gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
 }
 
 static void

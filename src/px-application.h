@@ -17,6 +17,7 @@ PxApplication *px_application_new          (const char        *application_id,
                                             GApplicationFlags  flags);
 GSettings     *px_application_get_settings (PxApplication     *self);
 PxEngine      *px_application_get_engine   (PxApplication     *self);
+char          *px_application_help_uri_for (GtkWindow         *window);
 PxLibrary     *px_application_get_library  (PxApplication     *self,
                                             const GError     **error);
 PxAiVideoFollower *px_application_get_ai_videos (PxApplication *self);

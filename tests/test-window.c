@@ -140,7 +140,22 @@ test_page_shortcuts (void)
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", names[i]));
       px_test_ui_spin (10);
       assert_page_shown (window, names[i]);
+
+      /* F1 opens this page's own help topic, which exists. */
+      {
+        g_autofree char *uri = px_application_help_uri_for (GTK_WINDOW (window));
+        g_autofree char *want = g_strdup_printf ("help:pixmerge/%s", names[i]);
+        g_autofree char *page = g_strdup_printf ("%s/../help/C/%s.page", g_getenv ("G_TEST_SRCDIR"), names[i]);
+
+        g_assert_cmpstr (uri, ==, want);
+        g_assert_true (g_file_test (page, G_FILE_TEST_IS_REGULAR));
+      }
     }
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.help");
+
+    g_assert_cmpstr (accels[0], ==, "F1");
+  }
 
   close_window (window);
 }
