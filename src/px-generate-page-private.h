@@ -43,6 +43,7 @@ struct _PxGeneratePage
   guint                 tick_source;
   gboolean              pending_regenerate;
   gboolean              checking_budget;   /* the budget is being read before a generation */
+  void                (*key_then) (PxGeneratePage *self);   /* what waits for a provider's key */
 
   BannerAction          banner_action;
   char                 *banner_provider;

@@ -7,10 +7,10 @@
 
 #include <glib/gi18n.h>
 
-#include "px-credentials.h"
 #include "px-dialog.h"
 #include "px-generate-page-private.h"
 #include "px-key-dialog.h"
+#include "px-key-ensure.h"
 #include "px-image-check.h"
 #include "px-meme.h"
 #include "px-model-settings.h"
@@ -23,109 +23,42 @@
 
 /* ---- keys ---- */
 
-
-typedef struct {
-  PxGeneratePage       *page;
-  const PxProviderInfo *info;
-  KeyContinuation       then;
-  char                 *key;
-} KeyRequest;
-
 static void
-key_request_free (KeyRequest *request)
+on_key_ready (GtkWidget  *from,
+              gboolean    ready,
+              const char *note)
 {
-  g_object_unref (request->page);
-  if (request->key != NULL)
-    memset (request->key, 0, strlen (request->key));
-  g_free (request->key);
-  g_free (request);
-}
+  PxGeneratePage *self = PX_GENERATE_PAGE (from);
+  KeyContinuation then = self->key_then;
 
-static void
-on_key_entered (gpointer      user_data,
-                gboolean      saved,
-                const GError *keyring_error)
-{
-  KeyRequest *request = user_data;
-  PxGeneratePage *self = request->page;
-
-  if (!saved)
+  self->key_then = NULL;
+  /* The page may have gone while the keyring answered. */
+  if (self->engine == NULL)
     return;
-  if (keyring_error != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The key works for now, but it could not be kept in the keyring: %s"),
-                                                  keyring_error->message);
-
-      px_generate_page_show_banner (self, message, BANNER_NONE, NULL);
-    }
-  else
-    px_generate_page_hide_banner (self);
-  if (request->then != NULL)
-    request->then (self);
+  if (note != NULL)
+    px_generate_page_show_banner (self, note, BANNER_NONE, NULL);
+  if (ready && then != NULL)
+    then (self);
 }
 
-/* Asks for the key a provider needs and keeps it in the keyring. */
-static void
-ask_for_key (PxGeneratePage       *self,
-             const PxProviderInfo *info,
-             KeyContinuation       then)
-{
-  KeyRequest *request = g_new0 (KeyRequest, 1);
-
-  request->page = g_object_ref (self);
-  request->info = info;
-  request->then = then;
-  px_key_dialog_ask (GTK_WIDGET (self), self->engine, info, on_key_entered, request,
-                     (GDestroyNotify) key_request_free);
-}
-
-static void
-on_key_found (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  KeyRequest *request = user_data;
-  PxGeneratePage *self = request->page;
-  g_autoptr(GError) error = NULL;
-
-  request->key = px_credentials_find_finish (result, &error);
-  if (request->key != NULL)
-    {
-      px_engine_set_api_key (self->engine, request->info->id, request->key);
-      if (request->then != NULL)
-        request->then (self);
-    }
-  else if (request->info->key_policy == PX_KEY_REQUIRED)
-    {
-      /* No keyring is not the end: the key can still be typed in. */
-      if (error != NULL)
-        px_generate_page_show_banner (self, error->message, BANNER_NONE, NULL);
-      ask_for_key (self, request->info, request->then);
-    }
-  else if (request->then != NULL)
-    request->then (self);
-  key_request_free (request);
-}
-
-/* Runs then once the engine has the provider's key (looked up, or asked
- * for), or straight away when it needs none. */
+/* Runs then once the engine has the provider's key (looked up in the
+ * keyring, or asked for in the shared dialog), or straight away when it
+ * needs none. */
 void
 px_generate_page_with_key (PxGeneratePage       *self,
                            const PxProviderInfo *info,
                            KeyContinuation       then)
 {
-  KeyRequest *request;
-
   if (info->key_policy == PX_KEY_NONE || px_engine_has_api_key (self->engine, info->id))
     {
       then (self);
       return;
     }
-  request = g_new0 (KeyRequest, 1);
-  request->page = g_object_ref (self);
-  request->info = info;
-  request->then = then;
-  px_credentials_find_async (info, NULL, on_key_found, request);
+  /* One at a time: a second press while the keyring answers waits for it. */
+  if (self->key_then != NULL)
+    return;
+  self->key_then = then;
+  px_key_ensure (GTK_WIDGET (self), self->engine, info, on_key_ready);
 }
 
 /* ---- results ---- */
@@ -565,6 +498,27 @@ cancel_action (GtkWidget  *widget,
     g_cancellable_cancel (self->cancellable);
 }
 
+/* "Add Key" after the provider refused the key: a new one, asked for. */
+static void
+on_new_key_entered (gpointer      user_data,
+                    gboolean      saved,
+                    const GError *keyring_error)
+{
+  PxGeneratePage *self = user_data;
+  g_autofree char *message = NULL;
+
+  if (!saved)
+    return;
+  if (keyring_error == NULL)
+    {
+      px_generate_page_hide_banner (self);
+      return;
+    }
+  message = g_strdup_printf (_("The key works for now, but it could not be kept in the keyring: %s"),
+                             keyring_error->message);
+  px_generate_page_show_banner (self, message, BANNER_NONE, NULL);
+}
+
 static void
 on_banner_button (PxGeneratePage *self)
 {
@@ -575,7 +529,8 @@ on_banner_button (PxGeneratePage *self)
     case BANNER_ADD_KEY:
       info = px_catalog_lookup_provider (px_engine_get_catalog (self->engine), self->banner_provider);
       if (info != NULL)
-        ask_for_key (self, info, NULL);
+        px_key_dialog_ask (GTK_WIDGET (self), self->engine, info, on_new_key_entered, g_object_ref (self),
+                           g_object_unref);
       break;
     case BANNER_RETRY:
       px_generate_page_hide_banner (self);
