@@ -340,7 +340,6 @@ batch_needs_key (PxBatchPage      *self,
   return info != NULL && info->key_policy != PX_KEY_NONE;
 }
 
-/* The provider's key first (the environment or the keyring), then go. */
 /* The batch reached 80 % (or all) of a monthly budget: told once a month. */
 static void
 on_budget_notice (PxBatchRunner *runner,
@@ -350,6 +349,7 @@ on_budget_notice (PxBatchRunner *runner,
   px_spending_notify (level, message);
 }
 
+/* The provider's key first (the environment or the keyring), then go. */
 static void
 on_runner_made (GObject      *source,
                 GAsyncResult *result,
