@@ -636,9 +636,22 @@ edit_action (GtkWidget  *widget,
     with_selected_ids (self, edit_first);
 }
 
+/* Ctrl+F: to the search. */
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PxGalleryPage *self = PX_GALLERY_PAGE (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 void
 px_gallery_page_class_init_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "gallery.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "gallery.search", NULL);
   gtk_widget_class_install_action (widget_class, "gallery.edit", NULL, edit_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "gallery.edit", NULL);
   gtk_widget_class_install_action (widget_class, "gallery.export", NULL, export_action);

@@ -673,6 +673,9 @@ px_gallery_page_init (PxGalleryPage *self)
 
   self->cancellable = g_cancellable_new ();
 
+  /* Typing over the grid searches, as in Files and Loupe. */
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->grid));
+
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);

@@ -219,8 +219,12 @@ test_gallery (void)
     px_test_ui_spin (50);
   g_assert_true (has_thumbnail (GTK_WIDGET (grid)));
 
-  /* Search narrows it: Hana from Stark is every 40th image. */
+  /* Search narrows it: Hana from Stark is every 40th image. Ctrl+F goes there. */
   search = GTK_SEARCH_ENTRY (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY, "gallery-search"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "gallery.search", NULL));
+  px_test_ui_spin (20);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (search)) ||
+                 gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (search));
   gtk_editable_set_text (GTK_EDITABLE (search), "hana stark");
   wait_for_count (model, 25);
   gtk_editable_set_text (GTK_EDITABLE (search), "nobody-by-this-name");
