@@ -17,6 +17,7 @@
 #include "px-credentials.h"
 #include "px-fake-image.h"
 #include "px-test-engine.h"
+#include "px-usage.h"
 
 #define MODEL "veo-3.1-lite-generate-preview"
 
@@ -263,6 +264,14 @@ test_crash_while_sending (Fixture       *f,
   job = px_library_get_ai_video_job (f->library, id, &error);
   g_assert_cmpstr (job->state, ==, "unknown");
   g_assert_nonnull (strstr (job->error, "may charge"));
+  /* What it may have cost is in the usage, and so against the budget. */
+  {
+    PxUsageRow totals;
+
+    g_assert_true (px_usage_totals (f->library, 0, 0, &totals, &error));
+    g_assert_cmpfloat_with_epsilon (totals.possibly_paid, 0.4, 1e-9);
+    g_assert_cmpfloat (totals.cost, ==, 0);
+  }
   g_assert_cmpint (follow (f, f->base.engine, id, &error), ==, 0);
   g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST);
   g_assert_cmpuint (px_fake_provider_get_video_submissions (f->base.fake), ==, 0);

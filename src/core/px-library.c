@@ -267,6 +267,15 @@ static const char * const migrations[] = {
    "INSERT INTO usage_batch_rollup SELECT created / 900, batch_id, COUNT(*), SUM (images), SUM (cached),"
    "  SUM (cost), SUM (possibly_paid), SUM (duration_ms) FROM usage_events WHERE batch_id IS NOT NULL"
    "  GROUP BY created / 900, batch_id;"),
+
+  /* 12: a video asked of a provider whose answer was lost may be charged:
+   * in the usage with its estimate, the moment it is marked so */
+  ("CREATE TRIGGER ai_video_jobs_unknown AFTER UPDATE OF state ON ai_video_jobs"
+   " WHEN new.state = 'unknown' AND old.state != 'unknown' BEGIN"
+   "  INSERT INTO usage_events (kind, provider, model, feature, images, cost, possibly_paid, cached, duration_ms,"
+   "   tokens, created)"
+   "  VALUES ('ai-video', new.provider, new.model, 'video', 0, 0, new.estimate, 0, 0, 0, new.updated);"
+   " END;"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);
