@@ -62,6 +62,13 @@ test_refusals (void)
   g_autoptr(GBytes) bomb = px_fake_bomb_png (60000, 60000);
   g_autoptr(GBytes) wide = px_fake_bomb_png (9000, 10);
   g_autoptr(GBytes) gif = g_bytes_new_static ("GIF89a\x01\x00\x01\x00", 10);
+  /* Found by fuzzing: an extended WebP flagged animated with no animation
+   * in it made the system's loader complain; it is refused before. */
+  static const guint8 animated[] = {
+    'R', 'I', 'F', 'F', 0x56, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'X', 0x0a, 0, 0, 0,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0,
+  };
+  g_autoptr(GBytes) webp = g_bytes_new_static (animated, sizeof animated);
 
   assert_refused (png_half, "damaged or incomplete");
   assert_refused (jpeg_half, "damaged or incomplete");
@@ -70,6 +77,7 @@ test_refusals (void)
   assert_refused (bomb, "60000 × 60000 pixels");
   assert_refused (wide, "9000 × 10");
   assert_refused (gif, "not an image");
+  assert_refused (webp, "animated image");
 }
 
 static gsize

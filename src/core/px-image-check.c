@@ -272,6 +272,17 @@ px_image_check (GBytes  *bytes,
     }
   if (g_str_equal (sniffed, "image/jpeg") && !jpeg_structure_ok (data, size, error))
     return FALSE;
+  /* An animated (or malformed) extended WebP is not a picture the app
+   * keeps, and the loader's animation path trips on crafted ones: refused
+   * from the VP8X flags (animation; the reserved bits) before decoding. */
+  if (g_str_equal (sniffed, "image/webp") && size >= 30 && memcmp (data + 12, "VP8X", 4) == 0 &&
+      (data[20] & 0xc3) != 0)
+    {
+      g_set_error_literal (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_BAD_RESPONSE,
+                           (data[20] & 0x02) ? _("The provider sent an animated image; Pixmerge keeps still images.")
+                                             : _("The provider sent a damaged image (its header is not valid)."));
+      return FALSE;
+    }
   check.width = claimed_width;
   check.height = claimed_height;
   if (claimed_width == 0 || claimed_height == 0 || claimed_width > PX_IMAGE_MAX_SIDE ||
