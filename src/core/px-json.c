@@ -198,3 +198,15 @@ px_json_to_table (const char *json)
 
   return table;
 }
+
+/* A string member, left out when @value is NULL. */
+void
+px_json_add_string (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}

@@ -33,6 +33,9 @@ const char *px_json_string_member  (JsonObject *object,
 gint64      px_json_int_member     (JsonObject *object,
                                     const char *name,
                                     gint64      fallback);
+void        px_json_add_string     (JsonBuilder *builder,
+                                    const char  *name,
+                                    const char  *value);
 char       *px_json_from_table (GHashTable *table);
 GHashTable *px_json_to_table   (const char *json);
 

@@ -568,31 +568,20 @@ add_number (JsonBuilder *builder,
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  if (value == NULL)
-    return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
 add_colour (JsonBuilder *builder,
             const char  *name,
             guint32      value)
 {
   g_autofree char *text = g_strdup_printf ("#%06x", value & 0xffffff);
 
-  add_string (builder, name, text);
+  px_json_add_string (builder, name, text);
 }
 
 static void
 add_position (JsonBuilder      *builder,
               const PxRecipeOp *op)
 {
-  add_string (builder, "position", op->position);
+  px_json_add_string (builder, "position", op->position);
   if (op->has_xy)
     {
       add_number (builder, "x", op->x);
@@ -616,11 +605,11 @@ px_recipe_to_json (const PxRecipe *recipe)
       const PxRecipeOp *op = &g_array_index (recipe->ops, PxRecipeOp, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "op", op_names[op->kind]);
+      px_json_add_string (builder, "op", op_names[op->kind]);
       switch (op->kind)
         {
         case PX_RECIPE_CROP:
-          add_string (builder, "aspect", op->aspect);
+          px_json_add_string (builder, "aspect", op->aspect);
           if (g_strcmp0 (op->aspect, "free") == 0)
             {
               add_number (builder, "x", op->x);
@@ -638,7 +627,7 @@ px_recipe_to_json (const PxRecipe *recipe)
           add_number (builder, "degrees", op->degrees);
           break;
         case PX_RECIPE_FLIP:
-          add_string (builder, "direction", op->vertical ? "vertical" : "horizontal");
+          px_json_add_string (builder, "direction", op->vertical ? "vertical" : "horizontal");
           break;
         case PX_RECIPE_STRAIGHTEN:
           add_number (builder, "angle", op->angle);
@@ -653,14 +642,14 @@ px_recipe_to_json (const PxRecipe *recipe)
           add_number (builder, "amount", op->amount);
           break;
         case PX_RECIPE_FILTER:
-          add_string (builder, "name", op->filter);
+          px_json_add_string (builder, "name", op->filter);
           add_number (builder, "strength", op->amount);
           break;
         case PX_RECIPE_TEXT:
-          add_string (builder, "text", op->text);
+          px_json_add_string (builder, "text", op->text);
           if (op->meme)
-            add_string (builder, "style", "meme");
-          add_string (builder, "font", op->font);
+            px_json_add_string (builder, "style", "meme");
+          px_json_add_string (builder, "font", op->font);
           if (op->size > 0)
             add_number (builder, "size", op->size);
           add_colour (builder, "color", op->color);
@@ -669,11 +658,11 @@ px_recipe_to_json (const PxRecipe *recipe)
           json_builder_set_member_name (builder, "shadow");
           json_builder_add_boolean_value (builder, op->shadow);
           add_position (builder, op);
-          add_string (builder, "align", op->align);
+          px_json_add_string (builder, "align", op->align);
           add_number (builder, "wrap", op->wrap);
           break;
         case PX_RECIPE_OVERLAY:
-          add_string (builder, "file", op->file);
+          px_json_add_string (builder, "file", op->file);
           add_number (builder, "scale", op->scale);
           add_number (builder, "opacity", op->opacity);
           add_position (builder, op);

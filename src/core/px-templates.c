@@ -275,17 +275,6 @@ px_templates_get_presets (void)
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  if (value == NULL)
-    return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
 add_settings (JsonBuilder *builder,
               GHashTable  *settings)
 {
@@ -294,7 +283,7 @@ add_settings (JsonBuilder *builder,
   keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
   json_builder_begin_object (builder);
   for (GList *l = keys; l != NULL; l = l->next)
-    add_string (builder, l->data, g_hash_table_lookup (settings, l->data));
+    px_json_add_string (builder, l->data, g_hash_table_lookup (settings, l->data));
   json_builder_end_object (builder);
 }
 
@@ -368,20 +357,20 @@ px_templates_to_json (GPtrArray *templates)
       const PxTemplate *template_ = g_ptr_array_index (templates, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "name", template_->name);
-      add_string (builder, "category", template_->category);
-      add_string (builder, "description", template_->description);
-      add_string (builder, "feature", template_->feature);
-      add_string (builder, "prompt", template_->prompt);
-      add_string (builder, "model", template_->model);
+      px_json_add_string (builder, "name", template_->name);
+      px_json_add_string (builder, "category", template_->category);
+      px_json_add_string (builder, "description", template_->description);
+      px_json_add_string (builder, "feature", template_->feature);
+      px_json_add_string (builder, "prompt", template_->prompt);
+      px_json_add_string (builder, "model", template_->model);
       json_builder_set_member_name (builder, "settings");
       add_settings (builder, template_->settings);
       if (template_->caption_top != NULL || template_->caption_bottom != NULL)
         {
           json_builder_set_member_name (builder, "captions");
           json_builder_begin_object (builder);
-          add_string (builder, "top", template_->caption_top);
-          add_string (builder, "bottom", template_->caption_bottom);
+          px_json_add_string (builder, "top", template_->caption_top);
+          px_json_add_string (builder, "bottom", template_->caption_bottom);
           json_builder_end_object (builder);
         }
       json_builder_end_object (builder);
