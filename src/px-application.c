@@ -8,6 +8,7 @@
 #include "px-ai-video-follower.h"
 #include "px-application.h"
 #include "px-cache.h"
+#include "px-demo.h"
 #include "px-editor-window.h"
 #include "px-image-window.h"
 #include "px-model-list.h"
@@ -28,9 +29,18 @@ struct _PxApplication
   PxEngine       *engine;
   PxCache        *cache;
   PxAiVideoFollower *ai_videos;
+  PxDemo         *demo;          /* running: every provider is the demo one */
 };
 
 G_DEFINE_FINAL_TYPE (PxApplication, px_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_DEMO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 PxApplication *
 px_application_new (const char        *application_id,
@@ -214,6 +224,90 @@ apply_settings (PxApplication *self)
       px_engine_set_base_url (self->engine, info->id, url);
     }
   px_cache_set_ttl (self->cache, g_settings_get_int (self->settings, "cache-ttl-minutes") * 60);
+  /* The demo, while it runs, wins over every address set. */
+  if (self->demo != NULL)
+    px_demo_apply (self->demo, self->engine);
+}
+
+static void
+on_demo_started (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PxApplication *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!px_demo_start_finish (PX_DEMO (source), result, &error))
+    {
+      if (self->demo == PX_DEMO (source))
+        g_clear_object (&self->demo);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (self->demo == PX_DEMO (source))
+    {
+      px_demo_apply (self->demo, px_application_get_engine (self));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* "Try Without a Key": starts the bundled demo provider and sends every
+ * provider's requests to it, with a demo key held in memory only. */
+void
+px_application_start_demo_async (PxApplication       *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (PX_IS_APPLICATION (self));
+
+  if (self->demo == NULL)
+    self->demo = px_demo_new ();
+  px_demo_start_async (self->demo, cancellable, on_demo_started, task);
+}
+
+gboolean
+px_application_start_demo_finish (PxApplication  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+px_application_is_demo (PxApplication *self)
+{
+  g_return_val_if_fail (PX_IS_APPLICATION (self), FALSE);
+
+  return self->demo != NULL && px_demo_get_url (self->demo) != NULL;
+}
+
+/* Back to the real providers: the settings' addresses, and the keys found
+ * again in the keyring when next needed. */
+void
+px_application_stop_demo (PxApplication *self)
+{
+  GPtrArray *providers;
+
+  g_return_if_fail (PX_IS_APPLICATION (self));
+
+  if (self->demo == NULL)
+    return;
+  g_clear_object (&self->demo);
+  if (self->engine != NULL)
+    {
+      providers = px_catalog_get_providers (px_engine_get_catalog (self->engine));
+      for (guint i = 0; i < providers->len; i++)
+        px_engine_set_api_key (self->engine, ((const PxProviderInfo *) g_ptr_array_index (providers, i))->id, NULL);
+      apply_settings (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
 }
 
 /* The engine, made on first use with the settings applied (and kept in
@@ -312,19 +406,37 @@ quit_action (GSimpleAction *action,
     gtk_window_close (GTK_WINDOW (l->data));
 }
 
+/* Preferences, on @page ("providers" from the welcome and the demo) or
+ * the first. */
 static void
-preferences_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
+open_preferences (PxApplication *self,
+                  const char    *page)
 {
-  PxApplication *self = PX_APPLICATION (user_data);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   PxPreferencesWindow *prefs;
 
   prefs = px_preferences_window_new (self->settings, px_application_get_engine (self));
   px_preferences_window_set_library (prefs, self->library);
+  if (page != NULL)
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), page);
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  open_preferences (PX_APPLICATION (user_data), NULL);
+}
+
+static void
+preferences_page_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  open_preferences (PX_APPLICATION (user_data), g_variant_get_string (parameter, NULL));
 }
 
 /* F1 opens the topic of what is in front: the main window's page, the
@@ -433,6 +545,7 @@ static const GActionEntry app_actions[] = {
   { .name = "show-videos", .activate = show_videos_action },
   { .name = "show-page", .activate = show_page_action, .parameter_type = "s" },
   { .name = "preferences", .activate = preferences_action },
+  { .name = "preferences-page", .activate = preferences_page_action, .parameter_type = "s" },
   { .name = "help", .activate = help_action },
   { .name = "about", .activate = about_action },
 };
@@ -485,6 +598,7 @@ px_application_dispose (GObject *object)
   if (self->ai_videos != NULL)
     px_ai_video_follower_stop (self->ai_videos);
   g_clear_object (&self->ai_videos);
+  g_clear_object (&self->demo);
   g_clear_object (&self->settings);
   g_clear_object (&self->library);
   g_clear_error (&self->library_error);
@@ -495,12 +609,33 @@ px_application_dispose (GObject *object)
 }
 
 static void
+px_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_DEMO:
+      g_value_set_boolean (value, px_application_is_demo (PX_APPLICATION (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 px_application_class_init (PxApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = px_application_dispose;
+  object_class->get_property = px_application_get_property;
+
+  properties[PROP_DEMO] = g_param_spec_boolean ("demo", NULL, NULL, FALSE,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->activate = px_application_activate;
   app_class->startup = px_application_startup;

@@ -21,5 +21,14 @@ char          *px_application_help_uri_for (GtkWindow         *window);
 PxLibrary     *px_application_get_library  (PxApplication     *self,
                                             const GError     **error);
 PxAiVideoFollower *px_application_get_ai_videos (PxApplication *self);
+void           px_application_start_demo_async  (PxApplication       *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean       px_application_start_demo_finish (PxApplication       *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+gboolean       px_application_is_demo           (PxApplication       *self);
+void           px_application_stop_demo         (PxApplication       *self);
 
 G_END_DECLS

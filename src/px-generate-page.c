@@ -658,6 +658,31 @@ px_generate_page_reuse (PxGeneratePage       *self,
   apply (self, template_);
 }
 
+/* A first prompt to try: one sentence with three tokens and a person to
+ * fill them, on the model offered first. */
+void
+px_generate_page_load_sample (PxGeneratePage *self)
+{
+  g_autoptr(PxTemplate) template_ = NULL;
+  g_autoptr(GError) error = NULL;
+  PxTokenSet *set;
+
+  g_return_if_fail (PX_IS_GENERATE_PAGE (self));
+
+  /* Translators: keep the words in brackets as they are: they are tokens. */
+  template_ = px_template_new ("", _("Friendly portrait of [FIRSTNAME], [ROLE] at [COMPANY], soft studio light"));
+  set = px_token_set_new (_("Sample"));
+  px_token_set_set (set, "FIRSTNAME", _("Ada"));
+  px_token_set_set (set, "ROLE", _("engineer"));
+  px_token_set_set (set, "COMPANY", _("Analytical Engines"));
+  if (!px_token_palette_add_set (self->palette, set, &error))
+    {
+      px_token_set_free (set);
+      px_generate_page_show_banner (self, error->message, BANNER_NONE, NULL);
+    }
+  apply (self, template_);
+}
+
 gboolean
 px_generate_page_is_running (PxGeneratePage *self)
 {

@@ -26,6 +26,7 @@ gboolean        px_generate_page_save_template   (PxGeneratePage       *self,
                                                   const char           *name,
                                                   const char           *category,
                                                   GError              **error);
+void            px_generate_page_load_sample     (PxGeneratePage       *self);
 gboolean        px_generate_page_is_running      (PxGeneratePage       *self);
 PxTokenEditor  *px_generate_page_get_editor      (PxGeneratePage       *self);
 PxTokenPalette *px_generate_page_get_palette     (PxGeneratePage       *self);

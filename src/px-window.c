@@ -12,6 +12,7 @@
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
 #include "px-editor-window.h"
+#include "px-welcome.h"
 #include "px-window.h"
 #include "px-batch.h"
 
@@ -21,6 +22,9 @@ struct _PxWindow
 
   GSettings            *settings;
 
+  GtkStack             *root_stack;    /* the welcome, or the pages */
+  PxWelcome            *welcome;
+  GtkWidget            *demo_button;
   AdwLeaflet           *leaflet;
   GtkListBox           *sidebar;
   GtkWidget            *content_box;
@@ -141,6 +145,7 @@ px_window_new (PxApplication *application)
 
   self = g_object_new (PX_TYPE_WINDOW, "application", application, NULL);
   self->application = application;
+  g_object_bind_property (application, "demo", self->demo_button, "visible", G_BINDING_SYNC_CREATE);
   /* The page restored from last time, now that there is an application. */
   ensure_page (self, gtk_stack_get_visible_child_name (self->stack));
   offer_unfinished_batches (self);
@@ -403,6 +408,83 @@ reuse_image_action (GtkWidget  *widget,
 }
 
 /* Something added images: the Gallery reads the library again. */
+/* The welcome is shown once: whichever way it is left. */
+static void
+finish_welcome (PxWindow *self)
+{
+  g_settings_set_boolean (self->settings, "welcome-done", TRUE);
+  gtk_stack_set_visible_child_name (self->root_stack, "main");
+  px_window_set_page (self, "generate");
+}
+
+static void
+welcome_add_key_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  PxWindow *self = PX_WINDOW (widget);
+
+  finish_welcome (self);
+  g_action_group_activate_action (G_ACTION_GROUP (self->application), "preferences-page",
+                                  g_variant_new_string ("providers"));
+}
+
+static void
+on_demo_started (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean started = px_application_start_demo_finish (PX_APPLICATION (source), result, &error);
+  PxWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the window went */
+  self = PX_WINDOW (user_data);
+  px_welcome_set_busy (self->welcome, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.welcome-try-demo", TRUE);
+  if (!started)
+    {
+      px_welcome_set_error (self->welcome, error->message);
+      return;
+    }
+  finish_welcome (self);
+  px_generate_page_load_sample (generate_page (self));
+  px_window_add_toast (self, adw_toast_new (_("Demo provider on: generate for free, then add a key for real images")));
+}
+
+/* Try Without a Key: the demo provider, then a sample prompt to generate. */
+static void
+welcome_try_demo_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  PxWindow *self = PX_WINDOW (widget);
+
+  px_welcome_set_busy (self->welcome, TRUE);
+  gtk_widget_action_set_enabled (widget, "win.welcome-try-demo", FALSE);
+  px_application_start_demo_async (self->application, self->cancellable, on_demo_started, self);
+}
+
+static void
+welcome_skip_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  finish_welcome (PX_WINDOW (widget));
+}
+
+static void
+stop_demo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PxWindow *self = PX_WINDOW (widget);
+
+  px_application_stop_demo (self->application);
+  px_window_add_toast (self, adw_toast_new (_("Demo provider off: requests go to the real providers again")));
+}
+
 static void
 library_changed_action (GtkWidget  *widget,
                         const char *action_name,
@@ -511,6 +593,8 @@ restore_window_state (PxWindow *self)
 
   page = g_settings_get_string (self->settings, "last-page");
   px_window_set_page (self, page);
+  gtk_stack_set_visible_child_name (self->root_stack,
+                                    g_settings_get_boolean (self->settings, "welcome-done") ? "main" : "welcome");
 }
 
 static void
@@ -550,12 +634,16 @@ px_window_class_init (PxWindowClass *klass)
   object_class->dispose = px_window_dispose;
   window_class->close_request = px_window_close_request;
 
+  g_type_ensure (PX_TYPE_WELCOME);
   g_type_ensure (PX_TYPE_GENERATE_PAGE);
   g_type_ensure (PX_TYPE_GALLERY_PAGE);
   g_type_ensure (PX_TYPE_BATCH_PAGE);
   g_type_ensure (PX_TYPE_COMPARE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/px-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, root_stack);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, welcome);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, demo_button);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, content_box);
@@ -574,6 +662,10 @@ px_window_class_init (PxWindowClass *klass)
   /* The same read, then the Editor: from a Generate result. */
   gtk_widget_class_install_action (widget_class, "win.edit-image", "x", reuse_image_action);
   gtk_widget_class_install_action (widget_class, "win.library-changed", NULL, library_changed_action);
+  gtk_widget_class_install_action (widget_class, "win.welcome-add-key", NULL, welcome_add_key_action);
+  gtk_widget_class_install_action (widget_class, "win.welcome-try-demo", NULL, welcome_try_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.welcome-skip", NULL, welcome_skip_action);
+  gtk_widget_class_install_action (widget_class, "win.stop-demo", NULL, stop_demo_action);
 }
 
 static void

@@ -48,6 +48,8 @@ static int dialog_width;
 static int dialog_height;
 static gint64 batch_videos;
 static gint64 apply_edits;
+static gboolean welcome;
+static gboolean high_contrast;
 
 static const GOptionEntry options[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, "Use the library in DIR", "DIR" },
@@ -65,6 +67,8 @@ static const GOptionEntry options[] = {
   { "batch-videos", 0, 0, G_OPTION_ARG_INT64, &batch_videos, "Capture the Make Videos dialog of batch ID", "ID" },
   { "apply-edits", 0, 0, G_OPTION_ARG_INT64, &apply_edits, "Capture the Apply Edits dialog of batch ID", "ID" },
   { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark style", NULL },
+  { "high-contrast", 0, 0, G_OPTION_ARG_NONE, &high_contrast, "Use the high-contrast style", NULL },
+  { "welcome", 0, 0, G_OPTION_ARG_NONE, &welcome, "Show the first start's welcome", NULL },
   { "grid", 0, 0, G_OPTION_ARG_NONE, &compare_grid, "Compare with --generate: a blind grid of three token sets", NULL },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
   { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, "Batch: import FILE first; with --generate, capture the batch mid-run", "FILE" },
@@ -123,6 +127,9 @@ main (int   argc,
       px_paths_set_library_dir (library_dir);
     }
 
+  /* libadwaita's own switch: the system setting, without a portal. */
+  if (high_contrast)
+    g_setenv ("ADW_DEBUG_HIGH_CONTRAST", "1", TRUE);
   if (!px_test_ui_init ())
     {
       g_printerr ("pixmerge-screenshot: no display; run it through build-aux/screenshot\n");
@@ -168,6 +175,7 @@ main (int   argc,
           px_library_save_token_set (px_application_get_library (app, NULL), set, NULL);
         }
     }
+  g_settings_set_boolean (px_application_get_settings (app), "welcome-done", !welcome);
   window = px_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   /* Set the page before the first frame: a snapshot right after a change

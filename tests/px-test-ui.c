@@ -43,6 +43,8 @@ px_test_ui_application (void)
     g_error ("Could not register the application: %s", error->message);
   /* The tests count the requests they make: no background model lists. */
   px_engine_set_refresh_model_lists (px_application_get_engine (app), FALSE);
+  /* The pages, not the first start's welcome (test-welcome resets it). */
+  g_settings_set_boolean (px_application_get_settings (app), "welcome-done", TRUE);
 
   return app;
 }

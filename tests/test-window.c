@@ -28,6 +28,7 @@ reset_settings (void)
   keys = g_settings_schema_list_keys (schema);
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (settings, keys[i]);
+  g_settings_set_boolean (settings, "welcome-done", TRUE);
 }
 
 static PxWindow *

@@ -144,7 +144,7 @@ main (int   argc,
   gboolean ok = TRUE;
 
   if (argc != 2)
-    g_error ("usage: bench-engine PATH-TO-pixmerge-fake-provider");
+    g_error ("usage: bench-engine PATH-TO-pixmerge-demo-provider");
 
   quick = spawn_fake (argv[1], 0, &quick_url);
   slow = spawn_fake (argv[1], 200, &slow_url);

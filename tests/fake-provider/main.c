@@ -58,14 +58,14 @@ main (int   argc,
                                          "127.0.0.1 with images that show the prompt. For tests and demos only.");
   if (!g_option_context_parse (context, &argc, &argv, &error) || port < 0 || port > 65535 || latency < 0 || rpm < 0)
     {
-      g_printerr ("pixmerge-fake-provider: %s\n", error ? error->message : "invalid option value");
+      g_printerr ("pixmerge-demo-provider: %s\n", error ? error->message : "invalid option value");
       return 2;
     }
 
   fake = px_fake_provider_new (port, key, &error);
   if (fake == NULL)
     {
-      g_printerr ("pixmerge-fake-provider: %s\n", error->message);
+      g_printerr ("pixmerge-demo-provider: %s\n", error->message);
       return 1;
     }
   px_fake_provider_set_latency (fake, latency);
