@@ -15,6 +15,7 @@ px_packages=(
   desktop-file-utils libglib2.0-dev-bin webp-pixbuf-loader libgtk-4-bin imagemagick flatpak-builder
   adwaita-icon-theme fonts-cantarell
   clang libclang-rt-14-dev ffmpeg
+  at-spi2-core python3-pyatspi gir1.2-atspi-2.0
 )
 
 px_say () {

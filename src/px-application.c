@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "px-a11y.h"
 #include "px-ai-video-follower.h"
 #include "px-application.h"
 #include "px-cache.h"
@@ -567,6 +568,7 @@ px_application_startup (GApplication *app)
   GtkApplication *gtk_app = GTK_APPLICATION (app);
 
   G_APPLICATION_CLASS (px_application_parent_class)->startup (app);
+  px_a11y_install ();
 
   /* Debug builds (and the test suite) abort on a library call made on the
    * main loop. */

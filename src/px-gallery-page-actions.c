@@ -636,6 +636,30 @@ edit_action (GtkWidget  *widget,
     with_selected_ids (self, edit_first);
 }
 
+/* The details of the first selected image: what Enter on the grid does,
+ * also offered as an action (a screen reader lists it). */
+static void
+open_first (PxGalleryPage *self,
+            GArray        *ids)
+{
+  if (ids->len == 0)
+    px_gallery_page_show_toast (self, adw_toast_new (_("Select an image to open it")));
+  else
+    px_gallery_page_show_image (self, g_array_index (ids, gint64, 0));
+  g_array_unref (ids);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PxGalleryPage *self = PX_GALLERY_PAGE (widget);
+
+  if (!px_gallery_page_showing_videos (self))
+    with_selected_ids (self, open_first);
+}
+
 /* Ctrl+F: to the search. */
 static void
 search_action (GtkWidget  *widget,
@@ -652,6 +676,7 @@ px_gallery_page_class_init_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "gallery.search", NULL, search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "gallery.search", NULL);
+  gtk_widget_class_install_action (widget_class, "gallery.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "gallery.edit", NULL, edit_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "gallery.edit", NULL);
   gtk_widget_class_install_action (widget_class, "gallery.export", NULL, export_action);

@@ -142,6 +142,8 @@ insert_chip (PxTokenEditor *self,
   g_autoptr(GtkTextChildAnchor) anchor = gtk_text_child_anchor_new ();
   g_autofree char *label = chip_label (token_text);
   g_autofree char *tooltip = g_strdup_printf (_("Token %s: drag it to move it, delete it like a letter"), token_text);
+  g_autofree char *name = g_strndup (token_text + 1, strlen (token_text) - 2);
+  g_autofree char *spoken = g_strdup_printf (_("Token %s"), name);
   GtkWidget *chip = gtk_label_new (label);
   GtkDragSource *source = gtk_drag_source_new ();
 
@@ -151,7 +153,8 @@ insert_chip (PxTokenEditor *self,
   g_object_set_data (G_OBJECT (chip), "anchor", anchor);
   gtk_widget_add_css_class (chip, "px-token");
   gtk_widget_set_tooltip_text (chip, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
   style_chip (self, chip, token_text);
 
   gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);

@@ -249,6 +249,7 @@ make_row (PxTokenPalette *self,
   g_autofree char *token_text = g_strdup_printf ("[%s]", name);
   g_autofree char *insert_tip = g_strdup_printf (_("Insert %s into the prompt, or drag it there"), token_text);
   g_autofree char *value_label = g_strdup_printf (_("Value of %s"), name);
+  g_autofree char *chip_name = g_strdup_printf (_("Token %s"), name);
 
   gtk_widget_set_margin_start (box, 6);
   gtk_widget_set_margin_end (box, 6);
@@ -258,6 +259,8 @@ make_row (PxTokenPalette *self,
   gtk_widget_add_css_class (chip, "px-token");
   gtk_widget_add_css_class (chip, "flat");
   gtk_widget_set_tooltip_text (chip, insert_tip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL, chip_name,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, insert_tip, -1);
   gtk_widget_set_name (chip, name);
   g_object_set_data_full (G_OBJECT (chip), "token-text", g_steal_pointer (&token_text), g_free);
   g_signal_connect (chip, "clicked", G_CALLBACK (on_chip_clicked), self);

@@ -219,12 +219,15 @@ px_window_add_toast (PxWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Activated by a click or Enter; selected by the arrow keys or a screen
+ * reader (AT-SPI's Selection): either way, that page. */
 static void
 on_sidebar_row_activated (PxWindow      *self,
                           GtkListBoxRow *row,
                           GtkListBox    *list)
 {
-  px_window_set_page (self, gtk_widget_get_name (GTK_WIDGET (row)));
+  if (row != NULL && g_strcmp0 (px_window_get_page (self), gtk_widget_get_name (GTK_WIDGET (row))) != 0)
+    px_window_set_page (self, gtk_widget_get_name (GTK_WIDGET (row)));
 }
 
 static void
@@ -407,7 +410,6 @@ reuse_image_action (GtkWidget  *widget,
                          on_reused_read, g_object_ref (self));
 }
 
-/* Something added images: the Gallery reads the library again. */
 /* The welcome is shown once: whichever way it is left. */
 static void
 finish_welcome (PxWindow *self)
@@ -415,6 +417,8 @@ finish_welcome (PxWindow *self)
   g_settings_set_boolean (self->settings, "welcome-done", TRUE);
   gtk_stack_set_visible_child_name (self->root_stack, "main");
   px_window_set_page (self, "generate");
+  /* Ready to type the first prompt. */
+  gtk_widget_grab_focus (GTK_WIDGET (px_generate_page_get_editor (generate_page (self))));
 }
 
 static void
@@ -485,6 +489,7 @@ stop_demo_action (GtkWidget  *widget,
   px_window_add_toast (self, adw_toast_new (_("Demo provider off: requests go to the real providers again")));
 }
 
+/* Something added images: the Gallery reads the library again. */
 static void
 library_changed_action (GtkWidget  *widget,
                         const char *action_name,
