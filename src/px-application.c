@@ -31,6 +31,7 @@ struct _PxApplication
   PxCache        *cache;
   PxAiVideoFollower *ai_videos;
   PxDemo         *demo;          /* running: every provider is the demo one */
+  GPtrArray      *pending_files; /* opened before the first window */
 };
 
 G_DEFINE_FINAL_TYPE (PxApplication, px_application, ADW_TYPE_APPLICATION)
@@ -375,8 +376,31 @@ px_application_activate (GApplication *app)
     window = GTK_WINDOW (px_window_new (PX_APPLICATION (app)));
 
   gtk_window_present (window);
+  if (self->pending_files != NULL && self->pending_files->len > 0)
+    {
+      g_autoptr(GPtrArray) files = g_steal_pointer (&self->pending_files);
+
+      px_window_open_files (PX_WINDOW (window), (GFile **) files->pdata, (int) files->len);
+    }
   /* Videos a provider was still making when Pixmerge last quit. */
   px_application_get_ai_videos (self);
+}
+
+/* Files from the file manager or the command line: handled by the window,
+ * once there is one (the library opens first). */
+static void
+px_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  PxApplication *self = PX_APPLICATION (app);
+
+  if (self->pending_files == NULL)
+    self->pending_files = g_ptr_array_new_with_free_func (g_object_unref);
+  for (int i = 0; i < n_files; i++)
+    g_ptr_array_add (self->pending_files, g_object_ref (files[i]));
+  g_application_activate (app);
 }
 
 static int
@@ -601,6 +625,7 @@ px_application_dispose (GObject *object)
     px_ai_video_follower_stop (self->ai_videos);
   g_clear_object (&self->ai_videos);
   g_clear_object (&self->demo);
+  g_clear_pointer (&self->pending_files, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->library);
   g_clear_error (&self->library_error);
@@ -640,6 +665,7 @@ px_application_class_init (PxApplicationClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->activate = px_application_activate;
+  app_class->open = px_application_open;
   app_class->startup = px_application_startup;
   app_class->handle_local_options = px_application_handle_local_options;
 }

@@ -410,6 +410,113 @@ reuse_image_action (GtkWidget  *widget,
                          on_reused_read, g_object_ref (self));
 }
 
+static void finish_welcome (PxWindow *self);
+
+/* Files opened with Pixmerge (the file manager's Open With, or the
+ * command line): a spreadsheet goes to the Batch page, an image into the
+ * library and the Editor. Told apart by their names, not by reading them. */
+static gboolean
+is_spreadsheet (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *type = g_content_type_guess (name, NULL, 0, NULL);
+
+  return g_content_type_is_a (type, "text/csv") || g_content_type_is_a (type, "text/tab-separated-values");
+}
+
+static gboolean
+is_image (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *type = g_content_type_guess (name, NULL, 0, NULL);
+
+  return g_content_type_is_a (type, "image/png") || g_content_type_is_a (type, "image/jpeg") ||
+         g_content_type_is_a (type, "image/webp");
+}
+
+typedef struct {
+  char   *path;
+  gint64  id;
+} ImportJob;
+
+static void
+import_job_free (ImportJob *job)
+{
+  g_free (job->path);
+  g_free (job);
+}
+
+static gboolean
+import_image (PxLibrary     *library,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  ImportJob *job = data;
+
+  job->id = px_library_import_file (library, job->path, error);
+  return job->id > 0;
+}
+
+static void
+on_image_imported (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PxWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  ImportJob *job = NULL;
+
+  if (!px_library_run_finish (PX_LIBRARY (source), result, (gpointer *) &job, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        px_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.library-changed", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.edit-image", "x", job->id);
+}
+
+void
+px_window_open_files (PxWindow  *self,
+                      GFile    **files,
+                      int        n_files)
+{
+  PxLibrary *library = px_application_get_library (self->application, NULL);
+  gboolean csv_opened = FALSE;
+
+  g_return_if_fail (PX_IS_WINDOW (self));
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *name = g_file_get_basename (files[i]);
+
+      if (is_spreadsheet (files[i]) && !csv_opened)
+        {
+          /* One batch at a time: the first spreadsheet. */
+          csv_opened = TRUE;
+          finish_welcome (self);
+          px_window_set_page (self, "batch");
+          px_batch_page_open_csv (self->batch_page, files[i]);
+        }
+      else if (is_image (files[i]) && library != NULL && g_file_peek_path (files[i]) != NULL)
+        {
+          ImportJob *job = g_new0 (ImportJob, 1);
+
+          job->path = g_file_get_path (files[i]);
+          px_library_write_async (library, import_image, job, (GDestroyNotify) import_job_free, self->cancellable,
+                                  on_image_imported, g_object_ref (self));
+        }
+      else
+        {
+          g_autofree char *message = g_strdup_printf (_("Pixmerge opens spreadsheets (CSV) and images (PNG, JPEG, "
+                                                        "WebP); %s is neither"), name);
+
+          px_window_add_toast (self, adw_toast_new (message));
+        }
+    }
+}
+
 /* The welcome is shown once: whichever way it is left. */
 static void
 finish_welcome (PxWindow *self)

@@ -17,6 +17,9 @@ gboolean            px_window_set_page       (PxWindow      *self,
 const char         *px_window_get_page       (PxWindow      *self);
 gint64              px_window_get_offered_batch (PxWindow   *self);
 const char * const *px_window_get_page_names (void);
+void                px_window_open_files     (PxWindow      *self,
+                                              GFile        **files,
+                                              int            n_files);
 void                px_window_add_toast      (PxWindow      *self,
                                               AdwToast      *toast);
 

@@ -3,9 +3,12 @@
  * across restarts, and a screenshot that actually shows something. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "px-analytics-page.h"
+#include "px-editor-window.h"
+#include "px-png.h"
 #include "px-batch-page.h"
 #include "px-compare-page.h"
 #include "px-gallery-page.h"
@@ -305,6 +308,61 @@ test_snapshot_not_blank (void)
   close_window (window);
 }
 
+static gboolean
+batch_has_two_rows (gpointer data)
+{
+  return px_batch_page_get_n_rows (data) == 2;
+}
+
+static gboolean
+editor_open (gpointer data)
+{
+  PxEditorWindow *editor = PX_EDITOR_WINDOW (px_test_ui_find_toplevel (PX_TYPE_EDITOR_WINDOW));
+
+  return editor != NULL && px_editor_window_is_ready (editor);
+}
+
+/* Open With Pixmerge: a spreadsheet lands on the Batch page with its rows;
+ * an image goes into the library and the Editor opens on it. */
+static void
+test_open_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("px-open-XXXXXX", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "team.csv", NULL);
+  g_autofree char *png_path = g_build_filename (dir, "logo.png", NULL);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autoptr(GFile) png = g_file_new_for_path (png_path);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 64, 48);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  PxWindow *window;
+  PxBatchPage *batch;
+  PxEditorWindow *editor;
+
+  g_assert_true (g_file_set_contents (csv_path, "FIRSTNAME,COMPANY\nAda,Acme\nBo,Globex\n", -1, NULL));
+  bytes = px_png_from_surface (surface, &error);
+  g_assert_no_error (error);
+  cairo_surface_destroy (surface);
+  g_assert_true (g_file_set_contents (png_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL));
+
+  window = open_window ();
+  px_window_open_files (window, &csv, 1);
+  g_assert_cmpstr (px_window_get_page (window), ==, "batch");
+  batch = PX_BATCH_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_BATCH_PAGE, NULL));
+  g_assert_true (px_test_ui_wait_until (batch_has_two_rows, batch));
+
+  px_window_open_files (window, &png, 1);
+  g_assert_true (px_test_ui_wait_until (editor_open, NULL));
+  editor = PX_EDITOR_WINDOW (px_test_ui_find_toplevel (PX_TYPE_EDITOR_WINDOW));
+  g_assert_cmpint (px_editor_window_get_image_id (editor), >, 0);
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  close_window (window);
+  g_unlink (csv_path);
+  g_unlink (png_path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -327,6 +385,7 @@ main (int   argc,
   g_test_add_func ("/window/primary-menu-actions", test_primary_menu_actions);
   g_test_add_func ("/window/snapshot-not-blank", test_snapshot_not_blank);
   g_test_add_func ("/window/quit-saves-state", test_quit_saves_state);
+  g_test_add_func ("/window/open-files", test_open_files);
 
   ret = g_test_run ();
   g_clear_object (&app);
