@@ -18,7 +18,8 @@
 /* ---- the file ---- */
 
 typedef struct {
-  char       *path;
+  GFile      *file;
+  char       *path;          /* the file's path, or its name (the sample) */
   char      **columns;
   GPtrArray  *rows;
   GArray     *row_numbers;   /* each row's number in the file */
@@ -28,6 +29,7 @@ typedef struct {
 static void
 loaded_free (Loaded *loaded)
 {
+  g_clear_object (&loaded->file);
   g_free (loaded->path);
   g_strfreev (loaded->columns);
   g_clear_pointer (&loaded->rows, g_ptr_array_unref);
@@ -47,7 +49,16 @@ load_in_thread (GTask        *task,
   GError *error = NULL;
   char **row;
 
-  reader = px_csv_reader_new_for_path (loaded->path, &error);
+  if (g_file_is_native (loaded->file))
+    reader = px_csv_reader_new_for_path (loaded->path, &error);
+  else
+    {
+      /* The bundled sample, from the app's resources. */
+      g_autoptr(GFileInputStream) stream = g_file_read (loaded->file, cancellable, &error);
+
+      if (stream != NULL)
+        reader = px_csv_reader_new (G_INPUT_STREAM (stream));
+    }
   if (reader == NULL || !px_csv_reader_read_header (reader, cancellable, &error))
     {
       g_task_return_error (task, error);
@@ -222,7 +233,8 @@ px_batch_page_open_csv (PxBatchPage *self,
   g_return_if_fail (PX_IS_BATCH_PAGE (self));
 
   loaded = g_new0 (Loaded, 1);
-  loaded->path = g_file_get_path (file);
+  loaded->file = g_object_ref (file);
+  loaded->path = g_file_is_native (file) ? g_file_get_path (file) : g_file_get_basename (file);
   task = g_task_new (self, self->cancellable, on_loaded, NULL);
   g_task_set_task_data (task, loaded, (GDestroyNotify) loaded_free);
   g_task_run_in_thread (task, load_in_thread);
@@ -571,12 +583,29 @@ start_action (GtkWidget  *widget,
   g_task_run_in_thread (task, create_in_thread);
 }
 
+/* A spreadsheet to try a batch with (and the demo provider to run it). */
+static void
+open_sample_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PxBatchPage *self = PX_BATCH_PAGE (widget);
+  g_autoptr(GFile) sample = g_file_new_for_uri ("resource://" APP_PATH "/samples/team.csv");
+  g_autofree char *text = px_token_editor_get_text (self->editor);
+
+  /* Its template uses all three columns (unless one is written already). */
+  if (*text == '\0')
+    px_token_editor_set_text (self->editor, _("Friendly portrait of [FIRSTNAME], [ROLE] at [COMPANY], soft studio light"));
+  px_batch_page_open_csv (self, sample);
+}
+
 void
 px_batch_page_class_init_setup (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
   gtk_widget_class_bind_template_callback_full (widget_class, "validate", G_CALLBACK (px_batch_page_validate));
   gtk_widget_class_install_action (widget_class, "batch.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "batch.open-sample", NULL, open_sample_action);
   gtk_widget_class_install_action (widget_class, "batch.start", NULL, start_action);
 }
 

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "px-batch-page.h"
 #include "px-demo.h"
 #include "px-gallery-page.h"
 #include "px-generate-page.h"
@@ -57,6 +58,12 @@ generated (gpointer data)
 }
 
 static gboolean
+sample_loaded (gpointer data)
+{
+  return px_batch_page_get_n_rows (data) == 6;
+}
+
+static gboolean
 gallery_has_one (gpointer data)
 {
   return g_list_model_get_n_items (data) == 1;
@@ -71,6 +78,7 @@ test_first_run_demo (void)
   PxWelcome *welcome;
   PxGeneratePage *generate;
   PxGalleryPage *gallery;
+  PxBatchPage *batch;
   GtkWidget *button, *badge;
   GListModel *model;
   PxLibraryItem *item;
@@ -132,6 +140,20 @@ test_first_run_demo (void)
   item = g_list_model_get_item (model, 0);
   g_assert_nonnull (strstr (px_library_item_get_image (item)->prompt, "Ada"));
   g_object_unref (item);
+
+  /* The sample spreadsheet, to try a batch: six people, and a template
+   * made from its columns. */
+  px_window_set_page (window, "batch");
+  batch = PX_BATCH_PAGE (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_BATCH_PAGE, NULL));
+  g_assert_nonnull (find_action_button (GTK_WIDGET (batch), "batch.open-sample"));
+  g_signal_emit_by_name (find_action_button (GTK_WIDGET (batch), "batch.open-sample"), "clicked");
+  g_assert_true (px_test_ui_wait_until (sample_loaded, batch));
+  {
+    g_autofree char *template_ = px_token_editor_get_text (px_batch_page_get_editor (batch));
+
+    g_assert_nonnull (strstr (template_, "[FIRSTNAME]"));
+    g_assert_nonnull (strstr (template_, "[COMPANY]"));
+  }
 
   /* Stopping the demo puts the real addresses back and forgets the key. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop-demo", NULL));
