@@ -272,7 +272,26 @@ on_trashed (GObject      *source,
                          deletion_closure_unref, 0);
   /* The toast's reference. */
   g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_toast_dismissed), deletion, deletion_closure_unref, 0);
+  g_set_weak_pointer (&self->undo_toast, toast);
   px_gallery_page_show_toast (self, toast);
+}
+
+/* Ctrl+Z: the last deletion's Undo, while it is offered. */
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PxGalleryPage *self = PX_GALLERY_PAGE (widget);
+  g_autoptr(AdwToast) toast = self->undo_toast ? g_object_ref (self->undo_toast) : NULL;
+
+  if (toast == NULL)
+    return;
+  /* The toast is left to time out (pressing it again does nothing):
+   * libadwaita 1.2 can assert when a toast is dismissed while another one
+   * it postponed is still animating away. */
+  g_signal_emit_by_name (toast, "button-clicked");
+  g_clear_weak_pointer (&self->undo_toast);
 }
 
 /* Moves the images to the trash and offers Undo; takes ids. */
@@ -681,5 +700,7 @@ px_gallery_page_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "gallery.edit", NULL);
   gtk_widget_class_install_action (widget_class, "gallery.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "gallery.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "gallery.undo", NULL, undo_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "gallery.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "gallery.delete", NULL);
 }

@@ -40,6 +40,7 @@ struct _PxGalleryPage
   char                 *export_pattern;
   guint                 export_format;  /* index in the dialog's list; 0: as kept */
   GArray               *export_ids;
+  AdwToast             *undo_toast;   /* weak: the last deletion's, while shown */
 };
 
 gboolean px_gallery_page_showing_videos (PxGalleryPage *self);

@@ -613,6 +613,7 @@ px_gallery_page_dispose (GObject *object)
 {
   PxGalleryPage *self = PX_GALLERY_PAGE (object);
 
+  g_clear_weak_pointer (&self->undo_toast);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

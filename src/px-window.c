@@ -596,6 +596,37 @@ stop_demo_action (GtkWidget  *widget,
   px_window_add_toast (self, adw_toast_new (_("Demo provider off: requests go to the real providers again")));
 }
 
+/* F6 (and Shift+F6): between the sidebar and the page, as GNOME apps with
+ * panes do. On a narrow window the leaflet shows the pane that gets it. */
+static void
+next_pane_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PxWindow *self = PX_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *page = gtk_stack_get_visible_child (self->stack);
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->root_stack), "main"))
+    return;
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sidebar)))
+    {
+      adw_leaflet_set_visible_child (self->leaflet, self->content_box);
+      if (!gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
+        gtk_widget_grab_focus (page);
+    }
+  else
+    {
+      GtkListBoxRow *row = gtk_list_box_get_selected_row (self->sidebar);
+
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+      if (row != NULL)
+        gtk_widget_grab_focus (GTK_WIDGET (row));
+      else
+        gtk_widget_child_focus (GTK_WIDGET (self->sidebar), GTK_DIR_TAB_FORWARD);
+    }
+}
+
 /* Something added images: the Gallery reads the library again. */
 static void
 library_changed_action (GtkWidget  *widget,
@@ -778,6 +809,9 @@ px_window_class_init (PxWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.welcome-try-demo", NULL, welcome_try_demo_action);
   gtk_widget_class_install_action (widget_class, "win.welcome-skip", NULL, welcome_skip_action);
   gtk_widget_class_install_action (widget_class, "win.stop-demo", NULL, stop_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.next-pane", NULL, next_pane_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.next-pane", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.next-pane", NULL);
 }
 
 static void
