@@ -84,6 +84,7 @@ struct _PxGeneratePage
   GtkLabel             *elapsed_label;
   GtkFlowBox           *results;
   PxTokenPalette       *palette;
+  AdwFlap              *flap;      /* the palette beside the page, or folded away */
 };
 
 typedef void (*KeyContinuation) (PxGeneratePage *self);

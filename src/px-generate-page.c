@@ -785,6 +785,16 @@ px_generate_page_dispose (GObject *object)
   G_OBJECT_CLASS (px_generate_page_parent_class)->dispose (object);
 }
 
+/* Beside the page when there is room; folded away (over the page when
+ * asked for with the Tokens button) when there is not. */
+static void
+on_flap_folded (AdwFlap        *flap,
+                GParamSpec     *pspec,
+                PxGeneratePage *self)
+{
+  adw_flap_set_reveal_flap (flap, !adw_flap_get_folded (flap));
+}
+
 static void
 px_generate_page_class_init (PxGeneratePageClass *klass)
 {
@@ -836,6 +846,10 @@ px_generate_page_init (PxGeneratePage *self)
   self->page_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Not a bound child: GTK 4.8 would unparent the palette twice. */
+  self->flap = ADW_FLAP (gtk_widget_get_ancestor (GTK_WIDGET (self->palette), ADW_TYPE_FLAP));
+  g_signal_connect (self->flap, "notify::folded", G_CALLBACK (on_flap_folded), self);
+  on_flap_folded (self->flap, NULL, self);
 
   g_signal_connect_object (self->model_settings, "changed", G_CALLBACK (on_setting_changed), self, G_CONNECT_SWAPPED);
   self->rewrite = g_string_new (NULL);

@@ -819,6 +819,43 @@ palette_ready (gpointer data)
   return px_token_palette_get_set (px_generate_page_get_palette (page)) != NULL;
 }
 
+static gboolean
+flap_folded_is (gpointer data)
+{
+  AdwFlap *flap = ADW_FLAP (gtk_widget_get_ancestor (GTK_WIDGET (px_generate_page_get_palette (page)), ADW_TYPE_FLAP));
+
+  return adw_flap_get_folded (flap) == GPOINTER_TO_INT (data);
+}
+
+/* At 360 px the palette folds away (nothing squeezed, nothing covered) and
+ * the Tokens button brings it; wide again, it is back beside the prompt. */
+static void
+test_narrow_window (void)
+{
+  AdwFlap *flap = ADW_FLAP (gtk_widget_get_ancestor (GTK_WIDGET (px_generate_page_get_palette (page)), ADW_TYPE_FLAP));
+  GtkWidget *toggle = px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_TOGGLE_BUTTON, "tokens-button");
+  int width, height;
+
+  g_assert_nonnull (toggle);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  g_assert_true (px_test_ui_wait_until (flap_folded_is, GINT_TO_POINTER (TRUE)));
+  px_test_ui_wait_for_draw (GTK_WIDGET (window), 50);
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+  g_assert_true (gtk_widget_get_mapped (toggle));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (px_generate_page_get_editor (page))), >, 200);
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), FALSE);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), MAX (width, 1100), MAX (height, 700));
+  g_assert_true (px_test_ui_wait_until (flap_folded_is, GINT_TO_POINTER (FALSE)));
+  px_test_ui_wait_for_draw (GTK_WIDGET (window), 50);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  g_assert_false (gtk_widget_get_visible (toggle));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -861,6 +898,7 @@ main (int   argc,
   g_test_add_func ("/generate/token-sets-and-memory", test_token_sets_and_memory);
   g_test_add_func ("/generate/improve-prompt", test_improve_prompt);
   g_test_add_func ("/generate/budget-asks", test_budget_asks);
+  g_test_add_func ("/generate/narrow-window", test_narrow_window);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
