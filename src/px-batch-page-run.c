@@ -233,6 +233,12 @@ on_run_done (GObject      *source,
     return;
   px_batch_runner_run_finish (PX_BATCH_RUNNER (source), result, &error);
   px_batch_page_set_running (self, FALSE);
+  /* The last items now, with the final count, not a moment later. */
+  if (self->flush_source != 0)
+    {
+      g_clear_handle_id (&self->flush_source, g_source_remove);
+      flush_items (self);
+    }
   update_progress (self);
   job = px_batch_runner_get_job (self->runner);
   if (error != NULL)

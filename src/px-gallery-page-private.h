@@ -29,6 +29,7 @@ struct _PxGalleryPage
   GtkToggleButton      *sort_order;
   GtkDropDown          *feature_filter;
   GtkDropDown          *date_filter;
+  GtkMenuButton        *filters_button;
   GtkButton            *batch_chip;
   gint64                batch_id;   /* show one batch's images; 0: all */
   GtkStringList        *models;

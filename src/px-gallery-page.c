@@ -187,6 +187,23 @@ chosen (GtkDropDown   *drop_down,
   return gtk_string_list_get_string (list, selected);
 }
 
+/* The Filters button stands out while any filter is on: its popover may
+ * be closed, and an empty-looking Gallery should say why. */
+static void
+show_filtering (PxGalleryPage *self)
+{
+  gboolean on = gtk_drop_down_get_selected (self->kind_filter) > 0 ||
+                gtk_drop_down_get_selected (self->model_filter) > 0 ||
+                gtk_drop_down_get_selected (self->feature_filter) > 0 ||
+                gtk_drop_down_get_selected (self->date_filter) > 0;
+
+  if (on)
+    gtk_widget_add_css_class (GTK_WIDGET (self->filters_button), "px-filtering");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->filters_button), "px-filtering");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->filters_button), on ? _("Filters (some are on)") : _("Filters"));
+}
+
 static void
 on_filter_changed (PxGalleryPage *self)
 {
@@ -194,6 +211,7 @@ on_filter_changed (PxGalleryPage *self)
   static const int days[] = { 0, 1, 7, 30, 365 };
   guint when = gtk_drop_down_get_selected (self->date_filter);
 
+  show_filtering (self);
   if (self->model == NULL || self->updating_choices)
     return;
 
@@ -379,6 +397,7 @@ on_search_changed (PxGalleryPage  *self,
 static void
 on_kind_changed (PxGalleryPage *self)
 {
+  show_filtering (self);
   if (px_gallery_page_showing_videos (self))
     px_video_grid_reload (self->video_grid);
   update_view (self);
@@ -660,6 +679,7 @@ px_gallery_page_class_init (PxGalleryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, batch_chip);
   gtk_widget_class_bind_template_callback (widget_class, on_batch_chip_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_child (widget_class, PxGalleryPage, filters_button);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   px_gallery_page_class_init_actions (widget_class);
