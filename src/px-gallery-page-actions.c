@@ -276,6 +276,13 @@ on_trashed (GObject      *source,
   px_gallery_page_show_toast (self, toast);
 }
 
+static gboolean
+dismiss_later (gpointer data)
+{
+  adw_toast_dismiss (data);
+  return G_SOURCE_REMOVE;
+}
+
 /* Ctrl+Z: the last deletion's Undo, while it is offered. */
 static void
 undo_action (GtkWidget  *widget,
@@ -287,11 +294,11 @@ undo_action (GtkWidget  *widget,
 
   if (toast == NULL)
     return;
-  /* The toast is left to time out (pressing it again does nothing):
-   * libadwaita 1.2 can assert when a toast is dismissed while another one
-   * it postponed is still animating away. */
   g_signal_emit_by_name (toast, "button-clicked");
   g_clear_weak_pointer (&self->undo_toast);
+  /* Dismissed once any toast it pushed aside has finished animating away:
+   * libadwaita 1.2 asserts when it shows a toast that is still hiding. */
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 400, dismiss_later, g_steal_pointer (&toast), g_object_unref);
 }
 
 /* Moves the images to the trash and offers Undo; takes ids. */

@@ -85,6 +85,7 @@ struct _PxGeneratePage
   GtkFlowBox           *results;
   PxTokenPalette       *palette;
   AdwFlap              *flap;      /* the palette beside the page, or folded away */
+  GtkToggleButton      *tokens_button;
 };
 
 typedef void (*KeyContinuation) (PxGeneratePage *self);

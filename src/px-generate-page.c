@@ -9,6 +9,7 @@
 
 #include "px-credentials.h"
 #include "px-dialog.h"
+#include "px-adaptive.h"
 #include "px-generate-page-private.h"
 #include "px-key-dialog.h"
 #include "px-image-check.h"
@@ -785,16 +786,6 @@ px_generate_page_dispose (GObject *object)
   G_OBJECT_CLASS (px_generate_page_parent_class)->dispose (object);
 }
 
-/* Beside the page when there is room; folded away (over the page when
- * asked for with the Tokens button) when there is not. */
-static void
-on_flap_folded (AdwFlap        *flap,
-                GParamSpec     *pspec,
-                PxGeneratePage *self)
-{
-  adw_flap_set_reveal_flap (flap, !adw_flap_get_folded (flap));
-}
-
 static void
 px_generate_page_class_init (PxGeneratePageClass *klass)
 {
@@ -831,6 +822,7 @@ px_generate_page_class_init (PxGeneratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, elapsed_label);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, results);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, palette);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, tokens_button);
   gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
   gtk_widget_class_bind_template_callback_full (widget_class, "hide_banner", G_CALLBACK (px_generate_page_hide_banner));
 
@@ -848,8 +840,7 @@ px_generate_page_init (PxGeneratePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Not a bound child: GTK 4.8 would unparent the palette twice. */
   self->flap = ADW_FLAP (gtk_widget_get_ancestor (GTK_WIDGET (self->palette), ADW_TYPE_FLAP));
-  g_signal_connect (self->flap, "notify::folded", G_CALLBACK (on_flap_folded), self);
-  on_flap_folded (self->flap, NULL, self);
+  px_adaptive_follow_fold (self->flap, self->tokens_button);
 
   g_signal_connect_object (self->model_settings, "changed", G_CALLBACK (on_setting_changed), self, G_CONNECT_SWAPPED);
   self->rewrite = g_string_new (NULL);

@@ -11,6 +11,7 @@
 #include "px-application.h"
 #include "px-dialog.h"
 #include "px-editor-window.h"
+#include "px-adaptive.h"
 #include "px-image-window.h"
 #include "px-video-dialog.h"
 #include "px-json.h"
@@ -28,6 +29,7 @@ struct _PxImageWindow
   AdwWindowTitle  *window_title;
   AdwToastOverlay *toast_overlay;
   GtkPicture      *picture;
+  GtkToggleButton *details_button;
   GtkLabel        *prompt_label;
   AdwActionRow    *template_row;
   AdwActionRow    *tokens_row;
@@ -405,6 +407,7 @@ px_image_window_class_init (PxImageWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, picture);
+  gtk_widget_class_bind_template_child (widget_class, PxImageWindow, details_button);
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, prompt_label);
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, template_row);
   gtk_widget_class_bind_template_child (widget_class, PxImageWindow, tokens_row);
@@ -431,5 +434,8 @@ static void
 px_image_window_init (PxImageWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The flap is found, not bound: GTK 4.8 would unparent its children twice. */
+  px_adaptive_follow_fold (ADW_FLAP (gtk_widget_get_ancestor (GTK_WIDGET (self->picture), ADW_TYPE_FLAP)),
+                           self->details_button);
   self->cancellable = g_cancellable_new ();
 }

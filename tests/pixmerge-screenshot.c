@@ -88,6 +88,17 @@ usage_error (GOptionContext *context,
   return 2;
 }
 
+static void
+dump_wide (GtkWidget *w, int depth)
+{
+  int min = 0, nat = 0;
+  gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  if (min > 290 && gtk_widget_get_visible (w))
+    g_printerr ("%*s%s %s min=%d\n", depth, "", G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w), min);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    dump_wide (c, depth + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -309,6 +320,8 @@ main (int   argc,
       px_test_ui_wait_for_draw (GTK_WIDGET (window), settle_ms);
     }
 
+  if (g_getenv ("PX_DUMP_WIDE"))
+    dump_wide (GTK_WIDGET (window), 0);
   if (preferences_page != NULL)
     {
       PxPreferencesWindow *prefs = px_preferences_window_new (px_application_get_settings (app),
@@ -410,6 +423,9 @@ main (int   argc,
         }
       g_signal_emit_by_name (grid, "activate", (guint) open_image);
       detail = px_test_ui_find_toplevel (PX_TYPE_IMAGE_WINDOW);
+      if (detail != NULL && !edit && (dialog_width > 0 || dialog_height > 0))
+        gtk_window_set_default_size (GTK_WINDOW (detail), dialog_width > 0 ? dialog_width : 900,
+                                     dialog_height > 0 ? dialog_height : 640);
       if (detail == NULL || !px_test_ui_wait_for_draw (detail, settle_ms))
         {
           g_printerr ("pixmerge-screenshot: the detail view was never drawn\n");

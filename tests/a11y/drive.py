@@ -26,7 +26,10 @@ def step(message):
 def wait_for(what, probe, timeout=30):
     end = time.time() + timeout
     while time.time() < end:
-        found = probe()
+        try:
+            found = probe()
+        except Exception:   # the tree changed while it was read, or the app was busy: again
+            found = None
         if found:
             return found
         time.sleep(0.2)
@@ -150,7 +153,7 @@ def main():
     do(gallery, "gallery.open")
     details = wait_for("the image's window",
                        lambda: next((w for w in app if w is not None and w.getRoleName() == "frame"
-                                     and find_all(w, "push button", "Delete Image")), None))
+                                     and find_all(w, "push button", "Delete Image")), None), timeout=90)
     find(details, "label", description)
     step("opened it")
 
