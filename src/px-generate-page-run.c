@@ -297,6 +297,9 @@ void
 px_generate_page_set_running (PxGeneratePage *self,
                               gboolean        running)
 {
+  /* Cancel takes Generate's place while it runs (both would not fit a
+   * narrow window beside the Tokens button). */
+  gtk_widget_set_visible (GTK_WIDGET (self->generate_button), !running);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
   gtk_widget_set_visible (self->progress_box, running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.generate", !running);

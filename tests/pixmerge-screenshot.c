@@ -88,17 +88,6 @@ usage_error (GOptionContext *context,
   return 2;
 }
 
-static void
-dump_wide (GtkWidget *w, int depth)
-{
-  int min = 0, nat = 0;
-  gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
-  if (min > 290 && gtk_widget_get_visible (w))
-    g_printerr ("%*s%s %s min=%d\n", depth, "", G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w), min);
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    dump_wide (c, depth + 1);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -320,8 +309,6 @@ main (int   argc,
       px_test_ui_wait_for_draw (GTK_WIDGET (window), settle_ms);
     }
 
-  if (g_getenv ("PX_DUMP_WIDE"))
-    dump_wide (GTK_WIDGET (window), 0);
   if (preferences_page != NULL)
     {
       PxPreferencesWindow *prefs = px_preferences_window_new (px_application_get_settings (app),
