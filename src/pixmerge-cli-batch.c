@@ -3,6 +3,8 @@
  * its results as CSV. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <errno.h>
@@ -80,7 +82,7 @@ run_batch (gint64      id,
     g_printerr (_("Requests lost after they were sent may have been charged too: up to $%.2f on top of $%.2f.\n"),
                 job->possibly_paid, job->cost);
   if (!ok && g_error_matches (error, PX_BATCH_ERROR, PX_BATCH_ERROR_PAUSED))
-    return px_cli_fail (_("%s\nFix it, then go on with “pixmerge-cli batch resume %" G_GINT64_FORMAT "”."), error->message, id);
+    return px_cli_fail (_("%s\nFix it, then go on with “pixmerge-cli batch resume %" PRId64 "”."), error->message, id);
   if (!ok)
     return px_cli_fail ("%s", error->message);
   if (job != NULL && job->failed > 0)

@@ -4,6 +4,8 @@
  * tokens filling its text, kept as new images linked to their parents. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <errno.h>
 #include <unistd.h>
@@ -105,7 +107,7 @@ px_cli_cmd_batch_edit (int    argc,
     return px_cli_fail ("%s", error->message);
   made = edited;
   if (made == 0 && skipped == 0)
-    return px_cli_fail (_("Batch %" G_GUINT64_FORMAT " has no images yet."), id);
+    return px_cli_fail (_("Batch %" PRIu64 " has no images yet."), id);
   if (!quiet)
     g_printerr (_("Edited: %u; already had this edit: %u.\n"), made, skipped);
   return 0;

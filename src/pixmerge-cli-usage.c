@@ -4,6 +4,8 @@
  * the monthly budgets, shown or set. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <stdio.h>
 
@@ -50,7 +52,7 @@ px_cli_cmd_usage (int    argc,
     {
       if (!px_usage_totals (library, since, until, &totals, &error))
         return px_cli_fail ("%s", error->message);
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " image, $%.2f", "%" G_GUINT64_FORMAT " images, $%.2f",
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " image, $%.2f", "%" PRIu64 " images, $%.2f",
                             totals.images), totals.images, totals.cost);
       if (totals.possibly_paid > 0)
         g_print (_(" (and up to $%.2f for requests lost after they were sent)"), totals.possibly_paid);

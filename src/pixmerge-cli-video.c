@@ -4,6 +4,8 @@
  * slideshow of them all. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -193,9 +195,9 @@ batch_slideshow (Options               *options,
     return 1;
   n = px_library_count (library, &query, &error);
   if (error == NULL && n == 0)
-    return px_cli_fail (_("Batch %" G_GINT64_FORMAT " has no images yet."), id);
+    return px_cli_fail (_("Batch %" PRId64 " has no images yet."), id);
   if (n > PX_VIDEO_MAX_SLIDES)
-    return px_cli_fail (_("Batch %" G_GINT64_FORMAT " has %u images; a slideshow takes up to %d."), id, n,
+    return px_cli_fail (_("Batch %" PRId64 " has %u images; a slideshow takes up to %d."), id, n,
                         PX_VIDEO_MAX_SLIDES);
   images = error == NULL ? px_library_list (library, &query, 0, n, &error) : NULL;
   if (images == NULL)
@@ -259,7 +261,7 @@ px_cli_cmd_batch_video (int    argc,
   query.batch_id = (gint64) id;
   n = px_library_count (library, &query, &error);
   if (error == NULL && n == 0)
-    return px_cli_fail (_("Batch %" G_GUINT64_FORMAT " has no images yet."), id);
+    return px_cli_fail (_("Batch %" PRIu64 " has no images yet."), id);
   images = error == NULL ? px_library_list (library, &query, 0, n, &error) : NULL;
   if (images == NULL)
     return px_cli_fail ("%s", error->message);
@@ -288,7 +290,7 @@ px_cli_cmd_batch_video (int    argc,
       if (!options.quiet && isatty (STDERR_FILENO))
         g_printerr (_("Video %u of %u\n"), i + 1, images->len);
       if (!px_video_render (bytes, &settings, path, NULL, NULL, NULL, &error))
-        return px_cli_fail (_("Image %" G_GINT64_FORMAT ": %s"), image->id, error->message);
+        return px_cli_fail (_("Image %" PRId64 ": %s"), image->id, error->message);
       g_print ("%s\n", path);
     }
   return 0;

@@ -5,6 +5,8 @@
  * which is also its accessible description. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <stdio.h>
 
@@ -173,8 +175,8 @@ fill_cards (PxAnalyticsPage *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->budget_bar), overall != NULL);
   if (report->totals.cached > 0)
-    images_detail = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " from the cache, free",
-                                               "%" G_GUINT64_FORMAT " from the cache, free", report->totals.cached),
+    images_detail = g_strdup_printf (ngettext ("%" PRIu64 " from the cache, free",
+                                               "%" PRIu64 " from the cache, free", report->totals.cached),
                                      report->totals.cached);
   set_card (self, 0, spent, spent_detail);
   set_card (self, 1, images, images_detail);
@@ -209,8 +211,8 @@ fill_days (PxAnalyticsPage *self)
       values[i] = row->cost;
       if (row->cost > ((PxUsageRow *) g_ptr_array_index (days, most))->cost)
         most = i;
-      g_ptr_array_add (tips, g_strdup_printf (ngettext ("%s: %s, %" G_GUINT64_FORMAT " image",
-                                                        "%s: %s, %" G_GUINT64_FORMAT " images", row->images),
+      g_ptr_array_add (tips, g_strdup_printf (ngettext ("%s: %s, %" PRIu64 " image",
+                                                        "%s: %s, %" PRIu64 " images", row->images),
                                               label, cost, row->images));
     }
   px_chart_set_items (self->days.chart, days->len, values, (const char * const *) tips->pdata);
@@ -271,7 +273,7 @@ fill_shares (Section    *section,
       PxUsageRow *row = g_ptr_array_index (rows, i);
       const char *name = *row->key ? row->key : _("on this computer");
       g_autofree char *amount = of == SHARE_DOLLARS ? money (row->cost)
-                                : g_strdup_printf ("%" G_GUINT64_FORMAT, of == SHARE_WINS ? row->events : row->images);
+                                : g_strdup_printf ("%" PRIu64, of == SHARE_WINS ? row->events : row->images);
       g_autofree char *line = g_strdup_printf ("%s — %s (%.0f%%)", name, amount, sum > 0 ? 100 * values[i] / sum : 0);
       g_autofree char *markup = NULL;
       g_autofree char *escaped = g_markup_escape_text (line, -1);
@@ -310,11 +312,11 @@ fill_batches (PxAnalyticsPage *self)
       PxUsageBatch *batch = g_ptr_array_index (self->report->batches, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *cost = money (batch->cost);
-      g_autofree char *count = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " image", "%" G_GUINT64_FORMAT " images",
+      g_autofree char *count = g_strdup_printf (ngettext ("%" PRIu64 " image", "%" PRIu64 " images",
                                                           batch->images), batch->images);
-      g_autofree char *subtitle = *batch->model ? g_strdup_printf (_("Batch %" G_GINT64_FORMAT " · %s · %s"), batch->id,
+      g_autofree char *subtitle = *batch->model ? g_strdup_printf (_("Batch %" PRId64 " · %s · %s"), batch->id,
                                                                    batch->model, count)
-                                                : g_strdup_printf (_("Batch %" G_GINT64_FORMAT " · %s"), batch->id, count);
+                                                : g_strdup_printf (_("Batch %" PRId64 " · %s"), batch->id, count);
       g_autofree char *title = g_markup_escape_text (batch->prompt, -1);
       GtkWidget *amount = gtk_label_new (cost);
 

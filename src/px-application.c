@@ -3,6 +3,8 @@
  * keeps Pixmerge single-instance. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "px-a11y.h"
@@ -95,7 +97,7 @@ on_ai_video_finished (PxApplication *self,
 {
   g_autoptr(GNotification) notification = g_notification_new (video_id > 0 ? _("Your video is ready")
                                                                            : _("The video could not be made"));
-  g_autofree char *id = g_strdup_printf ("ai-video-%" G_GINT64_FORMAT, job_id);
+  g_autofree char *id = g_strdup_printf ("ai-video-%" PRId64, job_id);
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
   g_notification_set_body (notification, video_id > 0 ? _("It is in the Gallery, under Videos.")

@@ -5,6 +5,8 @@
  * the edits made so far and a new run carries on. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "px-apply-edits-dialog.h"
@@ -335,7 +337,7 @@ px_apply_edits_dialog_new (GtkWindow *parent,
                            gint64     batch_id)
 {
   PxApplyEditsDialog *self = g_object_new (PX_TYPE_APPLY_EDITS_DIALOG, "transient-for", parent, NULL);
-  g_autofree char *intro = g_strdup_printf (_("One edit over every image of batch %" G_GINT64_FORMAT ", each with its "
+  g_autofree char *intro = g_strdup_printf (_("One edit over every image of batch %" PRId64 ", each with its "
                                               "own values in the text. The originals are kept."), batch_id);
 
   self->library = g_object_ref (library);

@@ -4,6 +4,8 @@
  * model) and the results' CSV. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "px-batch-page-private.h"
@@ -124,7 +126,7 @@ add_item_row (PxBatchPage *self,
               ItemEvent   *event)
 {
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *title = g_strdup_printf (_("Item %" G_GINT64_FORMAT), event->item_id);
+  g_autofree char *title = g_strdup_printf (_("Item %" PRId64), event->item_id);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), g_str_equal (event->status, "completed") ? _("Completed")

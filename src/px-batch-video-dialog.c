@@ -7,6 +7,8 @@
  * the window while it runs cancels. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "px-batch-video-dialog.h"
@@ -282,9 +284,9 @@ on_counted (GObject      *source,
       return;
     }
   n_images = self->n_images = count->n_images;
-  intro = g_strdup_printf (ngettext ("A short video of the %u image of batch %" G_GINT64_FORMAT ", made "
+  intro = g_strdup_printf (ngettext ("A short video of the %u image of batch %" PRId64 ", made "
                                               "on this computer and kept in your library.",
-                                        "A short video of each of the %u images of batch %" G_GINT64_FORMAT
+                                        "A short video of each of the %u images of batch %" PRId64
                                         ", made on this computer and kept in your library.", n_images),
                            n_images, self->batch_id);
   gtk_label_set_text (self->intro_label, intro);

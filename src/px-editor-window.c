@@ -11,6 +11,8 @@
  * goes on with it. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -524,7 +526,7 @@ save_as_action (GtkWidget  *widget,
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Save Edited Image"), GTK_WINDOW (self),
                                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
                                                                _("_Cancel"));
-  g_autofree char *name = g_strdup_printf ("edited-%" G_GINT64_FORMAT ".png", self->image ? self->image->id : 0);
+  g_autofree char *name = g_strdup_printf ("edited-%" PRId64 ".png", self->image ? self->image->id : 0);
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_chosen), self, 0);

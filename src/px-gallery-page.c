@@ -5,6 +5,8 @@
  * px-gallery-page-actions.c. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "px-dialog.h"
@@ -543,7 +545,7 @@ px_gallery_page_show_batch (PxGalleryPage *self,
   self->batch_id = batch_id;
   if (batch_id > 0)
     {
-      g_autofree char *label = g_strdup_printf (_("Batch %" G_GINT64_FORMAT), batch_id);
+      g_autofree char *label = g_strdup_printf (_("Batch %" PRId64), batch_id);
       GtkWidget *content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
       gtk_box_append (GTK_BOX (content), gtk_label_new (label));

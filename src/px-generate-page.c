@@ -5,6 +5,8 @@
  * before it is shown. Presets and saved templates fill the same form. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "px-credentials.h"
@@ -641,7 +643,7 @@ px_generate_page_reuse (PxGeneratePage       *self,
   px_template_set_settings_json (template_, image->settings_json);
   g_hash_table_remove (template_->settings, "n");
 
-  name = g_strdup_printf (_("Image %" G_GINT64_FORMAT), image->id);
+  name = g_strdup_printf (_("Image %" PRId64), image->id);
   set = px_token_set_new (name);
   px_token_set_load_json (set, image->tokens_json);
   g_free (set->name);

@@ -5,6 +5,8 @@
  * discoverer, given a poster and kept in the library with its cost. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
@@ -408,7 +410,7 @@ on_job_read (GObject      *source,
   if (!g_str_equal (job->job->state, "running") || job->job->operation == NULL)
     {
       g_task_return_new_error (task, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_INVALID_REQUEST,
-                               _("Video job %" G_GINT64_FORMAT " is not running (%s)%s%s"), job->job->id,
+                               _("Video job %" PRId64 " is not running (%s)%s%s"), job->job->id,
                                job->job->state, job->job->error ? ": " : ".", job->job->error ? job->job->error : "");
       g_object_unref (task);
       return;

@@ -6,6 +6,8 @@
  * to do. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -279,7 +281,7 @@ px_batch_get (PxLibrary  *library,
   sqlite3_finalize (stmt);
   if (job == NULL)
     g_set_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_NOT_FOUND,
-                 _("There is no batch %" G_GINT64_FORMAT " in the library."), id);
+                 _("There is no batch %" PRId64 " in the library."), id);
   return job;
 }
 
@@ -314,7 +316,7 @@ px_batch_update (PxLibrary   *library,
   if (sqlite3_changes (db) == 0)
     {
       g_set_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_NOT_FOUND,
-                   _("There is no batch %" G_GINT64_FORMAT " in the library."), id);
+                   _("There is no batch %" PRId64 " in the library."), id);
       return FALSE;
     }
   return TRUE;

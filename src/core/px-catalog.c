@@ -4,6 +4,8 @@
  * what a request costs. A renamed model is a data change, not a code change. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <errno.h>
 #include <json-glib/json-glib.h>
@@ -626,7 +628,7 @@ px_model_resolve_settings (const PxModel  *model,
               if (!g_ascii_string_to_signed (value, 10, spec->min, spec->max, &number, NULL))
                 {
                   g_set_error (error, PX_CATALOG_ERROR, PX_CATALOG_ERROR_INVALID_SETTING,
-                               _("%s takes %s from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", not “%s”."),
+                               _("%s takes %s from %" PRId64 " to %" PRId64 ", not “%s”."),
                                model->name, spec->name, spec->min, spec->max, (const char *) value);
                   return NULL;
                 }

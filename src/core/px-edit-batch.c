@@ -7,6 +7,8 @@
  * cut short carries on; edits are never edited again. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "px-edit-batch.h"
@@ -56,7 +58,7 @@ render_item (gpointer data,
           item->png = px_recipe_render_png (shared->recipe, bytes, tokens, 0, &item->error);
         }
       if (item->error != NULL)
-        g_prefix_error (&item->error, _("Image %" G_GINT64_FORMAT ": "), item->image_id);
+        g_prefix_error (&item->error, _("Image %" PRId64 ": "), item->image_id);
     }
   g_async_queue_push (shared->done, item);
 }

@@ -5,6 +5,8 @@
  * bounded time and memory. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -162,7 +164,7 @@ fail (GTask  *task,
         error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("no answer within %g s"), seconds);
       else if (g_str_equal (send->timed_out, "idle"))
         error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                             _("the answer stopped coming for %g s after %" G_GSIZE_FORMAT " bytes"),
+                             _("the answer stopped coming for %g s after %zu bytes"),
                              seconds, send->total);
       else
         error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("the exchange took longer than %g s"), seconds);

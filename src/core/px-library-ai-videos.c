@@ -6,6 +6,8 @@
  * which the app reports as possibly paid, and is never sent again. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "px-library-private.h"
@@ -125,7 +127,7 @@ px_library_update_ai_video_job (PxLibrary   *self,
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND,
-                   _("There is no video job %" G_GINT64_FORMAT " in the library."), id);
+                   _("There is no video job %" PRId64 " in the library."), id);
       return FALSE;
     }
   return TRUE;
@@ -151,7 +153,7 @@ px_library_get_ai_video_job (PxLibrary  *self,
     job = read_job (stmt);
   else
     g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND,
-                 _("There is no video job %" G_GINT64_FORMAT " in the library."), id);
+                 _("There is no video job %" PRId64 " in the library."), id);
   sqlite3_finalize (stmt);
   return job;
 }

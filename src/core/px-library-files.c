@@ -3,6 +3,8 @@
  * names made from a pattern, and cached thumbnails. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
@@ -142,7 +144,7 @@ px_library_check (PxLibrary  *self,
 
       g_hash_table_add (in_db, g_strdup (file));
       if (!g_hash_table_contains (on_disk, file))
-        g_ptr_array_add (problems, g_strdup_printf (_("Image %" G_GINT64_FORMAT ": its file %s is missing."),
+        g_ptr_array_add (problems, g_strdup_printf (_("Image %" PRId64 ": its file %s is missing."),
                                                     (gint64) sqlite3_column_int64 (stmt, 0), file));
     }
   sqlite3_finalize (stmt);
@@ -163,7 +165,7 @@ px_library_check (PxLibrary  *self,
           continue;
         g_hash_table_add (in_db, g_strdup (file));
         if (!g_hash_table_contains (on_disk, file))
-          g_ptr_array_add (problems, g_strdup_printf (_("Video %" G_GINT64_FORMAT ": its file %s is missing."),
+          g_ptr_array_add (problems, g_strdup_printf (_("Video %" PRId64 ": its file %s is missing."),
                                                       (gint64) sqlite3_column_int64 (stmt, 0), file));
       }
   sqlite3_finalize (stmt);
@@ -202,7 +204,7 @@ px_library_export_name (const PxLibraryImage  *image,
   if (resolved == NULL)
     {
       g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_PATTERN,
-                   _("Image %" G_GINT64_FORMAT ": %s Give the token a default, like [COMPANY|unknown]."),
+                   _("Image %" PRId64 ": %s Give the token a default, like [COMPANY|unknown]."),
                    image->id, local_error->message);
       return NULL;
     }

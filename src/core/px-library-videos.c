@@ -3,6 +3,8 @@
  * row, together or not at all; deleting the image keeps the video. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -236,7 +238,7 @@ px_library_get_video (PxLibrary  *self,
     video = read_video (self, stmt);
   else
     g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND,
-                 _("There is no video %" G_GINT64_FORMAT " in the library."), id);
+                 _("There is no video %" PRId64 " in the library."), id);
   sqlite3_finalize (stmt);
   return video;
 }

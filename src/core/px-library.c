@@ -8,6 +8,8 @@
  * orphan files are reported, not removed. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -748,7 +750,7 @@ px_library_get_image (PxLibrary  *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     image = px_library_read_image (self, stmt);
   else
-    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND, _("There is no image %" G_GINT64_FORMAT " in the library."), id);
+    g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_NOT_FOUND, _("There is no image %" PRId64 " in the library."), id);
   sqlite3_finalize (stmt);
 
   return image;

@@ -5,6 +5,8 @@
  * gives the same recipe back when read. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -481,7 +483,7 @@ parse (const char  *json,
 
   if (size > MAX_RECIPE_BYTES)
     {
-      g_set_error (error, PX_RECIPE_ERROR, PX_RECIPE_ERROR_INVALID, _("A recipe is at most 1 MB; this is %" G_GSIZE_FORMAT
+      g_set_error (error, PX_RECIPE_ERROR, PX_RECIPE_ERROR_INVALID, _("A recipe is at most 1 MB; this is %zu"
                                                                       " bytes."), size);
       return NULL;
     }

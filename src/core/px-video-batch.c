@@ -7,6 +7,8 @@
  * or a missing encoder stops it (every next image would fail the same way). */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -236,7 +238,7 @@ px_video_batch_run (PxLibrary             *library,
           return FALSE;
         }
       if (local_error != NULL)
-        g_prefix_error (&local_error, _("Image %" G_GINT64_FORMAT ": "), image->id);
+        g_prefix_error (&local_error, _("Image %" PRId64 ": "), image->id);
       count (control, done_before, local_error);
       g_clear_error (&local_error);
     }
