@@ -15,7 +15,7 @@ px_packages=(
   desktop-file-utils libglib2.0-dev-bin webp-pixbuf-loader libgtk-4-bin imagemagick flatpak-builder
   adwaita-icon-theme fonts-cantarell
   clang libclang-rt-14-dev ffmpeg
-  at-spi2-core python3-pyatspi gir1.2-atspi-2.0
+  at-spi2-core python3-pyatspi gir1.2-atspi-2.0 locales
 )
 
 px_say () {
@@ -41,6 +41,23 @@ px_install_packages () {
   px_say "Installing ${#missing[@]} packages"
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# The translations are tested in their languages' own locales (numbers and
+# dates as Germans and Spaniards write them): generated once, as root.
+px_locales=(de_DE es_ES)
+px_ensure_locales () {
+  local loc
+  for loc in "${px_locales[@]}"; do
+    if ! locale -a 2>/dev/null | grep -qix "$loc.utf8"; then
+      if [ "$(id -u)" -ne 0 ]; then
+        px_say "Missing locale $loc.UTF-8; as root: localedef -i $loc -f UTF-8 $loc.UTF-8"
+        return 1
+      fi
+      px_say "Generating the $loc.UTF-8 locale"
+      localedef -i "$loc" -f UTF-8 "$loc.UTF-8"
+    fi
+  done
 }
 
 # px_build DIR [meson options…]: configure once, then build.

@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "px-application.h"
+#include "px-paths.h"
 #include "px-video.h"
 
 int
@@ -14,10 +15,7 @@ main (int   argc,
   g_autoptr(PxApplication) app = NULL;
 
   px_video_setup_environment ();
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  px_paths_init_i18n ();
 
   app = px_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
 

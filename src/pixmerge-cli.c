@@ -303,7 +303,7 @@ cmd_providers (int    argc,
 
           g_string_append_printf (caps, "prompt ≤ %ld", model->max_prompt_chars);
           g_string_append_printf (caps, "; references %u", model->reference_images);
-          g_string_append_printf (caps, "; $%.3f/image", model->price_default);
+          g_string_append_printf (caps, _("; $%.3f/image"), model->price_default);
           for (guint s = 0; s < model->settings->len; s++)
             {
               const PxSettingSpec *spec = g_ptr_array_index (model->settings, s);
@@ -976,10 +976,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  px_paths_init_i18n ();
 
   if (argc < 2)
     return print_help (stderr);

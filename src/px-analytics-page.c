@@ -115,8 +115,13 @@ day_label (const char *key)
 static char *
 money (double dollars)
 {
-  /* A cent is too coarse for one image ($0.039), not for a total. */
-  return g_strdup_printf (dollars > 0 && dollars < 0.0995 ? "$%.3f" : "$%.2f", dollars);
+  /* A cent is too coarse for one image ($0.039), not for a total. The
+   * digits follow the user's locale (LC_NUMERIC: 0,039 in German). */
+  if (dollars > 0 && dollars < 0.0995)
+    /* Translators: US dollars with three decimals; put the sign where your language puts it. */
+    return g_strdup_printf (_("$%.3f"), dollars);
+  /* Translators: US dollars with two decimals; put the sign where your language puts it. */
+  return g_strdup_printf (_("$%.2f"), dollars);
 }
 
 /* ---- filling it in ---- */

@@ -61,6 +61,39 @@ setting_title (const char *name)
   return name;
 }
 
+/* What a choice reads as: the provider's words for it (auto, medium,
+ * allow_adult) are kept as the value sent, and shown in the user's
+ * language; sizes, ratios and numbers are shown as they are. */
+static const struct { const char *value; const char *label; } choice_labels[] = {
+  { "auto", N_("Automatic") },
+  { "low", N_("Low") },
+  { "medium", N_("Medium") },
+  { "high", N_("High") },
+  { "standard", N_("Standard") },
+  { "hd", N_("HD") },
+  { "transparent", N_("Transparent") },
+  { "opaque", N_("Opaque") },
+  { "vivid", N_("Vivid") },
+  { "natural", N_("Natural") },
+  { "allow_all", N_("Anyone") },
+  { "allow_adult", N_("Adults Only") },
+  { "dont_allow", N_("No People") },
+  { "png", N_("PNG") },
+  { "jpeg", N_("JPEG") },
+  { "webp", N_("WebP") },
+};
+
+static char *
+choice_label (GtkStringObject *item)
+{
+  const char *value = item != NULL ? gtk_string_object_get_string (item) : "";
+
+  for (guint i = 0; i < G_N_ELEMENTS (choice_labels); i++)
+    if (g_str_equal (value, choice_labels[i].value))
+      return g_strdup (_(choice_labels[i].label));
+  return g_strdup (value);
+}
+
 static char *
 setting_value (GtkWidget *widget)
 {
@@ -155,6 +188,9 @@ px_model_settings_show (PxModelSettings *self,
           guint selected = 0;
 
           row = widget = adw_combo_row_new ();
+          adw_combo_row_set_expression (ADW_COMBO_ROW (row),
+                                        gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                                                     G_CALLBACK (choice_label), NULL, NULL));
           adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (list));
           for (guint v = 0; spec->values[v] != NULL; v++)
             if (g_strcmp0 (spec->values[v], value ? value : spec->default_value) == 0)

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Translations: every po file compiles, po/POTFILES.in names exactly the files
-# with translatable strings, and xgettext can extract them all.
+# Translations: every po file compiles and is complete, po/POTFILES.in names
+# exactly the files with translatable strings, and xgettext can extract them
+# all.
 set -eu
 top=$1
 cd "$top"
@@ -25,8 +26,19 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if ! xgettext --from-code=UTF-8 --add-comments=Translators --keyword=_ --keyword=N_ \
-      --keyword=C_:1c,2 --keyword=NC_:1c,2 -f po/POTFILES.in -o "$tmp/pixmerge.pot" 2>"$tmp/err"; then
+      --keyword=C_:1c,2 --keyword=NC_:1c,2 --keyword=g_dngettext:2,3 -f po/POTFILES.in \
+      -o "$tmp/pixmerge.pot" 2>"$tmp/err"; then
   cat "$tmp/err"; fail=1
 fi
+
+# Every language in LINGUAS is complete: each string of today's sources is
+# translated (msgcmp), none fuzzy or left empty (msgfmt's statistics).
+for lang in $(grep -v '^#' po/LINGUAS); do
+  msgcmp "po/$lang.po" "$tmp/pixmerge.pot" || { echo "po/$lang.po lacks strings the sources have"; fail=1; }
+  stats=$(msgfmt --statistics -o /dev/null "po/$lang.po" 2>&1)
+  case "$stats" in
+    *fuzzy*|*untranslated*) echo "po/$lang.po is not complete: $stats"; fail=1 ;;
+  esac
+done
 [ "$fail" = 0 ] && echo "translations ok"
 exit $fail

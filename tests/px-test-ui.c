@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "px-paths.h"
 #include "px-test-ui.h"
 #include "px-video.h"
 
@@ -15,6 +16,7 @@ gboolean
 px_test_ui_init (void)
 {
   px_video_setup_environment ();
+  px_paths_init_i18n ();
   if (!gtk_init_check ())
     {
       if (g_getenv ("PIXMERGE_TESTS_STRICT") != NULL)

@@ -2,6 +2,9 @@
  * so that tests and the screenshot tool can point the whole app elsewhere. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
+
 #include "px-paths.h"
 
 static char *library_dir;
@@ -42,4 +45,18 @@ px_paths_get_cache_dir (void)
     cache_dir = g_build_filename (g_get_user_cache_dir (), "pixmerge", NULL);
 
   return cache_dir;
+}
+
+/* The user's language, from the environment; translations from LOCALEDIR,
+ * or from PIXMERGE_LOCALEDIR (the build tree's, for build-aux/run, the
+ * screenshots and the tests). */
+void
+px_paths_init_i18n (void)
+{
+  const char *dir = g_getenv ("PIXMERGE_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }
