@@ -487,7 +487,7 @@ px_application_help_uri_for (GtkWindow *window)
         window = gtk_window_get_transient_for (window);
     }
   if (topic == NULL && window != NULL && PX_IS_WINDOW (window))
-    topic = px_window_get_page (PX_WINDOW (window));
+    topic = px_window_showing_welcome (PX_WINDOW (window)) ? "first-start" : px_window_get_page (PX_WINDOW (window));
   return topic ? g_strdup_printf ("help:pixmerge/%s", topic) : g_strdup ("help:pixmerge");
 }
 

@@ -210,6 +210,15 @@ px_window_get_page (PxWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+/* TRUE while the first start's welcome is in front of the pages. */
+gboolean
+px_window_showing_welcome (PxWindow *self)
+{
+  g_return_val_if_fail (PX_IS_WINDOW (self), FALSE);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->root_stack), "welcome") == 0;
+}
+
 void
 px_window_add_toast (PxWindow *self,
                      AdwToast *toast)

@@ -20,6 +20,7 @@ const char * const *px_window_get_page_names (void);
 void                px_window_open_files     (PxWindow      *self,
                                               GFile        **files,
                                               int            n_files);
+gboolean            px_window_showing_welcome (PxWindow     *self);
 void                px_window_add_toast      (PxWindow      *self,
                                               AdwToast      *toast);
 

@@ -98,6 +98,12 @@ test_first_run_demo (void)
   welcome = PX_WELCOME (px_test_ui_find_by_name (GTK_WIDGET (window), PX_TYPE_WELCOME, NULL));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (welcome)));
   g_assert_nonnull (find_action_button (GTK_WIDGET (welcome), "win.welcome-add-key"));
+  /* F1 here is the help on getting started. */
+  {
+    g_autofree char *uri = px_application_help_uri_for (GTK_WINDOW (window));
+
+    g_assert_cmpstr (uri, ==, "help:pixmerge/first-start");
+  }
   badge = find_action_button (GTK_WIDGET (window), "win.stop-demo");
   g_assert_nonnull (badge);
   badge = gtk_widget_get_ancestor (badge, GTK_TYPE_MENU_BUTTON);
