@@ -13,6 +13,7 @@
 #include "px-fake-account.h"
 #include "px-fake-image.h"
 #include "px-fake-provider.h"
+#include "px-fake-batch.h"
 #include "px-fake-veo.h"
 #include "px-fake-reply.h"
 
@@ -50,6 +51,7 @@ struct _PxFakeProvider
   PxFakeAccount account;
   gboolean     plain_images;  /* one picture per size, not one per prompt: cheap, for benchmarks */
   PxFakeVeo   *veo;
+  PxFakeBatch *batch;
 };
 
 G_DEFINE_FINAL_TYPE (PxFakeProvider, px_fake_provider, G_TYPE_OBJECT)
@@ -1278,6 +1280,8 @@ route (PxFakeProvider    *self,
       px_fake_reply_free (fault_reply);
       return reply;
     }
+  if ((reply = px_fake_batch_route (self->batch, self->url, self->api_key, msg, path, body)) != NULL)
+    return reply;
   if ((reply = px_fake_veo_route (self->veo, self->url, self->api_key, msg, path, body)) != NULL)
     return reply;
 
@@ -1435,6 +1439,15 @@ set_headers (Delivery *delivery)
     soup_message_headers_replace (headers, "Retry-After", delivery->reply->retry_after);
   if (delivery->reply->location != NULL)
     soup_message_headers_replace (headers, "Location", delivery->reply->location);
+  if (delivery->reply->headers != NULL)
+    {
+      GHashTableIter iter;
+      gpointer name, value;
+
+      g_hash_table_iter_init (&iter, delivery->reply->headers);
+      while (g_hash_table_iter_next (&iter, &name, &value))
+        soup_message_headers_replace (headers, name, value);
+    }
   if (delivery->reply->retry_after_ms != NULL)
     soup_message_headers_replace (headers, "retry-after-ms", delivery->reply->retry_after_ms);
   if (delivery->reply->openai_headers)
@@ -1728,6 +1741,7 @@ px_fake_provider_finalize (GObject *object)
   g_free (self->url);
   g_free (self->api_key);
   px_fake_veo_free (self->veo);
+  px_fake_batch_free (self->batch);
   g_queue_clear_full (&self->faults, g_free);
   g_ptr_array_unref (self->requests);
   g_hash_table_unref (self->images);
@@ -1743,6 +1757,15 @@ px_fake_provider_class_init (PxFakeProviderClass *klass)
   G_OBJECT_CLASS (klass)->finalize = px_fake_provider_finalize;
 }
 
+/* A line of a Gemini batch, answered as generateContent answers it. */
+static Reply *
+answer_batch_line (gpointer    data,
+                   const char *model,
+                   GBytes     *request)
+{
+  return gemini_generate (data, model, request, FALSE, NO_FAULT);
+}
+
 static void
 px_fake_provider_init (PxFakeProvider *self)
 {
@@ -1753,6 +1776,7 @@ px_fake_provider_init (PxFakeProvider *self)
   self->encoded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->responses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->veo = px_fake_veo_new ();
+  self->batch = px_fake_batch_new (answer_batch_line, self);
 }
 
 void
@@ -1774,4 +1798,39 @@ guint
 px_fake_provider_get_video_submissions (PxFakeProvider *self)
 {
   return px_fake_veo_get_submissions (self->veo);
+}
+
+void
+px_fake_provider_set_batch_polls (PxFakeProvider *self,
+                                  guint           polls)
+{
+  px_fake_batch_set_polls (self->batch, polls);
+}
+
+void
+px_fake_provider_set_batch_outcome (PxFakeProvider     *self,
+                                    PxFakeBatchOutcome  outcome)
+{
+  px_fake_batch_set_outcome (self->batch, outcome);
+}
+
+/* Every Nth line of a batch fails with the provider's error (0: none). */
+void
+px_fake_provider_set_batch_failing (PxFakeProvider *self,
+                                    guint           every)
+{
+  px_fake_batch_set_failing (self->batch, every);
+}
+
+/* How many batches were created: each one is paid for. */
+guint
+px_fake_provider_get_batches_created (PxFakeProvider *self)
+{
+  return px_fake_batch_get_created (self->batch);
+}
+
+guint
+px_fake_provider_get_files_uploaded (PxFakeProvider *self)
+{
+  return px_fake_batch_get_uploads (self->batch);
 }

@@ -43,6 +43,13 @@ typedef enum {
   PX_FAKE_VIDEO_NOT_VIDEO,   /* done, and the file is an HTML page */
 } PxFakeVideoOutcome;
 
+/* How the next Gemini batches end. */
+typedef enum {
+  PX_FAKE_BATCH_SUCCEEDED,
+  PX_FAKE_BATCH_FAILED,      /* done, with the operation's error */
+  PX_FAKE_BATCH_EXPIRED,     /* not done within its window: nothing made */
+} PxFakeBatchOutcome;
+
 typedef struct {
   char   *method;
   char   *path;
@@ -88,5 +95,13 @@ void            px_fake_provider_set_video_polls   (PxFakeProvider *self,
 void            px_fake_provider_set_video_outcome (PxFakeProvider *self,
                                                     PxFakeVideoOutcome outcome);
 guint           px_fake_provider_get_video_submissions (PxFakeProvider *self);
+void            px_fake_provider_set_batch_polls   (PxFakeProvider *self,
+                                                    guint           polls);
+void            px_fake_provider_set_batch_outcome (PxFakeProvider *self,
+                                                    PxFakeBatchOutcome outcome);
+void            px_fake_provider_set_batch_failing (PxFakeProvider *self,
+                                                    guint           every);
+guint           px_fake_provider_get_batches_created (PxFakeProvider *self);
+guint           px_fake_provider_get_files_uploaded  (PxFakeProvider *self);
 
 G_END_DECLS

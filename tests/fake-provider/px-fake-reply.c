@@ -13,6 +13,7 @@ px_fake_reply_free (Reply *reply)
   g_clear_pointer (&reply->events, g_ptr_array_unref);
   g_free (reply->content_encoding);
   g_free (reply->location);
+  g_clear_pointer (&reply->headers, g_hash_table_unref);
   g_free (reply);
 }
 
@@ -29,4 +30,14 @@ px_fake_reply_new (guint       status,
   reply->cut_at = -1;
 
   return reply;
+}
+
+void
+px_fake_reply_set_header (Reply      *reply,
+                          const char *name,
+                          const char *value)
+{
+  if (reply->headers == NULL)
+    reply->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (reply->headers, g_strdup (name), g_strdup (value));
 }

@@ -24,6 +24,7 @@ typedef struct {
   guint       stall_ms;     /* after the cut: wait this long, then the rest */
   gboolean    reset;        /* after the cut: close the connection */
   char       *location;     /* a redirect's target */
+  GHashTable *headers;      /* any other headers: name -> value */
 } Reply;
 
 typedef struct {
@@ -38,6 +39,9 @@ Reply *px_fake_reply_new     (guint       status,
                               const char *content_type,
                               GBytes     *body);
 void   px_fake_reply_free    (Reply      *reply);
+void   px_fake_reply_set_header (Reply    *reply,
+                              const char *name,
+                              const char *value);
 void   px_fake_delivery_free (Delivery   *delivery);
 
 gboolean px_fake_hostile_fault   (int          fault);
