@@ -30,19 +30,15 @@ gemini_build_check_message (PxProvider               *provider,
   return message;
 }
 
-static SoupMessage *
-gemini_build_message (PxProvider                *provider,
-                      const PxProviderContext   *context,
-                      const PxGenerationRequest *request,
-                      GHashTable                *settings,
-                      GError                   **error)
+/* The GenerateContentRequest for @request, as the next value of @builder:
+ * what generateContent takes, and what each line of a batch carries. */
+void
+px_gemini_add_request (JsonBuilder               *builder,
+                       const PxGenerationRequest *request,
+                       GHashTable                *settings)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *url = g_strdup_printf ("%s/v1beta/models/%s:generateContent",
-                                          context->base_url, context->model->id);
   const char *aspect = g_hash_table_lookup (settings, "aspect_ratio");
   const char *image_size = g_hash_table_lookup (settings, "image_size");
-  SoupMessage *message;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "contents");
@@ -105,7 +101,21 @@ gemini_build_message (PxProvider                *provider,
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
+}
 
+static SoupMessage *
+gemini_build_message (PxProvider                *provider,
+                      const PxProviderContext   *context,
+                      const PxGenerationRequest *request,
+                      GHashTable                *settings,
+                      GError                   **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *url = g_strdup_printf ("%s/v1beta/models/%s:generateContent",
+                                          context->base_url, context->model->id);
+  SoupMessage *message;
+
+  px_gemini_add_request (builder, request, settings);
   message = px_provider_new_json_message (context, url, builder, error);
   if (message == NULL)
     return NULL;

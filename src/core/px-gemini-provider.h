@@ -9,4 +9,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PxGeminiProvider, px_gemini_provider, PX, GEMINI_PROVIDER, GObject)
 
+void px_gemini_add_request (JsonBuilder               *builder,
+                            const PxGenerationRequest *request,
+                            GHashTable                *settings);
+
 G_END_DECLS
