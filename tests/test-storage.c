@@ -339,7 +339,7 @@ test_read_only (void)
   g_test_trap_assert_passed ();
 }
 
-/* Another program holds the write lock past the library's patience (5 s):
+/* Another program holds the write lock past the library's patience (30 s):
  * the write fails naming the lock, nothing is half-written, and the same
  * write succeeds once the lock is gone. */
 static void

@@ -25,6 +25,8 @@
 #include "px-image-check.h"
 #include "px-json.h"
 #include "px-library-private.h"
+
+#define PX_LIBRARY_BUSY_MS 30000
 #include "px-paths.h"
 #include "px-png.h"
 #include "px-tokens.h"
@@ -415,7 +417,10 @@ px_library_open_reader (PxLibrary  *self,
       sqlite3_close (db);
       return NULL;
     }
-  sqlite3_busy_timeout (db, 5000);
+  /* Another connection's write (a batch's round, an import) may take a
+   * while on a loaded machine: wait for it rather than fail. Nothing waits
+   * on the main loop: the library is never used there. */
+  sqlite3_busy_timeout (db, PX_LIBRARY_BUSY_MS);
   return db;
 }
 
@@ -576,7 +581,7 @@ px_library_open_at_version (const char  *directory,
       return NULL;
     }
 
-  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_busy_timeout (self->db, PX_LIBRARY_BUSY_MS);
   rc = sqlite3_exec (self->db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                      NULL, NULL, NULL);
   if (rc == SQLITE_OK)
