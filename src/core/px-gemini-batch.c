@@ -240,6 +240,42 @@ fail_now (gpointer             source_tag,
   g_object_unref (task);
 }
 
+/* Builds the message to @url (with @body as JSON, if any) and sends it;
+ * its answer goes to @handle. */
+static void
+start_url_call (PxGeminiBatch       *self,
+                const char          *method,
+                const char          *url,
+                GBytes              *body,
+                Handle               handle,
+                GDestroyNotify       free_result,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GError *error = NULL;
+  SoupMessage *message = new_message (self, method, url, body ? "application/json" : NULL, body, &error);
+
+  if (message == NULL)
+    fail_now (source_tag, error, callback, user_data);
+  else
+    start_call (self, message, handle, free_result, source_tag, cancellable, callback, user_data);
+}
+
+static GBytes *
+builder_bytes (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  gsize length;
+  char *text;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+  return g_bytes_new_take (text, length);
+}
+
 /* ---- jobs ---- */
 
 static gint64
@@ -313,14 +349,8 @@ px_gemini_batch_create_async (PxGeminiBatch       *self,
                               gpointer             user_data)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *url = g_strdup_printf ("%s/v1beta/models/%s:batchGenerateContent", self->base_url, model_id);
   g_autoptr(GBytes) body = NULL;
-  GError *error = NULL;
-  SoupMessage *message;
-  char *text;
-  gsize length;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "batch");
@@ -334,19 +364,9 @@ px_gemini_batch_create_async (PxGeminiBatch       *self,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
-  body = g_bytes_new_take (text, length);
-
-  message = new_message (self, "POST", url, "application/json", body, &error);
-  if (message == NULL)
-    {
-      fail_now (px_gemini_batch_create_async, error, callback, user_data);
-      return;
-    }
-  start_call (self, message, handle_operation, (GDestroyNotify) px_gemini_batch_job_free,
-              px_gemini_batch_create_async, cancellable, callback, user_data);
+  body = builder_bytes (builder);
+  start_url_call (self, "POST", url, body, handle_operation, (GDestroyNotify) px_gemini_batch_job_free,
+                  px_gemini_batch_create_async, cancellable, callback, user_data);
 }
 
 void
@@ -357,16 +377,9 @@ px_gemini_batch_get_async (PxGeminiBatch       *self,
                            gpointer             user_data)
 {
   g_autofree char *url = g_strdup_printf ("%s/v1beta/%s", self->base_url, name);
-  GError *error = NULL;
-  SoupMessage *message = new_message (self, "GET", url, NULL, NULL, &error);
 
-  if (message == NULL)
-    {
-      fail_now (px_gemini_batch_get_async, error, callback, user_data);
-      return;
-    }
-  start_call (self, message, handle_operation, (GDestroyNotify) px_gemini_batch_job_free,
-              px_gemini_batch_get_async, cancellable, callback, user_data);
+  start_url_call (self, "GET", url, NULL, handle_operation, (GDestroyNotify) px_gemini_batch_job_free,
+                  px_gemini_batch_get_async, cancellable, callback, user_data);
 }
 
 void
@@ -378,15 +391,9 @@ px_gemini_batch_cancel_async (PxGeminiBatch       *self,
 {
   g_autofree char *url = g_strdup_printf ("%s/v1beta/%s:cancel", self->base_url, name);
   g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
-  GError *error = NULL;
-  SoupMessage *message = new_message (self, "POST", url, "application/json", body, &error);
 
-  if (message == NULL)
-    {
-      fail_now (px_gemini_batch_cancel_async, error, callback, user_data);
-      return;
-    }
-  start_call (self, message, handle_empty, NULL, px_gemini_batch_cancel_async, cancellable, callback, user_data);
+  start_url_call (self, "POST", url, body, handle_empty, NULL, px_gemini_batch_cancel_async,
+                  cancellable, callback, user_data);
 }
 
 /* The list, a page at a time, until the display name is found. */
@@ -593,15 +600,11 @@ px_gemini_batch_upload_async (PxGeminiBatch       *self,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Upload *upload = g_new0 (Upload, 1);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *url = g_strdup_printf ("%s/upload/v1beta/files", self->base_url);
   g_autofree char *length = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (jsonl));
   g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
   SoupMessage *message;
-  char *text;
-  gsize size;
 
   g_task_set_source_tag (task, px_gemini_batch_upload_async);
   upload->self = self;
@@ -615,10 +618,7 @@ px_gemini_batch_upload_async (PxGeminiBatch       *self,
   json_builder_add_string_value (builder, display_name);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &size);
-  body = g_bytes_new_take (text, size);
+  body = builder_bytes (builder);
 
   message = new_message (self, "POST", url, "application/json", body, &error);
   if (message == NULL)
