@@ -173,7 +173,7 @@ px_json_from_table (GHashTable *table)
 }
 
 /* Anything but an object of strings gives what it can: an empty table at
- * worst, never an error. */
+ * worst, never an error; keys and values are always valid UTF-8. */
 GHashTable *
 px_json_to_table (const char *json)
 {
@@ -192,8 +192,12 @@ px_json_to_table (const char *json)
     {
       JsonNode *node = json_object_get_member (object, l->data);
 
+      /* json-glib decodes a lone surrogate ("\udc00") into bytes that are
+       * not UTF-8, which no generator writes back as JSON: they become
+       * U+FFFD, so a stored table always reads back the same. */
       if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        g_hash_table_insert (table, g_strdup (l->data), g_strdup (json_node_get_string (node)));
+        g_hash_table_insert (table, g_utf8_make_valid (l->data, -1),
+                             g_utf8_make_valid (json_node_get_string (node), -1));
     }
 
   return table;
