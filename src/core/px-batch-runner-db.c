@@ -62,6 +62,17 @@ px_batch_runner_run_sql (PxLibrary   *library,
   return run_sql_full (library, sql, id, text, 0, NULL, error);
 }
 
+gboolean
+px_batch_runner_run_sql_status (PxLibrary   *library,
+                                gint64       id,
+                                const char  *status,
+                                const char  *reason,
+                                GError     **error)
+{
+  return run_sql_full (library, "UPDATE batch_jobs SET status = ?3, updated = ?2, reason = ?5 WHERE id = ?1",
+                       id, status, 0, reason, error);
+}
+
 static GPtrArray *
 take_pending (PxBatchRunner  *self,
               guint           count,
@@ -251,8 +262,7 @@ px_batch_runner_db_worker (gpointer data,
       break;
 
     case OP_SET_STATUS:
-      ok = run_sql_full (self->library, "UPDATE batch_jobs SET status = ?3, updated = ?2, reason = ?5 WHERE id = ?1",
-                         self->job_id, op->text, 0, op->reason, &error);
+      ok = px_batch_runner_run_sql_status (self->library, self->job_id, op->text, op->reason, &error);
       break;
 
     case OP_REFRESH:

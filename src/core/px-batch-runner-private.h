@@ -61,6 +61,11 @@ gboolean px_batch_runner_run_sql (PxLibrary   *library,
                                   gint64       id,
                                   const char  *text,
                                   GError     **error);
+gboolean px_batch_runner_run_sql_status (PxLibrary   *library,
+                                         gint64       id,
+                                         const char  *status,
+                                         const char  *reason,
+                                         GError     **error);
 void px_batch_runner_op_free   (Op       *op);
 void px_batch_runner_db_worker (gpointer  data,
                                 gpointer  user_data);

@@ -138,7 +138,8 @@ px_batch_create (PxLibrary          *library,
     return 0;
 
   if (sqlite3_prepare_v2 (db, "INSERT INTO batch_jobs (template_prompt, model, settings, tokens, status, total, columns,"
-                              " budget, concurrency, created, updated) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
+                              " budget, concurrency, created, updated, engine)"
+                              " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
                           -1, &stmt, NULL) != SQLITE_OK)
     goto fail;
   sqlite3_bind_text (stmt, 1, spec->template_prompt, -1, SQLITE_STATIC);
@@ -151,6 +152,7 @@ px_batch_create (PxLibrary          *library,
   sqlite3_bind_int (stmt, 8, spec->concurrency);
   sqlite3_bind_int64 (stmt, 9, now);
   sqlite3_bind_int64 (stmt, 10, now);
+  sqlite3_bind_text (stmt, 11, spec->provider_batch ? "provider" : "direct", -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     goto fail;
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -254,11 +256,12 @@ job_from_row (PxLibrary    *library,
   job->concurrency = sqlite3_column_int (stmt, 9);
   job->created = sqlite3_column_int64 (stmt, 10);
   job->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
+  job->provider_batch = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 12), "provider") == 0;
   count_items (library, job);
   return job;
 }
 
-#define JOB_COLUMNS "id, template_prompt, model, settings, tokens, status, total, columns, budget, concurrency, created, reason"
+#define JOB_COLUMNS "id, template_prompt, model, settings, tokens, status, total, columns, budget, concurrency, created, reason, engine"
 
 PxBatchJob *
 px_batch_get (PxLibrary  *library,

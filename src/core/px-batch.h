@@ -30,7 +30,12 @@ typedef struct {
   GPtrArray          *rows;         /* GStrv each */
   guint               concurrency;  /* 0: the provider's */
   double              budget;       /* dollars; 0: none */
+  gboolean            provider_batch; /* run on the provider's batch engine */
 } PxBatchSpec;
+
+/* What a provider's batch engine charges of the synchronous price (the
+ * Gemini API's Batch Mode: half). */
+#define PX_PROVIDER_BATCH_PRICE 0.5
 
 typedef struct {
   gint64      id;
@@ -51,6 +56,7 @@ typedef struct {
   guint       failed;
   guint       cancelled;
   gint64      created;
+  gboolean    provider_batch; /* on the provider's batch engine (PxProviderBatch) */
 } PxBatchJob;
 
 typedef struct {

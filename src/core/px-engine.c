@@ -300,6 +300,21 @@ store_in_thread (GTask        *store,
   g_task_return_pointer (store, result, NULL);
 }
 
+/* From the provider's own count where it gives one: the image made, and
+ * what was read (a long prompt, the reference images of an edit); else
+ * the model's price per image. */
+double
+px_engine_cost_of (const PxModel            *model,
+                   GHashTable               *settings,
+                   const PxGenerationResult *result)
+{
+  if (result->output_tokens >= 0 && model->output_token_price > 0)
+    return result->output_tokens * model->output_token_price +
+           result->input_text_tokens * model->input_text_token_price +
+           result->input_image_tokens * model->input_image_token_price;
+  return px_model_price_per_image (model, settings) * result->images->len;
+}
+
 static void
 job_succeed (GTask              *task,
              PxGenerationResult *result)
@@ -317,14 +332,7 @@ job_succeed (GTask              *task,
 
   if (!result->cached)
     {
-      /* From the provider's own count where it gives one: the image made,
-       * and what was read (a long prompt, the reference images of an edit). */
-      if (result->output_tokens >= 0 && job->model->output_token_price > 0)
-        result->cost = result->output_tokens * job->model->output_token_price +
-                       result->input_text_tokens * job->model->input_text_token_price +
-                       result->input_image_tokens * job->model->input_image_token_price;
-      else
-        result->cost = px_model_price_per_image (job->model, job->settings) * result->images->len;
+      result->cost = px_engine_cost_of (job->model, job->settings, result);
 
       /* Stored before the caller hears of it, so that the next identical
        * request (or the next run of the command-line tool) finds it. */

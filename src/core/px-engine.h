@@ -54,6 +54,9 @@ void                px_engine_get_pace            (PxEngine            *self,
                                                    guint               *concurrency,
                                                    double              *per_minute);
 
+double              px_engine_cost_of             (const PxModel       *model,
+                                                   GHashTable          *settings,
+                                                   const PxGenerationResult *result);
 void                px_engine_generate_async      (PxEngine            *self,
                                                    PxGenerationRequest *request,
                                                    GCancellable        *cancellable,

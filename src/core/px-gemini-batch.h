@@ -96,4 +96,6 @@ gboolean          px_gemini_batch_read_line     (PxGeminiBatch     *self,
                                                  PxGenerationResult *result,
                                                  GError           **error);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PxGeminiBatchJob, px_gemini_batch_job_free)
+
 G_END_DECLS

@@ -280,6 +280,29 @@ static const char * const migrations[] = {
    "   tokens, created)"
    "  VALUES ('ai-video', new.provider, new.model, 'video', 0, 0, new.estimate, 0, 0, 0, new.updated);"
    " END;"),
+
+  /* 13: batches run on the provider's own batch engine: each provider job
+   * is a row made (with the display name it is found again by) before
+   * anything is sent, its items point at it while the provider has them */
+  ("ALTER TABLE batch_jobs ADD COLUMN engine TEXT NOT NULL DEFAULT 'direct';"
+   "CREATE TABLE provider_jobs ("
+   "  id INTEGER PRIMARY KEY,"
+   "  batch_id INTEGER NOT NULL REFERENCES batch_jobs (id) ON DELETE CASCADE,"
+   "  provider TEXT NOT NULL,"
+   "  display_name TEXT NOT NULL UNIQUE,"
+   "  file TEXT,"                          /* the uploaded requests */
+   "  name TEXT,"                          /* the provider's job, once it is known */
+   "  state TEXT NOT NULL DEFAULT 'preparing',"
+   "  requests INTEGER NOT NULL DEFAULT 0,"
+   "  succeeded INTEGER NOT NULL DEFAULT 0,"
+   "  failed INTEGER NOT NULL DEFAULT 0,"
+   "  error TEXT,"
+   "  ingested INTEGER NOT NULL DEFAULT 0,"
+   "  created INTEGER NOT NULL,"
+   "  updated INTEGER NOT NULL);"
+   "CREATE INDEX provider_jobs_batch ON provider_jobs (batch_id);"
+   "ALTER TABLE batch_items ADD COLUMN provider_job INTEGER REFERENCES provider_jobs (id) ON DELETE SET NULL;"
+   "CREATE INDEX batch_items_provider_job ON batch_items (provider_job) WHERE provider_job IS NOT NULL;"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PX_LIBRARY_SCHEMA_VERSION);

@@ -24,7 +24,7 @@ typedef enum {
   PX_LIBRARY_ERROR_BUSY,        /* another program kept the database locked */
 } PxLibraryError;
 
-#define PX_LIBRARY_SCHEMA_VERSION 12
+#define PX_LIBRARY_SCHEMA_VERSION 13
 
 typedef struct {
   gint64   id;
