@@ -18,6 +18,7 @@
 #include "px-model-list.h"
 #include "px-paths.h"
 #include "px-provider.h"
+#include "px-provider-batch.h"
 #include "px-tokens.h"
 #include "pixmerge-cli.h"
 
@@ -91,6 +92,15 @@ run_batch (gint64      id,
   return 0;
 }
 
+static gboolean
+is_provider_batch (PxLibrary *library,
+                   gint64     id)
+{
+  g_autoptr(PxBatchJob) job = px_batch_get (library, id, NULL);
+
+  return job != NULL && job->provider_batch;
+}
+
 static char **
 read_csv (const char  *path,
           char      ***columns,
@@ -124,7 +134,8 @@ px_cli_cmd_batch (int    argc,
   g_auto(GStrv) token_args = NULL;
   g_auto(GStrv) set_args = NULL;
   int concurrency = 0, rpm = 0;
-  double budget = 0;
+  double budget = 0, poll = 0;
+  gboolean provider_batch = FALSE;
   const GOptionEntry entries[] = {
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Rows of token values; the header names the tokens"), N_("FILE") },
     { "prompt", 'p', 0, G_OPTION_ARG_STRING, &prompt, N_("The prompt template, with tokens like [NAME]"), N_("TEXT") },
@@ -134,6 +145,10 @@ px_cli_cmd_batch (int    argc,
     { "token", 't', 0, G_OPTION_ARG_STRING_ARRAY, &token_args, N_("A value for every row (rows override it)"), N_("NAME=VALUE") },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set_args, N_("A model setting"), N_("NAME=VALUE") },
     { "budget", 0, 0, G_OPTION_ARG_DOUBLE, &budget, N_("Spend cap in dollars: not started above it, paused at it"), N_("DOLLARS") },
+    { "provider-batch", 0, 0, G_OPTION_ARG_NONE, &provider_batch, N_("Run on the provider's batch engine: half "
+      "price, results within 24 hours (Gemini image models)"), NULL },
+    { "poll", 0, 0, G_OPTION_ARG_DOUBLE, &poll, N_("A provider batch: seconds before the first look at it (default "
+      "10, then doubling up to 5 minutes)"), N_("SECONDS") },
     { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, N_("The provider's address (local servers)"), N_("URL") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Where export writes the results CSV"), N_("FILE") },
     { "images", 0, 0, G_OPTION_ARG_FILENAME, &images_dir, N_("export: also copy the images into this folder"), N_("DIR") },
@@ -141,7 +156,8 @@ px_cli_cmd_batch (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("run --csv FILE --prompt TEXT --model ID | resume ID | "
-                                                              "status ID | export ID -o FILE | video ID -o DIR | edit ID --recipe FILE | list"));
+                                                              "status ID | cancel ID | export ID -o FILE | video ID -o DIR | "
+                                                              "edit ID --recipe FILE | list"));
   g_autoptr(GError) error = NULL;
   g_autoptr(PxCatalog) catalog = NULL;
   g_autoptr(PxLibrary) library = NULL;
@@ -157,9 +173,11 @@ px_cli_cmd_batch (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return px_cli_usage (context, error->message);
   if (argc < 2)
-    return px_cli_usage (context, _("batch needs run, resume, status, export, video, edit or list"));
+    return px_cli_usage (context, _("batch needs run, resume, status, cancel, export, video, edit or list"));
   if (concurrency < 0 || concurrency > 32 || rpm < 0)
     return px_cli_usage (context, _("--concurrency takes 1 to 32, --rpm a positive number"));
+  if (poll < 0 || poll > 86400)
+    return px_cli_usage (context, _("--poll takes seconds, up to a day"));
 
   if (g_str_equal (argv[1], "run") && argc == 2)
     {
@@ -195,6 +213,9 @@ px_cli_cmd_batch (int    argc,
           return px_cli_fail (_("%s (%s) has been retired by its provider (%s). Choose another model: %s."),
                        model->name, model->id, model->retired, alternatives ? alternatives : _("none known"));
       }
+      if (provider_batch && !px_provider_batch_supports (catalog, model_id))
+        return px_cli_fail (_("%s cannot run on a provider’s batch engine; only the Gemini API’s image models can."),
+                            model_id);
       if (read_csv (csv, &columns, rows, &error) == NULL)
         return px_cli_fail ("%s", error->message);
 
@@ -206,10 +227,13 @@ px_cli_cmd_batch (int    argc,
       spec.rows = rows;
       spec.concurrency = MAX (0, concurrency);
       spec.budget = budget;
+      spec.provider_batch = provider_batch;
       if ((id = px_batch_create (library, &spec, &error)) == 0)
         return px_cli_fail ("%s", error->message);
       g_print ("batch: %" G_GINT64_FORMAT "\n", id);
       fflush (stdout);
+      if (provider_batch)
+        return px_cli_run_provider_batch (id, catalog, base_url, poll);
       return run_batch (id, catalog, base_url, rpm);
     }
 
@@ -225,7 +249,21 @@ px_cli_cmd_batch (int    argc,
         return px_cli_fail ("%s", error->message);
       if ((model_id != NULL || concurrency > 0) && !px_batch_update (library, id, model_id, concurrency, &error))
         return px_cli_fail ("%s", error->message);
+      if (is_provider_batch (library, id))
+        return px_cli_run_provider_batch (id, catalog, base_url, poll);
       return run_batch (id, catalog, base_url, rpm);
+    }
+
+  if (g_str_equal (argv[1], "cancel") && argc == 3)
+    {
+      gint64 id = g_ascii_strtoll (argv[2], NULL, 10);
+
+      if ((catalog = px_cli_load_catalog ()) == NULL || (library = px_cli_open_library ()) == NULL)
+        return 1;
+      if (!is_provider_batch (library, id))
+        return px_cli_fail (_("Batch %" PRId64 " runs on this computer: stop its “batch run” or “batch resume” to "
+                              "stop it."), id);
+      return px_cli_cancel_provider_batch (id, catalog, base_url, poll);
     }
 
   if ((g_str_equal (argv[1], "status") && argc == 3) || (g_str_equal (argv[1], "export") && argc == 3))
@@ -262,10 +300,19 @@ px_cli_cmd_batch (int    argc,
             }
           return 0;
         }
+      /* A provider batch is asked first: what is ready is stored. */
+      if (is_provider_batch (library, id))
+        {
+          if ((catalog = px_cli_load_catalog ()) == NULL)
+            return 1;
+          px_cli_poll_provider_batch (id, catalog, base_url);
+        }
       if ((job = px_batch_get (library, id, &error)) == NULL)
         return px_cli_fail ("%s", error->message);
       g_print ("status: %s\ncompleted: %u\nfailed: %u\npending: %u\ncancelled: %u\ntotal: %u\ncost: %.4f\n",
                job->status, job->completed, job->failed, job->pending, job->cancelled, job->total, job->cost);
+      if (job->provider_batch)
+        g_print ("engine: provider batch\n");
       if (job->possibly_paid > 0)
         g_print ("possibly charged: %.4f\n", job->possibly_paid);
       if (job->reason != NULL)
@@ -291,5 +338,5 @@ px_cli_cmd_batch (int    argc,
       return 0;
     }
 
-  return px_cli_usage (context, _("batch needs run, resume, status, export, video, edit or list"));
+  return px_cli_usage (context, _("batch needs run, resume, status, cancel, export, video, edit or list"));
 }

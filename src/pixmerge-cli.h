@@ -36,6 +36,17 @@ int         px_cli_cmd_edit          (int              argc,
                                       char           **argv);
 int         px_cli_cmd_batch_edit    (int              argc,
                                       char           **argv);
+int         px_cli_run_provider_batch (gint64          id,
+                                      PxCatalog       *catalog,
+                                      const char      *base_url,
+                                      double           poll_seconds);
+int         px_cli_poll_provider_batch (gint64         id,
+                                      PxCatalog       *catalog,
+                                      const char      *base_url);
+int         px_cli_cancel_provider_batch (gint64       id,
+                                      PxCatalog       *catalog,
+                                      const char      *base_url,
+                                      double           poll_seconds);
 int         px_cli_cmd_batch         (int              argc,
                                       char           **argv);
 int         px_cli_cmd_video         (int              argc,

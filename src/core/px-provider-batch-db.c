@@ -214,7 +214,7 @@ px_provider_batch_db_requests (PxLibrary        *library,
 
       if (prompt == NULL)
         {
-          g_autofree char *message = g_strdup_printf (_("Row %d: %s"), sqlite3_column_int (stmt, 1),
+          g_autofree char *message = g_strdup_printf (_("Row %u: %s"), (guint) sqlite3_column_int (stmt, 1),
                                                       row_error->message);
 
           if (!fail_item (library, item_id, message, error))

@@ -51,7 +51,7 @@ struct _PxProviderBatch
   gboolean       ended;         /* the current job has ended */
 };
 
-enum { CHANGED, N_SIGNALS };
+enum { CHANGED, WAITING, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PxProviderBatch, px_provider_batch, G_TYPE_OBJECT)
@@ -80,6 +80,7 @@ typedef enum {
   DB_STATUS,
   DB_CANCEL_PENDING,
   DB_REFRESH,
+  DB_CLEAR_FILE,
 } DbKind;
 
 typedef struct {
@@ -189,6 +190,20 @@ db_in_thread (GTask        *task,
 
     case DB_STATUS:
       ok = px_provider_batch_db_set_status (self->library, self->batch_id, op->text, op->reason, &error);
+      break;
+
+    case DB_CLEAR_FILE:
+      /* What a killed process had half downloaded: gone, so the download
+       * writes the file directly (a replaced one leaves a temporary file
+       * behind when killed). */
+      if (g_unlink (op->text) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+
+          g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not remove %s: %s"), op->text,
+                       g_strerror (saved));
+          ok = FALSE;
+        }
       break;
 
     case DB_REFRESH:
@@ -462,6 +477,27 @@ on_downloaded (GObject      *source,
   db_call (self, op, on_ingested, NULL);
 }
 
+static void
+on_cleared (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PxProviderBatch *self = PX_PROVIDER_BATCH (source);
+  GError *error = NULL;
+  g_autoptr(DbAnswer) answer = db_finish (self, result, &error);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) to = NULL;
+
+  if (answer == NULL)
+    {
+      finish_run (self, error);
+      return;
+    }
+  path = results_path (self);
+  to = g_file_new_for_path (path);
+  px_gemini_batch_download_async (self->wire, self->results_file, to, run_cancellable (self), on_downloaded, self);
+}
+
 /* Saved what the provider said; an ended job's results come next. */
 static void
 on_saved (GObject      *source,
@@ -484,11 +520,10 @@ on_saved (GObject      *source,
     }
   else if (self->results_file != NULL)
     {
-      g_autofree char *path = results_path (self);
-      g_autoptr(GFile) to = g_file_new_for_path (path);
+      DbOp *op = db_op (DB_CLEAR_FILE, NULL);
 
-      px_gemini_batch_download_async (self->wire, self->results_file, to, run_cancellable (self),
-                                      on_downloaded, self);
+      op->text = results_path (self);
+      db_call (self, op, on_cleared, NULL);
     }
   else
     close_part (self);
@@ -688,6 +723,7 @@ step_failed (PxProviderBatch *self,
     {
       guint delay = self->interval_ms;
 
+      g_signal_emit (self, signals[WAITING], 0, error->message, delay);
       g_clear_error (&error);
       self->interval_ms = MIN (self->interval_ms * 2, self->longest_ms);
       self->timeout_id = g_timeout_add (delay, on_timeout, self);
@@ -962,6 +998,10 @@ px_provider_batch_class_init (PxProviderBatchClass *klass)
   /* The batch's counts or a provider job's state changed. */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 0);
+  /* The provider could not be reached (or was busy): the message, and the
+   * milliseconds until the next try. */
+  signals[WAITING] = g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
 }
 
 static void

@@ -31,6 +31,11 @@ main (int   argc,
   static int rpm = 0;
   static char *problem = NULL;
   static gboolean plain = FALSE;
+  static int batch_polls = -1;
+  static int batch_failing = 0;
+  static char *batch_outcome = NULL;
+  static int batch_stall = 0;
+  static gboolean batch_log = FALSE;
   static const GOptionEntry options[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: any free one)", "N" },
     { "key", 0, 0, G_OPTION_ARG_STRING, &key, "Accept only this API key", "KEY" },
@@ -41,6 +46,16 @@ main (int   argc,
       "benchmarks)", NULL },
     { "account-problem", 0, 0, G_OPTION_ARG_STRING, &problem, "Answer every paid request with this account "
       "problem: revoked-key, no-quota, billing-inactive, not-verified, region, free-tier-zero", "NAME" },
+    { "batch-polls", 0, 0, G_OPTION_ARG_INT, &batch_polls, "Gemini batches: polls a new batch runs for before it "
+      "ends", "N" },
+    { "batch-failing", 0, 0, G_OPTION_ARG_INT, &batch_failing, "Gemini batches: every Nth line fails with the "
+      "provider's error", "N" },
+    { "batch-outcome", 0, 0, G_OPTION_ARG_STRING, &batch_outcome, "Gemini batches end so: succeeded (default), "
+      "failed, expired", "STATE" },
+    { "batch-download-stall-ms", 0, 0, G_OPTION_ARG_INT, &batch_stall, "Gemini batches: half of a results file, "
+      "then a wait of N milliseconds before the rest", "N" },
+    { "log-batches", 0, 0, G_OPTION_ARG_NONE, &batch_log, "Print each Gemini batch made and each results download "
+      "on stderr", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -72,6 +87,17 @@ main (int   argc,
   if (rpm > 0)
     px_fake_provider_set_rpm (fake, rpm);
   px_fake_provider_set_plain_images (fake, plain);
+  if (batch_polls >= 0)
+    px_fake_provider_set_batch_polls (fake, batch_polls);
+  if (batch_failing > 0)
+    px_fake_provider_set_batch_failing (fake, batch_failing);
+  if (g_strcmp0 (batch_outcome, "failed") == 0)
+    px_fake_provider_set_batch_outcome (fake, PX_FAKE_BATCH_FAILED);
+  else if (g_strcmp0 (batch_outcome, "expired") == 0)
+    px_fake_provider_set_batch_outcome (fake, PX_FAKE_BATCH_EXPIRED);
+  if (batch_stall > 0)
+    px_fake_provider_set_batch_download_stall (fake, batch_stall);
+  px_fake_provider_set_batch_log (fake, batch_log);
   if (problem != NULL)
     px_fake_provider_set_account_problem (fake, px_fake_account_problem_from_string (problem));
 

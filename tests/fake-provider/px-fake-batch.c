@@ -83,6 +83,8 @@ struct _PxFakeBatch
   guint               polls;
   PxFakeBatchOutcome  outcome;
   guint               failing;    /* every Nth line fails; 0: none */
+  guint               download_stall_ms; /* > 0: half a results file, then this wait */
+  gboolean            log;        /* each batch made and results download, on stderr */
   guint               created;
   guint               uploaded;
   guint               serial;
@@ -174,6 +176,20 @@ px_fake_batch_set_failing (PxFakeBatch *batch,
                            guint        every)
 {
   batch->failing = every;
+}
+
+void
+px_fake_batch_set_download_stall (PxFakeBatch *batch,
+                                  guint        stall_ms)
+{
+  batch->download_stall_ms = stall_ms;
+}
+
+void
+px_fake_batch_set_log (PxFakeBatch *batch,
+                       gboolean     log)
+{
+  batch->log = log;
 }
 
 guint
@@ -683,6 +699,8 @@ create_batch (PxFakeBatch *self,
   g_hash_table_insert (self->batches, batch->id, batch);
   g_ptr_array_add (self->order, g_strdup (batch->id));
   self->created++;
+  if (self->log)
+    g_printerr ("batch created: batches/%s %s\n", batch->id, batch->display_name);
   return operation_reply (batch);
 }
 
@@ -767,9 +785,19 @@ download (PxFakeBatch *self,
 {
   File *file = g_hash_table_lookup (self->files, name);
 
+  Reply *reply;
+
   if (file == NULL)
     return px_fake_google_error (404, "NOT_FOUND", "File not found.", NULL);
-  return px_fake_reply_new (200, "application/octet-stream", g_bytes_ref (file->bytes));
+  reply = px_fake_reply_new (200, "application/octet-stream", g_bytes_ref (file->bytes));
+  if (self->download_stall_ms > 0)
+    {
+      reply->cut_at = g_bytes_get_size (file->bytes) / 2;
+      reply->stall_ms = self->download_stall_ms;
+    }
+  if (self->log)
+    g_printerr ("results download: %s\n", name);
+  return reply;
 }
 
 Reply *

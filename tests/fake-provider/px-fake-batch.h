@@ -30,6 +30,10 @@ void         px_fake_batch_set_outcome      (PxFakeBatch        *batch,
                                              PxFakeBatchOutcome  outcome);
 void         px_fake_batch_set_failing      (PxFakeBatch        *batch,
                                              guint               every);
+void         px_fake_batch_set_download_stall (PxFakeBatch      *batch,
+                                             guint               stall_ms);
+void         px_fake_batch_set_log          (PxFakeBatch        *batch,
+                                             gboolean            log);
 guint        px_fake_batch_get_created      (PxFakeBatch        *batch);
 guint        px_fake_batch_get_uploads      (PxFakeBatch        *batch);
 

@@ -1822,6 +1822,22 @@ px_fake_provider_set_batch_failing (PxFakeProvider *self,
   px_fake_batch_set_failing (self->batch, every);
 }
 
+/* Each results download sends half the file, then waits @stall_ms. */
+void
+px_fake_provider_set_batch_download_stall (PxFakeProvider *self,
+                                           guint           stall_ms)
+{
+  px_fake_batch_set_download_stall (self->batch, stall_ms);
+}
+
+/* Each batch made, and each results download, on stderr. */
+void
+px_fake_provider_set_batch_log (PxFakeProvider *self,
+                                gboolean        log)
+{
+  px_fake_batch_set_log (self->batch, log);
+}
+
 /* How many batches were created: each one is paid for. */
 guint
 px_fake_provider_get_batches_created (PxFakeProvider *self)

@@ -101,6 +101,10 @@ void            px_fake_provider_set_batch_outcome (PxFakeProvider *self,
                                                     PxFakeBatchOutcome outcome);
 void            px_fake_provider_set_batch_failing (PxFakeProvider *self,
                                                     guint           every);
+void            px_fake_provider_set_batch_download_stall (PxFakeProvider *self,
+                                                   guint           stall_ms);
+void            px_fake_provider_set_batch_log     (PxFakeProvider *self,
+                                                   gboolean        log);
 guint           px_fake_provider_get_batches_created (PxFakeProvider *self);
 guint           px_fake_provider_get_files_uploaded  (PxFakeProvider *self);
 
