@@ -32,6 +32,7 @@ struct _PxApplication
   PxEngine       *engine;
   PxCache        *cache;
   PxAiVideoFollower *ai_videos;
+  PxProviderBatches *provider_batches;
   PxDemo         *demo;          /* running: every provider is the demo one */
   GPtrArray      *pending_files; /* opened before the first window */
 };
@@ -124,6 +125,47 @@ px_application_get_ai_videos (PxApplication *self)
       px_ai_video_follower_resume (self->ai_videos);
     }
   return self->ai_videos;
+}
+
+/* A batch at a provider's batch engine ended (or stopped with a problem):
+ * the library changed, and the user hears of it, window open or not. */
+static void
+on_provider_batch_finished (PxApplication *self,
+                            gint64         batch_id,
+                            const GError  *error)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = g_strdup_printf ("provider-batch-%" PRId64, batch_id);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (PX_IS_WINDOW (l->data))
+      gtk_widget_activate_action (GTK_WIDGET (l->data), "win.library-changed", NULL);
+  /* Stopped on purpose (the window closed, Pause): nothing to tell. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  notification = g_notification_new (error == NULL ? _("Provider batch finished")
+                                                   : _("A provider batch needs attention"));
+  g_notification_set_body (notification, error == NULL ? _("Its images are in the Gallery.") : error->message);
+  g_notification_set_default_action_and_target (notification, "app.show-page", "s", "batch");
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+/* Follows the batches handed to providers' batch engines; NULL without a
+ * library. The first call picks up what the last run left waiting. */
+PxProviderBatches *
+px_application_get_provider_batches (PxApplication *self)
+{
+  g_return_val_if_fail (PX_IS_APPLICATION (self), NULL);
+
+  if (self->provider_batches == NULL && px_application_get_library (self, NULL) != NULL)
+    {
+      self->provider_batches = px_provider_batches_new (px_application_get_engine (self), self->library);
+      g_signal_connect_object (self->provider_batches, "finished", G_CALLBACK (on_provider_batch_finished), self,
+                               G_CONNECT_SWAPPED);
+      px_provider_batches_resume (self->provider_batches);
+    }
+  return self->provider_batches;
 }
 
 static void
@@ -384,8 +426,10 @@ px_application_activate (GApplication *app)
 
       px_window_open_files (PX_WINDOW (window), (GFile **) files->pdata, (int) files->len);
     }
-  /* Videos a provider was still making when Pixmerge last quit. */
+  /* Videos a provider was still making when Pixmerge last quit, and
+   * batches still at a provider's batch engine. */
   px_application_get_ai_videos (self);
+  px_application_get_provider_batches (self);
 }
 
 /* Files from the file manager or the command line: handled by the window,
@@ -626,6 +670,7 @@ px_application_dispose (GObject *object)
   if (self->ai_videos != NULL)
     px_ai_video_follower_stop (self->ai_videos);
   g_clear_object (&self->ai_videos);
+  g_clear_object (&self->provider_batches);
   g_clear_object (&self->demo);
   g_clear_pointer (&self->pending_files, g_ptr_array_unref);
   g_clear_object (&self->settings);

@@ -6,6 +6,7 @@
 #include "px-ai-video-follower.h"
 #include "px-engine.h"
 #include "px-library.h"
+#include "px-provider-batches.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,7 @@ char          *px_application_help_uri_for (GtkWindow         *window);
 PxLibrary     *px_application_get_library  (PxApplication     *self,
                                             const GError     **error);
 PxAiVideoFollower *px_application_get_ai_videos (PxApplication *self);
+PxProviderBatches *px_application_get_provider_batches (PxApplication *self);
 void           px_application_start_demo_async  (PxApplication       *self,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,

@@ -7,6 +7,7 @@
 #include "px-batch.h"
 #include "px-model-settings.h"
 #include "px-problem-banner.h"
+#include "px-provider-batches.h"
 #include "px-token-editor.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,7 @@ G_BEGIN_DECLS
 #define MAX_PROBLEMS_SHOWN 8
 #define MAX_ITEMS_SHOWN 60
 #define SECONDS_PER_IMAGE_GUESS 12.0
+#define PROVIDER_BATCH_ROWS 1000   /* from here a provider batch is recommended */
 #define FLUSH_INTERVAL_MS 200
 #define MAX_ITEMS_PER_FLUSH 10
 
@@ -38,6 +40,9 @@ struct _PxBatchPage
   guint                 n_problems;
 
   PxBatchRunner        *runner;
+  PxProviderBatches    *provider_batches; /* the app's, when the shown batch is at a provider */
+  gboolean              provider_shown;   /* the shown batch runs on a provider's batch engine */
+  gint64                provider_stopped; /* the batch the user stopped checking */
   const PxProviderInfo *key_provider;
   gint64                job_id;
   gint64                started_us;
@@ -62,6 +67,7 @@ struct _PxBatchPage
   AdwComboRow          *globals_row;
   PxModelSettings      *model_settings;
   GPtrArray            *token_sets;     /* PxTokenSet, for globals_row (after "None") */
+  GtkSwitch            *provider_batch_switch; /* in its row (found as its ancestor) */
   GtkSpinButton        *concurrency_spin;
   GtkSpinButton        *budget_spin;
   GtkLabel             *problems_label;
@@ -87,6 +93,13 @@ void           px_batch_page_show_job          (PxBatchPage    *self,
                                                 gboolean        run);
 void           px_batch_page_validate          (PxBatchPage    *self);
 
+gboolean       px_batch_page_provider_show     (PxBatchPage    *self,
+                                                const PxBatchJob *job,
+                                                gboolean        run);
+gboolean       px_batch_page_provider_pause    (PxBatchPage    *self);
+gboolean       px_batch_page_provider_resume   (PxBatchPage    *self);
+gboolean       px_batch_page_provider_cancel   (PxBatchPage    *self);
+void           px_batch_page_provider_dispose  (PxBatchPage    *self);
 void           px_batch_page_class_init_setup  (GtkWidgetClass *widget_class);
 void           px_batch_page_class_init_run    (GtkWidgetClass *widget_class);
 void           px_batch_page_init_setup        (PxBatchPage    *self);

@@ -506,6 +506,8 @@ show_read_job (PxBatchPage *self,
     self->n_items_shown = 0;
   }
   px_problem_banner_hide (self->problem_banner);
+  if (px_batch_page_provider_show (self, job, run))
+    return;
   if (run)
     start_runner (self);
   else
@@ -551,7 +553,7 @@ static void
 on_banner_resume (PxBatchPage *self)
 {
   px_problem_banner_hide (self->problem_banner);
-  if (self->job_id != 0 && !self->running)
+  if (self->job_id != 0 && !self->running && !px_batch_page_provider_resume (self))
     start_runner (self);
 }
 
@@ -640,7 +642,7 @@ pause_action (GtkWidget  *widget,
 {
   PxBatchPage *self = PX_BATCH_PAGE (widget);
 
-  if (self->runner == NULL)
+  if (px_batch_page_provider_pause (self) || self->runner == NULL)
     return;
   if (px_batch_runner_is_paused (self->runner))
     {
@@ -661,7 +663,7 @@ cancel_action (GtkWidget  *widget,
 {
   PxBatchPage *self = PX_BATCH_PAGE (widget);
 
-  if (self->runner != NULL)
+  if (!px_batch_page_provider_cancel (self) && self->runner != NULL)
     px_batch_runner_cancel (self->runner);
 }
 
@@ -836,4 +838,5 @@ px_batch_page_dispose_run (PxBatchPage *self)
         px_batch_runner_cancel (self->runner);
     }
   g_clear_object (&self->runner);
+  px_batch_page_provider_dispose (self);
 }

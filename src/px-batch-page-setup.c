@@ -13,6 +13,7 @@
 #include "px-key-dialog.h"
 #include "px-paths.h"
 #include "px-provider.h"
+#include "px-provider-batch.h"
 #include "px-tokens.h"
 
 /* ---- the file ---- */
@@ -425,14 +426,42 @@ px_batch_page_validate (PxBatchPage *self)
 
   if (model != NULL && self->engine != NULL)
     {
-      double cost = px_batch_estimate_cost (px_engine_get_catalog (self->engine), model->id, NULL, usable);
+      PxCatalog *catalog = px_engine_get_catalog (self->engine);
+      gboolean offered = px_provider_batch_supports (catalog, model->id);
+      gboolean at_provider = offered && gtk_switch_get_active (self->provider_batch_switch);
+      GtkWidget *provider_row = gtk_widget_get_ancestor (GTK_WIDGET (self->provider_batch_switch), ADW_TYPE_ACTION_ROW);
+      double cost = px_batch_estimate_cost (catalog, model->id, NULL, usable) * (at_provider ? PX_PROVIDER_BATCH_PRICE : 1);
       double seconds = px_batch_estimate_seconds (usable, gtk_spin_button_get_value_as_int (self->concurrency_spin),
                                                   SECONDS_PER_IMAGE_GUESS);
       double budget = gtk_spin_button_get_value (self->budget_spin);
-      g_autofree char *estimate = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                "%u image, about $%.2f and %.0f minutes",
-                                                                "%u images, about $%.2f and %.0f minutes", usable),
-                                                   usable, cost, MAX (1.0, seconds / 60.0));
+      g_autofree char *estimate = NULL;
+
+      /* Offered for the models a batch engine takes, and recommended when
+       * the desktop would be at it for over an hour. */
+      gtk_widget_set_visible (provider_row, offered);
+      gtk_widget_set_sensitive (gtk_widget_get_ancestor (GTK_WIDGET (self->concurrency_spin), ADW_TYPE_ACTION_ROW),
+                                !at_provider);
+      if (offered && !at_provider && (seconds > 3600 || usable >= PROVIDER_BATCH_ROWS))
+        {
+          g_autofree char *advice = g_strdup_printf (_("Recommended: here it would take about %.0f hours. Half "
+                                                       "price, results within 24 hours."), MAX (1.0, seconds / 3600));
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (provider_row), advice);
+        }
+      else
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (provider_row),
+                                     _("Half price, results within 24 hours. The provider makes the images; "
+                                       "Pixmerge collects them, also after a restart."));
+      if (at_provider)
+        estimate = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u image, about $%.2f at half price, within 24 hours",
+                                                 "%u images, about $%.2f at half price, within 24 hours", usable),
+                                    usable, cost);
+      else
+        estimate = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u image, about $%.2f and %.0f minutes",
+                                                 "%u images, about $%.2f and %.0f minutes", usable),
+                                    usable, cost, MAX (1.0, seconds / 60.0));
 
       if (budget > 0 && cost > budget)
         {
@@ -576,6 +605,8 @@ start_action (GtkWidget  *widget,
   create->spec.tokens = create->tokens;
   create->spec.concurrency = gtk_spin_button_get_value_as_int (self->concurrency_spin);
   create->spec.budget = gtk_spin_button_get_value (self->budget_spin);
+  create->spec.provider_batch = px_provider_batch_supports (px_engine_get_catalog (self->engine), model->id) &&
+                                gtk_switch_get_active (self->provider_batch_switch);
 
   gtk_widget_action_set_enabled (widget, "batch.start", FALSE);
   task = g_task_new (self, self->cancellable, on_created, NULL);

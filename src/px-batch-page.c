@@ -317,6 +317,7 @@ px_batch_page_class_init (PxBatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, problems_label);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, skip_check);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, estimate_label);
+  gtk_widget_class_bind_template_child (widget_class, PxBatchPage, provider_batch_switch);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, run_title);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, counts_label);

@@ -548,6 +548,87 @@ test_close_runs_in_background (void)
 }
 
 static gboolean
+provider_batch_followed (void)
+{
+  return px_batch_page_get_job_id (page) != 0 &&
+         px_provider_batches_is_following (px_application_get_provider_batches (app),
+                                           px_batch_page_get_job_id (page));
+}
+
+static gboolean
+provider_batch_ended (void)
+{
+  return !provider_batch_followed () && !px_batch_page_is_running (page);
+}
+
+/* A batch for a Gemini image model can go to the provider's batch engine:
+ * the option shows for it (not for a model no batch engine takes), the
+ * estimate halves, and the app follows the batch to its end, its images in
+ * the library at half price. */
+static void
+test_provider_batch (void)
+{
+  g_autoptr(GFile) csv = write_csv ("provider.csv", "Name\nA\nB\nC\nD\nE\nF\n");
+  g_autoptr(PxBatchJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *toggle, *row, *start;
+  GtkLabel *estimate;
+  g_autofree char *full = NULL;
+  const char *text;
+
+  px_window_set_page (window, "batch");
+  gtk_widget_activate_action (GTK_WIDGET (page), "batch.back", NULL);
+  px_batch_page_open_csv (page, csv);
+  spin_until (loaded);
+  px_token_editor_set_text (px_batch_page_get_editor (page), "Portrait of [NAME]");
+  toggle = px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_SWITCH, "provider-batch");
+  row = gtk_widget_get_ancestor (toggle, ADW_TYPE_ACTION_ROW);
+  estimate = GTK_LABEL (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_LABEL, "estimate"));
+  g_assert_true (px_batch_page_select_model (page, "gpt-image-2"));
+  g_assert_false (gtk_widget_get_visible (row));
+
+  g_assert_true (px_batch_page_select_model (page, "gemini-3.1-flash-image"));
+  g_assert_true (gtk_widget_get_visible (row));
+  full = g_strdup (gtk_label_get_text (estimate));
+  g_assert_null (strstr (full, "half price"));
+  gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+  text = gtk_label_get_text (estimate);
+  g_assert_nonnull (strstr (text, "6 images, about $"));
+  g_assert_nonnull (strstr (text, "at half price, within 24 hours"));
+  /* Half the direct estimate, to the cent. */
+  {
+    double direct = g_ascii_strtod (strstr (full, "$") + 1, NULL);
+    double half = g_ascii_strtod (strstr (text, "$") + 1, NULL);
+
+    g_assert_cmpfloat_with_epsilon (half, direct / 2, 0.006);
+  }
+
+  px_provider_batches_set_poll_interval (px_application_get_provider_batches (app), 50, 400);
+  px_fake_provider_set_batch_polls (fake, 2);
+  start = px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_BUTTON, "start");
+  g_signal_emit_by_name (start, "clicked");
+  spin_until (provider_batch_followed);
+  g_assert_true (px_batch_page_is_running (page));
+  spin_until (provider_batch_ended);
+
+  job = px_batch_get (px_application_get_library (app, NULL), px_batch_page_get_job_id (page), &error);
+  g_assert_no_error (error);
+  g_assert_true (job->provider_batch);
+  g_assert_cmpstr (job->status, ==, "completed");
+  g_assert_cmpuint (job->completed, ==, 6);
+  g_assert_cmpfloat (job->cost, >, 0);
+  g_assert_cmpstr (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (px_test_ui_find_by_name (GTK_WIDGET (page),
+                                                                                        GTK_TYPE_PROGRESS_BAR, NULL))),
+                   ==, "6 of 6");
+  /* Told even with the window closed: the app followed it, not the page. */
+  px_test_ui_spin (200);
+  g_assert_cmpuint (notifications->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (notifications, 0), "Provider batch finished"));
+  g_ptr_array_set_size (notifications, 0);
+  gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+}
+
+static gboolean
 loaded_four (void)
 {
   return px_batch_page_get_n_rows (page) == 4;
@@ -832,6 +913,7 @@ main (int   argc,
   g_test_add_func ("/batch-page/ask-video-model", test_ask_video_model);
   g_test_add_func ("/batch-page/apply-edits", test_apply_edits);
   g_test_add_func ("/batch-page/broken-rows-listed", test_broken_rows_listed);
+  g_test_add_func ("/batch-page/provider-batch", test_provider_batch);
   g_test_add_func ("/batch-page/account-problem-banner", test_account_problem_banner);
   g_test_add_func ("/batch-page/retired-model-replaced", test_retired_model_replaced);
   g_test_add_func ("/compare/three-models", test_compare_three_models);
