@@ -88,7 +88,10 @@ px_batch_page_provider_show (PxBatchPage      *self,
 
   self->provider_shown = job->provider_batch;
   if (!job->provider_batch)
-    return FALSE;
+    {
+      gtk_list_box_set_placeholder (self->items_list, NULL);
+      return FALSE;
+    }
   if (self->provider_batches == NULL)
     {
       self->provider_batches = px_application_get_provider_batches (self->application);
@@ -100,6 +103,19 @@ px_batch_page_provider_show (PxBatchPage      *self,
                                G_CONNECT_SWAPPED);
     }
   g_clear_object (&self->runner);
+  {
+    GtkWidget *placeholder = gtk_label_new (_("The provider makes the images on its own time; each of its jobs "
+                                              "brings its images into the Gallery when it ends."));
+
+    gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
+    gtk_label_set_justify (GTK_LABEL (placeholder), GTK_JUSTIFY_CENTER);
+    gtk_widget_set_margin_top (placeholder, 24);
+    gtk_widget_set_margin_bottom (placeholder, 24);
+    gtk_widget_set_margin_start (placeholder, 12);
+    gtk_widget_set_margin_end (placeholder, 12);
+    gtk_widget_add_css_class (placeholder, "dim-label");
+    gtk_list_box_set_placeholder (self->items_list, placeholder);
+  }
   gtk_label_set_text (self->run_title, job->template_prompt);
   gtk_stack_set_visible_child_name (self->stack, "run");
   batch = px_provider_batches_lookup (self->provider_batches, job->id);

@@ -39,6 +39,8 @@ static char *preferences_page;
 static gboolean dark;
 static gboolean compare_grid;
 static char *csv_file;
+static char *batch_model;
+static gboolean provider_batch;
 static char *account_problem;
 static gboolean videos;
 static gboolean edit;
@@ -72,6 +74,9 @@ static const GOptionEntry options[] = {
   { "grid", 0, 0, G_OPTION_ARG_NONE, &compare_grid, "Compare with --generate: a blind grid of three token sets", NULL },
   { "preferences", 0, 0, G_OPTION_ARG_STRING, &preferences_page, "Capture the Preferences window on PAGE (general, providers)", "PAGE" },
   { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, "Batch: import FILE first; with --generate, capture the batch mid-run", "FILE" },
+  { "batch-model", 0, 0, G_OPTION_ARG_STRING, &batch_model, "Batch with --csv: choose this model", "ID" },
+  { "provider-batch", 0, 0, G_OPTION_ARG_NONE, &provider_batch, "Batch with --csv: switch Provider Batch on (a "
+    "Gemini model); with --generate, capture it waiting at the provider", NULL },
   { "account-problem", 0, 0, G_OPTION_ARG_STRING, &account_problem, "Batch with --csv --generate: the fake account has "
     "this problem (revoked-key, no-quota, …): capture the paused batch", "NAME" },
   { "generate", 0, 0, G_OPTION_ARG_NONE, &generate, "Generate: run one real generation against the bundled fake provider first", NULL },
@@ -220,11 +225,32 @@ main (int   argc,
           g_printerr ("pixmerge-screenshot: %s\n", px_batch_page_get_error (batch_page) ? px_batch_page_get_error (batch_page) : "the CSV never loaded");
           return 1;
         }
-      if (generate)
+      if (batch_model != NULL || provider_batch)
+        px_batch_page_select_model (batch_page, batch_model ? batch_model : "gemini-3.1-flash-image");
+      if (provider_batch)
+        gtk_switch_set_active (GTK_SWITCH (px_test_ui_find_by_name (GTK_WIDGET (batch_page), GTK_TYPE_SWITCH,
+                                                                    "provider-batch")), TRUE);
+      if (generate && provider_batch)
+        {
+          PxProviderBatches *batches = px_application_get_provider_batches (app);
+
+          /* Made at the provider, then waiting there for hours. */
+          px_fake_provider_set_batch_polls (fake, 100000);
+          px_provider_batches_set_poll_interval (batches, 200, 2000);
+          g_signal_emit_by_name (px_test_ui_find_by_name (GTK_WIDGET (batch_page), GTK_TYPE_BUTTON, "start"), "clicked");
+          while ((px_batch_page_get_job_id (batch_page) == 0 ||
+                  px_provider_batches_lookup (batches, px_batch_page_get_job_id (batch_page)) == NULL ||
+                  px_provider_batch_get_jobs (px_provider_batches_lookup (batches, px_batch_page_get_job_id (batch_page)))->len == 0) &&
+                 g_get_monotonic_time () < deadline)
+            px_test_ui_spin (20);
+          px_test_ui_spin (600);
+        }
+      else if (generate)
         {
           GtkWidget *start = px_test_ui_find_by_name (GTK_WIDGET (batch_page), GTK_TYPE_BUTTON, "start");
 
-          px_batch_page_select_model (batch_page, "gpt-image-2");
+          if (batch_model == NULL)
+            px_batch_page_select_model (batch_page, "gpt-image-2");
           if (account_problem != NULL)
             px_fake_provider_set_account_problem (fake, px_fake_account_problem_from_string (account_problem));
           g_signal_emit_by_name (start, "clicked");
