@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -49,7 +50,7 @@ store_file (PxLibrary   *self,
                        _("Could not create %s: %s"), self->staging, g_strerror (errno));
           return NULL;
         }
-      if (!px_library_write_atomic (staged, data, size, TRUE, error))
+      if (!px_library_write_atomic (staged, data, size, !self->staging_synced_later, error))
         return NULL;
       g_ptr_array_add (self->staged, g_strdup (relative));
       *created = TRUE;
@@ -612,10 +613,47 @@ px_library_start_staging (PxLibrary *self,
   g_ptr_array_set_size (self->staged, 0);
 }
 
+/* Many images into one transaction (a provider batch's results): their
+ * files are written without a sync each, and px_library_sync_staged()
+ * syncs them all before the transaction commits. */
+void
+px_library_start_staging_many (PxLibrary *self,
+                               gint64     job_id)
+{
+  px_library_start_staging (self, job_id);
+  self->staging_synced_later = TRUE;
+}
+
+/* The staged files reach the disk (with their folder's entries): one
+ * syncfs for all of them, where a sync each would cost a disk flush each. */
+gboolean
+px_library_sync_staged (PxLibrary  *self,
+                        GError    **error)
+{
+  int fd;
+
+  if (self->staging == NULL || self->staged->len == 0)
+    return TRUE;
+  fd = open (self->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || syncfs (fd) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, PX_LIBRARY_ERROR, PX_LIBRARY_ERROR_IO, _("Could not write %s to the disk: %s"),
+                   self->staging, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
 void
 px_library_stop_staging (PxLibrary *self)
 {
   g_clear_pointer (&self->staging, g_free);
+  self->staging_synced_later = FALSE;
 }
 
 static gboolean

@@ -31,6 +31,7 @@ struct _PxLibrary
   gboolean     bulk;
   char        *staging;   /* a batch's folder for files not yet committed, or NULL */
   GPtrArray   *staged;    /* relative final paths of the files staged there */
+  gboolean     staging_synced_later; /* staged files are synced together (px_library_sync_staged) */
   int          version;   /* the schema it was opened at (older only in tests of migration) */
 };
 
@@ -101,6 +102,10 @@ gint64    px_library_add_batch_generation (PxLibrary                 *self,
 void      px_library_start_staging        (PxLibrary                 *self,
                                            gint64                     job_id);
 void      px_library_stop_staging         (PxLibrary                 *self);
+void      px_library_start_staging_many   (PxLibrary                 *self,
+                                           gint64                     job_id);
+gboolean  px_library_sync_staged          (PxLibrary                 *self,
+                                           GError                   **error);
 guint     px_library_move_staged          (PxLibrary                 *self,
                                            gint64                     job_id);
 

@@ -19,7 +19,7 @@
 #include "px-thread.h"
 #include "px-tokens.h"
 
-#define INGEST_CHUNK 64
+#define INGEST_CHUNK 256
 
 void
 px_provider_job_free (PxProviderJob *job)
@@ -357,8 +357,10 @@ commit_chunk (PxLibrary  *library,
 {
   gboolean ok;
 
+  /* The chunk's files on the disk before the rows that point to them. */
+  ok = commit && px_library_sync_staged (library, error);
   px_library_stop_staging (library);
-  ok = commit ? px_library_exec (library, "COMMIT", error) : FALSE;
+  ok = ok && px_library_exec (library, "COMMIT", error);
   if (!ok)
     px_library_exec (library, "ROLLBACK", NULL);
   px_library_move_staged (library, batch_id);
@@ -415,7 +417,7 @@ px_provider_batch_db_ingest (PxLibrary        *library,
               px_library_unlock (library);
               return FALSE;
             }
-          px_library_start_staging (library, batch->id);
+          px_library_start_staging_many (library, batch->id);
           open = TRUE;
         }
       if (!ingest_line (library, wire, batch, model, settings, provider_job, line, length, stored, error))

@@ -242,13 +242,23 @@ db_call (PxProviderBatch     *self,
 }
 
 static DbOp *
-db_op (DbKind               kind,
-       const PxProviderJob *part)
+db_op (DbKind kind)
 {
   DbOp *op = g_new0 (DbOp, 1);
 
   op->kind = kind;
-  op->part = part ? job_copy (part) : NULL;
+  return op;
+}
+
+/* An operation on the current provider job (a copy of it). */
+static DbOp *
+db_part_op (DbKind               kind,
+            const PxProviderJob *part)
+{
+  DbOp *op = g_new0 (DbOp, 1);
+
+  op->kind = kind;
+  op->part = job_copy (part);
   return op;
 }
 
@@ -371,7 +381,7 @@ end_pass (PxProviderBatch *self)
       finish_run (self, NULL);
       return;
     }
-  op = db_op (DB_STATUS, NULL);
+  op = db_op (DB_STATUS);
   op->text = g_strdup (self->cancelling ? "cancelled" : "completed");
   db_call (self, op, on_status_set, NULL);
 }
@@ -393,7 +403,7 @@ static DbOp *
 adopt (PxProviderBatch  *self,
        PxGeminiBatchJob *job)
 {
-  DbOp *op = db_op (DB_SAVE, current (self));
+  DbOp *op = db_part_op (DB_SAVE, current (self));
 
   g_free (op->part->name);
   op->part->name = g_strdup (job->name);
@@ -416,7 +426,7 @@ static void
 close_part (PxProviderBatch *self)
 {
   PxProviderJob *part = current (self);
-  DbOp *op = db_op (DB_CLOSE, part);
+  DbOp *op = db_part_op (DB_CLOSE, part);
 
   if (g_strcmp0 (part->state, "cancelled") == 0)
     op->text = g_strdup ("cancelled");
@@ -472,7 +482,7 @@ on_downloaded (GObject      *source,
       step_failed (self, error);
       return;
     }
-  op = db_op (DB_INGEST, current (self));
+  op = db_part_op (DB_INGEST, current (self));
   op->text = results_path (self);
   db_call (self, op, on_ingested, NULL);
 }
@@ -520,7 +530,7 @@ on_saved (GObject      *source,
     }
   else if (self->results_file != NULL)
     {
-      DbOp *op = db_op (DB_CLEAR_FILE, NULL);
+      DbOp *op = db_op (DB_CLEAR_FILE);
 
       op->text = results_path (self);
       db_call (self, op, on_cleared, NULL);
@@ -617,7 +627,7 @@ on_uploaded (GObject      *source,
       step_failed (self, error);
       return;
     }
-  op = db_op (DB_SAVE, current (self));
+  op = db_part_op (DB_SAVE, current (self));
   op->text = g_strdup (file);
   db_call (self, op, on_file_saved, g_steal_pointer (&file));
 }
@@ -668,7 +678,7 @@ on_found (GObject      *source,
       next_part (self);
     }
   else
-    db_call (self, db_op (DB_REQUESTS, current (self)), on_requests, NULL);
+    db_call (self, db_part_op (DB_REQUESTS, current (self)), on_requests, NULL);
 }
 
 static void
@@ -729,7 +739,7 @@ step_failed (PxProviderBatch *self,
       self->timeout_id = g_timeout_add (delay, on_timeout, self);
       return;
     }
-  op = db_op (DB_STATUS, NULL);
+  op = db_op (DB_STATUS);
   op->text = g_strdup ("paused");
   op->reason = g_strdup (error->message);
   db_call (self, op, on_status_set, error);
@@ -797,7 +807,7 @@ px_provider_batch_run_async (PxProviderBatch     *self,
           return;
         }
     }
-  start (self, db_op (wait ? DB_ASSIGN : DB_REFRESH, NULL), cancellable, callback, user_data);
+  start (self, db_op (wait ? DB_ASSIGN : DB_REFRESH), cancellable, callback, user_data);
 }
 
 gboolean
@@ -821,7 +831,7 @@ px_provider_batch_cancel_async (PxProviderBatch     *self,
 
   self->wait = self->cancelling = TRUE;
   self->submit = FALSE;
-  start (self, db_op (DB_CANCEL_PENDING, NULL), cancellable, callback, user_data);
+  start (self, db_op (DB_CANCEL_PENDING), cancellable, callback, user_data);
 }
 
 gboolean

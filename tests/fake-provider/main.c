@@ -31,6 +31,7 @@ main (int   argc,
   static int rpm = 0;
   static char *problem = NULL;
   static gboolean plain = FALSE;
+  static gboolean small = FALSE;
   static int batch_polls = -1;
   static int batch_failing = 0;
   static char *batch_outcome = NULL;
@@ -46,6 +47,7 @@ main (int   argc,
       "benchmarks)", NULL },
     { "account-problem", 0, 0, G_OPTION_ARG_STRING, &problem, "Answer every paid request with this account "
       "problem: revoked-key, no-quota, billing-inactive, not-verified, region, free-tier-zero", "NAME" },
+    { "small-images", 0, 0, G_OPTION_ARG_NONE, &small, "Every image at most 64 px a side (for benchmarks)", NULL },
     { "batch-polls", 0, 0, G_OPTION_ARG_INT, &batch_polls, "Gemini batches: polls a new batch runs for before it "
       "ends", "N" },
     { "batch-failing", 0, 0, G_OPTION_ARG_INT, &batch_failing, "Gemini batches: every Nth line fails with the "
@@ -87,6 +89,7 @@ main (int   argc,
   if (rpm > 0)
     px_fake_provider_set_rpm (fake, rpm);
   px_fake_provider_set_plain_images (fake, plain);
+  px_fake_provider_set_small_images (fake, small);
   if (batch_polls >= 0)
     px_fake_provider_set_batch_polls (fake, batch_polls);
   if (batch_failing > 0)

@@ -50,6 +50,7 @@ struct _PxFakeProvider
   guint        max_in_flight;
   PxFakeAccount account;
   gboolean     plain_images;  /* one picture per size, not one per prompt: cheap, for benchmarks */
+  gboolean     small_images;  /* at most 64 px a side, whatever was asked: for benchmarks */
   PxFakeVeo   *veo;
   PxFakeBatch *batch;
 };
@@ -150,6 +151,13 @@ image_base64 (PxFakeProvider *self,
   g_autofree char *key = NULL;
   const char *cached;
 
+  if (self->small_images && MAX (width, height) > 64)
+    {
+      int longest = MAX (width, height);
+
+      width = MAX (1, width * 64 / longest);
+      height = MAX (1, height * 64 / longest);
+    }
   if (fault == PX_FAKE_FAULT_NOT_IMAGE)
     {
       static const char html[] = "<!DOCTYPE html><html><body>Service temporarily unavailable</body></html>";
@@ -1690,6 +1698,15 @@ px_fake_provider_set_account_problem (PxFakeProvider       *self,
 
 /* One picture per size and format instead of one per prompt, so that a
  * benchmark with thousands of different prompts measures the client. */
+/* Every image at most 64 px a side (what was asked is ignored): a
+ * benchmark of storing results measures Pixmerge, not PNG decoding. */
+void
+px_fake_provider_set_small_images (PxFakeProvider *self,
+                                   gboolean        small)
+{
+  self->small_images = small;
+}
+
 void
 px_fake_provider_set_plain_images (PxFakeProvider *self,
                                    gboolean        plain)

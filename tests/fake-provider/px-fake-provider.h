@@ -85,6 +85,8 @@ void            px_fake_provider_set_rpm           (PxFakeProvider *self,
 void            px_fake_provider_set_account_problem (PxFakeProvider     *self,
                                                     PxFakeAccountProblem problem);
 guint           px_fake_provider_get_limited_count (PxFakeProvider *self);
+void            px_fake_provider_set_small_images  (PxFakeProvider *self,
+                                                   gboolean        small);
 void            px_fake_provider_set_plain_images  (PxFakeProvider *self,
                                                     gboolean        plain);
 GPtrArray      *px_fake_provider_get_requests      (PxFakeProvider *self);
