@@ -287,6 +287,66 @@ test_cancel_failed_expired (PxTestFixture *f,
   px_gemini_batch_free (batch);
 }
 
+/* A results download that stalls stops at the engine's idle limit with a
+ * timeout (retried later by the batch), instead of hanging for ever. */
+static void
+test_stalled_download (PxTestFixture *f,
+                       gconstpointer  data)
+{
+  PxGeminiBatch *batch = px_gemini_batch_new (f->engine);
+  g_autoptr(GBytes) jsonl = rows_jsonl (1, 20);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("px-gemini-batch-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "results.jsonl", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GFile) to = g_file_new_for_path (path);
+  PxGeminiBatchJob *created, *done;
+  PxHttpLimits limits;
+  Wait wait = { NULL };
+  gint64 started;
+
+  px_fake_provider_set_plain_images (f->fake, TRUE);
+  px_fake_provider_set_batch_polls (f->fake, 0);
+  file = upload (batch, jsonl, &error);
+  g_assert_no_error (error);
+  created = create (batch, "pixmerge-batch-2-1", file, &error);
+  g_assert_no_error (error);
+  done = poll_until_done (batch, created->name);
+  g_assert_nonnull (done->results_file);
+
+  px_http_limits_init (&limits);
+  limits.idle_ms = 300;
+  px_engine_set_http_limits (f->engine, &limits);
+  px_fake_provider_set_batch_download_stall (f->fake, 5000);
+  started = g_get_monotonic_time ();
+  px_gemini_batch_download_async (batch, done->results_file, to, NULL, on_done, &wait);
+  g_assert_false (px_gemini_batch_download_finish (batch, wait_for (&wait), &error));
+  g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "stopped coming"));
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 4 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+  g_clear_object (&wait.result);
+
+  px_fake_provider_set_batch_download_stall (f->fake, 0);
+  px_gemini_batch_download_async (batch, done->results_file, to, NULL, on_done, &wait);
+  g_assert_true (px_gemini_batch_download_finish (batch, wait_for (&wait), &error));
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  {
+    g_auto(GStrv) lines = g_strsplit (g_strchomp (text), "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 20);
+  }
+
+  px_gemini_batch_job_free (created);
+  px_gemini_batch_job_free (done);
+  px_gemini_batch_free (batch);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_wrong_key (PxTestFixture *f,
                 gconstpointer  data)
@@ -315,6 +375,8 @@ main (int   argc,
               test_two_thousand_rows, px_test_fixture_tear_down);
   g_test_add ("/gemini-batch/cancel-failed-expired", PxTestFixture, NULL, px_test_fixture_set_up,
               test_cancel_failed_expired, px_test_fixture_tear_down);
+  g_test_add ("/gemini-batch/stalled-download", PxTestFixture, NULL, px_test_fixture_set_up,
+              test_stalled_download, px_test_fixture_tear_down);
   g_test_add ("/gemini-batch/wrong-key", PxTestFixture, NULL, px_test_fixture_set_up,
               test_wrong_key, px_test_fixture_tear_down);
 

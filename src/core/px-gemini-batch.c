@@ -646,34 +646,180 @@ px_gemini_batch_upload_finish (PxGeminiBatch  *self,
 
 /* ---- download: streamed to the file ---- */
 
+#define DOWNLOAD_PIECE (256 * 1024)
+
+/* Read a piece at a time with the engine's limits: no answer within
+ * headers_ms, or a pause in the body longer than idle_ms, and the download
+ * stops with a timeout (a stalled file would otherwise hang the batch). */
 typedef struct {
   PxGeminiBatch *self;
   SoupMessage   *message;
   GFile         *to;
   GInputStream  *in;
+  GOutputStream *out;
+  GCancellable  *cancellable;   /* ours: the caller's, or a limit reached */
+  gulong         caller_handler;
+  GCancellable  *caller;
+  GSource       *timer;
+  PxHttpLimits   limits;
+  const char    *timed_out;     /* "headers", "idle", or NULL */
+  guint64        total;
+  guint8        *piece;
 } Download;
+
+static void
+stop_timer (Download *download)
+{
+  if (download->timer != NULL)
+    {
+      g_source_destroy (download->timer);
+      g_clear_pointer (&download->timer, g_source_unref);
+    }
+}
 
 static void
 download_free (Download *download)
 {
+  stop_timer (download);
+  if (download->caller != NULL)
+    g_cancellable_disconnect (download->caller, download->caller_handler);
+  g_clear_object (&download->caller);
+  g_clear_object (&download->cancellable);
   g_clear_object (&download->message);
   g_clear_object (&download->to);
   g_clear_object (&download->in);
+  g_clear_object (&download->out);
+  g_free (download->piece);
   g_free (download);
 }
 
-static void
-on_spliced (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+static gboolean
+on_download_limit (gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  Download *download = user_data;
+
+  download->timed_out = download->in == NULL ? "headers" : "idle";
+  g_cancellable_cancel (download->cancellable);
+  g_clear_pointer (&download->timer, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_timer (Download *download,
+             guint     ms)
+{
+  stop_timer (download);
+  if (ms == 0)
+    return;
+  download->timer = g_timeout_source_new (ms);
+  g_source_set_callback (download->timer, on_download_limit, download, NULL);
+  g_source_set_static_name (download->timer, "[pixmerge] batch download limit");
+  g_source_attach (download->timer, g_main_context_get_thread_default ());
+}
+
+static void
+on_download_caller_cancelled (GCancellable *caller,
+                              GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+/* A failure, in the provider's terms: a limit reached is a timeout. */
+static void
+download_failed (GTask  *task,
+                 GError *error)
+{
+  Download *download = g_task_get_task_data (task);
+  GError *mapped;
+
+  if (download->timed_out != NULL && !g_cancellable_is_cancelled (download->caller))
+    {
+      g_clear_error (&error);
+      if (g_str_equal (download->timed_out, "headers"))
+        error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("no answer within %g s"),
+                             download->limits.headers_ms / 1000.0);
+      else
+        error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                             _("the answer stopped coming for %g s after %zu bytes"),
+                             download->limits.idle_ms / 1000.0, (gsize) download->total);
+    }
+  if (error->domain == PX_PROVIDER_ERROR)
+    mapped = error;
+  else
+    {
+      mapped = px_engine_transport_error (download->self->info, download->self->base_url, error);
+      g_error_free (error);
+    }
+  px_provider_scrub_key (mapped, download->self->api_key);
+  stop_timer (download);
+  g_task_return_error (task, mapped);
+  g_object_unref (task);
+}
+
+static void read_piece (GTask *task);
+
+static void
+on_closed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
   GError *error = NULL;
 
-  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
-    g_task_return_error (task, error);
+  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
+    {
+      download_failed (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+on_piece_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    download_failed (task, error);
   else
-    g_task_return_boolean (task, TRUE);
+    read_piece (task);
+}
+
+static void
+on_piece_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  Download *download = g_task_get_task_data (task);
+  GError *error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  stop_timer (download);
+  if (n < 0)
+    download_failed (task, error);
+  else if (n == 0)
+    g_output_stream_close_async (download->out, G_PRIORITY_DEFAULT, download->cancellable, on_closed, task);
+  else
+    {
+      download->total += n;
+      g_output_stream_write_all_async (download->out, download->piece, n, G_PRIORITY_DEFAULT, download->cancellable,
+                                       on_piece_written, task);
+    }
+}
+
+static void
+read_piece (GTask *task)
+{
+  Download *download = g_task_get_task_data (task);
+
+  start_timer (download, download->limits.idle_ms);
+  g_input_stream_read_async (download->in, download->piece, DOWNLOAD_PIECE, G_PRIORITY_DEFAULT,
+                             download->cancellable, on_piece_read, task);
 }
 
 static void
@@ -684,18 +830,16 @@ on_replaced (GObject      *source,
   GTask *task = user_data;
   Download *download = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GFileOutputStream) out = g_file_replace_finish (G_FILE (source), result, &error);
+  GFileOutputStream *out = g_file_replace_finish (G_FILE (source), result, &error);
 
   if (out == NULL)
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      download_failed (task, error);
       return;
     }
-  /* Written to a temporary file and renamed when closed: whole or not at all. */
-  g_output_stream_splice_async (G_OUTPUT_STREAM (out), download->in,
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_spliced, task);
+  download->out = G_OUTPUT_STREAM (out);
+  download->piece = g_malloc (DOWNLOAD_PIECE);
+  read_piece (task);
 }
 
 static void
@@ -703,17 +847,16 @@ on_error_read (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   Download *download = g_task_get_task_data (task);
   g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
   PxProviderContext context = context_of (download->self);
-  GError *mapped = px_provider_google_error (download->self->provider, &context,
-                                             soup_message_get_status (download->message),
-                                             soup_message_get_response_headers (download->message),
-                                             body, NULL);
 
-  px_provider_scrub_key (mapped, download->self->api_key);
-  g_task_return_error (task, mapped);
+  stop_timer (download);
+  download_failed (task, px_provider_google_error (download->self->provider, &context,
+                                                   soup_message_get_status (download->message),
+                                                   soup_message_get_response_headers (download->message),
+                                                   body, NULL));
 }
 
 static void
@@ -724,28 +867,26 @@ on_download_started (GObject      *source,
   GTask *task = user_data;
   Download *download = g_task_get_task_data (task);
   GError *error = NULL;
+  GInputStream *in = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   guint status;
 
-  download->in = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (download->in == NULL)
+  if (in == NULL)
     {
-      GError *mapped = px_engine_transport_error (download->self->info, download->self->base_url, error);
-
-      g_clear_error (&error);
-      px_provider_scrub_key (mapped, download->self->api_key);
-      g_task_return_error (task, mapped);
-      g_object_unref (task);
+      download_failed (task, error);
       return;
     }
+  download->in = in;
   status = soup_message_get_status (download->message);
   if (status < 200 || status >= 300)
     {
+      start_timer (download, download->limits.idle_ms);
       g_input_stream_read_bytes_async (download->in, PX_HTTP_MAX_ERROR_BODY_BYTES, G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), on_error_read, task);
+                                       download->cancellable, on_error_read, task);
       return;
     }
+  stop_timer (download);
   g_file_replace_async (download->to, NULL, FALSE, G_FILE_CREATE_PRIVATE, G_PRIORITY_DEFAULT,
-                        g_task_get_cancellable (task), on_replaced, task);
+                        download->cancellable, on_replaced, task);
 }
 
 /* The results file, streamed into @to (written whole or not at all). */
@@ -765,6 +906,14 @@ px_gemini_batch_download_async (PxGeminiBatch       *self,
   g_task_set_source_tag (task, px_gemini_batch_download_async);
   download->self = self;
   download->to = g_object_ref (to);
+  download->cancellable = g_cancellable_new ();
+  download->limits = self->engine->http_limits;
+  if (cancellable != NULL)
+    {
+      download->caller = g_object_ref (cancellable);
+      download->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_download_caller_cancelled),
+                                                        download->cancellable, NULL);
+    }
   g_task_set_task_data (task, download, (GDestroyNotify) download_free);
   download->message = new_message (self, "GET", url, NULL, NULL, &error);
   if (download->message == NULL)
@@ -773,8 +922,10 @@ px_gemini_batch_download_async (PxGeminiBatch       *self,
       g_object_unref (task);
       return;
     }
+  /* Until the answer's headers: the engine's connect and headers limits. */
+  start_timer (download, download->limits.connect_ms + download->limits.headers_ms);
   soup_session_send_async (px_engine_get_session (self->engine), download->message, G_PRIORITY_DEFAULT,
-                           cancellable, on_download_started, task);
+                           download->cancellable, on_download_started, task);
 }
 
 gboolean
