@@ -146,7 +146,7 @@ px_cli_cmd_batch (int    argc,
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set_args, N_("A model setting"), N_("NAME=VALUE") },
     { "budget", 0, 0, G_OPTION_ARG_DOUBLE, &budget, N_("Spend cap in dollars: not started above it, paused at it"), N_("DOLLARS") },
     { "provider-batch", 0, 0, G_OPTION_ARG_NONE, &provider_batch, N_("Run on the provider's batch engine: half "
-      "price, results within 24 hours (Gemini image models)"), NULL },
+      "price, results within 24 hours (Gemini and OpenAI image models)"), NULL },
     { "poll", 0, 0, G_OPTION_ARG_DOUBLE, &poll, N_("A provider batch: seconds before the first look at it (default "
       "10, then doubling up to 5 minutes)"), N_("SECONDS") },
     { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, N_("The provider's address (local servers)"), N_("URL") },
@@ -214,7 +214,7 @@ px_cli_cmd_batch (int    argc,
                        model->name, model->id, model->retired, alternatives ? alternatives : _("none known"));
       }
       if (provider_batch && !px_provider_batch_supports (catalog, model_id))
-        return px_cli_fail (_("%s cannot run on a provider’s batch engine; only the Gemini API’s image models can."),
+        return px_cli_fail (_("%s cannot run on a provider’s batch engine; only the Gemini API’s and OpenAI’s image models can."),
                             model_id);
       if (read_csv (csv, &columns, rows, &error) == NULL)
         return px_cli_fail ("%s", error->message);

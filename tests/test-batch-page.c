@@ -562,7 +562,7 @@ provider_batch_ended (void)
 }
 
 /* A batch for a Gemini image model can go to the provider's batch engine:
- * the option shows for it (not for a model no batch engine takes), the
+ * the option shows for it (not for a local server's model), the
  * estimate halves, and the app follows the batch to its end, its images in
  * the library at half price. */
 static void
@@ -584,7 +584,7 @@ test_provider_batch (void)
   toggle = px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_SWITCH, "provider-batch");
   row = gtk_widget_get_ancestor (toggle, ADW_TYPE_ACTION_ROW);
   estimate = GTK_LABEL (px_test_ui_find_by_name (GTK_WIDGET (page), GTK_TYPE_LABEL, "estimate"));
-  g_assert_true (px_batch_page_select_model (page, "gpt-image-2"));
+  g_assert_true (px_batch_page_select_model (page, "local-model"));
   g_assert_false (gtk_widget_get_visible (row));
 
   g_assert_true (px_batch_page_select_model (page, "gemini-3.1-flash-image"));

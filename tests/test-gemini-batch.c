@@ -11,7 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "px-gemini-batch.h"
+#include "px-batch-wire.h"
 #include "px-test-engine.h"
 
 #define MODEL "gemini-3.1-flash-image"
@@ -37,70 +37,71 @@ wait_for (Wait *wait)
 }
 
 static char *
-upload (PxGeminiBatch *batch,
+upload (PxBatchWire *batch,
         GBytes        *jsonl,
         GError       **error)
 {
   Wait wait = { NULL };
   char *name;
 
-  px_gemini_batch_upload_async (batch, jsonl, "pixmerge-batch-1-1-input", NULL, on_done, &wait);
-  name = px_gemini_batch_upload_finish (batch, wait_for (&wait), error);
+  px_batch_wire_upload_async (batch, jsonl, "pixmerge-batch-1-1-input", NULL, on_done, &wait);
+  name = px_batch_wire_upload_finish (batch, wait_for (&wait), error);
   g_object_unref (wait.result);
   return name;
 }
 
-static PxGeminiBatchJob *
-job_call (PxGeminiBatch *batch,
-          void         (*start) (PxGeminiBatch *, const char *, GCancellable *, GAsyncReadyCallback, gpointer),
+static PxBatchWireJob *
+job_call (PxBatchWire *batch,
+          void         (*start) (PxBatchWire *, const char *, GCancellable *, GAsyncReadyCallback, gpointer),
           const char    *name,
           GError       **error)
 {
   Wait wait = { NULL };
-  PxGeminiBatchJob *job;
+  PxBatchWireJob *job;
 
   start (batch, name, NULL, on_done, &wait);
-  job = px_gemini_batch_job_finish (batch, wait_for (&wait), error);
+  job = px_batch_wire_job_finish (batch, wait_for (&wait), error);
   g_object_unref (wait.result);
   return job;
 }
 
-static PxGeminiBatchJob *
-create (PxGeminiBatch *batch,
+static PxBatchWireJob *
+create (PxBatchWire *batch,
         const char    *display_name,
         const char    *file,
         GError       **error)
 {
   Wait wait = { NULL };
-  PxGeminiBatchJob *job;
+  PxBatchWireJob *job;
 
-  px_gemini_batch_create_async (batch, MODEL, display_name, file, NULL, on_done, &wait);
-  job = px_gemini_batch_job_finish (batch, wait_for (&wait), error);
+  px_batch_wire_create_async (batch, MODEL, display_name, file, NULL, on_done, &wait);
+  job = px_batch_wire_job_finish (batch, wait_for (&wait), error);
   g_object_unref (wait.result);
   return job;
 }
 
-static PxGeminiBatchJob *
-poll_until_done (PxGeminiBatch *batch,
+static PxBatchWireJob *
+poll_until_done (PxBatchWire *batch,
                  const char    *name)
 {
   for (int i = 0; i < 20; i++)
     {
       g_autoptr(GError) error = NULL;
-      PxGeminiBatchJob *job = job_call (batch, px_gemini_batch_get_async, name, &error);
+      PxBatchWireJob *job = job_call (batch, px_batch_wire_get_async, name, &error);
 
       g_assert_no_error (error);
       if (job->done)
         return job;
-      g_assert_true (job->state == PX_GEMINI_BATCH_PENDING || job->state == PX_GEMINI_BATCH_RUNNING);
-      px_gemini_batch_job_free (job);
+      g_assert_true (job->state == PX_BATCH_WIRE_PENDING || job->state == PX_BATCH_WIRE_RUNNING);
+      px_batch_wire_job_free (job);
     }
   g_assert_not_reached ();
 }
 
 static GBytes *
-rows_jsonl (guint first,
-            guint n)
+rows_jsonl (PxBatchWire *wire,
+            guint        first,
+            guint        n)
 {
   GString *out = g_string_new (NULL);
   g_autoptr(GHashTable) settings = g_hash_table_new (g_str_hash, g_str_equal);
@@ -111,7 +112,7 @@ rows_jsonl (guint first,
       g_autofree char *prompt = g_strdup_printf ("Portrait of person %u", i);
       g_autofree char *key = g_strdup_printf ("%u", i);
       g_autoptr(PxGenerationRequest) request = px_generation_request_new (MODEL, prompt);
-      g_autofree char *line = px_gemini_batch_line (key, request, settings);
+      g_autofree char *line = px_batch_wire_line (wire, key, NULL, request, settings);
 
       g_string_append (out, line);
       g_string_append_c (out, '\n');
@@ -121,7 +122,7 @@ rows_jsonl (guint first,
 
 /* Reads the results file a line at a time: key -> TRUE when it made an image. */
 static GHashTable *
-read_results (PxGeminiBatch *batch,
+read_results (PxBatchWire *batch,
               const char    *path,
               guint         *failed)
 {
@@ -138,7 +139,7 @@ read_results (PxGeminiBatch *batch,
       g_autoptr(PxGenerationResult) result = px_generation_result_new ();
       g_autoptr(GError) error = NULL;
       g_autofree char *key = NULL;
-      gboolean ok = px_gemini_batch_read_line (batch, line, length, &key, result, &error);
+      gboolean ok = px_batch_wire_read_line (batch, line, length, &key, result, &error);
 
       g_assert_nonnull (key);
       g_assert_false (g_hash_table_contains (seen, key));
@@ -167,15 +168,15 @@ static void
 test_two_thousand_rows (PxTestFixture *f,
                         gconstpointer  data)
 {
-  PxGeminiBatch *batch = px_gemini_batch_new (f->engine);
-  g_autoptr(GBytes) jsonl = rows_jsonl (1, 2000);
+  PxBatchWire *batch = px_batch_wire_new (f->engine, "gemini");
+  g_autoptr(GBytes) jsonl = rows_jsonl (batch, 1, 2000);
   g_autoptr(GError) error = NULL;
   g_autofree char *file = NULL;
   g_autofree char *dir = g_dir_make_tmp ("px-gemini-batch-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "results.jsonl", NULL);
   g_autoptr(GFile) to = g_file_new_for_path (path);
   g_autoptr(GHashTable) seen = NULL;
-  PxGeminiBatchJob *created, *done;
+  PxBatchWireJob *created, *done;
   Wait wait = { NULL };
   guint failed;
 
@@ -189,17 +190,17 @@ test_two_thousand_rows (PxTestFixture *f,
   created = create (batch, "pixmerge-batch-1-1", file, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (created->name, "batches/"));
-  g_assert_cmpint (created->state, ==, PX_GEMINI_BATCH_PENDING);
+  g_assert_cmpint (created->state, ==, PX_BATCH_WIRE_PENDING);
   g_assert_cmpint (created->requests, ==, 2000);
 
   done = poll_until_done (batch, created->name);
-  g_assert_cmpint (done->state, ==, PX_GEMINI_BATCH_SUCCEEDED);
+  g_assert_cmpint (done->state, ==, PX_BATCH_WIRE_SUCCEEDED);
   g_assert_cmpint (done->succeeded, ==, 1996);
   g_assert_cmpint (done->failed, ==, 4);
   g_assert_nonnull (done->results_file);
 
-  px_gemini_batch_download_async (batch, done->results_file, to, NULL, on_done, &wait);
-  g_assert_true (px_gemini_batch_download_finish (batch, wait_for (&wait), &error));
+  px_batch_wire_download_async (batch, done->results_file, to, NULL, on_done, &wait);
+  g_assert_true (px_batch_wire_download_finish (batch, wait_for (&wait), &error));
   g_assert_no_error (error);
   g_object_unref (wait.result);
 
@@ -219,20 +220,20 @@ test_two_thousand_rows (PxTestFixture *f,
 
   /* A job whose name was lost is found by its display name: not made again. */
   {
-    PxGeminiBatchJob *found = job_call (batch, px_gemini_batch_find_async, "pixmerge-batch-1-1", &error);
+    PxBatchWireJob *found = job_call (batch, px_batch_wire_find_async, "pixmerge-batch-1-1", &error);
 
     g_assert_no_error (error);
     g_assert_nonnull (found);
     g_assert_cmpstr (found->name, ==, created->name);
-    px_gemini_batch_job_free (found);
-    found = job_call (batch, px_gemini_batch_find_async, "pixmerge-batch-never", &error);
+    px_batch_wire_job_free (found);
+    found = job_call (batch, px_batch_wire_find_async, "pixmerge-batch-never", &error);
     g_assert_no_error (error);
     g_assert_null (found);
   }
 
-  px_gemini_batch_job_free (created);
-  px_gemini_batch_job_free (done);
-  px_gemini_batch_free (batch);
+  px_batch_wire_job_free (created);
+  px_batch_wire_job_free (done);
+  px_batch_wire_free (batch);
   g_unlink (path);
   g_rmdir (dir);
   px_fake_provider_set_batch_failing (f->fake, 0);
@@ -242,11 +243,11 @@ static void
 test_cancel_failed_expired (PxTestFixture *f,
                             gconstpointer  data)
 {
-  PxGeminiBatch *batch = px_gemini_batch_new (f->engine);
-  g_autoptr(GBytes) jsonl = rows_jsonl (1, 10);
+  PxBatchWire *batch = px_batch_wire_new (f->engine, "gemini");
+  g_autoptr(GBytes) jsonl = rows_jsonl (batch, 1, 10);
   g_autoptr(GError) error = NULL;
   g_autofree char *file = NULL;
-  PxGeminiBatchJob *job, *done;
+  PxBatchWireJob *job, *done;
 
   px_fake_provider_set_plain_images (f->fake, TRUE);
   file = upload (batch, jsonl, &error);
@@ -256,35 +257,35 @@ test_cancel_failed_expired (PxTestFixture *f,
   px_fake_provider_set_batch_polls (f->fake, 5);
   job = create (batch, "pixmerge-batch-2-1", file, &error);
   g_assert_no_error (error);
-  g_assert_null (job_call (batch, px_gemini_batch_cancel_async, job->name, &error));
+  g_assert_null (job_call (batch, px_batch_wire_cancel_async, job->name, &error));
   g_assert_no_error (error);
   done = poll_until_done (batch, job->name);
-  g_assert_cmpint (done->state, ==, PX_GEMINI_BATCH_CANCELLED);
+  g_assert_cmpint (done->state, ==, PX_BATCH_WIRE_CANCELLED);
   g_assert_cmpint (done->succeeded, ==, 5);
   g_assert_nonnull (done->results_file);
-  px_gemini_batch_job_free (job);
-  px_gemini_batch_job_free (done);
+  px_batch_wire_job_free (job);
+  px_batch_wire_job_free (done);
 
   /* Failed: the provider's reason. Expired: nothing made. */
   px_fake_provider_set_batch_polls (f->fake, 0);
   px_fake_provider_set_batch_outcome (f->fake, PX_FAKE_BATCH_FAILED);
   job = create (batch, "pixmerge-batch-3-1", file, &error);
   done = poll_until_done (batch, job->name);
-  g_assert_cmpint (done->state, ==, PX_GEMINI_BATCH_FAILED);
+  g_assert_cmpint (done->state, ==, PX_BATCH_WIRE_FAILED);
   g_assert_nonnull (strstr (done->error, "internal error"));
   g_assert_null (done->results_file);
-  px_gemini_batch_job_free (job);
-  px_gemini_batch_job_free (done);
+  px_batch_wire_job_free (job);
+  px_batch_wire_job_free (done);
   px_fake_provider_set_batch_outcome (f->fake, PX_FAKE_BATCH_EXPIRED);
   job = create (batch, "pixmerge-batch-4-1", file, &error);
   done = poll_until_done (batch, job->name);
-  g_assert_cmpint (done->state, ==, PX_GEMINI_BATCH_EXPIRED);
-  g_assert_cmpstr (px_gemini_batch_state_name (done->state), ==, "BATCH_STATE_EXPIRED");
+  g_assert_cmpint (done->state, ==, PX_BATCH_WIRE_EXPIRED);
+  g_assert_cmpstr (px_batch_wire_state_name (done->state), ==, "BATCH_STATE_EXPIRED");
   g_assert_null (done->results_file);
-  px_gemini_batch_job_free (job);
-  px_gemini_batch_job_free (done);
+  px_batch_wire_job_free (job);
+  px_batch_wire_job_free (done);
   px_fake_provider_set_batch_outcome (f->fake, PX_FAKE_BATCH_SUCCEEDED);
-  px_gemini_batch_free (batch);
+  px_batch_wire_free (batch);
 }
 
 /* A results download that stalls stops at the engine's idle limit with a
@@ -293,15 +294,15 @@ static void
 test_stalled_download (PxTestFixture *f,
                        gconstpointer  data)
 {
-  PxGeminiBatch *batch = px_gemini_batch_new (f->engine);
-  g_autoptr(GBytes) jsonl = rows_jsonl (1, 20);
+  PxBatchWire *batch = px_batch_wire_new (f->engine, "gemini");
+  g_autoptr(GBytes) jsonl = rows_jsonl (batch, 1, 20);
   g_autoptr(GError) error = NULL;
   g_autofree char *file = NULL;
   g_autofree char *dir = g_dir_make_tmp ("px-gemini-batch-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "results.jsonl", NULL);
   g_autofree char *text = NULL;
   g_autoptr(GFile) to = g_file_new_for_path (path);
-  PxGeminiBatchJob *created, *done;
+  PxBatchWireJob *created, *done;
   PxHttpLimits limits;
   Wait wait = { NULL };
   gint64 started;
@@ -320,8 +321,8 @@ test_stalled_download (PxTestFixture *f,
   px_engine_set_http_limits (f->engine, &limits);
   px_fake_provider_set_batch_download_stall (f->fake, 5000);
   started = g_get_monotonic_time ();
-  px_gemini_batch_download_async (batch, done->results_file, to, NULL, on_done, &wait);
-  g_assert_false (px_gemini_batch_download_finish (batch, wait_for (&wait), &error));
+  px_batch_wire_download_async (batch, done->results_file, to, NULL, on_done, &wait);
+  g_assert_false (px_batch_wire_download_finish (batch, wait_for (&wait), &error));
   g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (error->message, "stopped coming"));
   g_assert_cmpint (g_get_monotonic_time () - started, <, 4 * G_USEC_PER_SEC);
@@ -329,8 +330,8 @@ test_stalled_download (PxTestFixture *f,
   g_clear_object (&wait.result);
 
   px_fake_provider_set_batch_download_stall (f->fake, 0);
-  px_gemini_batch_download_async (batch, done->results_file, to, NULL, on_done, &wait);
-  g_assert_true (px_gemini_batch_download_finish (batch, wait_for (&wait), &error));
+  px_batch_wire_download_async (batch, done->results_file, to, NULL, on_done, &wait);
+  g_assert_true (px_batch_wire_download_finish (batch, wait_for (&wait), &error));
   g_assert_no_error (error);
   g_object_unref (wait.result);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
@@ -340,9 +341,9 @@ test_stalled_download (PxTestFixture *f,
     g_assert_cmpuint (g_strv_length (lines), ==, 20);
   }
 
-  px_gemini_batch_job_free (created);
-  px_gemini_batch_job_free (done);
-  px_gemini_batch_free (batch);
+  px_batch_wire_job_free (created);
+  px_batch_wire_job_free (done);
+  px_batch_wire_free (batch);
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -351,18 +352,19 @@ static void
 test_wrong_key (PxTestFixture *f,
                 gconstpointer  data)
 {
-  PxGeminiBatch *batch;
-  g_autoptr(GBytes) jsonl = rows_jsonl (1, 2);
+  PxBatchWire *batch;
+  g_autoptr(GBytes) jsonl = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *file = NULL;
 
   px_engine_set_api_key (f->engine, "gemini", "AIza-wrong-key-for-batch");
-  batch = px_gemini_batch_new (f->engine);
+  batch = px_batch_wire_new (f->engine, "gemini");
+  jsonl = rows_jsonl (batch, 1, 2);
   file = upload (batch, jsonl, &error);
   g_assert_null (file);
   g_assert_error (error, PX_PROVIDER_ERROR, PX_PROVIDER_ERROR_AUTH);
   g_assert_null (strstr (error->message, "AIza-wrong-key-for-batch"));
-  px_gemini_batch_free (batch);
+  px_batch_wire_free (batch);
 }
 
 int

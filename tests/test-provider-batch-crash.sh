@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A provider batch (the Gemini API's Batch Mode, served by the fake) whose
-# command is SIGKILLed at the two worst moments, then resumed:
+# A provider batch (the Gemini API's Batch Mode and OpenAI's Batch API, served
+# by the fake) whose command is SIGKILLed at the two worst moments, then
+# resumed:
 #  1. after the provider made the job and before its name was stored (the
 #     answer is 1.5 s late): the resume finds the job by its display name;
 #     the provider made exactly one job.
@@ -22,6 +23,7 @@ cleanup () {
 trap cleanup EXIT
 
 export GEMINI_API_KEY=test-key-0123456789
+export OPENAI_API_KEY=sk-test-key-0123456789
 export XDG_CACHE_HOME="$tmp/cache"
 
 start_fake () { # options
@@ -46,7 +48,7 @@ rows () { # n
 }
 check_batch () { # id rows failed
   local id=$1 n=$2 failed=$3
-  "$cli" batch status "$id" --base-url "$url" >"$tmp/status"
+  "$cli" batch status "$id" --base-url "$url${url_suffix:-}" >"$tmp/status"
   grep -q "^completed: $((n - failed))$" "$tmp/status" || { echo "not $((n - failed)) completed:"; cat "$tmp/status"; exit 1; }
   grep -q "^failed: $failed$" "$tmp/status" || { echo "not $failed failed:"; cat "$tmp/status"; exit 1; }
   grep -q '^pending: 0$' "$tmp/status" || { echo "pending items:"; cat "$tmp/status"; exit 1; }
@@ -61,26 +63,31 @@ check_batch () { # id rows failed
   "$cli" library check >/dev/null 2>"$tmp/err" || { echo "library check found problems:"; cat "$tmp/err"; exit 1; }
 }
 
-# 1. Killed between the provider making the job and the job's name stored.
-export PIXMERGE_LIBRARY_DIR="$tmp/library1"
-start_fake --latency-ms 1500 --batch-polls 2 --batch-failing 25
-rows 100
-"$cli" batch run --provider-batch --csv "$tmp/rows.csv" --prompt "Portrait of [NAME]" \
-  --model gemini-3.1-flash-image --poll 0.2 --base-url "$url" >"$tmp/out" 2>"$tmp/err" &
-run_pid=$!
-wait_for_line '^batch created: ' "$tmp/fake.err" 1
-kill -9 "$run_pid"
-wait "$run_pid" 2>/dev/null || true
-id=$(sed -n 's/^batch: //p' "$tmp/out")
-[ -n "$id" ] || { echo "no batch id printed"; cat "$tmp/out" "$tmp/err"; exit 1; }
-grep -q 'provider jobs: 1 of 1 made' "$tmp/err" && { echo "the kill came after the name was stored"; exit 1; }
-"$cli" batch resume "$id" --poll 0.2 --base-url "$url" >/dev/null 2>"$tmp/err" && \
-  { echo "4 rows fail, so the resume should say so"; cat "$tmp/err"; exit 1; }
-grep -q 'The batch ended with 4 failed items' "$tmp/err" || { echo "resume failed:"; cat "$tmp/err"; exit 1; }
-check_batch "$id" 100 4
-"$cli" batch export "$id" -o "$tmp/results.csv"
-[ "$(grep -c 'invalid argument' "$tmp/results.csv")" = 4 ] || { echo "the provider's words are not in the export"; exit 1; }
-echo "# killed after submit: resumed with one provider job, 96 images, 4 failed with the provider's words"
+# 1. Killed between the provider making the job and the job's name stored,
+#    on each provider's batch engine.
+killed_after_submit () { # library model base-url-suffix words-of-a-refused-line
+  export PIXMERGE_LIBRARY_DIR="$tmp/$1"
+  start_fake --latency-ms 1500 --batch-polls 2 --batch-failing 25
+  rows 100
+  "$cli" batch run --provider-batch --csv "$tmp/rows.csv" --prompt "Portrait of [NAME]" \
+    --model "$2" --poll 0.2 --base-url "$url$3" >"$tmp/out" 2>"$tmp/err" &
+  run_pid=$!
+  wait_for_line '^batch created: ' "$tmp/fake.err" 1
+  kill -9 "$run_pid"
+  wait "$run_pid" 2>/dev/null || true
+  id=$(sed -n 's/^batch: //p' "$tmp/out")
+  [ -n "$id" ] || { echo "no batch id printed"; cat "$tmp/out" "$tmp/err"; exit 1; }
+  grep -q 'provider jobs: 1 of 1 made' "$tmp/err" && { echo "the kill came after the name was stored"; exit 1; }
+  "$cli" batch resume "$id" --poll 0.2 --base-url "$url$3" >/dev/null 2>"$tmp/err" && \
+    { echo "4 rows fail, so the resume should say so"; cat "$tmp/err"; exit 1; }
+  grep -q 'The batch ended with 4 failed items' "$tmp/err" || { echo "resume failed:"; cat "$tmp/err"; exit 1; }
+  url_suffix=$3 check_batch "$id" 100 4
+  "$cli" batch export "$id" -o "$tmp/results.csv"
+  [ "$(grep -c "$4" "$tmp/results.csv")" = 4 ] || { echo "the provider's words are not in the export"; exit 1; }
+  echo "# $2: killed after submit, resumed with one provider job, 96 images, 4 failed with the provider's words"
+}
+killed_after_submit library1 gemini-3.1-flash-image "" "invalid argument"
+killed_after_submit library1-openai gpt-image-2 /v1 "safety system"
 
 # 2. Killed in the middle of the results download.
 export PIXMERGE_LIBRARY_DIR="$tmp/library2"

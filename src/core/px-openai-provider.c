@@ -34,22 +34,21 @@ set_auth (SoupMessage             *message,
     }
 }
 
-static SoupMessage *
-build_generation (const PxProviderContext   *context,
-                  const PxGenerationRequest *request,
-                  GHashTable                *settings,
-                  GError                   **error)
+/* The JSON of an image generation, as /images/generations takes it (and
+ * as a line of a batch carries it). */
+void
+px_openai_add_generation (JsonBuilder               *builder,
+                          const PxModel             *model,
+                          const PxGenerationRequest *request,
+                          GHashTable                *settings)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *url = g_strconcat (context->base_url, "/images/generations", NULL);
-
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, context->model->id);
+  json_builder_add_string_value (builder, model->id);
   json_builder_set_member_name (builder, "prompt");
   json_builder_add_string_value (builder, request->prompt);
   json_builder_set_member_name (builder, "n");
-  json_builder_add_int_value (builder, px_model_get_count (context->model, settings));
+  json_builder_add_int_value (builder, px_model_get_count (model, settings));
   for (guint i = 0; passthrough[i] != NULL; i++)
     {
       const char *value = g_hash_table_lookup (settings, passthrough[i]);
@@ -62,13 +61,24 @@ build_generation (const PxProviderContext   *context,
     }
   /* DALL·E and most compatible servers send a URL unless asked; GPT image
    * models always send base64 and reject the parameter. */
-  if (context->model->response_format)
+  if (model->response_format)
     {
       json_builder_set_member_name (builder, "response_format");
       json_builder_add_string_value (builder, "b64_json");
     }
   json_builder_end_object (builder);
+}
 
+static SoupMessage *
+build_generation (const PxProviderContext   *context,
+                  const PxGenerationRequest *request,
+                  GHashTable                *settings,
+                  GError                   **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *url = g_strconcat (context->base_url, "/images/generations", NULL);
+
+  px_openai_add_generation (builder, context->model, request, settings);
   return px_provider_new_json_message (context, url, builder, error);
 }
 

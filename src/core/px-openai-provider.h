@@ -9,4 +9,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PxOpenaiProvider, px_openai_provider, PX, OPENAI_PROVIDER, GObject)
 
+void px_openai_add_generation (JsonBuilder               *builder,
+                               const PxModel             *model,
+                               const PxGenerationRequest *request,
+                               GHashTable                *settings);
+
 G_END_DECLS

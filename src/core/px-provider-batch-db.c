@@ -177,6 +177,7 @@ fail_item (PxLibrary   *library,
  * sent. */
 GBytes *
 px_provider_batch_db_requests (PxLibrary        *library,
+                               PxBatchWire      *wire,
                                const PxBatchJob *batch,
                                const PxModel    *model,
                                gint64            provider_job,
@@ -223,7 +224,7 @@ px_provider_batch_db_requests (PxLibrary        *library,
         }
       request = make_request (batch, prompt, tokens);
       key = g_strdup_printf ("%" PRId64, item_id);
-      line = px_gemini_batch_line (key, request, settings);
+      line = px_batch_wire_line (wire, key, model, request, settings);
       g_string_append (out, line);
       g_string_append_c (out, '\n');
       (*n_lines)++;
@@ -275,7 +276,7 @@ px_provider_batch_db_save_job (PxLibrary           *library,
  * provider's words. FALSE only when the library could not be written. */
 static gboolean
 ingest_line (PxLibrary        *library,
-             PxGeminiBatch    *wire,
+             PxBatchWire    *wire,
              const PxBatchJob *batch,
              const PxModel    *model,
              GHashTable       *settings,
@@ -296,7 +297,7 @@ ingest_line (PxLibrary        *library,
   gint64 item_id, image_id = 0;
   gboolean ok;
 
-  ok = px_gemini_batch_read_line (wire, line, length, &key, result, &line_error);
+  ok = px_batch_wire_read_line (wire, line, length, &key, result, &line_error);
   if (key == NULL)
     return TRUE;   /* not one of ours: every item without an answer fails at the end */
   item_id = g_ascii_strtoll (key, NULL, 10);
@@ -372,7 +373,7 @@ commit_chunk (PxLibrary  *library,
  * skipped, so reading the file again is always safe. */
 gboolean
 px_provider_batch_db_ingest (PxLibrary        *library,
-                             PxGeminiBatch    *wire,
+                             PxBatchWire    *wire,
                              const PxBatchJob *batch,
                              const PxModel    *model,
                              gint64            provider_job,

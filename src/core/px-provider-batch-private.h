@@ -3,7 +3,7 @@
 #pragma once
 
 #include "px-catalog.h"
-#include "px-gemini-batch.h"
+#include "px-batch-wire.h"
 #include "px-library-private.h"
 #include "px-provider-batch.h"
 
@@ -18,6 +18,7 @@ guint      px_provider_batch_db_assign   (PxLibrary         *library,
                                           guint              max_requests,
                                           GError           **error);
 GBytes    *px_provider_batch_db_requests (PxLibrary         *library,
+                                          PxBatchWire       *wire,
                                           const PxBatchJob  *batch,
                                           const PxModel     *model,
                                           gint64             provider_job,
@@ -28,7 +29,7 @@ gboolean   px_provider_batch_db_save_job (PxLibrary         *library,
                                           const char        *file,
                                           GError           **error);
 gboolean   px_provider_batch_db_ingest   (PxLibrary         *library,
-                                          PxGeminiBatch     *wire,
+                                          PxBatchWire     *wire,
                                           const PxBatchJob  *batch,
                                           const PxModel     *model,
                                           gint64             provider_job,

@@ -33,7 +33,7 @@ struct _PxProviderBatch
   gint64         batch_id;
   PxBatchJob    *job;
   const PxModel *model;
-  PxGeminiBatch *wire;
+  PxBatchWire *wire;
   GPtrArray     *jobs;          /* PxProviderJob */
   guint          max_requests;
   guint          first_ms;
@@ -47,7 +47,7 @@ struct _PxProviderBatch
   gboolean       submit;        /* makes provider jobs (not "batch status", not cancel) */
   guint          timeout_id;
   GBytes        *upload;        /* the requests of the job being made */
-  char          *results_file;  /* the ended job's, on the provider */
+  GPtrArray     *files;         /* the ended job's files to read, on the provider: answers, errors */
   gboolean       ended;         /* the current job has ended */
 };
 
@@ -62,11 +62,12 @@ px_provider_batch_supports (PxCatalog  *catalog,
 {
   const PxModel *model = px_catalog_lookup_model (catalog, model_id, NULL);
 
-  /* The Gemini API's image models; OpenAI's Batch API takes no image
-   * endpoint (/v1/responses, /v1/chat/completions, /v1/embeddings,
-   * /v1/completions only). */
-  return model != NULL && g_strcmp0 (model->provider_id, "gemini") == 0 &&
-         g_str_has_prefix (model->id, "gemini-");
+  /* The Gemini API's image models (Batch Mode), and OpenAI's GPT image
+   * models (the Batch API's /v1/images/generations). */
+  if (model == NULL)
+    return FALSE;
+  return (g_strcmp0 (model->provider_id, "gemini") == 0 && g_str_has_prefix (model->id, "gemini-")) ||
+         (g_strcmp0 (model->provider_id, "openai") == 0 && g_str_has_prefix (model->id, "gpt-image-"));
 }
 
 /* ---- the worker ---- */
@@ -167,7 +168,7 @@ db_in_thread (GTask        *task,
       break;
 
     case DB_REQUESTS:
-      answer->bytes = px_provider_batch_db_requests (self->library, self->job, self->model, op->part->id,
+      answer->bytes = px_provider_batch_db_requests (self->library, self->wire, self->job, self->model, op->part->id,
                                                      &answer->count, &error);
       ok = answer->bytes != NULL;
       break;
@@ -283,6 +284,21 @@ db_finish (PxProviderBatch *self,
 /* ---- a pass ---- */
 
 static void next_part (PxProviderBatch *self);
+static void finish_run (PxProviderBatch *self, GError *error);
+
+/* db_finish() for the steps of a run: a failure ends the run with it. */
+static DbAnswer *
+db_done (GObject      *source,
+         GAsyncResult *result)
+{
+  PxProviderBatch *self = PX_PROVIDER_BATCH (source);
+  GError *error = NULL;
+  DbAnswer *answer = db_finish (self, result, &error);
+
+  if (answer == NULL)
+    finish_run (self, error);
+  return answer;
+}
 static void step_failed (PxProviderBatch *self, GError *error);
 
 static PxProviderJob *
@@ -304,7 +320,7 @@ finish_run (PxProviderBatch *self,
   g_autoptr(GTask) run = g_steal_pointer (&self->run);
 
   g_clear_pointer (&self->upload, g_bytes_unref);
-  g_clear_pointer (&self->results_file, g_free);
+  g_ptr_array_set_size (self->files, 0);
   if (error != NULL)
     g_task_return_error (run, error);
   else
@@ -318,14 +334,10 @@ on_part_done (GObject      *source,
               gpointer      user_data)
 {
   PxProviderBatch *self = PX_PROVIDER_BATCH (source);
-  GError *error = NULL;
-  g_autoptr(DbAnswer) answer = db_finish (self, result, &error);
+  g_autoptr(DbAnswer) answer = db_done (source, result);
 
   if (answer == NULL)
-    {
-      finish_run (self, error);
-      return;
-    }
+    return;
   self->index++;
   next_part (self);
 }
@@ -387,12 +399,12 @@ end_pass (PxProviderBatch *self)
 }
 
 static const char *
-state_of (PxGeminiBatchState state)
+state_of (PxBatchWireState state)
 {
   static const char * const names[] = {
-    [PX_GEMINI_BATCH_PENDING] = "pending", [PX_GEMINI_BATCH_RUNNING] = "running",
-    [PX_GEMINI_BATCH_SUCCEEDED] = "succeeded", [PX_GEMINI_BATCH_FAILED] = "failed",
-    [PX_GEMINI_BATCH_CANCELLED] = "cancelled", [PX_GEMINI_BATCH_EXPIRED] = "expired",
+    [PX_BATCH_WIRE_PENDING] = "pending", [PX_BATCH_WIRE_RUNNING] = "running",
+    [PX_BATCH_WIRE_SUCCEEDED] = "succeeded", [PX_BATCH_WIRE_FAILED] = "failed",
+    [PX_BATCH_WIRE_CANCELLED] = "cancelled", [PX_BATCH_WIRE_EXPIRED] = "expired",
   };
 
   return state < G_N_ELEMENTS (names) ? names[state] : "pending";
@@ -401,7 +413,7 @@ state_of (PxGeminiBatchState state)
 /* What the provider says of the current job, to be saved. */
 static DbOp *
 adopt (PxProviderBatch  *self,
-       PxGeminiBatchJob *job)
+       PxBatchWireJob *job)
 {
   DbOp *op = db_part_op (DB_SAVE, current (self));
 
@@ -414,8 +426,11 @@ adopt (PxProviderBatch  *self,
   op->part->failed = job->failed;
   g_free (op->part->error);
   op->part->error = g_strdup (job->error);
-  g_free (self->results_file);
-  self->results_file = job->done ? g_strdup (job->results_file) : NULL;
+  g_ptr_array_set_size (self->files, 0);
+  if (job->done && job->results_file != NULL)
+    g_ptr_array_add (self->files, g_strdup (job->results_file));
+  if (job->done && job->errors_file != NULL)
+    g_ptr_array_add (self->files, g_strdup (job->errors_file));
   self->ended = job->done;
   return op;
 }
@@ -434,8 +449,8 @@ close_part (PxProviderBatch *self)
     {
       op->text = g_strdup ("failed");
       if (g_strcmp0 (part->state, "expired") == 0)
-        op->reason = g_strdup (_("The provider’s batch expired before it made this image: a provider batch that "
-                                 "has not finished after 48 hours is dropped."));
+        op->reason = g_strdup (_("The provider’s batch expired before it made this image: the provider drops "
+                                 "what it cannot finish in time."));
       else if (g_strcmp0 (part->state, "failed") == 0)
         op->reason = g_strdup_printf (_("The provider’s batch failed: %s"),
                                       part->error ? part->error : _("no reason given"));
@@ -445,25 +460,28 @@ close_part (PxProviderBatch *self)
   db_call (self, op, on_part_done, NULL);
 }
 
+static void next_file (PxProviderBatch *self);
+
 static void
 on_ingested (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   PxProviderBatch *self = PX_PROVIDER_BATCH (source);
-  GError *error = NULL;
-  g_autoptr(DbAnswer) answer = db_finish (self, result, &error);
+  g_autoptr(DbAnswer) answer = db_done (source, result);
 
   if (answer == NULL)
-    finish_run (self, error);
-  else
-    close_part (self);
+    return;
+  g_ptr_array_remove_index (self->files, 0);
+  next_file (self);
 }
 
+/* Where the job's next file is downloaded: named after the job and the
+ * file, in the library's provider-batches folder. */
 static char *
 results_path (PxProviderBatch *self)
 {
-  g_autofree char *base = g_strconcat (current (self)->display_name, ".jsonl", NULL);
+  g_autofree char *base = g_strdup_printf ("%s-%u.jsonl", current (self)->display_name, self->files->len);
 
   return g_build_filename (self->results_dir, base, NULL);
 }
@@ -477,7 +495,7 @@ on_downloaded (GObject      *source,
   GError *error = NULL;
   DbOp *op;
 
-  if (!px_gemini_batch_download_finish (self->wire, result, &error))
+  if (!px_batch_wire_download_finish (self->wire, result, &error))
     {
       step_failed (self, error);
       return;
@@ -493,19 +511,33 @@ on_cleared (GObject      *source,
             gpointer      user_data)
 {
   PxProviderBatch *self = PX_PROVIDER_BATCH (source);
-  GError *error = NULL;
-  g_autoptr(DbAnswer) answer = db_finish (self, result, &error);
+  g_autoptr(DbAnswer) answer = db_done (source, result);
   g_autofree char *path = NULL;
   g_autoptr(GFile) to = NULL;
 
   if (answer == NULL)
-    {
-      finish_run (self, error);
-      return;
-    }
+    return;
   path = results_path (self);
   to = g_file_new_for_path (path);
-  px_gemini_batch_download_async (self->wire, self->results_file, to, run_cancellable (self), on_downloaded, self);
+  px_batch_wire_download_async (self->wire, g_ptr_array_index (self->files, 0), to, run_cancellable (self),
+                                on_downloaded, self);
+}
+
+/* The ended job's files one after the other (answers, then failed lines),
+ * then the rows it still has are closed. */
+static void
+next_file (PxProviderBatch *self)
+{
+  DbOp *op;
+
+  if (self->files->len == 0)
+    {
+      close_part (self);
+      return;
+    }
+  op = db_op (DB_CLEAR_FILE);
+  op->text = results_path (self);
+  db_call (self, op, on_cleared, NULL);
 }
 
 /* Saved what the provider said; an ended job's results come next. */
@@ -515,28 +547,17 @@ on_saved (GObject      *source,
           gpointer      user_data)
 {
   PxProviderBatch *self = PX_PROVIDER_BATCH (source);
-  GError *error = NULL;
-  g_autoptr(DbAnswer) answer = db_finish (self, result, &error);
+  g_autoptr(DbAnswer) answer = db_done (source, result);
 
   if (answer == NULL)
-    {
-      finish_run (self, error);
-      return;
-    }
+    return;
   if (!self->ended)
     {
       self->index++;
       next_part (self);
     }
-  else if (self->results_file != NULL)
-    {
-      DbOp *op = db_op (DB_CLEAR_FILE);
-
-      op->text = results_path (self);
-      db_call (self, op, on_cleared, NULL);
-    }
   else
-    close_part (self);
+    next_file (self);
 }
 
 static void
@@ -546,7 +567,7 @@ on_polled (GObject      *source,
 {
   PxProviderBatch *self = user_data;
   GError *error = NULL;
-  g_autoptr(PxGeminiBatchJob) job = px_gemini_batch_job_finish (self->wire, result, &error);
+  g_autoptr(PxBatchWireJob) job = px_batch_wire_job_finish (self->wire, result, &error);
 
   if (job == NULL)
     {
@@ -565,14 +586,14 @@ on_cancel_sent (GObject      *source,
 {
   PxProviderBatch *self = user_data;
   GError *error = NULL;
-  g_autoptr(PxGeminiBatchJob) job = px_gemini_batch_job_finish (self->wire, result, &error);
+  g_autoptr(PxBatchWireJob) job = px_batch_wire_job_finish (self->wire, result, &error);
 
   if (error != NULL)
     {
       step_failed (self, error);
       return;
     }
-  px_gemini_batch_get_async (self->wire, current (self)->name, run_cancellable (self), on_polled, self);
+  px_batch_wire_get_async (self->wire, current (self)->name, run_cancellable (self), on_polled, self);
 }
 
 static void
@@ -582,7 +603,7 @@ on_created (GObject      *source,
 {
   PxProviderBatch *self = user_data;
   GError *error = NULL;
-  g_autoptr(PxGeminiBatchJob) job = px_gemini_batch_job_finish (self->wire, result, &error);
+  g_autoptr(PxBatchWireJob) job = px_batch_wire_job_finish (self->wire, result, &error);
 
   /* Not known to be made: the next pass looks for it by name first. */
   if (job == NULL)
@@ -601,13 +622,10 @@ on_file_saved (GObject      *source,
 {
   PxProviderBatch *self = PX_PROVIDER_BATCH (source);
   char *file = user_data;
-  GError *error = NULL;
-  g_autoptr(DbAnswer) answer = db_finish (self, result, &error);
+  g_autoptr(DbAnswer) answer = db_done (source, result);
 
-  if (answer == NULL)
-    finish_run (self, error);
-  else
-    px_gemini_batch_create_async (self->wire, self->model->id, current (self)->display_name, file,
+  if (answer != NULL)
+    px_batch_wire_create_async (self->wire, self->model->id, current (self)->display_name, file,
                                   run_cancellable (self), on_created, self);
   g_free (file);
 }
@@ -619,7 +637,7 @@ on_uploaded (GObject      *source,
 {
   PxProviderBatch *self = user_data;
   GError *error = NULL;
-  g_autofree char *file = px_gemini_batch_upload_finish (self->wire, result, &error);
+  g_autofree char *file = px_batch_wire_upload_finish (self->wire, result, &error);
   DbOp *op;
 
   if (file == NULL)
@@ -638,17 +656,16 @@ on_requests (GObject      *source,
              gpointer      user_data)
 {
   PxProviderBatch *self = PX_PROVIDER_BATCH (source);
-  GError *error = NULL;
-  g_autoptr(DbAnswer) answer = db_finish (self, result, &error);
+  g_autoptr(DbAnswer) answer = db_done (source, result);
 
   if (answer == NULL)
-    finish_run (self, error);
-  else if (answer->count == 0)
+    return;
+  if (answer->count == 0)
     close_part (self);   /* no row made a prompt: each failed with its reason */
   else
     {
       self->upload = g_steal_pointer (&answer->bytes);
-      px_gemini_batch_upload_async (self->wire, self->upload, current (self)->display_name, run_cancellable (self),
+      px_batch_wire_upload_async (self->wire, self->upload, current (self)->display_name, run_cancellable (self),
                                     on_uploaded, self);
     }
 }
@@ -660,7 +677,7 @@ on_found (GObject      *source,
 {
   PxProviderBatch *self = user_data;
   GError *error = NULL;
-  g_autoptr(PxGeminiBatchJob) job = px_gemini_batch_job_finish (self->wire, result, &error);
+  g_autoptr(PxBatchWireJob) job = px_batch_wire_job_finish (self->wire, result, &error);
 
   if (error != NULL)
     step_failed (self, error);
@@ -696,12 +713,12 @@ next_part (PxProviderBatch *self)
   part = current (self);
   self->ended = FALSE;
   if (part->name == NULL)
-    px_gemini_batch_find_async (self->wire, part->display_name, run_cancellable (self), on_found, self);
+    px_batch_wire_find_async (self->wire, part->display_name, run_cancellable (self), on_found, self);
   else if (self->cancelling &&
            (g_strcmp0 (part->state, "pending") == 0 || g_strcmp0 (part->state, "running") == 0))
-    px_gemini_batch_cancel_async (self->wire, part->name, run_cancellable (self), on_cancel_sent, self);
+    px_batch_wire_cancel_async (self->wire, part->name, run_cancellable (self), on_cancel_sent, self);
   else
-    px_gemini_batch_get_async (self->wire, part->name, run_cancellable (self), on_polled, self);
+    px_batch_wire_get_async (self->wire, part->name, run_cancellable (self), on_polled, self);
 }
 
 static gboolean
@@ -753,14 +770,10 @@ on_assigned (GObject      *source,
              gpointer      user_data)
 {
   PxProviderBatch *self = PX_PROVIDER_BATCH (source);
-  GError *error = NULL;
-  g_autoptr(DbAnswer) answer = db_finish (self, result, &error);
+  g_autoptr(DbAnswer) answer = db_done (source, result);
 
   if (answer == NULL)
-    {
-      finish_run (self, error);
-      return;
-    }
+    return;
   self->index = 0;
   next_part (self);
 }
@@ -897,7 +910,7 @@ px_provider_batch_new (PxEngine    *engine,
   if (!px_provider_batch_supports (px_engine_get_catalog (engine), self->job->model_id))
     {
       g_set_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_INVALID,
-                   _("%s cannot run on a provider’s batch engine; only the Gemini API’s image models can."),
+                   _("%s cannot run on a provider’s batch engine; only the Gemini API’s and OpenAI’s image models can."),
                    self->job->model_id);
       return NULL;
     }
@@ -913,7 +926,7 @@ px_provider_batch_new (PxEngine    *engine,
                    self->results_dir, g_strerror (saved));
       return NULL;
     }
-  self->wire = px_gemini_batch_new (engine);
+  self->wire = px_batch_wire_new (engine, self->model->provider_id);
   return g_steal_pointer (&self);
 }
 
@@ -978,7 +991,7 @@ px_provider_batch_dispose (GObject *object)
   PxProviderBatch *self = PX_PROVIDER_BATCH (object);
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
-  g_clear_pointer (&self->wire, px_gemini_batch_free);
+  g_clear_pointer (&self->wire, px_batch_wire_free);
   g_clear_object (&self->library);
   g_clear_object (&self->engine);
   G_OBJECT_CLASS (px_provider_batch_parent_class)->dispose (object);
@@ -992,7 +1005,7 @@ px_provider_batch_finalize (GObject *object)
   g_clear_pointer (&self->job, px_batch_job_free);
   g_clear_pointer (&self->jobs, g_ptr_array_unref);
   g_clear_pointer (&self->upload, g_bytes_unref);
-  g_free (self->results_file);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
   g_free (self->results_dir);
   G_OBJECT_CLASS (px_provider_batch_parent_class)->finalize (object);
 }
@@ -1018,6 +1031,7 @@ static void
 px_provider_batch_init (PxProviderBatch *self)
 {
   self->max_requests = DEFAULT_MAX_REQUESTS;
+  self->files = g_ptr_array_new_with_free_func (g_free);
   self->first_ms = DEFAULT_FIRST_POLL_MS;
   self->longest_ms = DEFAULT_LONGEST_POLL_MS;
 }

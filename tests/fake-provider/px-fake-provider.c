@@ -14,6 +14,7 @@
 #include "px-fake-image.h"
 #include "px-fake-provider.h"
 #include "px-fake-batch.h"
+#include "px-fake-openai-batch.h"
 #include "px-fake-veo.h"
 #include "px-fake-reply.h"
 
@@ -53,6 +54,12 @@ struct _PxFakeProvider
   gboolean     small_images;  /* at most 64 px a side, whatever was asked: for benchmarks */
   PxFakeVeo   *veo;
   PxFakeBatch *batch;
+  PxFakeOpenaiBatch *openai_batch;
+  guint        batch_polls;       /* what both batch engines are set to */
+  PxFakeBatchOutcome batch_outcome;
+  guint        batch_failing;
+  guint        batch_stall_ms;
+  gboolean     batch_log;
 };
 
 G_DEFINE_FINAL_TYPE (PxFakeProvider, px_fake_provider, G_TYPE_OBJECT)
@@ -1290,6 +1297,14 @@ route (PxFakeProvider    *self,
     }
   if ((reply = px_fake_batch_route (self->batch, self->url, self->api_key, msg, path, body)) != NULL)
     return reply;
+  /* OpenAI's Files and Batch APIs. */
+  if (g_str_has_prefix (path, "/v1/files") || g_str_has_prefix (path, "/v1/batches"))
+    {
+      if (!openai_check_key (self, msg, &reply))
+        return reply;
+      if ((reply = px_fake_openai_batch_route (self->openai_batch, msg, path, body)) != NULL)
+        return reply;
+    }
   if ((reply = px_fake_veo_route (self->veo, self->url, self->api_key, msg, path, body)) != NULL)
     return reply;
 
@@ -1759,6 +1774,7 @@ px_fake_provider_finalize (GObject *object)
   g_free (self->api_key);
   px_fake_veo_free (self->veo);
   px_fake_batch_free (self->batch);
+  px_fake_openai_batch_free (self->openai_batch);
   g_queue_clear_full (&self->faults, g_free);
   g_ptr_array_unref (self->requests);
   g_hash_table_unref (self->images);
@@ -1783,6 +1799,21 @@ answer_batch_line (gpointer    data,
   return gemini_generate (data, model, request, FALSE, NO_FAULT);
 }
 
+/* A line of an OpenAI batch, answered as /v1/images/generations answers it. */
+static Reply *
+answer_openai_line (gpointer  data,
+                    GBytes   *body)
+{
+  return openai_generations (data, body, NO_FAULT);
+}
+
+static void
+configure_openai_batch (PxFakeProvider *self)
+{
+  px_fake_openai_batch_configure (self->openai_batch, self->batch_polls, self->batch_outcome, self->batch_failing,
+                                  self->batch_stall_ms, self->batch_log);
+}
+
 static void
 px_fake_provider_init (PxFakeProvider *self)
 {
@@ -1794,6 +1825,9 @@ px_fake_provider_init (PxFakeProvider *self)
   self->responses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->veo = px_fake_veo_new ();
   self->batch = px_fake_batch_new (answer_batch_line, self);
+  self->openai_batch = px_fake_openai_batch_new (answer_openai_line, self);
+  self->batch_polls = 1;
+  configure_openai_batch (self);
 }
 
 void
@@ -1822,6 +1856,8 @@ px_fake_provider_set_batch_polls (PxFakeProvider *self,
                                   guint           polls)
 {
   px_fake_batch_set_polls (self->batch, polls);
+  self->batch_polls = polls;
+  configure_openai_batch (self);
 }
 
 void
@@ -1829,6 +1865,8 @@ px_fake_provider_set_batch_outcome (PxFakeProvider     *self,
                                     PxFakeBatchOutcome  outcome)
 {
   px_fake_batch_set_outcome (self->batch, outcome);
+  self->batch_outcome = outcome;
+  configure_openai_batch (self);
 }
 
 /* Every Nth line of a batch fails with the provider's error (0: none). */
@@ -1837,6 +1875,8 @@ px_fake_provider_set_batch_failing (PxFakeProvider *self,
                                     guint           every)
 {
   px_fake_batch_set_failing (self->batch, every);
+  self->batch_failing = every;
+  configure_openai_batch (self);
 }
 
 /* Each results download sends half the file, then waits @stall_ms. */
@@ -1845,6 +1885,8 @@ px_fake_provider_set_batch_download_stall (PxFakeProvider *self,
                                            guint           stall_ms)
 {
   px_fake_batch_set_download_stall (self->batch, stall_ms);
+  self->batch_stall_ms = stall_ms;
+  configure_openai_batch (self);
 }
 
 /* Each batch made, and each results download, on stderr. */
@@ -1853,13 +1895,15 @@ px_fake_provider_set_batch_log (PxFakeProvider *self,
                                 gboolean        log)
 {
   px_fake_batch_set_log (self->batch, log);
+  self->batch_log = log;
+  configure_openai_batch (self);
 }
 
 /* How many batches were created: each one is paid for. */
 guint
 px_fake_provider_get_batches_created (PxFakeProvider *self)
 {
-  return px_fake_batch_get_created (self->batch);
+  return px_fake_batch_get_created (self->batch) + px_fake_openai_batch_get_created (self->openai_batch);
 }
 
 guint
