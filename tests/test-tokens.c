@@ -221,6 +221,23 @@ test_table_round_trip (void)
   g_assert_cmpstr (g_hash_table_lookup (back, "CITY"), ==, "K\u00f6ln");
 }
 
+/* Counts in a provider's answer that no gint64 holds (1e300, found by
+ * fuzz-batch-openai) read as the fallback. */
+static void
+test_int_member (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+
+  g_assert_true (json_parser_load_from_data (parser, "{\"a\": 1e300, \"b\": -1e300, \"c\": 1056, \"d\": 12.0}",
+                                             -1, NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (px_json_int_member (object, "a", -1), ==, -1);
+  g_assert_cmpint (px_json_int_member (object, "b", -1), ==, -1);
+  g_assert_cmpint (px_json_int_member (object, "c", -1), ==, 1056);
+  g_assert_cmpint (px_json_int_member (object, "d", -1), ==, 12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,6 +251,7 @@ main (int   argc,
   g_test_add_func ("/tokens/value-length-cap", test_value_length_cap);
   g_test_add_func ("/tokens/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/tokens/table-round-trip", test_table_round_trip);
+  g_test_add_func ("/tokens/int-member", test_int_member);
 
   return g_test_run ();
 }

@@ -764,6 +764,13 @@ px_batch_wire_read_line (PxBatchWire        *self,
                          PxGenerationResult *result,
                          GError            **error)
 {
-  return (self->openai ? px_openai_batch_read_line : px_gemini_batch_read_line) (self, line, length, key, result,
-                                                                                 error);
+  GError *local = NULL;
+
+  if ((self->openai ? px_openai_batch_read_line : px_gemini_batch_read_line) (self, line, length, key, result,
+                                                                              &local))
+    return TRUE;
+  /* The provider's words (or a piece of the line) may quote the key. */
+  px_provider_scrub_key (local, self->api_key);
+  g_propagate_error (error, local);
+  return FALSE;
 }

@@ -145,7 +145,14 @@ px_json_int_member (JsonObject *object,
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     return json_node_get_int (node);
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (node);
+    {
+      double value = json_node_get_double (node);
+
+      /* 1e300 (or NaN) has no gint64: the fallback, not undefined behaviour. */
+      if (!(value > -9.2e18 && value < 9.2e18))
+        return fallback;
+      return (gint64) value;
+    }
   return fallback;
 }
 

@@ -378,6 +378,8 @@ px_provider_batch_db_ingest (PxLibrary        *library,
                              const PxModel    *model,
                              gint64            provider_job,
                              const char       *path,
+                             PxIngestProgress  progress,
+                             gpointer          progress_data,
                              guint            *stored,
                              GError          **error)
 {
@@ -436,6 +438,8 @@ px_provider_batch_db_ingest (PxLibrary        *library,
           in_chunk = 0;
           if (!ok)
             return FALSE;
+          if (progress != NULL)
+            progress (progress_data, *stored);
           px_thread_yield_to_ui ();
         }
     }

@@ -28,12 +28,19 @@ gboolean   px_provider_batch_db_save_job (PxLibrary         *library,
                                           const PxProviderJob *job,
                                           const char        *file,
                                           GError           **error);
+/* Told from the worker after each committed chunk: how many results are
+ * stored so far. */
+typedef void (*PxIngestProgress) (gpointer data,
+                                  guint    stored);
+
 gboolean   px_provider_batch_db_ingest   (PxLibrary         *library,
-                                          PxBatchWire     *wire,
+                                          PxBatchWire       *wire,
                                           const PxBatchJob  *batch,
                                           const PxModel     *model,
                                           gint64             provider_job,
                                           const char        *path,
+                                          PxIngestProgress   progress,
+                                          gpointer           progress_data,
                                           guint             *stored,
                                           GError           **error);
 gboolean   px_provider_batch_db_close_job (PxLibrary        *library,

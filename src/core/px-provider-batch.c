@@ -49,6 +49,7 @@ struct _PxProviderBatch
   GBytes        *upload;        /* the requests of the job being made */
   GPtrArray     *files;         /* the ended job's files to read, on the provider: answers, errors */
   gboolean       ended;         /* the current job has ended */
+  guint          stored_shown;  /* results of the file being read counted in the job so far */
 };
 
 enum { CHANGED, WAITING, N_SIGNALS };
@@ -149,6 +150,42 @@ assign (PxProviderBatch *self,
   return error == NULL || *error == NULL;
 }
 
+typedef struct {
+  PxProviderBatch *self;
+  guint            stored;
+} Progress;
+
+static gboolean
+show_progress (gpointer data)
+{
+  g_autofree Progress *progress = data;
+  PxProviderBatch *self = progress->self;
+  guint delta = progress->stored - MIN (progress->stored, self->stored_shown);
+
+  /* Counted here until the step's answer brings the library's own counts. */
+  self->stored_shown = progress->stored;
+  delta = MIN (delta, self->job->pending);
+  self->job->completed += delta;
+  self->job->pending -= delta;
+  g_signal_emit (self, signals[CHANGED], 0);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* From the worker, after each chunk of results is stored: a window shows
+ * them coming in, not only when the whole file is read. */
+static void
+ingest_progress (gpointer data,
+                 guint    stored)
+{
+  GTask *task = data;
+  Progress *progress = g_new0 (Progress, 1);
+
+  progress->self = g_object_ref (g_task_get_source_object (task));
+  progress->stored = stored;
+  g_main_context_invoke (g_task_get_context (task), show_progress, progress);
+}
+
 static void
 db_in_thread (GTask        *task,
               gpointer      source,
@@ -179,7 +216,7 @@ db_in_thread (GTask        *task,
 
     case DB_INGEST:
       ok = px_provider_batch_db_ingest (self->library, self->wire, self->job, self->model, op->part->id, op->text,
-                                        &answer->count, &error);
+                                        ingest_progress, task, &answer->count, &error);
       /* Read whole: kept until then, so a killed process reads it again. */
       if (ok)
         g_unlink (op->text);
@@ -502,6 +539,7 @@ on_downloaded (GObject      *source,
     }
   op = db_part_op (DB_INGEST, current (self));
   op->text = results_path (self);
+  self->stored_shown = 0;
   db_call (self, op, on_ingested, NULL);
 }
 
