@@ -11,11 +11,9 @@
 #include <glib/gstdio.h>
 #include <errno.h>
 
-#include "px-batch-runner-private.h"
 #include "px-engine.h"
 #include "px-provider.h"
 #include "px-provider-batch-private.h"
-#include "px-usage.h"
 
 /* Lines of up to ~40 kB (a long prompt, every setting) under the Gemini
  * API's 2 GB input file. */
@@ -23,39 +21,17 @@
 #define DEFAULT_FIRST_POLL_MS 10000
 #define DEFAULT_LONGEST_POLL_MS (5 * 60 * 1000)
 
-struct _PxProviderBatch
-{
-  GObject        parent_instance;
-
-  PxEngine      *engine;
-  PxLibrary     *library;       /* its own connection, used on workers one at a time */
-  char          *results_dir;
-  gint64         batch_id;
-  PxBatchJob    *job;
-  const PxModel *model;
-  PxBatchWire *wire;
-  GPtrArray     *jobs;          /* PxProviderJob */
-  guint          max_requests;
-  guint          first_ms;
-  guint          longest_ms;
-  guint          interval_ms;
-
-  GTask         *run;           /* a run or a cancel */
-  gboolean       wait;
-  gboolean       cancelling;
-  guint          index;         /* the provider job this pass is at */
-  gboolean       submit;        /* makes provider jobs (not "batch status", not cancel) */
-  guint          timeout_id;
-  GBytes        *upload;        /* the requests of the job being made */
-  GPtrArray     *files;         /* the ended job's files to read, on the provider: answers, errors */
-  gboolean       ended;         /* the current job has ended */
-  guint          stored_shown;  /* results of the file being read counted in the job so far */
-};
 
 enum { CHANGED, WAITING, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PxProviderBatch, px_provider_batch, G_TYPE_OBJECT)
+
+void
+px_provider_batch_emit_changed (PxProviderBatch *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
+}
 
 gboolean
 px_provider_batch_supports (PxCatalog  *catalog,
@@ -71,266 +47,19 @@ px_provider_batch_supports (PxCatalog  *catalog,
          (g_strcmp0 (model->provider_id, "openai") == 0 && g_str_has_prefix (model->id, "gpt-image-"));
 }
 
-/* ---- the worker ---- */
-
-typedef enum {
-  DB_ASSIGN,
-  DB_REQUESTS,
-  DB_SAVE,
-  DB_INGEST,
-  DB_CLOSE,
-  DB_STATUS,
-  DB_CANCEL_PENDING,
-  DB_REFRESH,
-  DB_CLEAR_FILE,
-} DbKind;
-
-typedef struct {
-  DbKind         kind;
-  PxProviderJob *part;          /* a copy: SAVE, REQUESTS, INGEST, CLOSE */
-  char          *text;          /* SAVE: file; INGEST: path; CLOSE: item status; STATUS: status */
-  char          *reason;        /* CLOSE, STATUS */
-} DbOp;
-
-typedef struct {
-  PxBatchJob *job;
-  GPtrArray  *jobs;
-  GBytes     *bytes;
-  guint       count;
-} DbAnswer;
-
-static void
-db_op_free (DbOp *op)
-{
-  g_clear_pointer (&op->part, px_provider_job_free);
-  g_free (op->text);
-  g_free (op->reason);
-  g_free (op);
-}
-
-static void
-db_answer_free (DbAnswer *answer)
-{
-  g_clear_pointer (&answer->job, px_batch_job_free);
-  g_clear_pointer (&answer->jobs, g_ptr_array_unref);
-  g_clear_pointer (&answer->bytes, g_bytes_unref);
-  g_free (answer);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (DbAnswer, db_answer_free)
-
-static PxProviderJob *
-job_copy (const PxProviderJob *job)
-{
-  PxProviderJob *copy = g_memdup2 (job, sizeof *job);
-
-  copy->display_name = g_strdup (job->display_name);
-  copy->name = g_strdup (job->name);
-  copy->state = g_strdup (job->state);
-  copy->error = g_strdup (job->error);
-  return copy;
-}
-
-static gboolean
-assign (PxProviderBatch *self,
-        GError         **error)
-{
-  g_autofree char *reason = NULL;
-
-  /* No new paid work once the month's budget is spent. */
-  if (!px_budget_allows (self->library, self->model->provider_id, 0, &reason, error))
-    return FALSE;
-  if (reason != NULL)
-    {
-      px_provider_batch_db_set_status (self->library, self->batch_id, "paused", reason, NULL);
-      g_set_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_BUDGET_SPENT, "%s", reason);
-      return FALSE;
-    }
-  px_provider_batch_db_assign (self->library, self->job, self->model->provider_id, self->max_requests, error);
-  return error == NULL || *error == NULL;
-}
-
-typedef struct {
-  PxProviderBatch *self;
-  guint            stored;
-} Progress;
-
-static gboolean
-show_progress (gpointer data)
-{
-  g_autofree Progress *progress = data;
-  PxProviderBatch *self = progress->self;
-  guint delta = progress->stored - MIN (progress->stored, self->stored_shown);
-
-  /* Counted here until the step's answer brings the library's own counts. */
-  self->stored_shown = progress->stored;
-  delta = MIN (delta, self->job->pending);
-  self->job->completed += delta;
-  self->job->pending -= delta;
-  g_signal_emit (self, signals[CHANGED], 0);
-  g_object_unref (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* From the worker, after each chunk of results is stored: a window shows
- * them coming in, not only when the whole file is read. */
-static void
-ingest_progress (gpointer data,
-                 guint    stored)
-{
-  GTask *task = data;
-  Progress *progress = g_new0 (Progress, 1);
-
-  progress->self = g_object_ref (g_task_get_source_object (task));
-  progress->stored = stored;
-  g_main_context_invoke (g_task_get_context (task), show_progress, progress);
-}
-
-static void
-db_in_thread (GTask        *task,
-              gpointer      source,
-              gpointer      data,
-              GCancellable *cancellable)
-{
-  PxProviderBatch *self = source;
-  DbOp *op = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DbAnswer) answer = g_new0 (DbAnswer, 1);
-  gboolean ok = TRUE;
-
-  switch (op->kind)
-    {
-    case DB_ASSIGN:
-      ok = assign (self, &error);
-      break;
-
-    case DB_REQUESTS:
-      answer->bytes = px_provider_batch_db_requests (self->library, self->wire, self->job, self->model, op->part->id,
-                                                     &answer->count, &error);
-      ok = answer->bytes != NULL;
-      break;
-
-    case DB_SAVE:
-      ok = px_provider_batch_db_save_job (self->library, op->part, op->text, &error);
-      break;
-
-    case DB_INGEST:
-      ok = px_provider_batch_db_ingest (self->library, self->wire, self->job, self->model, op->part->id, op->text,
-                                        ingest_progress, task, &answer->count, &error);
-      /* Read whole: kept until then, so a killed process reads it again. */
-      if (ok)
-        g_unlink (op->text);
-      break;
-
-    case DB_CLOSE:
-      ok = px_provider_batch_db_close_job (self->library, op->part->id, op->text, op->reason, &error);
-      break;
-
-    case DB_STATUS:
-      ok = px_provider_batch_db_set_status (self->library, self->batch_id, op->text, op->reason, &error);
-      break;
-
-    case DB_CLEAR_FILE:
-      /* What a killed process had half downloaded: gone, so the download
-       * writes the file directly (a replaced one leaves a temporary file
-       * behind when killed). */
-      if (g_unlink (op->text) != 0 && errno != ENOENT)
-        {
-          int saved = errno;
-
-          g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not remove %s: %s"), op->text,
-                       g_strerror (saved));
-          ok = FALSE;
-        }
-      break;
-
-    case DB_REFRESH:
-    default:
-      break;
-
-    case DB_CANCEL_PENDING:
-      ok = px_batch_runner_run_sql (self->library, "UPDATE batch_items SET status = 'cancelled', updated = ?2"
-                                    " WHERE job_id = ?1 AND status = 'pending' AND provider_job IS NULL",
-                                    self->batch_id, NULL, &error);
-      break;
-    }
-  /* Every answer brings the batch's counts and jobs as they now are. */
-  if (ok)
-    {
-      answer->job = px_batch_get (self->library, self->batch_id, &error);
-      answer->jobs = answer->job ? px_provider_batch_db_jobs (self->library, self->batch_id, &error) : NULL;
-      ok = answer->jobs != NULL;
-    }
-  if (!ok)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) db_answer_free);
-}
-
-static void
-db_call (PxProviderBatch     *self,
-         DbOp                *op,
-         GAsyncReadyCallback  callback,
-         gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-
-  g_task_set_task_data (task, op, (GDestroyNotify) db_op_free);
-  g_task_run_in_thread (task, db_in_thread);
-}
-
-static DbOp *
-db_op (DbKind kind)
-{
-  DbOp *op = g_new0 (DbOp, 1);
-
-  op->kind = kind;
-  return op;
-}
-
-/* An operation on the current provider job (a copy of it). */
-static DbOp *
-db_part_op (DbKind               kind,
-            const PxProviderJob *part)
-{
-  DbOp *op = g_new0 (DbOp, 1);
-
-  op->kind = kind;
-  op->part = job_copy (part);
-  return op;
-}
-
-/* The answer's counts and jobs become the batch's. */
-static DbAnswer *
-db_finish (PxProviderBatch *self,
-           GAsyncResult    *result,
-           GError         **error)
-{
-  DbAnswer *answer = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (answer == NULL)
-    return NULL;
-  px_batch_job_free (self->job);
-  self->job = g_steal_pointer (&answer->job);
-  g_ptr_array_unref (self->jobs);
-  self->jobs = g_steal_pointer (&answer->jobs);
-  g_signal_emit (self, signals[CHANGED], 0);
-  return answer;
-}
-
 /* ---- a pass ---- */
 
 static void next_part (PxProviderBatch *self);
 static void finish_run (PxProviderBatch *self, GError *error);
 
-/* db_finish() for the steps of a run: a failure ends the run with it. */
+/* px_provider_batch_db_finish() for the steps of a run: a failure ends the run with it. */
 static DbAnswer *
 db_done (GObject      *source,
          GAsyncResult *result)
 {
   PxProviderBatch *self = PX_PROVIDER_BATCH (source);
   GError *error = NULL;
-  DbAnswer *answer = db_finish (self, result, &error);
+  DbAnswer *answer = px_provider_batch_db_finish (self, result, &error);
 
   if (answer == NULL)
     finish_run (self, error);
@@ -401,7 +130,7 @@ on_status_set (GObject      *source,
   PxProviderBatch *self = PX_PROVIDER_BATCH (source);
   GError *problem = user_data;
   GError *error = NULL;
-  g_autoptr(DbAnswer) answer = db_finish (self, result, &error);
+  g_autoptr(DbAnswer) answer = px_provider_batch_db_finish (self, result, &error);
 
   if (problem != NULL)
     g_clear_error (&error);
@@ -430,9 +159,9 @@ end_pass (PxProviderBatch *self)
       finish_run (self, NULL);
       return;
     }
-  op = db_op (DB_STATUS);
+  op = px_provider_batch_db_op (DB_STATUS);
   op->text = g_strdup (self->cancelling ? "cancelled" : "completed");
-  db_call (self, op, on_status_set, NULL);
+  px_provider_batch_db_call (self, op, on_status_set, NULL);
 }
 
 static const char *
@@ -452,7 +181,7 @@ static DbOp *
 adopt (PxProviderBatch  *self,
        PxBatchWireJob *job)
 {
-  DbOp *op = db_part_op (DB_SAVE, current (self));
+  DbOp *op = px_provider_batch_db_part_op (DB_SAVE, current (self));
 
   g_free (op->part->name);
   op->part->name = g_strdup (job->name);
@@ -478,7 +207,7 @@ static void
 close_part (PxProviderBatch *self)
 {
   PxProviderJob *part = current (self);
-  DbOp *op = db_part_op (DB_CLOSE, part);
+  DbOp *op = px_provider_batch_db_part_op (DB_CLOSE, part);
 
   if (g_strcmp0 (part->state, "cancelled") == 0)
     op->text = g_strdup ("cancelled");
@@ -494,7 +223,7 @@ close_part (PxProviderBatch *self)
       else
         op->reason = g_strdup (_("The provider’s batch returned no result for this row."));
     }
-  db_call (self, op, on_part_done, NULL);
+  px_provider_batch_db_call (self, op, on_part_done, NULL);
 }
 
 static void next_file (PxProviderBatch *self);
@@ -537,10 +266,10 @@ on_downloaded (GObject      *source,
       step_failed (self, error);
       return;
     }
-  op = db_part_op (DB_INGEST, current (self));
+  op = px_provider_batch_db_part_op (DB_INGEST, current (self));
   op->text = results_path (self);
   self->stored_shown = 0;
-  db_call (self, op, on_ingested, NULL);
+  px_provider_batch_db_call (self, op, on_ingested, NULL);
 }
 
 static void
@@ -573,9 +302,9 @@ next_file (PxProviderBatch *self)
       close_part (self);
       return;
     }
-  op = db_op (DB_CLEAR_FILE);
+  op = px_provider_batch_db_op (DB_CLEAR_FILE);
   op->text = results_path (self);
-  db_call (self, op, on_cleared, NULL);
+  px_provider_batch_db_call (self, op, on_cleared, NULL);
 }
 
 /* Saved what the provider said; an ended job's results come next. */
@@ -614,7 +343,7 @@ on_polled (GObject      *source,
                                                       current (self)->name));
       return;
     }
-  db_call (self, adopt (self, job), on_saved, NULL);
+  px_provider_batch_db_call (self, adopt (self, job), on_saved, NULL);
 }
 
 static void
@@ -650,7 +379,7 @@ on_created (GObject      *source,
       return;
     }
   g_clear_pointer (&self->upload, g_bytes_unref);
-  db_call (self, adopt (self, job), on_saved, NULL);
+  px_provider_batch_db_call (self, adopt (self, job), on_saved, NULL);
 }
 
 static void
@@ -683,9 +412,9 @@ on_uploaded (GObject      *source,
       step_failed (self, error);
       return;
     }
-  op = db_part_op (DB_SAVE, current (self));
+  op = px_provider_batch_db_part_op (DB_SAVE, current (self));
   op->text = g_strdup (file);
-  db_call (self, op, on_file_saved, g_steal_pointer (&file));
+  px_provider_batch_db_call (self, op, on_file_saved, g_steal_pointer (&file));
 }
 
 static void
@@ -720,7 +449,7 @@ on_found (GObject      *source,
   if (error != NULL)
     step_failed (self, error);
   else if (job != NULL)   /* made by a process killed before it heard back */
-    db_call (self, adopt (self, job), on_saved, NULL);
+    px_provider_batch_db_call (self, adopt (self, job), on_saved, NULL);
   else if (self->cancelling)
     {
       g_free (current (self)->state);
@@ -733,7 +462,7 @@ on_found (GObject      *source,
       next_part (self);
     }
   else
-    db_call (self, db_part_op (DB_REQUESTS, current (self)), on_requests, NULL);
+    px_provider_batch_db_call (self, px_provider_batch_db_part_op (DB_REQUESTS, current (self)), on_requests, NULL);
 }
 
 static void
@@ -794,10 +523,10 @@ step_failed (PxProviderBatch *self,
       self->timeout_id = g_timeout_add (delay, on_timeout, self);
       return;
     }
-  op = db_op (DB_STATUS);
+  op = px_provider_batch_db_op (DB_STATUS);
   op->text = g_strdup ("paused");
   op->reason = g_strdup (error->message);
-  db_call (self, op, on_status_set, error);
+  px_provider_batch_db_call (self, op, on_status_set, error);
 }
 
 /* ---- the object ---- */
@@ -827,7 +556,7 @@ start (PxProviderBatch     *self,
 
   self->run = g_task_new (self, cancellable, callback, user_data);
   self->interval_ms = self->first_ms;
-  db_call (self, first, on_assigned, NULL);
+  px_provider_batch_db_call (self, first, on_assigned, NULL);
 }
 
 void
@@ -858,7 +587,7 @@ px_provider_batch_run_async (PxProviderBatch     *self,
           return;
         }
     }
-  start (self, db_op (wait ? DB_ASSIGN : DB_REFRESH), cancellable, callback, user_data);
+  start (self, px_provider_batch_db_op (wait ? DB_ASSIGN : DB_REFRESH), cancellable, callback, user_data);
 }
 
 gboolean
@@ -882,7 +611,7 @@ px_provider_batch_cancel_async (PxProviderBatch     *self,
 
   self->wait = self->cancelling = TRUE;
   self->submit = FALSE;
-  start (self, db_op (DB_CANCEL_PENDING), cancellable, callback, user_data);
+  start (self, px_provider_batch_db_op (DB_CANCEL_PENDING), cancellable, callback, user_data);
 }
 
 gboolean
