@@ -438,6 +438,63 @@ test_wrong_key (Fixture       *f,
   g_assert_cmpuint (px_fake_provider_get_batches_created (f->base.fake), ==, 0);
 }
 
+/* The month's budget must hold the whole batch before it is sent (it is
+ * paid for as a whole once made): a budget already spent, or too little
+ * left for the estimate, pauses it with the reason and sends nothing;
+ * raised, the batch goes. */
+static void
+test_budget (Fixture       *f,
+             gconstpointer  data)
+{
+  const PxModel *model = px_catalog_lookup_model (px_engine_get_catalog (f->base.engine), f->c->model, NULL);
+  double estimate = px_batch_estimate_cost (px_engine_get_catalog (f->base.engine), f->c->model, NULL, 10) *
+                    PX_PROVIDER_BATCH_PRICE;
+  gint64 id = make_batch (f, 10, 0);
+  g_autoptr(GError) error = NULL;
+  PxUsageEvent spent = { .kind = "generation", .provider = model->provider_id, .model = f->c->model,
+                         .feature = "generate", .images = 1, .cost = 1.0 };
+
+  /* Too little left for the whole batch. */
+  g_assert_true (px_budget_set (f->library, model->provider_id, estimate * 0.9, &error));
+  {
+    g_autoptr(PxProviderBatch) batch = open_batch (f, id);
+    g_autoptr(PxBatchJob) job = NULL;
+
+    g_assert_false (run (batch, TRUE, &error));
+    g_assert_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_BUDGET_SPENT);
+    g_assert_nonnull (strstr (error->message, "left of this month"));
+    g_clear_error (&error);
+    job = reread (f, id);
+    g_assert_cmpstr (job->status, ==, "paused");
+    g_assert_nonnull (job->reason);
+  }
+  /* Spent already (an overall budget this time). */
+  g_assert_true (px_budget_set (f->library, model->provider_id, 0, &error));
+  g_assert_true (px_budget_set (f->library, "", 0.5, &error));
+  g_assert_true (px_usage_record (f->library, &spent, &error));
+  {
+    g_autoptr(PxProviderBatch) batch = open_batch (f, id);
+
+    g_assert_false (run (batch, TRUE, &error));
+    g_assert_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_BUDGET_SPENT);
+    g_clear_error (&error);
+  }
+  g_assert_cmpuint (px_fake_provider_get_batches_created (f->base.fake), ==, 0);
+
+  /* Raised: it goes. */
+  g_assert_true (px_budget_set (f->library, "", 1.0 + estimate * 2, &error));
+  {
+    g_autoptr(PxProviderBatch) batch = open_batch (f, id);
+    g_autoptr(PxBatchJob) job = NULL;
+
+    g_assert_true (run (batch, TRUE, &error));
+    g_assert_no_error (error);
+    job = reread (f, id);
+    g_assert_cmpuint (job->completed, ==, 10);
+  }
+  g_assert_cmpuint (px_fake_provider_get_batches_created (f->base.fake), ==, 1);
+}
+
 /* A model no batch engine takes is refused with its name. */
 static void
 test_unsupported (Fixture       *f,
@@ -480,6 +537,8 @@ main (int   argc,
   g_test_add ("/provider-batch/openai/failed", Fixture, &openai_failed, set_up, test_ended_badly, tear_down);
   g_test_add ("/provider-batch/openai/cancel", Fixture, &openai, set_up, test_cancel, tear_down);
   g_test_add ("/provider-batch/openai/cap", Fixture, &openai, set_up, test_cap, tear_down);
+  g_test_add ("/provider-batch/gemini/budget", Fixture, &gemini, set_up, test_budget, tear_down);
+  g_test_add ("/provider-batch/openai/budget", Fixture, &openai, set_up, test_budget, tear_down);
   g_test_add ("/provider-batch/gemini/wrong-key", Fixture, &gemini, set_up, test_wrong_key, tear_down);
   g_test_add ("/provider-batch/openai/wrong-key", Fixture, &openai, set_up, test_wrong_key, tear_down);
   g_test_add ("/provider-batch/unsupported", Fixture, &gemini, set_up, test_unsupported, tear_down);

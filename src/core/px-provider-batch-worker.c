@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "px-batch-runner-private.h"
+#include "px-engine.h"
 #include "px-provider-batch-private.h"
 #include "px-usage.h"
 
@@ -43,23 +44,64 @@ job_copy (const PxProviderJob *job)
   return copy;
 }
 
+/* The month's budgets, overall and the provider's: NULL when they leave
+ * room for @estimate more, else why not. A provider batch is paid for as a
+ * whole once it is made, so it must fit in what is left before it is sent. */
+static char *
+budget_problem (PxProviderBatch  *self,
+                double            estimate,
+                GError          **error)
+{
+  g_autoptr(GPtrArray) budgets = px_budget_list (self->library, 0, error);
+
+  for (guint i = 0; budgets != NULL && i < budgets->len; i++)
+    {
+      PxBudget *budget = g_ptr_array_index (budgets, i);
+      double left = MAX (0, budget->monthly - budget->spent);
+
+      if (*budget->provider != '\0' && g_strcmp0 (budget->provider, self->model->provider_id) != 0)
+        continue;
+      if (budget->spent + 1e-9 >= budget->monthly || estimate > left + 1e-9)
+        return g_strdup_printf (_("The batch would cost about $%.2f at half price; $%.2f is left of this month’s "
+                                  "budget of $%.2f. It waits until the budget is raised or the month turns."),
+                                estimate, left, budget->monthly);
+    }
+  return NULL;
+}
+
 static gboolean
 assign (PxProviderBatch *self,
         GError         **error)
 {
   g_autofree char *reason = NULL;
+  GError *local = NULL;
+  /* Rows not sent yet: all the pending ones, the first time. */
+  guint unsent = self->jobs->len == 0 ? self->job->pending : 0;
+  double estimate = unsent == 0 ? 0 :
+    px_batch_estimate_cost (px_engine_get_catalog (self->engine), self->job->model_id, self->job->settings, unsent) *
+    PX_PROVIDER_BATCH_PRICE;
 
-  /* No new paid work once the month's budget is spent. */
-  if (!px_budget_allows (self->library, self->model->provider_id, 0, &reason, error))
-    return FALSE;
+  /* Collecting what was sent before costs nothing more: only a first
+   * submission is held to the budget. */
+  reason = unsent > 0 ? budget_problem (self, estimate, &local) : NULL;
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
   if (reason != NULL)
     {
       px_provider_batch_db_set_status (self->library, self->batch_id, "paused", reason, NULL);
       g_set_error (error, PX_BATCH_ERROR, PX_BATCH_ERROR_BUDGET_SPENT, "%s", reason);
       return FALSE;
     }
-  px_provider_batch_db_assign (self->library, self->job, self->model->provider_id, self->max_requests, error);
-  return error == NULL || *error == NULL;
+  px_provider_batch_db_assign (self->library, self->job, self->model->provider_id, self->max_requests, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 typedef struct {
