@@ -419,7 +419,7 @@ static void
 test_wrong_key (Fixture       *f,
                 gconstpointer  data)
 {
-  const char *wrong = g_str_has_prefix (f->c->model, "gpt") ? "sk-wrong-key-for-a-batch-0000" : "AIza-wrong-key-batch";
+  const char *wrong = g_str_has_prefix (f->c->model, "gpt") ? "sk-wrong-0000" : "AIza-wrong-key-batch";
   const PxModel *model = px_catalog_lookup_model (px_engine_get_catalog (f->base.engine), f->c->model, NULL);
   gint64 id = make_batch (f, 5, 0);
   g_autoptr(PxProviderBatch) batch = NULL;
