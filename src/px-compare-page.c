@@ -340,6 +340,7 @@ send_all (PxComparePage *self,
   g_hash_table_remove_all (self->cells);
   px_compare_grid_view_reset (self->results, (const char * const *) comparison->model_ids,
                               (const char * const *) comparison->model_names, comparison->rows, comparison->blind);
+  gtk_widget_set_visible (gtk_widget_get_ancestor (GTK_WIDGET (self->results), GTK_TYPE_SCROLLED_WINDOW), TRUE);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();

@@ -28,6 +28,7 @@ struct _PxWindow
   AdwLeaflet           *leaflet;
   GtkListBox           *sidebar;
   GtkWidget            *content_box;
+  GtkWidget            *sidebar_box;
   GtkStack             *stack;
   AdwWindowTitle       *page_title;
   AdwToastOverlay      *toast_overlay;
@@ -136,6 +137,18 @@ open_batch_action (GtkWidget  *widget,
   px_batch_page_open_batch (self->batch_page, g_variant_get_int64 (parameter));
 }
 
+/* The page going away stays on the screen while it fades out: Tab must
+ * not go into it, only into the page shown. */
+static void
+only_page_focusable (PxWindow *self)
+{
+  GtkWidget *shown = gtk_stack_get_visible_child (self->stack);
+
+  for (GtkWidget *slot = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); slot != NULL;
+       slot = gtk_widget_get_next_sibling (slot))
+    gtk_widget_set_can_focus (slot, slot == shown);
+}
+
 PxWindow *
 px_window_new (PxApplication *application)
 {
@@ -148,6 +161,7 @@ px_window_new (PxApplication *application)
   g_object_bind_property (application, "demo", self->demo_button, "visible", G_BINDING_SYNC_CREATE);
   /* The page restored from last time, now that there is an application. */
   ensure_page (self, gtk_stack_get_visible_child_name (self->stack));
+  only_page_focusable (self);
   offer_unfinished_batches (self);
   return self;
 }
@@ -190,6 +204,7 @@ px_window_set_page (PxWindow   *self,
 
   ensure_page (self, name);
   gtk_stack_set_visible_child_name (self->stack, name);
+  only_page_focusable (self);
   page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
   adw_window_title_set_title (self->page_title, gtk_stack_page_get_title (page));
 
@@ -775,6 +790,32 @@ px_window_dispose (GObject *object)
   G_OBJECT_CLASS (px_window_parent_class)->dispose (object);
 }
 
+/* Tab leaves the sidebar for the page (and Shift+Tab for what is before
+ * it) instead of walking its rows: a row that takes the focus is selected,
+ * so walking them with Tab would change the page at every key. The arrow
+ * keys still go from row to row. */
+static gboolean
+px_window_focus (GtkWidget        *widget,
+                 GtkDirectionType  direction)
+{
+  PxWindow *self = PX_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if ((direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_TAB_BACKWARD) && focus != NULL &&
+      gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sidebar)))
+    {
+      GtkWidget *header = gtk_widget_get_first_child (self->sidebar_box);
+      gboolean content_shown = gtk_widget_get_mapped (self->content_box);
+
+      if (direction == GTK_DIR_TAB_FORWARD)
+        return (content_shown && gtk_widget_child_focus (self->content_box, direction)) ||
+               gtk_widget_child_focus (header, direction) || TRUE;
+      return gtk_widget_child_focus (header, direction) ||
+             (content_shown && gtk_widget_child_focus (self->content_box, direction)) || TRUE;
+    }
+  return GTK_WIDGET_CLASS (px_window_parent_class)->focus (widget, direction);
+}
+
 static void
 px_window_class_init (PxWindowClass *klass)
 {
@@ -785,6 +826,7 @@ px_window_class_init (PxWindowClass *klass)
   object_class->constructed = px_window_constructed;
   object_class->dispose = px_window_dispose;
   window_class->close_request = px_window_close_request;
+  widget_class->focus = px_window_focus;
 
   g_type_ensure (PX_TYPE_WELCOME);
   g_type_ensure (PX_TYPE_GENERATE_PAGE);
@@ -799,6 +841,7 @@ px_window_class_init (PxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, PxWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, page_title);
   gtk_widget_class_bind_template_child (widget_class, PxWindow, toast_overlay);
