@@ -14,10 +14,15 @@
 #include "px-usage.h"
 #include "px-video.h"
 
+/* Under the test's own data folder, which GLib removes after each test. */
 static char *
 new_dir (void)
 {
-  return g_dir_make_tmp ("px-usage-XXXXXX", NULL);
+  char *dir = g_build_filename (g_get_user_data_dir (), "px-usage-XXXXXX", NULL);
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  g_assert_nonnull (g_mkdtemp (dir));
+  return dir;
 }
 
 static PxGenerationResult *
