@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Drives Pixmerge through its accessibility tree, as a screen reader user:
 first start -> Try Without a Key -> write a prompt with a token -> Generate
--> Gallery -> find the image by its description (its prompt) -> open it ->
+-> every page's controls named -> Gallery -> find the image by its description (its prompt) -> open it ->
 delete it -> Undo. Only accessible names, roles, actions, text and
 selections; no coordinates. Exits non-zero with the step that failed."""
 
@@ -89,6 +89,66 @@ def with_action(root, name, timeout=30):
                                                    and name in actions(o)), timeout)
 
 
+CONTROLS = {"push button", "toggle button", "check box", "radio button", "combo box", "text", "entry",
+            "password text", "spin button", "slider", "switch", "menu item", "link"}
+
+
+def shown_controls(root):
+    """Controls shown that take the focus (GTK 4.8 says "visible", not "showing")."""
+    def control(obj):
+        try:
+            if obj is None or obj.getRoleName() not in CONTROLS:
+                return False
+            state = obj.getState()
+            return state.contains(pyatspi.STATE_VISIBLE) and state.contains(pyatspi.STATE_FOCUSABLE)
+        except Exception:   # gone while read
+            return False
+    try:
+        return pyatspi.findAllDescendants(root, control)
+    except Exception:
+        return []
+
+
+def named(obj):
+    """A name for a screen reader to say: its own, or a label pointing at it."""
+    try:
+        return bool(obj.name) or any(r.getRelationType() == pyatspi.RELATION_LABELLED_BY
+                                     for r in obj.getRelationSet())
+    except Exception:
+        return True
+
+
+def check_names(root, where):
+    controls = shown_controls(root)
+    if len(controls) < 3:
+        fail("%s: only %d controls found on the screen" % (where, len(controls)))
+    found = [obj for obj in controls if not named(obj)]
+    if found:
+        described = []
+        for obj in found:
+            parents, parent = [], obj.parent
+            while parent is not None and len(parents) < 4:
+                if parent.name:
+                    parents.append("%s %r" % (parent.getRoleName(), parent.name))
+                parent = parent.parent
+            described.append("%s in %s" % (obj.getRoleName(), " < ".join(parents) or "?"))
+        fail("%s: controls without an accessible name: %s" % (where, "; ".join(described)))
+    step("every control on %s has a name (%d of them)" % (where, len(controls)))
+
+
+def select_page(pages, names, name):
+    """Selects a page in the sidebar's list. A page is built the first time
+    it is shown, which may take longer than AT-SPI waits for a reply (0.8 s,
+    under ASan): then the selection is waited for instead."""
+    try:
+        pages.querySelection().selectChild(names.index(name))
+    except Exception as error:
+        if "Did not receive a reply" not in str(error):
+            raise
+    wait_for("the %s page" % name, lambda: pages.querySelection().isChildSelected(names.index(name)))
+    time.sleep(0.5)
+
+
 def text_of(obj):
     text = obj.queryText()
     return text.getText(0, text.characterCount)
@@ -130,16 +190,24 @@ def main():
     results = find(app, "table", "Results")
     find(results, "image", description, timeout=60)
     step("generated")
+    check_names(app, "the Generate page")
 
     # The Gallery, chosen in the sidebar's list of pages.
     pages = find(app, "list", "Pages")
     names = [child.name for child in pages]
     if "Gallery" not in names:
         fail("no Gallery among the pages: %s" % names)
-    pages.querySelection().selectChild(names.index("Gallery"))
+    # The other pages (built when first shown): every control named there too.
+    for other in ("Batch", "Compare", "Analytics"):
+        if other not in names:
+            fail("no %s among the pages: %s" % (other, names))
+        select_page(pages, names, other)
+        check_names(app, "the %s page" % other)
+    select_page(pages, names, "Gallery")
     images = find(app, "table", "Images")
     image = find(images, "image", description)
     step("found the image by its description")
+    check_names(app, "the Gallery")
 
     # Open it: select its cell, then the Gallery's Open.
     cells = list(images)
@@ -156,6 +224,7 @@ def main():
                                      and find_all(w, "push button", "Delete Image")), None), timeout=90)
     find(details, "label", description)
     step("opened it")
+    check_names(details, "the image's window")
 
     # Delete it, then undo.
     click(find(details, "push button", "Delete Image"))
