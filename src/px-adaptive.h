@@ -8,4 +8,6 @@ G_BEGIN_DECLS
 void px_adaptive_follow_fold (AdwFlap         *flap,
                               GtkToggleButton *toggle);
 
+void px_adaptive_wrap_button_labels (GtkWidget *box);
+
 G_END_DECLS

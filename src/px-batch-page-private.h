@@ -60,6 +60,7 @@ struct _PxBatchPage
   AdwPreferencesGroup  *history_group;
   GtkListBox           *history_list;
   GtkLabel             *file_label;
+  GtkLabel             *file_label_above;
   GtkColumnView        *preview;
   PxTokenEditor        *editor;
   AdwPreferencesGroup  *mapping_group;

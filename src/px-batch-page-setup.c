@@ -200,6 +200,7 @@ on_loaded (GObject      *source,
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s — %u row", "%s — %u rows", self->rows->len),
                            self->csv_name, self->rows->len);
   gtk_label_set_text (self->file_label, title);
+  gtk_label_set_text (self->file_label_above, title);
   fill_preview (self);
 
   /* A first template from the columns, if there is none yet. */

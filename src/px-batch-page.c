@@ -306,6 +306,7 @@ px_batch_page_class_init (PxBatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, problem_banner);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, history_list);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, file_label);
+  gtk_widget_class_bind_template_child (widget_class, PxBatchPage, file_label_above);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, preview);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, editor);
   gtk_widget_class_bind_template_child (widget_class, PxBatchPage, mapping_group);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "px-adaptive.h"
 #include "px-compare-cell.h"
 #include "px-compare-grid-view.h"
 #include "px-compare-page.h"
@@ -770,6 +771,8 @@ on_token_sets_read (GObject      *source,
 
         gtk_widget_set_name (check, names[i]);
         gtk_flow_box_append (self->row_choices, check);
+        /* One Tab stop per choice: the check, not the box's cell around it. */
+        gtk_widget_set_focusable (gtk_widget_get_parent (check), FALSE);
         g_ptr_array_add (self->row_checks, check);
       }
   }
@@ -797,6 +800,7 @@ px_compare_page_set_application (PxComparePage *self,
       gtk_widget_set_name (check, model->id);
       g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_check_toggled), self);
       gtk_flow_box_append (self->model_choices, check);
+      gtk_widget_set_focusable (gtk_widget_get_parent (check), FALSE);
       g_ptr_array_add (self->models, (gpointer) model);
       g_ptr_array_add (self->checks, check);
     }
@@ -951,6 +955,7 @@ static void
 px_compare_page_init (PxComparePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  px_adaptive_wrap_button_labels (gtk_widget_get_parent (self->reveal_button));
   self->models = g_ptr_array_new ();
   self->checks = g_ptr_array_new ();
   self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

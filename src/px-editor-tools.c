@@ -171,7 +171,13 @@ px_editor_tools_set_tokens (PxEditorTools *self,
   names = (const char **) g_hash_table_get_keys_as_array (tokens, &n);
   qsort (names, n, sizeof *names, compare_names);
   for (guint i = 0; i < n; i++)
-    gtk_flow_box_append (self->chips, make_chip (self, names[i]));
+    {
+      GtkWidget *chip = make_chip (self, names[i]);
+
+      gtk_flow_box_append (self->chips, chip);
+      /* One Tab stop per chip: the chip, not the box's cell around it. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (chip), FALSE);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->chips), n > 0);
   px_token_editor_set_known_tokens (self->text_editor, names);
   update_preview (self);

@@ -86,6 +86,8 @@ struct _PxGeneratePage
   PxTokenPalette       *palette;
   AdwFlap              *flap;      /* the palette beside the page, or folded away */
   GtkToggleButton      *tokens_button;
+  GtkWidget            *prompt_heading;
+  GtkWidget            *prompt_heading_above;
 };
 
 typedef void (*KeyContinuation) (PxGeneratePage *self);

@@ -825,6 +825,8 @@ px_generate_page_class_init (PxGeneratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, results);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, palette);
   gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, tokens_button);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, prompt_heading);
+  gtk_widget_class_bind_template_child (widget_class, PxGeneratePage, prompt_heading_above);
   gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
   gtk_widget_class_bind_template_callback_full (widget_class, "hide_banner", G_CALLBACK (px_generate_page_hide_banner));
 
@@ -843,6 +845,10 @@ px_generate_page_init (PxGeneratePage *self)
   /* Not a bound child: GTK 4.8 would unparent the palette twice. */
   self->flap = ADW_FLAP (gtk_widget_get_ancestor (GTK_WIDGET (self->palette), ADW_TYPE_FLAP));
   px_adaptive_follow_fold (self->flap, self->tokens_button);
+  /* Folded, the row has the Tokens button too: "Prompt" goes above it, whole. */
+  g_object_bind_property (self->flap, "folded", self->prompt_heading_above, "visible", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->flap, "folded", self->prompt_heading, "visible",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 
   g_signal_connect_object (self->model_settings, "changed", G_CALLBACK (on_setting_changed), self, G_CONNECT_SWAPPED);
   self->rewrite = g_string_new (NULL);

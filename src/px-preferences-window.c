@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "px-adaptive.h"
 #include "px-credentials.h"
 #include "px-budget-group.h"
 #include "px-preferences-window.h"
@@ -309,7 +310,8 @@ add_limit_row (ProviderRows *rows,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_widget_set_name (spin, name);
-  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 9);
+  /* Wide enough for "Automatic" as the language writes it ("Automatisch"). */
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), MAX (9, (int) g_utf8_strlen (_("Automatic"), -1) + 1));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
   g_signal_connect (spin, "output", G_CALLBACK (on_limit_output), NULL);
   g_signal_connect (spin, "input", G_CALLBACK (on_limit_input), NULL);
@@ -348,6 +350,8 @@ add_provider (PxPreferencesWindow  *self,
   gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (rows->test_button));
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (rows->remove_button));
+  /* On a narrow window the labels wrap, leaving the row's title room. */
+  px_adaptive_wrap_button_labels (buttons);
   adw_action_row_add_suffix (rows->status_row, buttons);
   g_signal_connect (rows->test_button, "clicked", G_CALLBACK (on_test_clicked), rows);
   g_signal_connect (rows->remove_button, "clicked", G_CALLBACK (on_remove_clicked), rows);
