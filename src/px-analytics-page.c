@@ -151,7 +151,8 @@ fill_cards (PxAnalyticsPage *self)
   const PxUsageReport *report = self->report;
   g_autofree char *spent = money (report->totals.cost);
   g_autofree char *spent_detail = NULL;
-  g_autofree char *images = g_strdup_printf ("%" G_GUINT64_FORMAT, report->totals.images);
+  /* Grouped as the language writes thousands (2,778 · 2.778). */
+  g_autofree char *images = g_strdup_printf ("%'" G_GUINT64_FORMAT, report->totals.images);
   g_autofree char *images_detail = NULL;
   g_autofree char *average = report->totals.images ? money (report->totals.cost / report->totals.images)
                                                    : g_strdup ("—");
@@ -278,7 +279,7 @@ fill_shares (Section    *section,
       PxUsageRow *row = g_ptr_array_index (rows, i);
       const char *name = *row->key ? row->key : _("on this computer");
       g_autofree char *amount = of == SHARE_DOLLARS ? money (row->cost)
-                                : g_strdup_printf ("%" PRIu64, of == SHARE_WINS ? row->events : row->images);
+                                : g_strdup_printf ("%'" PRIu64, of == SHARE_WINS ? row->events : row->images);
       g_autofree char *line = g_strdup_printf ("%s — %s (%.0f%%)", name, amount, sum > 0 ? 100 * values[i] / sum : 0);
       g_autofree char *markup = NULL;
       g_autofree char *escaped = g_markup_escape_text (line, -1);
