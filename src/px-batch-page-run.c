@@ -219,6 +219,8 @@ px_batch_page_set_running (PxBatchPage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.apply-edits", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.import", !running);
   gtk_button_set_label (self->pause_button, _("_Pause"));
+  /* A batch that has ended has nothing to pause or cancel: gone, not dimmed. */
+  gtk_widget_set_visible (gtk_widget_get_ancestor (GTK_WIDGET (self->pause_button), GTK_TYPE_FLOW_BOX_CHILD), running);
 }
 
 static void
