@@ -207,14 +207,7 @@ px_fake_batch_get_uploads (PxFakeBatch *batch)
 static Reply *
 json_reply (JsonBuilder *builder)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  gsize length = 0;
-  char *text;
-
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
-  return px_fake_reply_new (200, "application/json; charset=UTF-8", g_bytes_new_take (text, length));
+  return px_fake_reply_new (200, "application/json; charset=UTF-8", px_fake_builder_to_bytes (builder));
 }
 
 static void

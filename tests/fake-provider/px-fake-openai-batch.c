@@ -139,19 +139,6 @@ px_fake_openai_batch_get_created (PxFakeOpenaiBatch *self)
 
 /* ---- answers ---- */
 
-static Reply *
-json_reply (guint        status,
-            JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  gsize size;
-  char *text;
-
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &size);
-  return px_fake_reply_new (status, "application/json", g_bytes_new_take (text, size));
-}
 
 static Reply *
 error_reply (guint       status,
@@ -177,7 +164,7 @@ error_reply (guint       status,
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
-  return json_reply (status, builder);
+  return px_fake_json_reply (status, builder);
 }
 
 static void
@@ -272,7 +259,7 @@ batch_reply (Batch *batch)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   add_batch (builder, batch);
-  return json_reply (200, builder);
+  return px_fake_json_reply (200, builder);
 }
 
 /* ---- files ---- */
@@ -331,7 +318,7 @@ upload (PxFakeOpenaiBatch *self,
     return error_reply (400, "'purpose' must be one of 'assistants', 'batch', 'fine-tune', 'vision'",
                         "invalid_request_error", NULL);
   add_file (builder, new_file (self, filename ? filename : "upload", purpose, g_bytes_ref (content)));
-  return json_reply (200, builder);
+  return px_fake_json_reply (200, builder);
 }
 
 static Reply *
@@ -614,7 +601,7 @@ list_batches (PxFakeOpenaiBatch *self,
   json_builder_set_member_name (builder, "has_more");
   json_builder_add_boolean_value (builder, i >= 0);
   json_builder_end_object (builder);
-  return json_reply (200, builder);
+  return px_fake_json_reply (200, builder);
 }
 
 Reply *

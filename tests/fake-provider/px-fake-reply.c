@@ -1,6 +1,8 @@
 /* px-fake-reply.c: the fake's answers. */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
 #include "px-fake-reply.h"
 
 void
@@ -40,4 +42,25 @@ px_fake_reply_set_header (Reply      *reply,
   if (reply->headers == NULL)
     reply->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_replace (reply->headers, g_strdup (name), g_strdup (value));
+}
+
+/* The builder's JSON as the bytes of an answer. */
+GBytes *
+px_fake_builder_to_bytes (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  gsize length;
+  char *text;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+  return g_bytes_new_take (text, length);
+}
+
+Reply *
+px_fake_json_reply (guint        status,
+                    JsonBuilder *builder)
+{
+  return px_fake_reply_new (status, "application/json", px_fake_builder_to_bytes (builder));
 }

@@ -2,6 +2,7 @@
  * by the provider routes and the hostile answers. */
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 G_BEGIN_DECLS
@@ -43,6 +44,9 @@ void   px_fake_reply_set_header (Reply    *reply,
                               const char *name,
                               const char *value);
 void   px_fake_delivery_free (Delivery   *delivery);
+GBytes *px_fake_builder_to_bytes (JsonBuilder *builder);
+Reply  *px_fake_json_reply    (guint        status,
+                               JsonBuilder *builder);
 
 gboolean px_fake_hostile_fault   (int          fault);
 void     px_fake_hostile_apply   (Reply       *reply,
