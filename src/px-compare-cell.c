@@ -238,7 +238,8 @@ px_compare_cell_init (PxCompareCell *self)
   self->spinner = gtk_spinner_new ();
   self->info = gtk_label_new (_("Generating…"));
   self->keep = gtk_button_new_with_mnemonic (_("_Keep"));
-  self->open = gtk_button_new_with_mnemonic (_("_Enlarge"));
+  /* An icon: a cell is as wide as its picture, in every language. */
+  self->open = gtk_button_new_from_icon_name ("zoom-in-symbolic");
 
   gtk_widget_add_css_class (GTK_WIDGET (self), "card");
   gtk_widget_set_size_request (self->picture, 220, 220);
@@ -250,6 +251,8 @@ px_compare_cell_init (PxCompareCell *self)
   gtk_widget_set_margin_end (self->info, 6);
   gtk_widget_add_css_class (self->info, "caption");
   gtk_widget_set_tooltip_text (self->keep, _("Keep this one as the comparison's winner"));
+  gtk_widget_set_tooltip_text (self->open, _("Enlarge"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->open), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Enlarge"), -1);
   gtk_widget_set_sensitive (self->keep, FALSE);
   gtk_widget_set_sensitive (self->open, FALSE);
   g_signal_connect_swapped (self->keep, "clicked", G_CALLBACK (on_keep), self);
