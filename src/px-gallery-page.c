@@ -57,6 +57,7 @@ update_view (PxGalleryPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.delete", n > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.export", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.edit", n > 0 && !videos);
 }
 
 void

@@ -123,6 +123,22 @@ test_pages_through_sidebar (void)
 
   g_assert_cmpuint (n_pages, ==, 5);
   g_assert_false (px_window_set_page (window, "no-such-page"));
+
+  /* A new library's Gallery says what to do next, and its button does it. */
+  {
+    GtkWidget *button;
+
+    px_window_set_page (window, "gallery");
+    g_assert_cmpuint (px_library_count (px_application_get_library (app, NULL), NULL, NULL), ==, 0);
+    button = px_test_ui_find_by_name (GTK_WIDGET (window), GTK_TYPE_BUTTON, "empty-generate");
+    g_assert_nonnull (button);
+    g_assert_true (px_test_ui_wait_until ((gboolean (*) (gpointer)) gtk_widget_is_drawable, button));
+    g_assert_false (gtk_widget_is_sensitive (px_test_ui_find_by_name (GTK_WIDGET (window), GTK_TYPE_BUTTON,
+                                                                      "edit-selected")));
+    g_signal_emit_by_name (button, "clicked");
+    px_test_ui_spin (10);
+    assert_page_shown (window, "generate");
+  }
   close_window (window);
 }
 
