@@ -167,31 +167,20 @@ error_reply (guint       status,
   return px_fake_json_reply (status, builder);
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
 
 static void
 add_file (JsonBuilder *builder,
           File        *file)
 {
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "id", file->id);
-  add_string_or_null (builder, "object", "file");
+  px_fake_add_string (builder, "id", file->id);
+  px_fake_add_string (builder, "object", "file");
   json_builder_set_member_name (builder, "bytes");
   json_builder_add_int_value (builder, g_bytes_get_size (file->bytes));
   json_builder_set_member_name (builder, "created_at");
   json_builder_add_int_value (builder, file->created);
-  add_string_or_null (builder, "filename", file->filename);
-  add_string_or_null (builder, "purpose", file->purpose);
+  px_fake_add_string (builder, "filename", file->filename);
+  px_fake_add_string (builder, "purpose", file->purpose);
   json_builder_end_object (builder);
 }
 
@@ -200,20 +189,20 @@ add_batch (JsonBuilder *builder,
            Batch       *batch)
 {
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "id", batch->id);
-  add_string_or_null (builder, "object", "batch");
-  add_string_or_null (builder, "endpoint", ENDPOINT);
+  px_fake_add_string (builder, "id", batch->id);
+  px_fake_add_string (builder, "object", "batch");
+  px_fake_add_string (builder, "endpoint", ENDPOINT);
   json_builder_set_member_name (builder, "errors");
   if (g_str_equal (batch->status, "failed"))
     {
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "object", "list");
+      px_fake_add_string (builder, "object", "list");
       json_builder_set_member_name (builder, "data");
       json_builder_begin_array (builder);
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "code", "server_error");
-      add_string_or_null (builder, "message", "The batch failed to run: an internal error occurred.");
-      add_string_or_null (builder, "param", NULL);
+      px_fake_add_string (builder, "code", "server_error");
+      px_fake_add_string (builder, "message", "The batch failed to run: an internal error occurred.");
+      px_fake_add_string (builder, "param", NULL);
       json_builder_set_member_name (builder, "line");
       json_builder_add_null_value (builder);
       json_builder_end_object (builder);
@@ -222,11 +211,11 @@ add_batch (JsonBuilder *builder,
     }
   else
     json_builder_add_null_value (builder);
-  add_string_or_null (builder, "input_file_id", batch->input_file);
-  add_string_or_null (builder, "completion_window", "24h");
-  add_string_or_null (builder, "status", batch->status);
-  add_string_or_null (builder, "output_file_id", batch->output_file);
-  add_string_or_null (builder, "error_file_id", batch->error_file);
+  px_fake_add_string (builder, "input_file_id", batch->input_file);
+  px_fake_add_string (builder, "completion_window", "24h");
+  px_fake_add_string (builder, "status", batch->status);
+  px_fake_add_string (builder, "output_file_id", batch->output_file);
+  px_fake_add_string (builder, "error_file_id", batch->error_file);
   json_builder_set_member_name (builder, "created_at");
   json_builder_add_int_value (builder, batch->created);
   json_builder_set_member_name (builder, "expires_at");
@@ -584,7 +573,7 @@ list_batches (PxFakeOpenaiBatch *self,
       if (g_str_equal (g_ptr_array_index (self->order, i), after))
         start = i - 1;
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "object", "list");
+  px_fake_add_string (builder, "object", "list");
   json_builder_set_member_name (builder, "data");
   json_builder_begin_array (builder);
   for (i = start; i >= 0 && n < limit; i--, n++)
@@ -596,8 +585,8 @@ list_batches (PxFakeOpenaiBatch *self,
       last = batch->id;
     }
   json_builder_end_array (builder);
-  add_string_or_null (builder, "first_id", first);
-  add_string_or_null (builder, "last_id", last);
+  px_fake_add_string (builder, "first_id", first);
+  px_fake_add_string (builder, "last_id", last);
   json_builder_set_member_name (builder, "has_more");
   json_builder_add_boolean_value (builder, i >= 0);
   json_builder_end_object (builder);

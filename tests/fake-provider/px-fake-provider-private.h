@@ -54,7 +54,6 @@ struct _PxFakeProvider
 };
 
 GBytes * px_fake_static_text (const char *text);
-void px_fake_add_string (JsonBuilder *builder, const char *name, const char *value);
 GBytes * px_fake_get_image (PxFakeProvider *self, const char *prompt, int width, int height, const char *format);
 char * px_fake_image_base64 (PxFakeProvider *self, const char *prompt, int width, int height, const char *format,
                              PxFakeFault fault);

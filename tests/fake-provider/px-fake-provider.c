@@ -29,7 +29,6 @@ px_fake_static_text (const char *text)
 G_DEFINE_FINAL_TYPE (PxFakeProvider, px_fake_provider, G_TYPE_OBJECT)
 
 
-
 static void
 request_free (PxFakeRequest *request)
 {
@@ -41,21 +40,6 @@ request_free (PxFakeRequest *request)
   g_free (request->content_type_header);
   g_bytes_unref (request->body);
   g_free (request);
-}
-
-
-
-
-void
-px_fake_add_string (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
 }
 
 /* ---- images ---- */

@@ -64,3 +64,16 @@ px_fake_json_reply (guint        status,
 {
   return px_fake_reply_new (status, "application/json", px_fake_builder_to_bytes (builder));
 }
+
+/* A string member, or null for NULL. */
+void
+px_fake_add_string (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

@@ -47,6 +47,9 @@ void   px_fake_delivery_free (Delivery   *delivery);
 GBytes *px_fake_builder_to_bytes (JsonBuilder *builder);
 Reply  *px_fake_json_reply    (guint        status,
                                JsonBuilder *builder);
+void    px_fake_add_string    (JsonBuilder *builder,
+                               const char  *name,
+                               const char  *value);
 
 gboolean px_fake_hostile_fault   (int          fault);
 void     px_fake_hostile_apply   (Reply       *reply,
