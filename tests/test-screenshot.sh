@@ -39,9 +39,11 @@ grep -q "unknown page" "$out/err" || { echo "no clear error for an unknown page"
 # keeps a 360 px window 360 px wide — no longer German or Spanish label
 # forces it wider or pushes something out — and shows translated text.
 if [ -n "$localedir" ]; then
-  for page in generate gallery batch compare analytics welcome; do
+  for page in generate gallery batch compare grid analytics welcome; do
     case $page in
       welcome) args="generate --welcome" ;;
+      # A comparison made: the grid and its buttons (German once needed 439 px).
+      grid) args="compare --generate --grid" ;;
       *) args=$page ;;
     esac
     # English once, then each translation against it.
