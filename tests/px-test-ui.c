@@ -249,3 +249,76 @@ px_test_ui_serve_notifications (void)
   g_assert_no_error (error);
   return notifications;
 }
+
+/* What a focused widget shows, for the messages: its type, name and text. */
+static char *
+describe (GtkWidget *widget)
+{
+  const char *text = NULL;
+
+  if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+  else if (GTK_IS_EDITABLE (widget))
+    text = gtk_editable_get_text (GTK_EDITABLE (widget));
+  else if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  if (text == NULL)
+    text = gtk_widget_get_tooltip_text (widget);
+  return g_strdup_printf ("%s#%s \"%s\"", G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget),
+                          text ? text : "");
+}
+
+/* Presses Tab in @window from @start until the focus is back on it and
+ * checks what a keyboard user relies on: the focus goes round (no trap,
+ * at most 150 stops), every stop is drawn inside the window, and it reads
+ * the window's way: it goes up only into a column further right, but for
+ * once, where the round starts again (stops under @unordered, which may be
+ * NULL, are not held to that). Returns the stops in order, the last being
+ * @start. */
+GPtrArray *
+px_test_ui_tab_through (GtkWindow *window,
+                        GtkWidget *start,
+                        GtkWidget *unordered)
+{
+  GPtrArray *stops = g_ptr_array_new ();
+  graphene_rect_t last = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+  gboolean have_last = FALSE;
+  guint going_back = 0;
+  GtkWidget *focus;
+
+  gtk_widget_grab_focus (start);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == start);
+  do
+    {
+      graphene_rect_t bounds;
+      g_autofree char *what = NULL;
+
+      /* GtkWindow wraps at the end by dropping the focus first: a second press. */
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD) ||
+                     gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_assert_nonnull (focus);
+      g_ptr_array_add (stops, focus);
+      what = describe (focus);
+      g_assert_true (gtk_widget_compute_bounds (focus, GTK_WIDGET (window), &bounds));
+      g_test_message ("Tab %u: %s at %.0f,%.0f %.0fx%.0f", stops->len, what, bounds.origin.x, bounds.origin.y,
+                      bounds.size.width, bounds.size.height);
+      if (!gtk_widget_is_drawable (focus) || bounds.size.width < 4 || bounds.size.height < 4 ||
+          bounds.origin.x < 0 || bounds.origin.y < 0 ||
+          bounds.origin.x + bounds.size.width > gtk_widget_get_width (GTK_WIDGET (window)) ||
+          (bounds.origin.y > gtk_widget_get_height (GTK_WIDGET (window)) &&
+           gtk_widget_get_ancestor (focus, GTK_TYPE_SCROLLED_WINDOW) == NULL))
+        g_error ("the focus went to %s, which is not on the screen", what);
+      if (unordered == NULL || (focus != unordered && !gtk_widget_is_ancestor (focus, unordered)))
+        {
+          if (have_last && bounds.origin.y + bounds.size.height <= last.origin.y &&
+              bounds.origin.x < last.origin.x + last.size.width / 2 && ++going_back > 1)
+            g_error ("the focus went back up to %s, and not where the round starts again", what);
+          last = bounds;
+          have_last = TRUE;
+        }
+    }
+  while (focus != start && stops->len < 150);
+  g_assert_true (focus == start);
+  return stops;
+}

@@ -22,5 +22,8 @@ gboolean       px_test_ui_wait_for_n_items (GListModel *model,
                                          guint       n);
 
 GPtrArray     *px_test_ui_serve_notifications (void);
+GPtrArray     *px_test_ui_tab_through   (GtkWindow  *window,
+                                         GtkWidget  *start,
+                                         GtkWidget  *unordered);
 
 G_END_DECLS

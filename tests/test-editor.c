@@ -222,6 +222,41 @@ test_ai_edit (void)
   px_test_ui_spin (100);
 }
 
+/* The Editor by keyboard: Tab goes round the header, the picture's zoom
+ * and every tool in reading order (left column, then the tools on the
+ * right), reaching the sliders and Save, and nothing off the screen. */
+static void
+test_focus_order (void)
+{
+  g_autoptr(PxLibraryImage) image = px_library_get_image (library (), seeded_id, NULL);
+  g_autoptr(GPtrArray) stops = NULL;
+  GtkWidget *editor, *start;
+  gboolean slider = FALSE, save = FALSE;
+
+  editor = GTK_WIDGET (px_editor_window_new (GTK_WINDOW (window), library (), image));
+  gtk_window_set_default_size (GTK_WINDOW (editor), 1100, 720);
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_true (px_test_ui_wait_until (editor_ready, editor));
+  /* A change, so that there is something to save. */
+  gtk_range_set_value (GTK_RANGE (px_test_ui_find_by_name (editor, GTK_TYPE_SCALE, "exposure")), 0.2);
+  g_assert_true (px_test_ui_wait_until (editor_ready, editor));
+  g_assert_true (px_test_ui_wait_for_draw (editor, 50));
+  g_assert_true (gtk_widget_child_focus (editor, GTK_DIR_TAB_FORWARD));
+  start = gtk_root_get_focus (GTK_ROOT (editor));
+  stops = px_test_ui_tab_through (GTK_WINDOW (editor), start, NULL);
+  for (guint i = 0; i < stops->len; i++)
+    {
+      const char *name = gtk_widget_get_name (g_ptr_array_index (stops, i));
+
+      slider |= g_str_equal (name, "exposure");
+      save |= g_str_equal (name, "save-version");
+    }
+  g_assert_true (slider);
+  g_assert_true (save);
+  gtk_window_close (GTK_WINDOW (editor));
+  px_test_ui_spin (100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -247,6 +282,7 @@ main (int   argc,
   g_assert_true (px_test_ui_wait_for_draw (GTK_WIDGET (window), 50));
 
   g_test_add_func ("/editor/ai-edit", test_ai_edit);
+  g_test_add_func ("/editor/focus-order", test_focus_order);
 
   ret = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
