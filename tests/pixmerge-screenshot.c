@@ -93,6 +93,30 @@ usage_error (GOptionContext *context,
   return 2;
 }
 
+/* A window whose layout is pending (something arrived from a worker just
+ * now, which is often under ASan) has nothing to capture until its next
+ * frame: capture after that frame, for up to about ten seconds. */
+static gboolean
+save_png (GtkWidget   *widget,
+          const char  *out,
+          GError     **error)
+{
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (px_snapshot_save_png (widget, out, &local))
+        return TRUE;
+      if (attempt == 100 || (!g_error_matches (local, G_IO_ERROR, G_IO_ERROR_FAILED) &&
+                             !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED)))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      px_test_ui_wait_for_draw (widget, 50);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -348,7 +372,7 @@ main (int   argc,
         adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "providers");
       gtk_window_present (GTK_WINDOW (prefs));
       if (!px_test_ui_wait_for_draw (GTK_WIDGET (prefs), settle_ms + 600) ||
-          !px_snapshot_save_png (GTK_WIDGET (prefs), out, &error))
+          !save_png (GTK_WIDGET (prefs), out, &error))
         {
           g_printerr ("pixmerge-screenshot: %s\n", error ? error->message : "Preferences were never drawn");
           return 1;
@@ -369,7 +393,7 @@ main (int   argc,
         gtk_window_set_default_size (GTK_WINDOW (dialog), dialog_width, 640);
       gtk_window_present (GTK_WINDOW (dialog));
       if (!px_test_ui_wait_for_draw (GTK_WIDGET (dialog), settle_ms + 400) ||
-          !px_snapshot_save_png (GTK_WIDGET (dialog), out, &error))
+          !save_png (GTK_WIDGET (dialog), out, &error))
         {
           g_printerr ("pixmerge-screenshot: %s\n", error ? error->message : "Make Videos was never drawn");
           return 1;
@@ -413,7 +437,7 @@ main (int   argc,
                  !gtk_media_stream_is_prepared (gtk_video_get_media_stream (px_video_window_get_video (PX_VIDEO_WINDOW (player)))))
             px_test_ui_spin (50);
           if (player == NULL || !px_test_ui_wait_for_draw (player, settle_ms + 500) ||
-              !px_snapshot_save_png (player, out, &error))
+              !save_png (player, out, &error))
             {
               g_printerr ("pixmerge-screenshot: %s\n", error ? error->message : "the video was never drawn");
               return 1;
@@ -520,7 +544,7 @@ main (int   argc,
               return 1;
             }
         }
-      if (!px_snapshot_save_png (detail, out, &error))
+      if (!save_png (detail, out, &error))
         {
           g_printerr ("pixmerge-screenshot: %s\n", error->message);
           return 1;
@@ -529,7 +553,7 @@ main (int   argc,
       return 0;
     }
 
-  if (!px_snapshot_save_png (GTK_WIDGET (window), out, &error))
+  if (!save_png (GTK_WIDGET (window), out, &error))
     {
       g_printerr ("pixmerge-screenshot: %s\n", error->message);
       return 1;
